@@ -1,0 +1,3 @@
+from legalcredit.cli import main
+
+raise SystemExit(main())

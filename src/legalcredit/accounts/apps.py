@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class AccountsConfig(AppConfig):
+    name = "legalcredit.accounts"
+    verbose_name = "账户与辖区"

@@ -1,0 +1,75 @@
+"""The `legalcredit` command: a thin layer over Django's management commands.
+
+It adds bilingual help, sets the settings module, and turns the two start-up
+failures a new user meets (a bad DATABASE_URL, an unreachable database) into
+one clear line instead of a traceback.
+"""
+from __future__ import annotations
+
+import os
+import sys
+
+HELP = """\
+legalcredit — 公共法律服务信用监管平台 / credit supervision platform for legal services
+
+用法 / usage:  legalcredit <命令 command> [选项 options]
+
+常用命令 / commands:
+  serve              迁移数据库、加载基础数据并启动网站与后台任务
+                     migrate, load reference data, start web server + huey worker
+  demo               生成演示省份数据 (--size small|medium|large|N)
+                     build a demo province (--size small|medium|large|N)
+  refdata load       加载基础数据（行政区划、机构与人员类型、节假日）
+                     load reference data (regions, subject types, holidays)
+  refdata status     查看已加载的基础数据版本 / show loaded reference data versions
+  migrate            数据库迁移 / apply database migrations
+  createsuperuser    创建管理员 / create an administrator
+  check              自检 / system check
+
+其他 Django 管理命令均可使用：legalcredit <command> --help
+Every Django management command works too: legalcredit <command> --help
+
+环境变量 / environment:
+  DATABASE_URL       默认 SQLite（var/legalcredit.sqlite3）；PostgreSQL: postgres://user@host:5432/db
+  LEGALCREDIT_HOME   数据目录 / data directory (default ./var)
+  SECRET_KEY, ALLOWED_HOSTS, REDIS_URL, DEBUG
+"""
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv if argv is None else ["legalcredit", *argv])
+    if len(argv) < 2 or argv[1] in {"-h", "--help", "help"}:
+        print(HELP)
+        return 0
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "legalcredit.settings")
+
+    from django.core.exceptions import ImproperlyConfigured
+
+    try:
+        import django
+
+        django.setup()
+        from django.core.management import execute_from_command_line
+        from django.db import OperationalError, connection
+
+        if argv[1] not in {"help", "version", "--version"}:
+            try:
+                connection.ensure_connection()
+            except OperationalError as exc:
+                first = str(exc).strip().splitlines()[0] if str(exc).strip() else exc.__class__.__name__
+                print(f"错误：无法连接数据库（{_describe(connection)}）：{first}", file=sys.stderr)
+                return 2
+        execute_from_command_line(argv)
+    except ImproperlyConfigured as exc:
+        print(f"错误：配置有误：{exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    return 0
+
+
+def _describe(connection) -> str:
+    s = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"SQLite {s.get('NAME')}"
+    return f"{connection.vendor} {s.get('HOST') or 'localhost'}:{s.get('PORT') or ''}/{s.get('NAME')}"

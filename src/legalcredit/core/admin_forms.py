@@ -1,0 +1,56 @@
+"""Admin forms whose save goes through a service function.
+
+Business rules live in services; the admin must not bypass them with a plain
+``Model.save()``. These forms call the service from ``_post_clean`` (the admin
+runs the whole request in one transaction), so a rule failure becomes a form
+error next to the field it names, and nothing is half-written.
+
+Subclasses define ``apply(self, cleaned_data)``: call the service, return the
+saved instance.
+"""
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+
+
+class ServiceModelForm(forms.ModelForm):
+    reason = forms.CharField(label="变更原因", required=True,
+                             widget=forms.Textarea(attrs={"rows": 2, "cols": 60}),
+                             help_text="每一项登记或变更都须说明原因，记入变更历史")
+
+    def __init__(self, *args, request=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.request = request
+
+    def _post_clean(self):
+        if self.errors:
+            return
+        try:
+            self.instance = self.apply(self.cleaned_data)
+        except ValidationError as exc:
+            self._add_service_errors(exc)
+
+    def _add_service_errors(self, exc: ValidationError) -> None:
+        if not hasattr(exc, "error_dict"):
+            self.add_error(None, exc)
+            return
+        for field, errors in exc.error_dict.items():
+            target = field if field in self.fields else None
+            for err in errors:
+                message = " ".join(err.messages)
+                self.add_error(target if field != NON_FIELD_ERRORS else None, message)
+
+
+class RequestFormMixin:
+    """ModelAdmin mixin that hands the request to a ServiceModelForm (for the actor)."""
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+
+        class RequestForm(form):
+            def __init__(self, *a, **kw):
+                kw["request"] = request
+                super().__init__(*a, **kw)
+
+        return RequestForm

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class RefdataConfig(AppConfig):
+    name = "legalcredit.refdata"
+    verbose_name = "基础数据"

@@ -1,0 +1,321 @@
+from django import forms
+from django.contrib import admin
+from django.utils import timezone
+from simple_history.admin import SimpleHistoryAdmin
+
+from legalcredit.accounts.selectors import jurisdiction_prefix
+from legalcredit.core.admin_forms import RequestFormMixin, ServiceModelForm
+from legalcredit.refdata.models import Region, SubjectKind, SubjectType
+
+from . import selectors, services
+from .models import Affiliation, FormerName, Institution, Practitioner, Subject
+
+
+def _actor(form):
+    return form.request.user if form.request else None
+
+
+class SubjectForm(ServiceModelForm):
+    """Shared by institutions and practitioners; the service enforces every rule."""
+
+    kind: str = ""
+    status_until = forms.DateField(label="状态截止日", required=False,
+                                   help_text="停止执业、停业整顿等临时状态必须填写")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "subject_type" in self.fields:
+            self.fields["subject_type"].queryset = SubjectType.objects.filter(kind=self.kind)
+        if "region" in self.fields and self.request is not None:
+            prefix = jurisdiction_prefix(self.request.user) or ""
+            self.fields["region"].queryset = Region.objects.filter(
+                code__startswith=prefix, in_force=True)
+        if self.instance.pk is None:
+            # A new subject starts as 执业; later changes go through change_status.
+            for f in ("status", "status_since", "status_until"):
+                self.fields.pop(f, None)
+        elif "status_since" in self.fields:
+            self.fields["status_since"].required = False
+
+    def clean_region(self):
+        region = self.cleaned_data["region"]
+        prefix = jurisdiction_prefix(self.request.user) if self.request else ""
+        if prefix is None or not region.code.startswith(prefix):
+            raise forms.ValidationError("所属行政区划超出您的辖区")
+        return region
+
+    def _changed_status(self, data):
+        if self.instance.pk is None or not {"status", "status_since", "status_until"} & set(
+                self.changed_data):
+            return
+        subject = services.change_status(
+            self.instance, actor=_actor(self), reason=data["reason"], status=data["status"].code,
+            since=data.get("status_since") or timezone.localdate(), until=data.get("status_until"))
+        return subject
+
+    def _changes(self, data, fields):
+        changes = {}
+        for f in fields:
+            if f in self.changed_data:
+                value = data.get(f)
+                changes[f] = getattr(value, "pk", value) if f in {"region"} else value
+                if f == "category":
+                    changes[f] = value.code if value else None
+        return changes
+
+
+class InstitutionForm(SubjectForm):
+    kind = SubjectKind.INSTITUTION
+
+    class Meta:
+        model = Institution
+        fields = ["name", "subject_type", "category", "region", "uscc", "address",
+                  "legal_representative", "license_issued_on", "license_valid_until",
+                  "status", "status_since", "status_until"]
+
+    def apply(self, data):
+        if self.instance.pk is None:
+            subject, self.warnings = services.register_institution(
+                actor=_actor(self), reason=data["reason"], name=data["name"],
+                subject_type=data["subject_type"].code, region=data["region"].code,
+                uscc_code=data.get("uscc"), category=data["category"].code if data.get("category") else None,
+                address=data.get("address", ""), legal_representative=data.get("legal_representative", ""),
+                license_issued_on=data.get("license_issued_on"),
+                license_valid_until=data.get("license_valid_until"))
+            return subject
+        changes = self._changes(data, ["name", "category", "region", "uscc", "address",
+                                       "legal_representative", "license_issued_on",
+                                       "license_valid_until"])
+        subject = self.instance
+        if changes:
+            subject, self.warnings = services.update_subject(subject, actor=_actor(self),
+                                                             reason=data["reason"], **changes)
+        return self._changed_status(data) or subject
+
+
+class PractitionerForm(SubjectForm):
+    kind = SubjectKind.PRACTITIONER
+    institution = forms.ModelChoiceField(Institution.objects.none(), required=False,
+                                         label="执业机构", help_text="新登记时填写；转所请在“执业关系”中办理")
+
+    class Meta:
+        model = Practitioner
+        fields = ["name", "subject_type", "category", "region", "id_number", "gender",
+                  "license_no", "license_issued_on", "status", "status_since", "status_until"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        prefix = (jurisdiction_prefix(self.request.user) if self.request else "") or ""
+        self.fields["institution"].queryset = Institution.objects.filter(
+            region_id__startswith=prefix)
+        if self.instance.pk:
+            self.fields.pop("institution")
+
+    def apply(self, data):
+        if self.instance.pk is None:
+            subject, self.warnings = services.register_practitioner(
+                actor=_actor(self), reason=data["reason"], name=data["name"],
+                subject_type=data["subject_type"].code, region=data["region"].code,
+                id_number_raw=data.get("id_number"), license_number=data.get("license_no"),
+                category=data["category"].code if data.get("category") else None,
+                gender=data.get("gender") or None, license_issued_on=data.get("license_issued_on"),
+                institution=data.get("institution"))
+            return subject
+        changes = self._changes(data, ["name", "category", "region", "id_number", "gender",
+                                       "license_no", "license_issued_on"])
+        subject = self.instance
+        if changes:
+            subject, self.warnings = services.update_subject(subject, actor=_actor(self),
+                                                             reason=data["reason"], **changes)
+        return self._changed_status(data) or subject
+
+
+class FormerNameInline(admin.TabularInline):
+    model = FormerName
+    fields = ["name", "used_until", "recorded_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class _AffiliationInline(admin.TabularInline):
+    model = Affiliation
+    extra = 0
+    can_delete = False
+    ordering = ["-valid_from"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class StaffInline(_AffiliationInline):
+    fk_name = "institution"
+    verbose_name_plural = "本机构人员（含历史）"
+    fields = ["person", "role", "valid_from", "valid_to"]
+    readonly_fields = fields
+
+
+class PostsInline(_AffiliationInline):
+    fk_name = "person"
+    verbose_name_plural = "执业经历（含历史）"
+    fields = ["institution", "role", "valid_from", "valid_to"]
+    readonly_fields = fields
+
+
+class JurisdictionFilter(admin.SimpleListFilter):
+    title = "地区"
+    parameter_name = "area"
+
+    def lookups(self, request, model_admin):
+        prefix = jurisdiction_prefix(request.user) or ""
+        level = "city" if len(prefix) <= 2 else "county"
+        regions = Region.objects.filter(level=level, code__startswith=prefix, in_force=True)
+        return [(r.code, r.name) for r in regions[:400]]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            region = Region.objects.filter(code=self.value()).first()
+            if region:
+                return queryset.filter(region_id__startswith=region.jurisdiction_prefix)
+        return queryset
+
+
+class SubjectTypeFilter(admin.SimpleListFilter):
+    title = "主体类型"
+    parameter_name = "type"
+    kind = ""
+
+    def lookups(self, request, model_admin):
+        return [(t.code, t.name) for t in SubjectType.objects.filter(kind=model_admin.kind)]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(subject_type_id=self.value()) if self.value() else queryset
+
+
+class SubjectAdmin(RequestFormMixin, SimpleHistoryAdmin):
+    kind = ""
+    list_filter = [SubjectTypeFilter, "status", JurisdictionFilter]
+    list_select_related = ["subject_type", "region", "status"]
+    search_help_text = "名称（至少2个字，含曾用名）、统一社会信用代码、身份证号、执业证号或拼音首字母"
+    search_fields = ["name"]  # replaced by get_search_results; needed to show the box
+    show_full_result_count = False
+    list_per_page = 50
+
+    def get_queryset(self, request):
+        prefix = jurisdiction_prefix(request.user)
+        return selectors.visible_subjects(prefix).filter(kind=self.kind)
+
+    def get_search_results(self, request, queryset, search_term):
+        if not search_term.strip():
+            return queryset, False
+        hits = selectors.search_subjects(search_term, region_prefix=jurisdiction_prefix(request.user),
+                                         kind=self.kind, limit=200)
+        return queryset.filter(pk__in=[h.pk for h in hits]), False
+
+    def save_model(self, request, obj, form, change):
+        for warning in getattr(form, "warnings", []):
+            self.message_user(request, f"提示：{warning}", level="warning")
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # nothing is hard-deleted: deregistration and revocation are statuses
+
+
+@admin.register(Institution)
+class InstitutionAdmin(SubjectAdmin):
+    kind = SubjectKind.INSTITUTION
+    form = InstitutionForm
+    list_display = ["name", "subject_type", "uscc", "region", "status", "status_until"]
+    inlines = [FormerNameInline, StaffInline]
+    readonly_fields = ["created_at", "updated_at", "import_batch"]
+
+
+@admin.register(Practitioner)
+class PractitionerAdmin(SubjectAdmin):
+    kind = SubjectKind.PRACTITIONER
+    form = PractitionerForm
+    list_display = ["name", "subject_type", "masked_id", "license_no", "region", "status"]
+    inlines = [FormerNameInline, PostsInline]
+
+    @admin.display(description="公民身份号码")
+    def masked_id(self, obj):
+        return obj.masked_id_number
+
+    def _may_see_id(self, request):
+        return request.user.has_perm("registry.view_full_id_number")
+
+    def get_fields(self, request, obj=None):
+        fields = list(super().get_fields(request, obj))
+        if obj is not None and not self._may_see_id(request):
+            fields = [("masked_id" if f == "id_number" else f) for f in fields]
+        return fields
+
+    def get_readonly_fields(self, request, obj=None):
+        ro = ["created_at", "updated_at", "import_batch"]
+        if obj is not None and not self._may_see_id(request):
+            ro.append("masked_id")
+        return ro
+
+    def get_form(self, request, obj=None, **kwargs):
+        if obj is not None and not self._may_see_id(request):
+            kwargs["exclude"] = ["id_number"]
+        return super().get_form(request, obj, **kwargs)
+
+    def history_view(self, request, object_id, extra_context=None):
+        # Old versions would show the full ID number; only roles that may see it get them.
+        if not self._may_see_id(request):
+            from django.core.exceptions import PermissionDenied
+            raise PermissionDenied
+        return super().history_view(request, object_id, extra_context)
+
+
+class AffiliationForm(ServiceModelForm):
+    class Meta:
+        model = Affiliation
+        fields = ["person", "institution", "role", "valid_from", "valid_to"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            for f in ("person", "institution", "role", "valid_from"):
+                self.fields[f].disabled = True
+
+    def apply(self, data):
+        if self.instance.pk is None:
+            return services.add_affiliation(
+                actor=_actor(self), reason=data["reason"], person=data["person"],
+                institution=data["institution"], role=data["role"], valid_from=data["valid_from"],
+                valid_to=data.get("valid_to"))
+        if "valid_to" in self.changed_data and data.get("valid_to"):
+            return services.end_affiliation(self.instance, actor=_actor(self), reason=data["reason"],
+                                            valid_to=data["valid_to"])
+        return self.instance
+
+
+@admin.register(Affiliation)
+class AffiliationAdmin(RequestFormMixin, SimpleHistoryAdmin):
+    form = AffiliationForm
+    list_display = ["person", "institution", "role", "valid_from", "valid_to"]
+    list_filter = ["role"]
+    raw_id_fields = ["person", "institution"]
+    list_select_related = ["person", "institution"]
+    search_fields = ["person__name", "institution__name"]
+    date_hierarchy = "valid_from"
+
+    def get_queryset(self, request):
+        prefix = jurisdiction_prefix(request.user)
+        qs = super().get_queryset(request)
+        if prefix is None:
+            return qs.none()
+        return qs.filter(institution__region_id__startswith=prefix) if prefix else qs
+
+    def save_model(self, request, obj, form, change):
+        pass  # saved by the service in the form
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,37 @@
+from rest_framework import serializers
+
+from ..models import Affiliation, Subject
+
+
+class SubjectSerializer(serializers.ModelSerializer):
+    subject_type = serializers.CharField(source="subject_type.code")
+    subject_type_name = serializers.CharField(source="subject_type.name")
+    region = serializers.CharField(source="region.code")
+    region_name = serializers.CharField(source="region.name")
+    status = serializers.CharField(source="status.code")
+    status_name = serializers.CharField(source="status.name")
+    id_number = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Subject
+        fields = ["id", "kind", "name", "subject_type", "subject_type_name", "region",
+                  "region_name", "status", "status_name", "status_since", "status_until", "uscc",
+                  "license_no", "id_number", "gender", "license_issued_on", "license_valid_until"]
+
+    def get_id_number(self, obj) -> str | None:
+        if not obj.id_number:
+            return None
+        request = self.context.get("request")
+        if request is not None and request.user.has_perm("registry.view_full_id_number"):
+            return obj.id_number
+        return obj.masked_id_number
+
+
+class AffiliationSerializer(serializers.ModelSerializer):
+    person_name = serializers.CharField(source="person.name")
+    institution_name = serializers.CharField(source="institution.name")
+
+    class Meta:
+        model = Affiliation
+        fields = ["id", "person", "person_name", "institution", "institution_name", "role",
+                  "valid_from", "valid_to"]

@@ -1,0 +1,68 @@
+import datetime as dt
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics
+from rest_framework.exceptions import ValidationError
+
+from legalcredit.accounts.selectors import jurisdiction_prefix
+
+from .. import selectors
+from .serializers import AffiliationSerializer, SubjectSerializer
+
+
+class SubjectSearchView(generics.ListAPIView):
+    """主体检索：名称片段（至少2字，含曾用名）、统一社会信用代码、身份证号、执业证号、拼音首字母。"""
+
+    serializer_class = SubjectSerializer
+    pagination_class = None
+
+    @extend_schema(parameters=[
+        OpenApiParameter("q", str, required=True, description="检索词"),
+        OpenApiParameter("kind", str, enum=["institution", "practitioner"]),
+        OpenApiParameter("limit", int, description="最多返回条数（1-100，默认20）"),
+    ])
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        q = self.request.query_params.get("q", "")
+        try:
+            limit = min(max(int(self.request.query_params.get("limit", 20)), 1), 100)
+        except ValueError:
+            raise ValidationError({"limit": "limit：应为1-100的整数"}) from None
+        return selectors.search_subjects(q, region_prefix=jurisdiction_prefix(self.request.user),
+                                         kind=self.request.query_params.get("kind") or None,
+                                         limit=limit)
+
+
+class SubjectDetailView(generics.RetrieveAPIView):
+    serializer_class = SubjectSerializer
+
+    def get_queryset(self):
+        return selectors.visible_subjects(jurisdiction_prefix(self.request.user))
+
+
+class AffiliationsOnView(generics.ListAPIView):
+    """某一日期的执业关系（如：2023-05-01 该所的负责人是谁）。"""
+
+    serializer_class = AffiliationSerializer
+    pagination_class = None
+
+    @extend_schema(parameters=[
+        OpenApiParameter("on", dt.date, description="日期，默认今天"),
+        OpenApiParameter("role", str, description="身份代码，如 head、partner、member"),
+    ])
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        subject = generics.get_object_or_404(
+            selectors.visible_subjects(jurisdiction_prefix(self.request.user)), pk=self.kwargs["pk"])
+        raw = self.request.query_params.get("on")
+        try:
+            day = dt.date.fromisoformat(raw) if raw else dt.date.today()
+        except ValueError:
+            raise ValidationError({"on": f"on：日期格式应为 YYYY-MM-DD，收到 {raw}"}) from None
+        key = "institution" if subject.is_institution else "person"
+        return selectors.affiliations_on(day, role=self.request.query_params.get("role") or None,
+                                         **{key: subject})

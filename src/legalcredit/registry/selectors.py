@@ -1,0 +1,104 @@
+"""Reads from the registry: search and point-in-time questions."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from django.db.models import Q, QuerySet
+
+from legalcredit.domain.identifiers import _text
+from legalcredit.refdata.models import SubjectKind
+
+from . import search_index
+from .models import Affiliation, Subject
+
+_USCC = re.compile(r"^[0-9A-HJ-NP-RTUWXY]{18}$")
+_ID18 = re.compile(r"^\d{17}[\dX]$")
+_DIGITS = re.compile(r"^\d{6,40}$")
+_LATIN = re.compile(r"^[a-z]{2,}$")
+
+
+def visible_subjects(region_prefix: str | None) -> QuerySet[Subject]:
+    """Subjects inside a jurisdiction ("" = all, None = none)."""
+    qs = Subject.objects.select_related("subject_type", "region", "status")
+    if region_prefix is None:
+        return qs.none()
+    if region_prefix:
+        qs = qs.filter(region_id__startswith=region_prefix)
+    return qs
+
+
+def classify_query(q: str) -> tuple[str, str]:
+    """What a search box entry most likely is: uscc, id_number, license_no, pinyin or name."""
+    compact = _text.squeeze(q)
+    if _ID18.match(compact) or (len(compact) == 15 and compact.isdigit()):
+        return "id_number", compact
+    if _USCC.match(compact):
+        return "uscc", compact
+    if _DIGITS.match(compact):
+        return "license_no", compact
+    if _LATIN.match(compact.lower()):
+        return "pinyin", compact.lower()
+    return "name", q.strip()
+
+
+def search_subjects(q: str, *, region_prefix: str | None = "", kind: str | None = None,
+                    limit: int = 20) -> list[Subject]:
+    """One search box: name fragment (2+ characters, current or former name),
+    USCC, ID number (exact), licence number, or pinyin initials."""
+    if region_prefix is None or not q or not q.strip():
+        return []
+    base = visible_subjects(region_prefix)
+    if kind:
+        base = base.filter(kind=kind)
+    what, value = classify_query(q)
+    if what == "id_number":
+        from legalcredit.domain.identifiers.id_number import upgrade_15
+        if len(value) == 15:
+            value = upgrade_15(value)
+        # An 18-digit string can also be a USCC made only of digits.
+        return list(base.filter(Q(id_number=value) | Q(uscc=value))[:limit])
+    if what == "uscc":
+        return list(base.filter(uscc=value)[:limit])
+    if what == "license_no":
+        return list(base.filter(license_no=value)[:limit])
+    if what == "pinyin":
+        # A range, not LIKE: SQLite will not use an index for LIKE ... ESCAPE.
+        return list(base.filter(pinyin_initials__gte=value,
+                                pinyin_initials__lt=value + "{")[:limit])
+    ids = search_index.search_ids(value, limit=limit, region_prefix=region_prefix, kind=kind)
+    by_id = base.in_bulk(ids)
+    return [by_id[i] for i in ids if i in by_id]
+
+
+def affiliations_on(day: dt.date, *, institution: Subject | None = None,
+                    person: Subject | None = None, role: str | None = None) -> QuerySet[Affiliation]:
+    """Affiliations that held on ``day`` (both ends inclusive)."""
+    qs = Affiliation.objects.filter(valid_from__lte=day).filter(
+        Q(valid_to__isnull=True) | Q(valid_to__gte=day)).select_related("person", "institution")
+    if institution is not None:
+        qs = qs.filter(institution=institution)
+    if person is not None:
+        qs = qs.filter(person=person)
+    if role:
+        qs = qs.filter(role=role)
+    return qs
+
+
+def current_institution(person: Subject, day: dt.date | None = None) -> Subject | None:
+    from django.utils import timezone
+
+    aff = affiliations_on(day or timezone.localdate(), person=person,
+                          role=Affiliation.Role.MEMBER).first()
+    return aff.institution if aff else None
+
+
+def subject_counts_by_type(region_prefix: str = "") -> dict[str, int]:
+    from django.db.models import Count
+
+    qs = visible_subjects(region_prefix).values("subject_type__name").annotate(n=Count("id"))
+    return {r["subject_type__name"]: r["n"] for r in qs}
+
+
+def institutions() -> QuerySet[Subject]:
+    return Subject.objects.filter(kind=SubjectKind.INSTITUTION)
