@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from pypinyin import Style, lazy_pinyin
 
@@ -40,7 +41,12 @@ def pinyin_initials(name: str) -> str:
             if ch.isalnum():
                 out.append(ch.lower())
             continue
-        py = lazy_pinyin(ch, style=Style.FIRST_LETTER, errors="ignore")
-        if py and py[0]:
-            out.append(py[0][0].lower())
+        out.append(_initial(ch))
     return "".join(out)
+
+
+@lru_cache(maxsize=20000)
+def _initial(ch: str) -> str:
+    # Memoised: bulk loads convert millions of names drawn from a few thousand characters.
+    py = lazy_pinyin(ch, style=Style.FIRST_LETTER, errors="ignore")
+    return py[0][0].lower() if py and py[0] else ""

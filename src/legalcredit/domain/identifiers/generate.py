@@ -16,18 +16,20 @@ def uscc_code(rng: random.Random, *, authority="3", category="1", region="110000
               serial: int | None = None) -> str:
     """A USCC whose embedded organisation code also passes GB 11714.
 
-    With ``serial`` the 8-character organisation body is derived from it, so
-    distinct serials give distinct codes (the demo generator relies on that).
+    With ``serial`` (below 31**8) the 8-character organisation body is derived
+    from it, so distinct serials give distinct codes (the demo generator relies on that).
     """
+    if serial is not None and not 0 <= serial < 31**8:
+        raise ValueError("serial must be in [0, 31**8)")
     if serial is None:
         body = "".join(rng.choice(_BODY) for _ in range(8))
     else:
-        body, n = "", serial
+        # Multiplying by a number coprime with 31**8 permutes the serials, so
+        # distinct serials still give distinct bodies but they do not look sequential.
+        body, n = "", (serial * 0x5DEECE66D) % 31**8
         for _ in range(8):
             n, r = divmod(n, 31)
             body = _BODY[r] + body
-        if n:
-            raise ValueError("serial too large for an 8-character body")
     # The GB 11714 check character is 0-9 or X, all inside the USCC alphabet.
     first17 = authority + category + region + body + uscc.org_code_check_character(body)
     return first17 + uscc.check_character(first17)

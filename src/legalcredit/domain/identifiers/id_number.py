@@ -34,7 +34,7 @@ def region_name(code6: str, born: dt.date) -> str | None:
     """
     try:
         place = _stdnum_ric.get_birth_place(f"{code6}{born:%Y%m%d}0000")
-    except _StdnumError:
+    except (_StdnumError, KeyError):  # KeyError: a province-only entry in stdnum's table
         return None
     return place.get("county") or place.get("prefecture") or place.get("province")
 
