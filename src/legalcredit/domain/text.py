@@ -7,15 +7,25 @@ from functools import lru_cache
 
 from pypinyin import Style, lazy_pinyin
 
+from .identifiers._text import fixed_point
+
 _KEEP = re.compile(r"[\w]+", re.UNICODE)
 
 
+def clean_name(name: str) -> str:
+    """A name as stored: NFC, trimmed, inner whitespace runs collapsed to one space.
+
+    Full-width brackets stay: 北京德恒（淮安）律师事务所 is the registered form.
+    """
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFC", name or "")).strip()
+
+
 def normalize_name(name: str) -> str:
-    """NFKC (full-width to half-width), trimmed, inner whitespace removed.
+    """A name as searched: NFKC (full-width to half-width), all whitespace removed.
 
     Chinese names carry no meaningful spaces, and pasted text brings stray ones.
     """
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", name or "")).strip()
+    return fixed_point(lambda t: re.sub(r"\s+", "", unicodedata.normalize("NFKC", t)), name or "")
 
 
 def search_chars(text: str) -> list[str]:
@@ -28,25 +38,26 @@ def bigrams(text: str) -> list[str]:
     return sorted({a + b for a, b in zip(chars, chars[1:])})
 
 
+_PARTS = re.compile(r"(?<=[省市县区州盟旗镇乡村所])")
+
+
 def pinyin_initials(name: str) -> str:
-    """First letters of the pinyin of each character: 德恒律师事务所 -> dhlsswsu.
+    """First letters of the pinyin of a name: 湖南省长沙市 -> hnscss.
 
-    Converted character by character on purpose: whole-string conversion lets
-    pypinyin's phrase segmentation change readings across word boundaries
-    (湖南省长沙市 -> "sheng zhang"). A convenience for search, never a key.
+    Converted part by part, split after administrative suffixes: whole-string
+    conversion lets pypinyin's phrase segmentation run across the boundary
+    (湖南省长沙市 -> "sheng zhang"), while single characters lose the phrase
+    readings (长沙 -> "chang sha"). A convenience for search, never a key.
     """
+    return "".join(_part_initials(part) for part in _PARTS.split(normalize_name(name)) if part)
+
+
+@lru_cache(maxsize=50000)
+def _part_initials(part: str) -> str:
+    # Memoised: bulk loads convert millions of names made of far fewer parts.
     out = []
-    for ch in normalize_name(name):
-        if ch.isascii():
-            if ch.isalnum():
+    for py in lazy_pinyin(part, style=Style.FIRST_LETTER, errors=lambda s: list(s)):
+        for ch in py:
+            if ch.isascii() and ch.isalnum():
                 out.append(ch.lower())
-            continue
-        out.append(_initial(ch))
     return "".join(out)
-
-
-@lru_cache(maxsize=20000)
-def _initial(ch: str) -> str:
-    # Memoised: bulk loads convert millions of names drawn from a few thousand characters.
-    py = lazy_pinyin(ch, style=Style.FIRST_LETTER, errors="ignore")
-    return py[0][0].lower() if py and py[0] else ""

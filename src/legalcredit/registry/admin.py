@@ -107,7 +107,7 @@ class PractitionerForm(SubjectForm):
         super().__init__(*args, **kwargs)
         prefix = (jurisdiction_prefix(self.request.user) if self.request else "") or ""
         self.fields["institution"].queryset = Institution.objects.filter(
-            region_id__startswith=prefix)
+            region__code__startswith=prefix)
         if self.instance.pk:
             self.fields.pop("institution")
 
@@ -182,7 +182,7 @@ class JurisdictionFilter(admin.SimpleListFilter):
         if self.value():
             region = Region.objects.filter(code=self.value()).first()
             if region:
-                return queryset.filter(region_id__startswith=region.jurisdiction_prefix)
+                return queryset.filter(region__code__startswith=region.jurisdiction_prefix)
         return queryset
 
 
@@ -312,7 +312,7 @@ class AffiliationAdmin(RequestFormMixin, SimpleHistoryAdmin):
         qs = super().get_queryset(request)
         if prefix is None:
             return qs.none()
-        return qs.filter(institution__region_id__startswith=prefix) if prefix else qs
+        return qs.filter(institution__region__code__startswith=prefix) if prefix else qs
 
     def save_model(self, request, obj, form, change):
         pass  # saved by the service in the form

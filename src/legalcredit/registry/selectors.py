@@ -24,7 +24,7 @@ def visible_subjects(region_prefix: str | None) -> QuerySet[Subject]:
     if region_prefix is None:
         return qs.none()
     if region_prefix:
-        qs = qs.filter(region_id__startswith=region_prefix)
+        qs = qs.filter(region__code__startswith=region_prefix)
     return qs
 
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from legalcredit.core.errors import field_error, identifier_error
 from legalcredit.domain.identifiers import IdentifierError, id_number, license_no, uscc
-from legalcredit.domain.text import normalize_name, pinyin_initials
+from legalcredit.domain.text import clean_name, pinyin_initials
 from legalcredit.refdata.models import (Region, SubjectCategory, SubjectKind, SubjectStatus,
                                         SubjectType)
 
@@ -65,7 +65,7 @@ def _region(code: str) -> Region:
 
 
 def _name(value: str) -> str:
-    name = normalize_name(value)
+    name = clean_name(value)
     if len(name) < 2:
         raise field_error("name", LABELS["name"], "至少2个字")
     return name
@@ -161,14 +161,14 @@ def register_institution(*, actor, reason: str, name: str, subject_type: str, re
                  license_valid_until=license_valid_until)
     if license_issued_on and license_valid_until and license_valid_until < license_issued_on:
         raise field_error("license_valid_until", LABELS["license_valid_until"], "早于执业许可日期")
-    clean_name = _name(name)
+    name = _name(name)
     subject = Subject(
         kind=SubjectKind.INSTITUTION, subject_type=st, category=_category(st, category),
-        name=clean_name, region=_region(region), status_id="practising",
+        name=name, region=_region(region), status_id="practising",
         status_since=status_since or license_issued_on or _today(), uscc=code,
-        address=address.strip(), legal_representative=normalize_name(legal_representative),
+        address=address.strip(), legal_representative=clean_name(legal_representative),
         license_issued_on=license_issued_on, license_valid_until=license_valid_until,
-        pinyin_initials=pinyin_initials(clean_name))
+        pinyin_initials=pinyin_initials(name))
     _save(subject, actor, reason)
     search_index.index_names([(subject.pk, subject.name)])
     return subject, warnings
@@ -194,14 +194,14 @@ def register_practitioner(*, actor, reason: str, name: str, subject_type: str, r
     if gender and parts.get("sex") and gender != parts["sex"]:
         raise field_error("gender", LABELS["gender"], "与公民身份号码第17位（性别码）不一致")
     _check_dates(license_issued_on=license_issued_on, joined_on=joined_on)
-    clean_name = _name(name)
+    name = _name(name)
     subject = Subject(
         kind=SubjectKind.PRACTITIONER, subject_type=st, category=_category(st, category),
-        name=clean_name, region=_region(region), status_id="practising",
+        name=name, region=_region(region), status_id="practising",
         status_since=license_issued_on or _today(), id_number=number,
         gender=gender or parts.get("sex", ""), birth_date=parts.get("birth_date"),
         license_no=lic, license_issued_on=license_issued_on,
-        pinyin_initials=pinyin_initials(clean_name))
+        pinyin_initials=pinyin_initials(name))
     _save(subject, actor, reason)
     search_index.index_names([(subject.pk, subject.name)])
     if institution is not None:

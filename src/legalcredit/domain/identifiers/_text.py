@@ -10,5 +10,19 @@ def squeeze(raw: str) -> str:
     Officers paste codes from Word documents and PDFs, which bring
     full-width characters (９１Ａ) and separators with them.
     """
-    text = unicodedata.normalize("NFKC", raw or "")
-    return _SPACES.sub("", text).upper()
+    return fixed_point(lambda t: _SPACES.sub("", unicodedata.normalize("NFKC", t)).upper(), raw or "")
+
+
+def fixed_point(step, text: str, limit: int = 8) -> str:
+    """Apply ``step`` until the text stops changing.
+
+    NFKC, upper-casing and removing spaces can each expose work for another
+    (a spacing diaeresis becomes space + combining mark), so one pass is not
+    always idempotent; normalising must be, or stored keys drift.
+    """
+    for _ in range(limit):
+        new = step(text)
+        if new == text:
+            return new
+        text = new
+    return text
