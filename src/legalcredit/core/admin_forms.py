@@ -27,9 +27,16 @@ class ServiceModelForm(forms.ModelForm):
         if self.errors:
             return
         try:
-            self.instance = self.apply(self.cleaned_data)
+            saved = self.apply(self.cleaned_data)
         except ValidationError as exc:
             self._add_service_errors(exc)
+            return
+        model = self._meta.model
+        if type(saved) is not model and model._meta.proxy:
+            # Services return the concrete model; the admin needs its own (proxy) class
+            # to build the URLs it redirects to.
+            saved = model._base_manager.get(pk=saved.pk)
+        self.instance = saved
 
     def _add_service_errors(self, exc: ValidationError) -> None:
         if not hasattr(exc, "error_dict"):

@@ -207,6 +207,12 @@ class SubjectAdmin(RequestFormMixin, SimpleHistoryAdmin):
     show_full_result_count = False
     list_per_page = 50
 
+    def get_fields(self, request, obj=None):
+        # A new subject starts as 执业 (status is changed later); the institution
+        # is chosen only at first registration (later moves are 转所).
+        drop = {"institution"} if obj else {"status", "status_since", "status_until"}
+        return [f for f in super().get_fields(request, obj) if f not in drop]
+
     def get_queryset(self, request):
         prefix = jurisdiction_prefix(request.user)
         return selectors.visible_subjects(prefix).filter(kind=self.kind)
@@ -261,10 +267,10 @@ class PractitionerAdmin(SubjectAdmin):
             ro.append("masked_id")
         return ro
 
-    def get_form(self, request, obj=None, **kwargs):
+    def get_exclude(self, request, obj=None):
         if obj is not None and not self._may_see_id(request):
-            kwargs["exclude"] = ["id_number"]
-        return super().get_form(request, obj, **kwargs)
+            return ["id_number"]
+        return super().get_exclude(request, obj)
 
     def history_view(self, request, object_id, extra_context=None):
         # Old versions would show the full ID number; only roles that may see it get them.

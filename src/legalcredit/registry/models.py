@@ -112,6 +112,11 @@ class Practitioner(Subject):
         verbose_name = verbose_name_plural = "法律服务从业人员"
 
 
+# Proxies share Subject's history table; the history admin looks the manager up by name.
+for _proxy in (Institution, Practitioner):
+    _proxy._meta.simple_history_manager_attribute = Subject._meta.simple_history_manager_attribute
+
+
 class FormerName(NoDeleteModel):
     subject = models.ForeignKey(Subject, models.PROTECT, related_name="former_names",
                                 verbose_name="主体")

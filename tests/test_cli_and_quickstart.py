@@ -1,0 +1,119 @@
+"""What a new user meets first: the command, its errors, and the Quick start steps.
+
+These run the real `legalcredit` command in subprocesses against a fresh data
+directory, as the README's first command does.
+"""
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+CMD = [sys.executable, "-m", "legalcredit"]
+
+
+def run(args, env, timeout=300):
+    return subprocess.run(CMD + args, env=env, capture_output=True, text=True, timeout=timeout,
+                          cwd=ROOT)
+
+
+@pytest.fixture
+def fresh_env(tmp_path):
+    """A new data directory, and on PostgreSQL runs a new empty database too."""
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}}
+    env["LEGALCREDIT_HOME"] = str(tmp_path / "home")
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith(("postgres://", "postgresql://")):
+        yield env
+        return
+    import psycopg
+
+    name = f"lc_quickstart_{os.getpid()}_{int(time.time() * 1000) % 10**9}"
+    admin_url = url.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    env["DATABASE_URL"] = url.rsplit("/", 1)[0] + "/" + name
+    try:
+        yield env
+    finally:
+        with psycopg.connect(admin_url, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def test_help_is_bilingual(fresh_env):
+    out = run(["--help"], fresh_env)
+    assert out.returncode == 0
+    assert "公共法律服务信用监管平台" in out.stdout and "credit supervision platform" in out.stdout
+    assert "serve" in out.stdout and "refdata load" in out.stdout and "demo" in out.stdout
+
+
+def test_unparseable_database_url_is_one_clear_line(fresh_env):
+    out = run(["check"], {**fresh_env, "DATABASE_URL": "mysq://nope"})
+    assert out.returncode == 2
+    assert out.stderr.strip().count("\n") == 0 and "DATABASE_URL" in out.stderr
+    assert "Traceback" not in out.stderr
+
+
+def test_unreachable_postgres_is_one_clear_line(fresh_env):
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]  # nothing listens here once closed
+    out = run(["migrate"], {**fresh_env, "DATABASE_URL": f"postgres://postgres@127.0.0.1:{port}/x"})
+    assert out.returncode == 2
+    assert "Traceback" not in out.stderr
+    assert re.match(r"^错误：无法连接数据库（postgresql 127\.0\.0\.1:\d+/x）：", out.stderr)
+    assert out.stderr.strip().count("\n") == 0
+
+
+@pytest.mark.slow
+def test_quick_start_install_and_load_steps(fresh_env):
+    """migrate, load reference data, build a demo province: each step from nothing."""
+    assert run(["migrate", "-v0"], fresh_env).returncode == 0
+    out = run(["refdata", "load"], fresh_env)
+    assert out.returncode == 0 and "regions" in out.stdout and "3429" in out.stdout
+    again = run(["refdata", "load"], fresh_env)
+    assert again.stdout.count("未变化，跳过") == 3
+    out = run(["demo", "--size", "500"], fresh_env)
+    assert out.returncode == 0, out.stderr
+    assert "演示数据已生成" in out.stdout and "演示账号 admin" in out.stdout
+    bad = run(["demo", "--size", "huge"], fresh_env)
+    assert bad.returncode != 0 and "--size 应为" in bad.stderr
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.mark.slow
+def test_serve_starts_web_and_worker_and_stops_cleanly_on_ctrl_c(fresh_env):
+    port = _free_port()
+    proc = subprocess.Popen(CMD + ["serve", "--demo", "--bind", f"127.0.0.1:{port}"], env=fresh_env,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=ROOT)
+    try:
+        deadline = time.monotonic() + 120
+        body = None
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as r:
+                    body = r.read().decode()
+                    break
+            except OSError:
+                time.sleep(0.5)
+        assert body and '"status": "ok"' in body
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/admin/login/", timeout=5) as r:
+            assert "公共法律服务信用监管平台" in r.read().decode()
+    finally:
+        proc.send_signal(signal.SIGINT)
+        out, _ = proc.communicate(timeout=30)
+    assert proc.returncode == 0, out
+    assert "演示账号 admin" in out and "演示账号 county" in out
+    assert "Huey consumer started" in out and "已停止" in out
