@@ -47,7 +47,7 @@ class BulkWriter:
         return (a.person, a.institution, a.role, a.valid_from, a.valid_to, self.batch_id, None)
 
     def write(self, subjects: list[SubjectRow], affiliations: list[AffiliationRow]) -> None:
-        names = [(s.id, s.name) for s in subjects]
+        names = [(s.id, s.name, s.region, s.kind) for s in subjects]
         with connection.cursor() as cur:
             if self.vendor == "postgresql":
                 raw = cur.cursor
@@ -77,6 +77,7 @@ class BulkWriter:
                 for table in ("registry_subject", "registry_affiliation"):
                     cur.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                                 f"GREATEST((SELECT MAX(id) FROM {table}), 1))")
+                search_index.flush_postgres(cur)
                 cur.execute("ANALYZE registry_subject; ANALYZE registry_affiliation; "
                             "ANALYZE registry_name_index")
             else:

@@ -13,8 +13,8 @@ from . import search_index
 from .models import Affiliation, Subject
 
 _USCC = re.compile(r"^[0-9A-HJ-NP-RTUWXY]{18}$")
-_ID18 = re.compile(r"^\d{17}[\dX]$")
-_DIGITS = re.compile(r"^\d{6,40}$")
+_ID = re.compile(r"^(\d{17}[\dX]|\d{15})$")
+_LICENCE = re.compile(r"^(?=.*\d)[0-9A-Z()\-]{4,40}$")
 _LATIN = re.compile(r"^[a-z]{2,}$")
 
 
@@ -28,18 +28,23 @@ def visible_subjects(region_prefix: str | None) -> QuerySet[Subject]:
     return qs
 
 
-def classify_query(q: str) -> tuple[str, str]:
-    """What a search box entry most likely is: uscc, id_number, license_no, pinyin or name."""
+def identifier_candidates(q: str) -> list[tuple[str, str]]:
+    """The exact-identifier lookups a search-box entry could mean, most likely first.
+
+    An 18-digit string may be an ID number or an all-digit USCC; a string of
+    letters and digits may be a USCC or a licence number. Lookups are tried in
+    order and the first that finds something answers.
+    """
     compact = _text.squeeze(q)
-    if _ID18.match(compact) or (len(compact) == 15 and compact.isdigit()):
-        return "id_number", compact
+    out = []
+    if _ID.match(compact):
+        from legalcredit.domain.identifiers.id_number import upgrade_15
+        out.append(("id_number", upgrade_15(compact) if len(compact) == 15 else compact))
     if _USCC.match(compact):
-        return "uscc", compact
-    if _DIGITS.match(compact):
-        return "license_no", compact
-    if _LATIN.match(compact.lower()):
-        return "pinyin", compact.lower()
-    return "name", q.strip()
+        out.append(("uscc", compact))
+    if _LICENCE.match(compact):
+        out.append(("license_no", compact))
+    return out
 
 
 def search_subjects(q: str, *, region_prefix: str | None = "", kind: str | None = None,
@@ -51,22 +56,18 @@ def search_subjects(q: str, *, region_prefix: str | None = "", kind: str | None 
     base = visible_subjects(region_prefix)
     if kind:
         base = base.filter(kind=kind)
-    what, value = classify_query(q)
-    if what == "id_number":
-        from legalcredit.domain.identifiers.id_number import upgrade_15
-        if len(value) == 15:
-            value = upgrade_15(value)
-        # An 18-digit string can also be a USCC made only of digits.
-        return list(base.filter(Q(id_number=value) | Q(uscc=value))[:limit])
-    if what == "uscc":
-        return list(base.filter(uscc=value)[:limit])
-    if what == "license_no":
-        return list(base.filter(license_no=value)[:limit])
-    if what == "pinyin":
+    candidates = identifier_candidates(q)
+    for field, value in candidates:
+        hits = list(base.filter(**{field: value})[:limit])
+        if hits:
+            return hits
+    if candidates:
+        return []
+    latin = q.strip().lower()
+    if _LATIN.match(latin):
         # A range, not LIKE: SQLite will not use an index for LIKE ... ESCAPE.
-        return list(base.filter(pinyin_initials__gte=value,
-                                pinyin_initials__lt=value + "{")[:limit])
-    ids = search_index.search_ids(value, limit=limit, region_prefix=region_prefix, kind=kind)
+        return list(base.filter(pinyin_initials__gte=latin, pinyin_initials__lt=latin + "{")[:limit])
+    ids = search_index.search_ids(q, limit=limit, region_prefix=region_prefix, kind=kind)
     by_id = base.in_bulk(ids)
     return [by_id[i] for i in ids if i in by_id]
 

@@ -170,7 +170,7 @@ def register_institution(*, actor, reason: str, name: str, subject_type: str, re
         license_issued_on=license_issued_on, license_valid_until=license_valid_until,
         pinyin_initials=pinyin_initials(name))
     _save(subject, actor, reason)
-    search_index.index_names([(subject.pk, subject.name)])
+    search_index.index_names(search_index.entries_for(subject))
     return subject, warnings
 
 
@@ -203,7 +203,7 @@ def register_practitioner(*, actor, reason: str, name: str, subject_type: str, r
         license_no=lic, license_issued_on=license_issued_on,
         pinyin_initials=pinyin_initials(name))
     _save(subject, actor, reason)
-    search_index.index_names([(subject.pk, subject.name)])
+    search_index.index_names(search_index.entries_for(subject))
     if institution is not None:
         add_affiliation(actor=actor, reason=reason, person=subject, institution=institution,
                         role=Affiliation.Role.MEMBER,
@@ -266,9 +266,8 @@ def update_subject(subject: Subject, *, actor, reason: str, renamed_on: dt.date 
     if subject.name != old_name:
         FormerName.objects.create(subject=subject, name=old_name,
                                   used_until=(renamed_on or _today()) - dt.timedelta(days=1))
-        names = [(subject.pk, subject.name)] + [
-            (subject.pk, n) for n in subject.former_names.values_list("name", flat=True)]
-        search_index.index_names(names)
+    if subject.name != old_name or "region" in changes:
+        search_index.index_names(search_index.entries_for(subject))
     return subject, warnings
 
 

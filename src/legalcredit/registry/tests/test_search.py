@@ -73,3 +73,24 @@ def test_rebuild_reproduces_the_index(world):
     before = names(selectors.search_subjects("德恒"))
     assert search_index.rebuild() >= 5
     assert names(selectors.search_subjects("德恒")) == before
+
+
+def test_non_lawyer_licence_numbers_are_looked_up_exactly(officer, codes):
+    n, _ = services.register_practitioner(actor=officer, reason="登记", name="周敏", subject_type="notary",
+                                          region="320812", id_number_raw=codes.id_number("female"),
+                                          license_number="gz-3220150000007")
+    assert selectors.search_subjects("GZ-3220150000007") == [n]
+    assert selectors.search_subjects("GZ-3220150000008") == []
+
+
+def test_fifteen_digit_id_number_finds_the_upgraded_one(officer, codes):
+    p, _ = services.register_practitioner(actor=officer, reason="登记", name="吴刚", subject_type="lawyer",
+                                          region="320812", id_number_raw="110101850101001")
+    assert selectors.search_subjects("110101850101001") == [p]
+
+
+def test_moving_a_subject_to_another_county_moves_its_search_scope(world, officer):
+    a = world["a"]
+    services.update_subject(a, actor=officer, reason="住所变更", region="320831")
+    assert "江苏德恒律师事务所" not in names(selectors.search_subjects("德恒", region_prefix="320812"))
+    assert "江苏德恒律师事务所" in names(selectors.search_subjects("德恒", region_prefix="320831"))
