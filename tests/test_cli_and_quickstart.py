@@ -5,12 +5,14 @@ directory, as the README's first command does.
 """
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -117,3 +119,42 @@ def test_serve_starts_web_and_worker_and_stops_cleanly_on_ctrl_c(fresh_env):
     assert proc.returncode == 0, out
     assert "演示账号 admin" in out and "演示账号 county" in out
     assert "Huey consumer started" in out and "已停止" in out
+
+
+def _uv() -> str:
+    uv = os.environ.get("UV") or shutil.which("uv")
+    assert uv, "uv is needed: the Quick start installs it with pip"
+    return uv
+
+
+@pytest.mark.slow
+def test_clean_checkout_installs_from_the_lock_file_and_loads(tmp_path, fresh_env):
+    """The README's first command on a fresh copy: uv builds the environment from uv.lock alone."""
+    files = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True)
+    checkout = tmp_path / "checkout"
+    for rel in files.stdout.decode().split("\0"):
+        if rel and (ROOT / rel).is_file():
+            (checkout / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(ROOT / rel, checkout / rel)
+    env = {k: v for k, v in fresh_env.items() if k not in {"VIRTUAL_ENV", "UV_PROJECT_ENVIRONMENT"}}
+    sync = subprocess.run([_uv(), "sync", "--frozen"], cwd=checkout, env=env, capture_output=True,
+                          text=True, timeout=600)
+    assert sync.returncode == 0, sync.stderr
+    for args in (["migrate", "-v0"], ["refdata", "load"], ["demo", "--size", "300"]):
+        out = subprocess.run([_uv(), "run", "--frozen", "legalcredit", *args], cwd=checkout, env=env,
+                             capture_output=True, text=True, timeout=600)
+        assert out.returncode == 0, (args, out.stderr)
+    assert "演示账号 county" in out.stdout
+
+
+@pytest.mark.slow
+def test_wheel_ships_reference_data_migrations_and_static_files(tmp_path):
+    out = subprocess.run([_uv(), "build", "--wheel", "--out-dir", str(tmp_path), str(ROOT)],
+                         capture_output=True, text=True, timeout=600)
+    assert out.returncode == 0, out.stderr
+    names = set(zipfile.ZipFile(next(tmp_path.glob("*.whl"))).namelist())
+    for needed in ["legalcredit/refdata/data/regions.csv", "legalcredit/refdata/data/manifest.yaml",
+                   "legalcredit/refdata/data/subject_types.yaml",
+                   "legalcredit/refdata/data/demo_profile.yaml",
+                   "legalcredit/registry/migrations/0002_name_search_index.py"]:
+        assert needed in names, needed
