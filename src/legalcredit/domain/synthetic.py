@@ -96,29 +96,31 @@ class Generator:
         self.license_seq: dict[str, int] = {}
         self.seen_ids: set[str] = set()
         self._recent: dict[str, list[int]] = {}
-        self._birth_codes = self._valid_birth_codes()
+        self._local_codes, self._any_codes = self._birth_codes_by_year()
 
     # --- helpers ---------------------------------------------------------------
-    def _valid_birth_codes(self) -> list[tuple[str, frozenset[int]]]:
-        """(code, birth years in which it was in force) for usable address codes.
+    def _birth_codes_by_year(self) -> tuple[dict[int, list[str]], dict[int, list[str]]]:
+        """Address codes in force in each birth year: (local ones, ones from anywhere).
 
         stdnum's table knows when each county existed; an ID number must carry a
-        code that was in force in the holder's birth year.
+        code that was in force in the holder's birth year, and many of today's
+        districts were created after most practitioners were born.
         """
         local = [c.code for c in self.p.counties]
-        sample = local + self.rng.sample(self.p.national_counties,
-                                         min(300, len(self.p.national_counties)))
-        out = []
-        for code in dict.fromkeys(sample):
-            years = frozenset(y for y in range(1950, 2006)
-                              if id_number.region_name(code, dt.date(y, 6, 1)) is not None)
-            if years:
-                out.append((code, years))
-        if not out:
-            raise ValueError("没有可用于生成身份证号的地址码")
+        local += id_number.codes_in_province(self.p.province.code[:2])
+        national = self.rng.sample(self.p.national_counties, min(300, len(self.p.national_counties)))
+        local_by_year: dict[int, list[str]] = {}
+        any_by_year: dict[int, list[str]] = {}
         local_set = set(local)
-        self._local_birth = [o for o in out if o[0] in local_set] or out
-        return out
+        for code in dict.fromkeys(local + national):
+            for year in range(1950, 2006):
+                if id_number.region_name(code, dt.date(year, 6, 1)) is not None:
+                    any_by_year.setdefault(year, []).append(code)
+                    if code in local_set:
+                        local_by_year.setdefault(year, []).append(code)
+        if not any_by_year:
+            raise ValueError("没有可用于生成身份证号的地址码")
+        return local_by_year, any_by_year
 
     def _new_id(self) -> int:
         self.next_id += 1
@@ -147,20 +149,16 @@ class Generator:
                 f"{self.rng.choice('路街')}{self.rng.randint(1, 899)}号")
 
     def id_number(self, sex: str, born: dt.date) -> str:
-        pool = self._local_birth if self.rng.random() < 0.8 else self._birth_codes
-        for _ in range(50):
-            code, years = self.rng.choice(pool)
-            if born.year in years:
-                break
-        else:
-            code, years = next(o for o in self._birth_codes if born.year in o[1])
-        while True:
+        # Most practitioners were born in the province, some anywhere in the country.
+        pool = self._local_codes.get(born.year) if self.rng.random() < 0.8 else None
+        pool = pool or self._any_codes[born.year]
+        for _ in range(10_000):
             seq = self.rng.randint(0, 499) * 2 + (1 if sex == "male" else 0)
-            number = generate.id_number_for(code, born, seq)
+            number = generate.id_number_for(self.rng.choice(pool), born, seq)
             if number not in self.seen_ids:
                 self.seen_ids.add(number)
                 return number
-            born += dt.timedelta(days=1)
+        raise ValueError(f"{born} 出生的人员过多，无法生成不重复的身份证号")
 
     def license_no(self, ptype: str, county: Region, year: int, category: str | None,
                    sex: str) -> str:
@@ -197,7 +195,7 @@ class Generator:
             staff_mean = plan[code][1]
             # Firm sizes are skewed: many small, a few large (geometric around the mean).
             staff = min(int(self.rng.expovariate(1 / staff_mean)) + (1 if staff_mean >= 1 else 0),
-                        max(1, budget - 1))
+                        budget - 1)
             subjects, affs = self.institution_with_staff(code, ptype_of[code], staff)
             budget -= len(subjects)
             yield subjects, affs

@@ -39,6 +39,19 @@ def region_name(code6: str, born: dt.date) -> str | None:
     return place.get("county") or place.get("prefecture") or place.get("province")
 
 
+def codes_in_province(province2: str) -> list[str]:
+    """Every address code, current or historical, that stdnum knows in a province.
+
+    People carry the code of where and when they were registered at birth, so
+    realistic test data needs the old county codes too (淮阴县 320821, 1983-2000).
+    """
+    from stdnum import numdb
+
+    db = numdb.get("cn/loc")
+    return [code for code in (f"{province2}{i:04d}" for i in range(10000))
+            if not code.endswith("00") and any("county" in props for _, props in db.info(code))]
+
+
 def _birth_date(yyyymmdd: str, label: str) -> dt.date:
     try:
         return dt.date(int(yyyymmdd[:4]), int(yyyymmdd[4:6]), int(yyyymmdd[6:8]))

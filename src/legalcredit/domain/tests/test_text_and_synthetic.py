@@ -58,7 +58,8 @@ def test_generated_province_is_valid_unique_and_shaped_like_the_sector():
         if s.uscc:
             assert uscc.validate(s.uscc).warnings == ()
         if s.id_number:
-            assert id_number.validate(s.id_number, today=dt.date(2026, 11, 1)).value == s.id_number
+            parts = id_number.validate(s.id_number, today=dt.date(2026, 11, 1)).parts
+            assert (parts["birth_date"], parts["sex"]) == (s.birth_date, s.gender)
         if s.license_no:
             license_no.validate(s.license_no, "lawyer" if s.subject_type == "lawyer" else "free")
         assert s.region in {"320812", "320102", "320831"}
@@ -66,6 +67,8 @@ def test_generated_province_is_valid_unique_and_shaped_like_the_sector():
     firms, lawyers = counts["law_firm"], counts["lawyer"]
     assert 8 <= lawyers / firms <= 16, "about a dozen lawyers per law firm"
     assert counts["lawyer"] > counts["notary"] > 0
+    born_in_province = sum(s.id_number.startswith("32") for s in subjects if s.id_number)
+    assert born_in_province > 0.6 * sum(1 for s in subjects if s.id_number)
 
 
 def test_affiliations_have_consistent_history():
