@@ -73,7 +73,6 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -151,6 +150,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# Always Simplified Chinese, whatever the browser asks for (no LocaleMiddleware).
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 TIME_ZONE = "Asia/Shanghai"
@@ -215,6 +215,6 @@ LOGGING = {
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 
-# Identifiers of people are shown in full only to roles that need them;
-# the rest see 110101********1234.
-LEGALCREDIT_DEMO_PROVINCE = os.environ.get("LEGALCREDIT_DEMO_PROVINCE", "320000")
+# The province this platform serves (GB/T 2260 code): the demo builds it and
+# the back office offers its cities and counties as filters.
+LEGALCREDIT_PROVINCE = os.environ.get("LEGALCREDIT_PROVINCE", "320000")

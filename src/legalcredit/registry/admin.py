@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.contrib import admin
 from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
@@ -30,6 +31,9 @@ class SubjectForm(ServiceModelForm):
             prefix = jurisdiction_prefix(self.request.user) or ""
             self.fields["region"].queryset = Region.objects.filter(
                 code__startswith=prefix, in_force=True)
+        if self.instance.pk is not None and "subject_type" in self.fields:
+            # The type is fixed at registration (a lawyer does not become a notary).
+            self.fields["subject_type"].disabled = True
         if self.instance.pk is None:
             # A new subject starts as 执业; later changes go through change_status.
             for f in ("status", "status_since", "status_until"):
@@ -173,7 +177,8 @@ class JurisdictionFilter(admin.SimpleListFilter):
     parameter_name = "area"
 
     def lookups(self, request, model_admin):
-        prefix = jurisdiction_prefix(request.user) or ""
+        # Province-wide users get the cities of the platform's province, not all of China.
+        prefix = jurisdiction_prefix(request.user) or settings.LEGALCREDIT_PROVINCE[:2]
         level = "city" if len(prefix) <= 2 else "county"
         regions = Region.objects.filter(level=level, code__startswith=prefix, in_force=True)
         return [(r.code, r.name) for r in regions[:400]]
@@ -204,6 +209,7 @@ class SubjectAdmin(RequestFormMixin, SimpleHistoryAdmin):
     list_select_related = ["subject_type", "region", "status"]
     search_help_text = "名称（至少2个字，含曾用名）、统一社会信用代码、身份证号、执业证号或拼音首字母"
     search_fields = ["name"]  # replaced by get_search_results; needed to show the box
+    autocomplete_fields = ["region"]  # 3,000+ regions: type to find, not a long list
     show_full_result_count = False
     list_per_page = 50
 
@@ -256,9 +262,10 @@ class PractitionerAdmin(SubjectAdmin):
         return request.user.has_perm("registry.view_full_id_number")
 
     def get_fields(self, request, obj=None):
-        fields = list(super().get_fields(request, obj))
+        fields = [f for f in super().get_fields(request, obj) if f != "masked_id"]
         if obj is not None and not self._may_see_id(request):
-            fields = [("masked_id" if f == "id_number" else f) for f in fields]
+            # The masked number stands where the number would be.
+            fields.insert(fields.index("region") + 1, "masked_id")
         return fields
 
     def get_readonly_fields(self, request, obj=None):

@@ -83,13 +83,20 @@ def test_admin_pages_in_chinese(client, admin_user, people):
                 "/admin/registry/institution/add/", "/admin/registry/practitioner/add/"]:
         resp = client.get(url)
         assert resp.status_code == 200, url
-    assert "法律服务机构" in client.get("/admin/").content.decode()
+    page = client.get("/admin/registry/institution/", HTTP_ACCEPT_LANGUAGE="en-US,en").content.decode()
+    assert "选择 法律服务机构 来修改" in page and "过滤器" in page, "Chinese whatever the browser asks"
 
 
 def test_admin_search_uses_the_name_index(client, admin_user, people):
     client.force_login(admin_user)
     page = client.get("/admin/registry/institution/", {"q": "德恒"}).content.decode()
     assert "清江浦德恒律师事务所" in page and "金湖德恒律师事务所" in page
+
+
+def test_area_filter_offers_the_province_cities(client, admin_user, people):
+    client.force_login(admin_user)
+    page = client.get("/admin/registry/institution/").content.decode()
+    assert "淮安市" in page and "北京市" not in page
 
 
 def test_county_officer_sees_only_their_county_and_masked_ids(client, county_officer, people):

@@ -38,7 +38,7 @@ class Command(BaseCommand):
         if demo:
             if not Subject.objects.exists():
                 call_command("demo", size=demo_size, no_users=True, stdout=self.stdout)
-            logins = ensure_demo_users(settings.LEGALCREDIT_DEMO_PROVINCE)
+            logins = ensure_demo_users(settings.LEGALCREDIT_PROVINCE)
         call_command("collectstatic", interactive=False, verbosity=0)
 
         env = {**os.environ, "DJANGO_SETTINGS_MODULE": "legalcredit.settings"}

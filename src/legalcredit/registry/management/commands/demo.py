@@ -13,7 +13,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--size", default="small",
                             help="small(3千) | medium(5万) | large(50万) | 主体数 N")
-        parser.add_argument("--province", default=settings.LEGALCREDIT_DEMO_PROVINCE,
+        parser.add_argument("--province", default=settings.LEGALCREDIT_PROVINCE,
                             help="省级行政区划代码，默认 320000 江苏省 / province code")
         parser.add_argument("--seed", type=int, default=2260, help="随机种子 / random seed")
         parser.add_argument("--no-users", action="store_true", help="不创建演示账号")
