@@ -75,9 +75,3 @@ class WorkCalendar:
             if start < d <= end and d.weekday() < 5 and d not in self.adjusted_workdays:
                 count -= 1
         return count
-
-    def next_working_day(self, day: dt.date) -> dt.date:
-        """``day`` itself when it is a working day, else the next one."""
-        while not self.is_working_day(day):
-            day += ONE_DAY
-        return day

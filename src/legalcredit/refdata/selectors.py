@@ -5,7 +5,7 @@ import time
 
 from legalcredit.domain.workdays import WorkCalendar
 
-from .models import CalendarDay, Region
+from .models import CalendarDay
 
 _CACHE_SECONDS = 300
 _lock = threading.Lock()
@@ -37,11 +37,3 @@ def clear_calendar_cache() -> None:
     global _cached
     with _lock:
         _cached = None
-
-
-def region_by_code(code: str) -> Region | None:
-    return Region.objects.filter(code=code).select_related("parent__parent").first()
-
-
-def regions_within(prefix: str):
-    return Region.objects.filter(code__startswith=prefix)

@@ -9,7 +9,7 @@ from legalcredit.core.admin_forms import RequestFormMixin, ServiceModelForm
 from legalcredit.refdata.models import Region, SubjectKind, SubjectType
 
 from . import selectors, services
-from .models import Affiliation, FormerName, Institution, Practitioner, Subject
+from .models import Affiliation, FormerName, Institution, Practitioner
 
 
 def _actor(form):
@@ -251,8 +251,16 @@ class InstitutionAdmin(SubjectAdmin):
 class PractitionerAdmin(SubjectAdmin):
     kind = SubjectKind.PRACTITIONER
     form = PractitionerForm
-    list_display = ["name", "subject_type", "masked_id", "license_no", "region", "status"]
+    list_display = ["name", "subject_type", "masked_id", "license_no", "current_institution",
+                    "region", "status"]
     inlines = [FormerNameInline, PostsInline]
+
+    def get_queryset(self, request):
+        return selectors.with_current_institution(super().get_queryset(request), timezone.localdate())
+
+    @admin.display(description="执业机构")
+    def current_institution(self, obj):
+        return getattr(obj, "current_institution_name", None) or "-"
 
     @admin.display(description="公民身份号码")
     def masked_id(self, obj):

@@ -176,6 +176,3 @@ class Affiliation(NoDeleteModel):
 
     def __str__(self):
         return f"{self.person} — {self.institution}（{self.get_role_display()}）"
-
-    def holds_on(self, day) -> bool:
-        return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)

@@ -7,7 +7,6 @@ import re
 from django.db.models import Q, QuerySet
 
 from legalcredit.domain.identifiers import _text
-from legalcredit.refdata.models import SubjectKind
 
 from . import search_index
 from .models import Affiliation, Subject
@@ -86,20 +85,17 @@ def affiliations_on(day: dt.date, *, institution: Subject | None = None,
     return qs
 
 
+def with_current_institution(qs: QuerySet[Subject], day: dt.date) -> QuerySet[Subject]:
+    """Annotate practitioners with the name of the institution they belong to on ``day``."""
+    from django.db.models import OuterRef, Subquery
+
+    held = affiliations_on(day, role=Affiliation.Role.MEMBER).filter(person=OuterRef("pk"))
+    return qs.annotate(current_institution_name=Subquery(held.values("institution__name")[:1]))
+
+
 def current_institution(person: Subject, day: dt.date | None = None) -> Subject | None:
     from django.utils import timezone
 
     aff = affiliations_on(day or timezone.localdate(), person=person,
                           role=Affiliation.Role.MEMBER).first()
     return aff.institution if aff else None
-
-
-def subject_counts_by_type(region_prefix: str = "") -> dict[str, int]:
-    from django.db.models import Count
-
-    qs = visible_subjects(region_prefix).values("subject_type__name").annotate(n=Count("id"))
-    return {r["subject_type__name"]: r["n"] for r in qs}
-
-
-def institutions() -> QuerySet[Subject]:
-    return Subject.objects.filter(kind=SubjectKind.INSTITUTION)

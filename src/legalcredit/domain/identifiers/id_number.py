@@ -104,14 +104,6 @@ def validate(raw: str, *, today: dt.date | None = None) -> Checked:
     return Checked(number, tuple(warnings), parts)
 
 
-def is_valid(raw: str) -> bool:
-    try:
-        validate(raw)
-    except IdentifierError:
-        return False
-    return True
-
-
 def mask(number: str) -> str:
     """110101********1234: the form used in every output for roles that may not see it."""
     if not number:

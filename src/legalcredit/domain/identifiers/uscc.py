@@ -99,11 +99,3 @@ def validate(raw: str) -> Checked:
         "org_code": org,
     }
     return Checked(code, tuple(warnings), parts)
-
-
-def is_valid(raw: str) -> bool:
-    try:
-        validate(raw)
-    except IdentifierError:
-        return False
-    return True

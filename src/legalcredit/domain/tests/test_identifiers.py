@@ -4,7 +4,7 @@ import string
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from legalcredit.domain.identifiers import IdentifierError, generate, id_number, license_no, uscc

@@ -2,7 +2,6 @@ import datetime as dt
 
 import pytest
 from django.contrib.auth.models import Permission
-from django.urls import reverse
 
 from legalcredit.accounts.models import OfficerProfile
 from legalcredit.accounts.services import COUNTY_OFFICER_PERMS
@@ -104,6 +103,8 @@ def test_county_officer_sees_only_their_county_and_masked_ids(client, county_off
     page = client.get("/admin/registry/institution/").content.decode()
     assert "清江浦德恒律师事务所" in page and "金湖德恒律师事务所" not in page
     assert client.get(f"/admin/registry/institution/{people[1].pk}/change/").status_code in (302, 404)
+    listing = client.get("/admin/registry/practitioner/").content.decode()
+    assert "李明" in listing and "清江浦德恒律师事务所" in listing, "current institution column"
     detail = client.get(f"/admin/registry/practitioner/{people[2].pk}/change/").content.decode()
     assert people[2].id_number not in detail and people[2].masked_id_number in detail
     assert client.get(f"/admin/registry/practitioner/{people[2].pk}/history/").status_code == 403
