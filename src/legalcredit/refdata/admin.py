@@ -2,8 +2,7 @@ from django import forms
 from django.contrib import admin
 
 from . import services
-from .models import (CalendarDay, RefdataRelease, Region, SubjectCategory, SubjectStatus,
-                     SubjectType)
+from .models import CalendarDay, RefdataRelease, Region, SubjectCategory, SubjectStatus, SubjectType
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

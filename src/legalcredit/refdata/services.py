@@ -15,8 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from . import selectors
-from .models import (CalendarDay, RefdataRelease, Region, SubjectCategory, SubjectStatus,
-                     SubjectType)
+from .models import CalendarDay, RefdataRelease, Region, SubjectCategory, SubjectStatus, SubjectType
 
 log = logging.getLogger(__name__)
 ADMIN_SOURCE = "后台录入"

@@ -1,11 +1,14 @@
 from django import forms
 from django.conf import settings
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.template_utils import HistoricalRecordContextHelper
 
 from legalcredit.accounts.selectors import jurisdiction_prefix
 from legalcredit.core.admin_forms import RequestFormMixin, ServiceModelForm
+from legalcredit.domain.identifiers import id_number
 from legalcredit.refdata.models import Region, SubjectKind, SubjectType
 
 from . import selectors, services
@@ -14,6 +17,11 @@ from .models import Affiliation, FormerName, Institution, Practitioner
 
 def _actor(form):
     return form.request.user if form.request else None
+
+
+def _code(value):
+    """Services take reference data by code; forms hold model instances."""
+    return getattr(value, "code", value)
 
 
 class SubjectForm(ServiceModelForm):
@@ -58,14 +66,7 @@ class SubjectForm(ServiceModelForm):
         return subject
 
     def _changes(self, data, fields):
-        changes = {}
-        for f in fields:
-            if f in self.changed_data:
-                value = data.get(f)
-                changes[f] = getattr(value, "pk", value) if f in {"region"} else value
-                if f == "category":
-                    changes[f] = value.code if value else None
-        return changes
+        return {f: _code(data.get(f)) for f in fields if f in self.changed_data}
 
 
 class InstitutionForm(SubjectForm):
@@ -82,7 +83,7 @@ class InstitutionForm(SubjectForm):
             subject, self.warnings = services.register_institution(
                 actor=_actor(self), reason=data["reason"], name=data["name"],
                 subject_type=data["subject_type"].code, region=data["region"].code,
-                uscc_code=data.get("uscc"), category=data["category"].code if data.get("category") else None,
+                uscc_code=data.get("uscc"), category=_code(data.get("category")),
                 address=data.get("address", ""), legal_representative=data.get("legal_representative", ""),
                 license_issued_on=data.get("license_issued_on"),
                 license_valid_until=data.get("license_valid_until"))
@@ -121,7 +122,7 @@ class PractitionerForm(SubjectForm):
                 actor=_actor(self), reason=data["reason"], name=data["name"],
                 subject_type=data["subject_type"].code, region=data["region"].code,
                 id_number_raw=data.get("id_number"), license_number=data.get("license_no"),
-                category=data["category"].code if data.get("category") else None,
+                category=_code(data.get("category")),
                 gender=data.get("gender") or None, license_issued_on=data.get("license_issued_on"),
                 institution=data.get("institution"))
             return subject
@@ -287,12 +288,25 @@ class PractitionerAdmin(SubjectAdmin):
             return ["id_number"]
         return super().get_exclude(request, obj)
 
-    def history_view(self, request, object_id, extra_context=None):
-        # Old versions would show the full ID number; only roles that may see it get them.
+    def get_historical_record_context_helper(self, request, historical_record):
+        if self._may_see_id(request):
+            return super().get_historical_record_context_helper(request, historical_record)
+        return MaskedIdHistory(self.model, historical_record)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # A past version is shown as a full form, ID number included; the change
+        # list (who, when, why, what changed) stays open with the number masked.
         if not self._may_see_id(request):
-            from django.core.exceptions import PermissionDenied
             raise PermissionDenied
-        return super().history_view(request, object_id, extra_context)
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+class MaskedIdHistory(HistoricalRecordContextHelper):
+    """History deltas with ID numbers masked, for roles that may not see them."""
+
+    def prepare_delta_change_value(self, change, value):
+        value = super().prepare_delta_change_value(change, value)
+        return id_number.mask(str(value)) if change.field == "id_number" and value else value
 
 
 class AffiliationForm(ServiceModelForm):

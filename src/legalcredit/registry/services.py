@@ -14,8 +14,13 @@ from django.utils import timezone
 from legalcredit.core.errors import field_error, identifier_error
 from legalcredit.domain.identifiers import IdentifierError, id_number, license_no, uscc
 from legalcredit.domain.text import clean_name, pinyin_initials
-from legalcredit.refdata.models import (Region, SubjectCategory, SubjectKind, SubjectStatus,
-                                        SubjectType)
+from legalcredit.refdata.models import (
+    Region,
+    SubjectCategory,
+    SubjectKind,
+    SubjectStatus,
+    SubjectType,
+)
 
 from . import search_index
 from .models import Affiliation, FormerName, Subject

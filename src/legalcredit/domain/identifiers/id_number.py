@@ -11,8 +11,8 @@ import datetime as dt
 from stdnum.cn import ric as _stdnum_ric
 from stdnum.exceptions import ValidationError as _StdnumError
 
-from .errors import Checked, IdentifierError
 from ._text import squeeze
+from .errors import Checked, IdentifierError
 
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK = "10X98765432"

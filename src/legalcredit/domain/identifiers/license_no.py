@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import re
 
-from .errors import Checked, IdentifierError
 from ._text import squeeze
+from .errors import Checked, IdentifierError
 
 # pos 10 of the 17-digit lawyer licence number. Codes 6+ for 公职/公司/法律援助
 # are not confirmed (rules.md §5 [U]), so they decode as "其他" rather than fail.

@@ -6,8 +6,8 @@ embedded GB 11714 organisation code. Hence this hand-written validator.
 """
 from __future__ import annotations
 
-from .errors import Checked, IdentifierError
 from ._text import squeeze
+from .errors import Checked, IdentifierError
 
 ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _VALUE = {c: i for i, c in enumerate(ALPHABET)}

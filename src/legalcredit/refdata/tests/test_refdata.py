@@ -4,7 +4,13 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from legalcredit.refdata import selectors, services
-from legalcredit.refdata.models import CalendarDay, RefdataRelease, Region, SubjectStatus, SubjectType
+from legalcredit.refdata.models import (
+    CalendarDay,
+    RefdataRelease,
+    Region,
+    SubjectStatus,
+    SubjectType,
+)
 
 
 def test_regions_have_parents_and_levels(db):

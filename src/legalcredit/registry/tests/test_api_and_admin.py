@@ -107,7 +107,21 @@ def test_county_officer_sees_only_their_county_and_masked_ids(client, county_off
     assert "李明" in listing and "清江浦德恒律师事务所" in listing, "current institution column"
     detail = client.get(f"/admin/registry/practitioner/{people[2].pk}/change/").content.decode()
     assert people[2].id_number not in detail and people[2].masked_id_number in detail
-    assert client.get(f"/admin/registry/practitioner/{people[2].pk}/history/").status_code == 403
+
+def test_history_shows_who_when_why_with_id_numbers_masked(client, county_officer, admin_user,
+                                                           people, codes):
+    li = people[2]
+    old_number, new_number = li.id_number, codes.id_number()
+    services.update_subject(li, actor=admin_user, reason="身份证号录入错误更正", id_number=new_number)
+    client.force_login(county_officer)
+    page = client.get(f"/admin/registry/practitioner/{li.pk}/history/").content.decode()
+    assert "身份证号录入错误更正" in page
+    assert old_number not in page and new_number not in page
+    assert old_number[:6] + "********" + old_number[-4:] in page
+    version = li.history.first().history_id
+    assert client.get(f"/admin/registry/practitioner/{li.pk}/history/{version}/").status_code == 403
+    client.force_login(admin_user)
+    assert new_number in client.get(f"/admin/registry/practitioner/{li.pk}/history/").content.decode()
 
 
 def test_admin_add_with_bad_uscc_shows_the_rule_and_writes_nothing(client, admin_user, codes):
