@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "simple_history",
     "huey.contrib.djhuey",
     "legalcredit.core",
+    "legalcredit.audit",
     "legalcredit.refdata",
     "legalcredit.accounts",
     "legalcredit.registry",

@@ -7,6 +7,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
 from legalcredit.accounts.selectors import jurisdiction_prefix
+from legalcredit.audit import services as audit
 from legalcredit.core.admin_forms import RequestFormMixin, ServiceModelForm
 from legalcredit.domain.identifiers import id_number
 from legalcredit.refdata.models import Region, SubjectKind, SubjectType
@@ -287,6 +288,13 @@ class PractitionerAdmin(SubjectAdmin):
         if obj is not None and not self._may_see_id(request):
             return ["id_number"]
         return super().get_exclude(request, obj)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if request.method == "GET":
+            subject = self.get_object(request, object_id)
+            if subject is not None:
+                audit.record_read(request, [subject], what=f"后台查阅从业人员“{subject.name}”")
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def get_historical_record_context_helper(self, request, historical_record):
         if self._may_see_id(request):

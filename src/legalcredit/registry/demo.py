@@ -8,6 +8,8 @@ import yaml
 from django.db import transaction
 from django.db.models import Count, Max
 
+from legalcredit.audit import services as audit
+from legalcredit.audit.models import AuditEntry
 from legalcredit.core.models import ImportBatch
 from legalcredit.domain import synthetic
 from legalcredit.refdata.models import Region, SubjectCategory
@@ -75,4 +77,8 @@ def build(size: str | int, *, province_code: str, seed: int = 2260, actor=None,
         write_all(gen.generate(total), writer, progress=progress)
         batch.rows = writer.subjects
         ImportBatch.objects.filter(pk=batch.pk).update(rows=writer.subjects)
+        # Bulk rows carry no per-row history; the batch itself is the audited write.
+        audit.record(action=AuditEntry.Action.BULK, actor=actor, object_type="core.importbatch",
+                     object_id=batch.pk, summary=f"{batch.source}：{writer.subjects} 个主体",
+                     reason="生成演示数据", data=batch.parameters)
     return batch, time.perf_counter() - started

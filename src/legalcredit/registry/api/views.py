@@ -5,6 +5,7 @@ from rest_framework import generics
 from rest_framework.exceptions import ValidationError
 
 from legalcredit.accounts.selectors import jurisdiction_prefix
+from legalcredit.audit import services as audit
 
 from .. import selectors
 from .serializers import AffiliationSerializer, SubjectSerializer
@@ -20,6 +21,7 @@ class SubjectSearchView(generics.ListAPIView):
         OpenApiParameter("q", str, required=True, description="检索词"),
         OpenApiParameter("kind", str, enum=["institution", "practitioner"]),
         OpenApiParameter("limit", int, description="最多返回条数（1-100，默认20）"),
+        OpenApiParameter("purpose", str, description="查询用途（记入审计日志）"),
     ])
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
@@ -30,9 +32,12 @@ class SubjectSearchView(generics.ListAPIView):
             limit = min(max(int(self.request.query_params.get("limit", 20)), 1), 100)
         except ValueError:
             raise ValidationError({"limit": "limit：应为1-100的整数"}) from None
-        return selectors.search_subjects(q, region_prefix=jurisdiction_prefix(self.request.user),
+        hits = selectors.search_subjects(q, region_prefix=jurisdiction_prefix(self.request.user),
                                          kind=self.request.query_params.get("kind") or None,
                                          limit=limit)
+        audit.record_read(self.request, hits, purpose=self.request.query_params.get("purpose", ""),
+                          what=f"检索“{q[:50]}”")
+        return hits
 
 
 class SubjectDetailView(generics.RetrieveAPIView):
@@ -40,6 +45,12 @@ class SubjectDetailView(generics.RetrieveAPIView):
 
     def get_queryset(self):
         return selectors.visible_subjects(jurisdiction_prefix(self.request.user))
+
+    def get_object(self):
+        subject = super().get_object()
+        audit.record_read(self.request, [subject], purpose=self.request.query_params.get("purpose", ""),
+                          what=f"查阅主体“{subject.name}”")
+        return subject
 
 
 class AffiliationsOnView(generics.ListAPIView):

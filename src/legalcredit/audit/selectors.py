@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils import timezone
+
+from legalcredit.domain import hashchain
+
+from .models import AuditEntry
+
+
+def verify_chain(batch: int = 5000) -> tuple[int, hashchain.Problem | None]:
+    """Walk the whole trail in order; the first broken place, if any."""
+    def rows():
+        last = 0
+        while True:
+            chunk = list(AuditEntry.objects.filter(seq__gt=last).order_by("seq")[:batch])
+            if not chunk:
+                return
+            for e in chunk:
+                yield e.seq, e.prev_hash, e.hash, e.hashed_fields()
+            last = chunk[-1].seq
+
+    count, problem = hashchain.verify(rows())
+    if problem is None:
+        from .models import AuditHead
+        head = AuditHead.objects.filter(id=1).first()
+        if head is not None and head.seq != count:
+            problem = hashchain.Problem(count + 1, "missing",
+                                        f"审计链头记录到第 {head.seq} 条，但只找到 {count} 条（末尾记录被删除）")
+    return count, problem
+
+
+def daily_digest(day: dt.date) -> dict:
+    """The day's last link: publishing it fixes the trail up to then."""
+    tz = timezone.get_current_timezone()
+    start = dt.datetime.combine(day, dt.time.min, tzinfo=tz)
+    end = start + dt.timedelta(days=1)
+    todays = AuditEntry.objects.filter(at__gte=start, at__lt=end)
+    last = todays.order_by("-seq").first()
+    return {"date": day.isoformat(), "entries": todays.count(),
+            "last_seq": last.seq if last else None, "last_hash": last.hash if last else None}

@@ -1,0 +1,98 @@
+import datetime as dt
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection
+from django.utils import timezone
+
+from legalcredit.audit import selectors, services
+from legalcredit.audit.models import AuditEntry
+from legalcredit.registry import services as registry
+
+
+@pytest.fixture
+def trail(officer, codes):
+    """A few real writes: a registration, a rename, a read."""
+    firm, _ = registry.register_institution(actor=officer, reason="执业许可", name="江苏德恒律师事务所",
+                                            subject_type="law_firm", region="320812", uscc_code=codes.uscc())
+    registry.update_subject(firm, actor=officer, reason="名称变更核准", name="江苏德恒信达律师事务所")
+    services.record(action="read", actor=officer, object_type="registry.subject", object_id=firm.pk,
+                    summary="查阅", reason="行政许可审查")
+    services.record(action="export", actor=officer, summary="导出名录", reason="年度统计")
+    return firm
+
+
+def test_every_write_is_logged_with_who_and_why(trail, officer):
+    entries = list(AuditEntry.objects.filter(object_type="registry.subject").order_by("seq"))
+    assert [(e.action, e.actor, e.reason) for e in entries[:2]] == [
+        ("create", "maker", "执业许可"), ("update", "maker", "名称变更核准")]
+    assert "name" in entries[1].data["changed"]
+
+
+def test_logins_and_failed_logins_are_logged(client, django_user_model):
+    django_user_model.objects.create_user("clerk", password="A-very-long-pass-42")
+    assert client.login(username="clerk", password="A-very-long-pass-42")
+    client.login(username="clerk", password="wrong")
+    actions = list(AuditEntry.objects.order_by("seq").values_list("action", "summary"))
+    assert ("login", "clerk") in actions and ("login_failed", "clerk") in actions
+
+
+def test_api_reads_are_logged_with_their_purpose(client, admin_user, trail):
+    client.force_login(admin_user)
+    client.get(f"/api/v1/subjects/{trail.pk}/", {"purpose": "政府采购资格审查"})
+    read = AuditEntry.objects.filter(action="read", actor="admin").latest("seq")
+    assert read.reason == "政府采购资格审查" and read.object_id == str(trail.pk)
+
+
+def test_intact_chain_verifies(trail):
+    count, problem = selectors.verify_chain()
+    assert problem is None and count == AuditEntry.objects.count() >= 4
+    call_command("audit", "verify")
+
+
+def _tamper(sql, params=()):
+    with connection.cursor() as cur:
+        cur.execute(sql, params)
+
+
+def _verify_fails_at(seq, kind):
+    count, problem = selectors.verify_chain()
+    assert problem is not None and (problem.seq, problem.kind) == (seq, kind), problem
+    with pytest.raises(CommandError, match=f"第 {seq} 条"):
+        call_command("audit", "verify")
+
+
+def test_an_edited_entry_is_named(trail):
+    _tamper("UPDATE audit_auditentry SET reason = %s WHERE seq = 2", ["改过的原因"])
+    _verify_fails_at(2, "altered")
+
+
+def test_a_deleted_entry_is_named(trail):
+    _tamper("DELETE FROM audit_auditentry WHERE seq = 2")
+    _verify_fails_at(2, "missing")
+
+
+def test_a_deleted_last_entry_is_found(trail):
+    last = AuditEntry.objects.order_by("-seq").first().seq
+    _tamper("DELETE FROM audit_auditentry WHERE seq = %s", [last])
+    _verify_fails_at(last, "missing")
+
+
+def test_reordered_entries_are_found(trail):
+    # Swap the sequence numbers of entries 2 and 3, as a reordering would.
+    _tamper("UPDATE audit_auditentry SET seq = -1 WHERE seq = 2")
+    _tamper("UPDATE audit_auditentry SET seq = 2 WHERE seq = 3")
+    _tamper("UPDATE audit_auditentry SET seq = 3 WHERE seq = -1")
+    _verify_fails_at(2, "relinked")
+
+
+def test_entries_cannot_be_deleted_through_the_application(trail):
+    with pytest.raises(PermissionError):
+        AuditEntry.objects.filter(seq=1).delete()
+
+
+def test_daily_digest(trail):
+    digest = selectors.daily_digest(timezone.localdate())
+    last = AuditEntry.objects.order_by("-seq").first()
+    assert digest["last_seq"] == last.seq and digest["last_hash"] == last.hash
+    assert selectors.daily_digest(timezone.localdate() - dt.timedelta(days=1))["entries"] == 0
