@@ -29,10 +29,16 @@ def test_every_write_is_logged_with_who_and_why(trail, officer):
     assert "name" in entries[1].data["changed"]
 
 
+def login(client, username, password):
+    return client.post("/admin/login/", {"username": username, "password": password,
+                                         "next": "/admin/"})
+
+
 def test_logins_and_failed_logins_are_logged(client, django_user_model):
-    django_user_model.objects.create_user("clerk", password="A-very-long-pass-42")
-    assert client.login(username="clerk", password="A-very-long-pass-42")
-    client.login(username="clerk", password="wrong")
+    django_user_model.objects.create_user("clerk", password="A-very-long-pass-42", is_staff=True)
+    assert login(client, "clerk", "A-very-long-pass-42").status_code == 302
+    client.logout()
+    login(client, "clerk", "wrong")
     actions = list(AuditEntry.objects.order_by("seq").values_list("action", "summary"))
     assert ("login", "clerk") in actions and ("login_failed", "clerk") in actions
 
@@ -96,3 +102,20 @@ def test_daily_digest(trail):
     last = AuditEntry.objects.order_by("-seq").first()
     assert digest["last_seq"] == last.seq and digest["last_hash"] == last.hash
     assert selectors.daily_digest(timezone.localdate() - dt.timedelta(days=1))["entries"] == 0
+
+
+def test_repeated_failures_lock_the_account(client, django_user_model, settings):
+    django_user_model.objects.create_user("clerk2", password="A-very-long-pass-42", is_staff=True)
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        assert login(client, "clerk2", "wrong").status_code == 200
+    assert login(client, "clerk2", "wrong").status_code == 429, "the limit-th failure locks"
+    locked = login(client, "clerk2", "A-very-long-pass-42")
+    assert locked.status_code == 429
+    assert "账户已临时锁定" in locked.content.decode()
+    failures = AuditEntry.objects.filter(action="login_failed", summary="clerk2").count()
+    assert failures >= settings.AXES_FAILURE_LIMIT
+
+
+def test_passwords_are_hashed_with_argon2(django_user_model):
+    user = django_user_model.objects.create_user("clerk3", password="A-very-long-pass-42")
+    assert user.password.startswith("argon2")
