@@ -182,6 +182,10 @@ MEDIA_ROOT = HOME / "media"
 AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = float(os.environ.get("LOGIN_LOCKOUT_HOURS", "0.5"))
 AXES_LOCKOUT_PARAMETERS = ["username"]
+# Locked per account, not per address: a county bureau's officers share one NAT
+# address, and one mistyping colleague must not lock the whole office out. The
+# per-account limit holds however the client rotates cookies or user agents.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "lockout.html"
 AXES_VERBOSE = False

@@ -1,4 +1,4 @@
-"""Accounts the demo province comes with."""
+"""Roles (from refdata/data/roles.yaml), role assignment, and the demo accounts."""
 from __future__ import annotations
 
 import secrets
@@ -11,19 +11,44 @@ from django.db import transaction
 
 from legalcredit.refdata.models import Region
 
-from .models import OfficerProfile
+from legalcredit.registry.models import Subject
 
-COUNTY_OFFICER_GROUP = "县级办理员"
-COUNTY_OFFICER_PERMS = [
-    ("registry", "view_subject"), ("registry", "add_subject"), ("registry", "change_subject"),
-    ("registry", "view_institution"), ("registry", "add_institution"),
-    ("registry", "change_institution"), ("registry", "view_practitioner"),
-    ("registry", "add_practitioner"), ("registry", "change_practitioner"),
-    ("registry", "view_affiliation"), ("registry", "add_affiliation"),
-    ("registry", "change_affiliation"), ("registry", "view_formername"),
-    ("refdata", "view_region"), ("refdata", "view_subjecttype"), ("refdata", "view_subjectstatus"),
-    ("refdata", "view_calendarday"),
-]
+from .models import OfficerProfile, Role
+
+def sync_roles(doc: dict) -> int:
+    """Create or update one group per role with exactly the listed permissions.
+
+    Patterns: ``app.*`` (every permission of the app), ``app.view_*`` (every
+    view permission), or ``app.codename``.
+    """
+    count = 0
+    for item in doc["roles"]:
+        perms = set()
+        for pattern in item.get("permissions", []):
+            app, _, code = pattern.partition(".")
+            qs = Permission.objects.filter(content_type__app_label=app)
+            if code.endswith("*"):
+                qs = qs.filter(codename__startswith=code[:-1])
+            else:
+                qs = qs.filter(codename=code)
+            found = list(qs)
+            if not found:
+                raise ValueError(f"角色 {item['code']} 的权限 {pattern} 不存在")
+            perms.update(found)
+        group, _ = Group.objects.get_or_create(name=item["name"])
+        group.permissions.set(perms)
+        Role.objects.update_or_create(code=item["code"], defaults={
+            "name": item["name"], "group": group, "scope": item["scope"],
+            "full_id_number": item.get("full_id_number", False)})
+        count += 1
+    return count
+
+
+def assign(user, role_code: str, *, region=None, subject=None, unit: str = "") -> None:
+    user.groups.add(Role.objects.get(code=role_code).group)
+    OfficerProfile.objects.update_or_create(user=user, defaults={
+        "region": region, "subject": subject, "unit": unit})
+    user.__dict__.pop("_legalcredit_scope", None)
 
 
 def demo_logins_file() -> Path:
@@ -32,7 +57,8 @@ def demo_logins_file() -> Path:
 
 @transaction.atomic
 def ensure_demo_users(province_code: str) -> list[tuple[str, str, str]]:
-    """An administrator and a county officer; passwords are random per installation.
+    """An administrator, a county maker, a city checker and a law-firm user; passwords are
+    random per installation.
 
     Returns (username, password, role) rows and keeps them in
     LEGALCREDIT_HOME/demo-logins.txt (mode 600) so `serve` can show them again.
@@ -41,26 +67,28 @@ def ensure_demo_users(province_code: str) -> list[tuple[str, str, str]]:
     if path.exists():
         return [tuple(line.split("\t")) for line in path.read_text("utf-8").splitlines() if line]
     User = get_user_model()
-    group, _ = Group.objects.get_or_create(name=COUNTY_OFFICER_GROUP)
-    perms = [Permission.objects.get(content_type__app_label=a, codename=c)
-             for a, c in COUNTY_OFFICER_PERMS]
-    group.permissions.set(perms)
-    county = (Region.objects.filter(code__startswith=province_code[:2], level="county",
-                                    in_force=True).order_by("code").first())
+    prefix = province_code[:2]
+    county = Region.objects.filter(code__startswith=prefix, level="county", in_force=True,
+                                   parent__level="city").order_by("code").first()
+    city = county.parent
+    firm = Subject.objects.filter(subject_type="law_firm", region_id=county.code).first()
+    plan = [
+        ("admin", None, "省级管理员（超级用户，全部数据）", {}),
+        ("county", "county_maker", f"县级办理员（{city.name}{county.name}）", {"region": county}),
+        ("checker", "city_checker", f"市级审核员（{city.name}）", {"region": city}),
+    ]
+    if firm is not None:
+        plan.append(("firm", "institution_user", f"机构用户（{firm.name}）", {"subject": firm}))
     rows = []
-    admin_pw, county_pw = secrets.token_urlsafe(9), secrets.token_urlsafe(9)
-    admin, _ = User.objects.get_or_create(username="admin", defaults={"is_staff": True,
-                                                                      "is_superuser": True})
-    admin.set_password(admin_pw)
-    admin.save()
-    rows.append(("admin", admin_pw, "省级管理员（全部数据）"))
-    officer, _ = User.objects.get_or_create(username="county", defaults={"is_staff": True})
-    officer.set_password(county_pw)
-    officer.save()
-    officer.groups.add(group)
-    OfficerProfile.objects.update_or_create(user=officer, defaults={
-        "region": county, "unit": f"{county.name}司法局"})
-    rows.append(("county", county_pw, f"县级办理员（{county.name}）"))
+    for username, role, label, where in plan:
+        password = secrets.token_urlsafe(9)
+        user, _ = User.objects.get_or_create(username=username, defaults={"is_staff": True})
+        user.is_staff, user.is_superuser = True, role is None
+        user.set_password(password)
+        user.save()
+        if role:
+            assign(user, role, unit=label, **where)
+        rows.append((username, password, label))
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("".join("\t".join(r) + "\n" for r in rows), "utf-8")
     path.chmod(0o600)

@@ -136,12 +136,28 @@ def load_holidays(force: bool = False) -> LoadResult:
     return LoadResult("holidays", pkg, len(objs), False)
 
 
+def load_roles(force: bool = False) -> LoadResult:
+    from legalcredit.accounts.services import sync_roles
+
+    meta = manifest()["roles"]
+    raw = _data_file(meta["file"])
+    checksum = hashlib.sha256(raw).hexdigest()
+    doc = yaml.safe_load(raw)
+    if not force and _already_loaded("roles", checksum):
+        return LoadResult("roles", doc["version"], 0, True)
+    with transaction.atomic():
+        count = sync_roles(doc)
+        RefdataRelease.objects.create(dataset="roles", version=doc["version"],
+                                      source=doc.get("source", "")[:300], checksum=checksum, rows=count)
+    return LoadResult("roles", doc["version"], count, False)
+
+
 def load_all(force: bool = False) -> list[LoadResult]:
-    return [load_regions(force), load_subject_types(force), load_holidays(force)]
+    return [load_regions(force), load_subject_types(force), load_holidays(force), load_roles(force)]
 
 
 def is_loaded() -> bool:
-    return {"regions", "subject_types", "holidays"} <= set(
+    return {"regions", "subject_types", "holidays", "roles"} <= set(
         RefdataRelease.objects.values_list("dataset", flat=True).distinct())
 
 

@@ -6,7 +6,7 @@ from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
-from legalcredit.accounts.selectors import jurisdiction_prefix
+from legalcredit.accounts import policy
 from legalcredit.audit import services as audit
 from legalcredit.core.admin_forms import RequestFormMixin, ServiceModelForm
 from legalcredit.domain.identifiers import id_number
@@ -37,9 +37,7 @@ class SubjectForm(ServiceModelForm):
         if "subject_type" in self.fields:
             self.fields["subject_type"].queryset = SubjectType.objects.filter(kind=self.kind)
         if "region" in self.fields and self.request is not None:
-            prefix = jurisdiction_prefix(self.request.user) or ""
-            self.fields["region"].queryset = Region.objects.filter(
-                code__startswith=prefix, in_force=True)
+            self.fields["region"].queryset = policy.regions(self.scope)
         if self.instance.pk is not None and "subject_type" in self.fields:
             # The type is fixed at registration (a lawyer does not become a notary).
             self.fields["subject_type"].disabled = True
@@ -50,10 +48,13 @@ class SubjectForm(ServiceModelForm):
         elif "status_since" in self.fields:
             self.fields["status_since"].required = False
 
+    @property
+    def scope(self) -> policy.Scope:
+        return policy.scope_for(self.request.user) if self.request else policy.NOTHING
+
     def clean_region(self):
         region = self.cleaned_data["region"]
-        prefix = jurisdiction_prefix(self.request.user) if self.request else ""
-        if prefix is None or not region.code.startswith(prefix):
+        if not self.scope.covers_region(region.code):
             raise forms.ValidationError("所属行政区划超出您的辖区")
         return region
 
@@ -111,9 +112,8 @@ class PractitionerForm(SubjectForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        prefix = (jurisdiction_prefix(self.request.user) if self.request else "") or ""
-        self.fields["institution"].queryset = Institution.objects.filter(
-            region__code__startswith=prefix)
+        self.fields["institution"].queryset = policy.filter_subjects(Institution.objects.all(),
+                                                                      self.scope)
         if self.instance.pk:
             self.fields.pop("institution")
 
@@ -180,7 +180,7 @@ class JurisdictionFilter(admin.SimpleListFilter):
 
     def lookups(self, request, model_admin):
         # Province-wide users get the cities of the platform's province, not all of China.
-        prefix = jurisdiction_prefix(request.user) or settings.LEGALCREDIT_PROVINCE[:2]
+        prefix = policy.scope_for(request.user).search_prefix or settings.LEGALCREDIT_PROVINCE[:2]
         level = "city" if len(prefix) <= 2 else "county"
         regions = Region.objects.filter(level=level, code__startswith=prefix, in_force=True)
         return [(r.code, r.name) for r in regions[:400]]
@@ -222,13 +222,12 @@ class SubjectAdmin(RequestFormMixin, SimpleHistoryAdmin):
         return [f for f in super().get_fields(request, obj) if f not in drop]
 
     def get_queryset(self, request):
-        prefix = jurisdiction_prefix(request.user)
-        return selectors.visible_subjects(prefix).filter(kind=self.kind)
+        return selectors.visible_subjects(policy.scope_for(request.user)).filter(kind=self.kind)
 
     def get_search_results(self, request, queryset, search_term):
         if not search_term.strip():
             return queryset, False
-        hits = selectors.search_subjects(search_term, region_prefix=jurisdiction_prefix(request.user),
+        hits = selectors.search_subjects(search_term, scope=policy.scope_for(request.user),
                                          kind=self.kind, limit=200)
         return queryset.filter(pk__in=[h.pk for h in hits]), False
 
@@ -269,7 +268,7 @@ class PractitionerAdmin(SubjectAdmin):
         return obj.masked_id_number
 
     def _may_see_id(self, request):
-        return request.user.has_perm("registry.view_full_id_number")
+        return policy.may_see_full_id_number(request.user)
 
     def get_fields(self, request, obj=None):
         fields = [f for f in super().get_fields(request, obj) if f != "masked_id"]
@@ -351,11 +350,8 @@ class AffiliationAdmin(RequestFormMixin, SimpleHistoryAdmin):
     date_hierarchy = "valid_from"
 
     def get_queryset(self, request):
-        prefix = jurisdiction_prefix(request.user)
-        qs = super().get_queryset(request)
-        if prefix is None:
-            return qs.none()
-        return qs.filter(institution__region__code__startswith=prefix) if prefix else qs
+        return policy.filter_subjects(super().get_queryset(request), policy.scope_for(request.user),
+                                      field="institution")
 
     def save_model(self, request, obj, form, change):
         pass  # saved by the service in the form

@@ -72,7 +72,6 @@ class Subject(NoDeleteModel):
             models.Index(fields=["region", "subject_type", "status"], name="subject_filter_idx"),
             models.Index(fields=["license_no"], name="subject_license_idx"),
         ]
-        permissions = [("view_full_id_number", "可查看完整公民身份号码")]
 
     def __str__(self):
         return self.name

@@ -6,6 +6,7 @@ import re
 
 from django.db.models import Q, QuerySet
 
+from legalcredit.accounts.policy import Scope, filter_subjects
 from legalcredit.domain.identifiers import _text
 
 from . import search_index
@@ -15,16 +16,12 @@ _USCC = re.compile(r"^[0-9A-HJ-NP-RTUWXY]{18}$")
 _ID = re.compile(r"^(\d{17}[\dX]|\d{15})$")
 _LICENCE = re.compile(r"^(?=.*\d)[0-9A-Z()\-]{4,40}$")
 _LATIN = re.compile(r"^[a-z]{2,}$")
+EVERYTHING = Scope(everything=True)
 
 
-def visible_subjects(region_prefix: str | None) -> QuerySet[Subject]:
-    """Subjects inside a jurisdiction ("" = all, None = none)."""
-    qs = Subject.objects.select_related("subject_type", "region", "status")
-    if region_prefix is None:
-        return qs.none()
-    if region_prefix:
-        qs = qs.filter(region__code__startswith=region_prefix)
-    return qs
+def visible_subjects(scope: Scope) -> QuerySet[Subject]:
+    """Subjects the scope covers (accounts.policy decides the scope)."""
+    return filter_subjects(Subject.objects.select_related("subject_type", "region", "status"), scope)
 
 
 def identifier_candidates(q: str) -> list[tuple[str, str]]:
@@ -46,13 +43,13 @@ def identifier_candidates(q: str) -> list[tuple[str, str]]:
     return out
 
 
-def search_subjects(q: str, *, region_prefix: str | None = "", kind: str | None = None,
+def search_subjects(q: str, *, scope: Scope = EVERYTHING, kind: str | None = None,
                     limit: int = 20) -> list[Subject]:
     """One search box: name fragment (2+ characters, current or former name),
     USCC, ID number (exact), licence number, or pinyin initials."""
-    if region_prefix is None or not q or not q.strip():
+    if scope.nothing or not q or not q.strip():
         return []
-    base = visible_subjects(region_prefix)
+    base = visible_subjects(scope)
     if kind:
         base = base.filter(kind=kind)
     candidates = identifier_candidates(q)
@@ -66,9 +63,13 @@ def search_subjects(q: str, *, region_prefix: str | None = "", kind: str | None 
     if _LATIN.match(latin):
         # A range, not LIKE: SQLite will not use an index for LIKE ... ESCAPE.
         return list(base.filter(pinyin_initials__gte=latin, pinyin_initials__lt=latin + "{")[:limit])
-    ids = search_index.search_ids(q, limit=limit, region_prefix=region_prefix, kind=kind)
+    prefix = scope.search_prefix
+    # A scope the name index cannot express (several regions, own institution) is
+    # searched unfiltered with a wider net, then narrowed by the scope's queryset.
+    wide = limit if prefix or scope.everything else limit * 50
+    ids = search_index.search_ids(q, limit=wide, region_prefix=prefix or "", kind=kind)
     by_id = base.in_bulk(ids)
-    return [by_id[i] for i in ids if i in by_id]
+    return [by_id[i] for i in ids if i in by_id][:limit]
 
 
 def affiliations_on(day: dt.date, *, institution: Subject | None = None,

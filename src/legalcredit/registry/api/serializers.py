@@ -1,5 +1,7 @@
 from rest_framework import serializers
 
+from legalcredit.accounts.policy import may_see_full_id_number
+
 from ..models import Affiliation, Subject
 
 
@@ -22,7 +24,7 @@ class SubjectSerializer(serializers.ModelSerializer):
         if not obj.id_number:
             return None
         request = self.context.get("request")
-        if request is not None and request.user.has_perm("registry.view_full_id_number"):
+        if request is not None and may_see_full_id_number(request.user):
             return obj.id_number
         return obj.masked_id_number
 

@@ -4,7 +4,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics
 from rest_framework.exceptions import ValidationError
 
-from legalcredit.accounts.selectors import jurisdiction_prefix
+from legalcredit.accounts.policy import scope_for
 from legalcredit.audit import services as audit
 
 from .. import selectors
@@ -32,7 +32,7 @@ class SubjectSearchView(generics.ListAPIView):
             limit = min(max(int(self.request.query_params.get("limit", 20)), 1), 100)
         except ValueError:
             raise ValidationError({"limit": "limit：应为1-100的整数"}) from None
-        hits = selectors.search_subjects(q, region_prefix=jurisdiction_prefix(self.request.user),
+        hits = selectors.search_subjects(q, scope=scope_for(self.request.user),
                                          kind=self.request.query_params.get("kind") or None,
                                          limit=limit)
         audit.record_read(self.request, hits, purpose=self.request.query_params.get("purpose", ""),
@@ -44,7 +44,7 @@ class SubjectDetailView(generics.RetrieveAPIView):
     serializer_class = SubjectSerializer
 
     def get_queryset(self):
-        return selectors.visible_subjects(jurisdiction_prefix(self.request.user))
+        return selectors.visible_subjects(scope_for(self.request.user))
 
     def get_object(self):
         subject = super().get_object()
@@ -68,7 +68,7 @@ class AffiliationsOnView(generics.ListAPIView):
 
     def get_queryset(self):
         subject = generics.get_object_or_404(
-            selectors.visible_subjects(jurisdiction_prefix(self.request.user)), pk=self.kwargs["pk"])
+            selectors.visible_subjects(scope_for(self.request.user)), pk=self.kwargs["pk"])
         raw = self.request.query_params.get("on")
         try:
             day = dt.date.fromisoformat(raw) if raw else dt.date.today()

@@ -1,10 +1,9 @@
 import datetime as dt
 
 import pytest
-from django.contrib.auth.models import Permission
 
-from legalcredit.accounts.models import OfficerProfile
-from legalcredit.accounts.services import COUNTY_OFFICER_PERMS
+from legalcredit.accounts.services import assign
+from legalcredit.refdata.models import Region
 from legalcredit.registry import services
 from legalcredit.registry.models import Subject
 
@@ -26,9 +25,7 @@ def people(officer, codes):
 @pytest.fixture
 def county_officer(db, django_user_model):
     user = django_user_model.objects.create_user("county1", password="x-Strong-pass-1", is_staff=True)
-    user.user_permissions.set([Permission.objects.get(content_type__app_label=a, codename=c)
-                               for a, c in COUNTY_OFFICER_PERMS])
-    OfficerProfile.objects.create(user=user, region_id="320812", unit="清江浦区司法局")
+    assign(user, "county_maker", region=Region.objects.get(code="320812"), unit="清江浦区司法局")
     return user
 
 

@@ -3,6 +3,7 @@ import datetime as dt
 
 import pytest
 
+from legalcredit.accounts.policy import NOTHING, Scope
 from legalcredit.registry import search_index, selectors, services
 
 D = dt.date
@@ -26,6 +27,10 @@ def world(officer, codes):
     return locals()
 
 
+def region(prefix):
+    return Scope(region_prefixes=(prefix,))
+
+
 def names(hits):
     return sorted(h.name for h in hits)
 
@@ -47,10 +52,14 @@ def test_single_character_is_too_short(world):
 
 def test_kind_and_jurisdiction_filters(world):
     assert names(selectors.search_subjects("李明", kind="institution")) == []
-    assert names(selectors.search_subjects("德恒", region_prefix="320812")) == ["江苏德恒律师事务所"]
-    assert names(selectors.search_subjects("德恒", region_prefix="3208")) == [
+    assert names(selectors.search_subjects("德恒", scope=region("320812"))) == ["江苏德恒律师事务所"]
+    assert names(selectors.search_subjects("德恒", scope=region("3208"))) == [
         "北京德恒（淮安）律师事务所", "江苏德恒律师事务所"]
-    assert selectors.search_subjects("德恒", region_prefix=None) == []
+    assert selectors.search_subjects("德恒", scope=NOTHING) == []
+    both = Scope(region_prefixes=("320812", "320831"))
+    assert len(selectors.search_subjects("德恒", scope=both)) == 2
+    own = Scope(subject_ids=frozenset({world["b"].pk}))
+    assert names(selectors.search_subjects("德恒", scope=own)) == ["北京德恒（淮安）律师事务所"]
 
 
 def test_identifier_lookups_are_exact(world):
@@ -92,5 +101,5 @@ def test_fifteen_digit_id_number_finds_the_upgraded_one(officer, codes):
 def test_moving_a_subject_to_another_county_moves_its_search_scope(world, officer):
     a = world["a"]
     services.update_subject(a, actor=officer, reason="住所变更", region="320831")
-    assert "江苏德恒律师事务所" not in names(selectors.search_subjects("德恒", region_prefix="320812"))
-    assert "江苏德恒律师事务所" in names(selectors.search_subjects("德恒", region_prefix="320831"))
+    assert "江苏德恒律师事务所" not in names(selectors.search_subjects("德恒", scope=region("320812")))
+    assert "江苏德恒律师事务所" in names(selectors.search_subjects("德恒", scope=region("320831")))

@@ -1,0 +1,114 @@
+"""Who may see what: the one place every view, API endpoint, export and search asks.
+
+A user's scope is the union of their roles' scopes: the whole province, their
+region and everything under it (by GB/T 2260 code prefix), their own
+institution and its current practitioners, or their own record.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+
+@dataclass(frozen=True)
+class Scope:
+    everything: bool = False
+    region_prefixes: tuple[str, ...] = ()
+    subject_ids: frozenset[int] = frozenset()
+    full_id_number: bool = False
+
+    @property
+    def nothing(self) -> bool:
+        return not (self.everything or self.region_prefixes or self.subject_ids)
+
+    @property
+    def search_prefix(self) -> str | None:
+        """A region prefix the name index can filter on ("" = no filter, None = nothing)."""
+        if self.everything:
+            return ""
+        if len(self.region_prefixes) == 1 and not self.subject_ids:
+            return self.region_prefixes[0]
+        return None if self.nothing else ""
+
+    def covers_region(self, code: str) -> bool:
+        return self.everything or any(code.startswith(p) for p in self.region_prefixes)
+
+
+NOTHING = Scope()
+
+
+def scope_for(user) -> Scope:
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return NOTHING
+    cached = getattr(user, "_legalcredit_scope", None)
+    if cached is not None:
+        return cached
+    scope = _compute(user)
+    user._legalcredit_scope = scope
+    return scope
+
+
+def _compute(user) -> Scope:
+    if user.is_superuser:
+        return Scope(everything=True, full_id_number=True)
+    from .models import Role
+
+    roles = list(Role.objects.filter(group__user=user))
+    profile = getattr(user, "officer", None)
+    everything, prefixes, ids = False, set(), set()
+    for role in roles:
+        if role.scope == Role.Scope.PROVINCE:
+            everything = True
+        elif role.scope == Role.Scope.REGION and profile and profile.region_id:
+            prefixes.add(profile.region.jurisdiction_prefix)
+        elif role.scope == Role.Scope.OWN_INSTITUTION and profile and profile.subject_id:
+            ids.add(profile.subject_id)
+            ids.update(_current_members(profile.subject_id))
+        elif role.scope == Role.Scope.OWN_RECORD and profile and profile.subject_id:
+            ids.add(profile.subject_id)
+    return Scope(everything=everything, region_prefixes=tuple(sorted(prefixes)),
+                 subject_ids=frozenset(ids), full_id_number=any(r.full_id_number for r in roles))
+
+
+def _current_members(institution_id: int) -> set[int]:
+    from legalcredit.registry.selectors import affiliations_on
+
+    return set(affiliations_on(timezone.localdate()).filter(institution_id=institution_id)
+               .values_list("person_id", flat=True))
+
+
+def filter_subjects(qs, scope: Scope, field: str = ""):
+    """Limit a queryset of subjects (or of rows pointing at one through ``field``)."""
+    from django.db.models import Q
+
+    if scope.everything:
+        return qs
+    if scope.nothing:
+        return qs.none()
+    prefix = f"{field}__" if field else ""
+    cond = Q()
+    for p in scope.region_prefixes:
+        cond |= Q(**{f"{prefix}region__code__startswith": p})
+    if scope.subject_ids:
+        cond |= Q(**{f"{prefix}pk__in": scope.subject_ids})
+    return qs.filter(cond)
+
+
+def may_see_full_id_number(user) -> bool:
+    return scope_for(user).full_id_number
+
+
+def regions(scope: Scope):
+    """Regions the scope may register subjects in."""
+    from django.db.models import Q
+
+    from legalcredit.refdata.models import Region
+
+    qs = Region.objects.filter(in_force=True)
+    if scope.everything:
+        return qs
+    cond = Q(pk__in=[])
+    for p in scope.region_prefixes:
+        cond |= Q(code__startswith=p)
+    return qs.filter(cond)

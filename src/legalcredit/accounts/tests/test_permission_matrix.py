@@ -1,0 +1,141 @@
+"""The permission matrix: every role × object × action, including crossing a region.
+
+Expectations are written out by hand below (not derived from roles.yaml), so a
+change to the role data that widens or narrows access fails here until the
+table is deliberately updated.
+"""
+import datetime as dt
+
+import pytest
+
+from legalcredit.accounts.services import assign
+from legalcredit.refdata.models import Region
+from legalcredit.registry import services
+from legalcredit.registry.models import Subject
+
+# A and pA: 清江浦区 320812 (淮安市); C and pC: 金湖县 320831 (淮安市); B and pB: 丹阳市 321181 (镇江市).
+OBJECTS = ["A", "pA", "C", "pC", "B", "pB"]
+HOME = {"city": "320800", "county": "320812"}
+
+SEES = {
+    "province_admin": {"A", "pA", "C", "pC", "B", "pB"},
+    "city_maker": {"A", "pA", "C", "pC"},
+    "city_checker": {"A", "pA", "C", "pC"},
+    "county_maker": {"A", "pA"},
+    "county_checker": {"A", "pA"},
+    "association": {"A", "pA", "C", "pC"},  # a city association
+    "institution_user": {"A", "pA"},
+    "practitioner_user": {"pA"},
+    "no_role": set(),
+}
+MAY_WRITE = {"province_admin", "city_maker", "county_maker"}
+FULL_ID = {"province_admin", "city_checker", "county_checker", "practitioner_user"}
+ROLES = list(SEES)
+
+
+@pytest.fixture
+def world(officer, codes):
+    objs = {}
+    for key, region in (("A", "320812"), ("C", "320831"), ("B", "321181")):
+        objs[key] = services.register_institution(
+            actor=officer, reason="登记", name=f"{key}德恒律师事务所", subject_type="law_firm",
+            region=region, uscc_code=codes.uscc(region=region))[0]
+        objs["p" + key] = services.register_practitioner(
+            actor=officer, reason="登记", name=f"{key}李明", subject_type="lawyer", region=region,
+            id_number_raw=codes.id_number(), institution=objs[key], joined_on=dt.date(2020, 1, 1))[0]
+    return objs
+
+
+def user_for(role, world, django_user_model):
+    user = django_user_model.objects.create_user(f"u_{role}", password="x-Strong-pass-1", is_staff=True)
+    level = "city" if role.startswith(("city", "association")) else "county"
+    where = {
+        "province_admin": {"region": Region.objects.get(code="320000")},
+        "institution_user": {"subject": world["A"]},
+        "practitioner_user": {"subject": world["pA"]},
+    }.get(role, {"region": Region.objects.get(code=HOME[level])})
+    if role != "no_role":
+        assign(user, role, **where)
+    return user
+
+
+def admin_url(obj, suffix=""):
+    model = "institution" if obj.kind == "institution" else "practitioner"
+    return f"/admin/registry/{model}/{obj.pk}/{suffix}"
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_view_in_the_back_office_and_the_api(role, world, client, django_user_model):
+    client.force_login(user_for(role, world, django_user_model))
+    for key in OBJECTS:
+        obj = world[key]
+        allowed = key in SEES[role]
+        page = client.get(admin_url(obj, "change/"))
+        assert (page.status_code == 200) == allowed, (role, key, page.status_code)
+        api = client.get(f"/api/v1/subjects/{obj.pk}/")
+        assert (api.status_code == 200) == allowed, (role, key, api.status_code)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_lists_and_search_stay_inside_the_scope(role, world, client, django_user_model):
+    client.force_login(user_for(role, world, django_user_model))
+    found = {r["name"] for r in client.get("/api/v1/subjects/", {"q": "德恒"}).json()}
+    found |= {r["name"] for r in client.get("/api/v1/subjects/", {"q": "李明"}).json()}
+    assert found == {world[k].name for k in SEES[role]}, role
+    listing = client.get("/admin/registry/practitioner/")
+    if listing.status_code == 200:
+        html = listing.content.decode()
+        for key in ("pA", "pC", "pB"):
+            assert (world[key].name in html) == (key in SEES[role]), (role, key)
+    else:
+        assert not {"pA", "pC", "pB"} & SEES[role]
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_write_only_for_makers_inside_their_region(role, world, client, django_user_model):
+    client.force_login(user_for(role, world, django_user_model))
+    may_add = role in MAY_WRITE
+    assert (client.get("/admin/registry/institution/add/").status_code == 200) == may_add, role
+    for key in ("A", "C", "B"):
+        obj = world[key]
+        resp = client.post(admin_url(obj, "change/"), {
+            "name": obj.name + "（更名）", "category": "", "region": obj.region_id, "uscc": obj.uscc,
+            "status": "practising", "status_since": obj.status_since.isoformat(), "reason": "更名",
+            "former_names-TOTAL_FORMS": 0, "former_names-INITIAL_FORMS": 0,
+            "staff_affiliations-TOTAL_FORMS": 0, "staff_affiliations-INITIAL_FORMS": 0})
+        changed = Subject.objects.get(pk=obj.pk).name != obj.name
+        assert changed == (may_add and key in SEES[role]), (role, key, resp.status_code)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_a_maker_cannot_register_into_another_region(role, world, client, django_user_model, codes):
+    if role not in MAY_WRITE:
+        return
+    client.force_login(user_for(role, world, django_user_model))
+    resp = client.post("/admin/registry/institution/add/", {
+        "name": "越界律师事务所", "subject_type": "law_firm", "region": "321181",
+        "uscc": codes.uscc(region="321181"), "reason": "新设",
+        "former_names-TOTAL_FORMS": 0, "former_names-INITIAL_FORMS": 0,
+        "staff_affiliations-TOTAL_FORMS": 0, "staff_affiliations-INITIAL_FORMS": 0})
+    assert Subject.objects.filter(name="越界律师事务所").exists() == (role == "province_admin")
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_nobody_deletes(role, world, client, django_user_model):
+    client.force_login(user_for(role, world, django_user_model))
+    for key in OBJECTS:
+        assert client.get(admin_url(world[key], "delete/")).status_code in (302, 403), (role, key)
+        assert Subject.objects.filter(pk=world[key].pk).exists()
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_full_id_numbers_only_for_roles_that_need_them(role, world, client, django_user_model):
+    client.force_login(user_for(role, world, django_user_model))
+    pa = world["pA"]
+    if "pA" not in SEES[role]:
+        return
+    shown = client.get(f"/api/v1/subjects/{pa.pk}/").json()["id_number"]
+    assert (shown == pa.id_number) == (role in FULL_ID), role
+    assert shown == pa.id_number or shown == pa.masked_id_number
+    page = client.get(admin_url(pa, "change/")).content.decode()
+    assert (pa.id_number in page) == (role in FULL_ID), role
