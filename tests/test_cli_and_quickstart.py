@@ -11,6 +11,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 import zipfile
@@ -101,22 +102,29 @@ def test_serve_starts_web_and_worker_and_stops_cleanly_on_ctrl_c(fresh_env):
     port = _free_port()
     proc = subprocess.Popen(CMD + ["serve", "--demo", "--bind", f"127.0.0.1:{port}"], env=fresh_env,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=ROOT)
+    lines: list[str] = []
+    reader = threading.Thread(target=lambda: lines.extend(proc.stdout), daemon=True)
+    reader.start()
     try:
         deadline = time.monotonic() + 120
         body = None
-        while time.monotonic() < deadline:
+        while time.monotonic() < deadline and body is None:
             try:
                 with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as r:
                     body = r.read().decode()
-                    break
             except OSError:
                 time.sleep(0.5)
         assert body and '"status": "ok"' in body
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/admin/login/", timeout=5) as r:
             assert "公共法律服务信用监管平台" in r.read().decode()
+        # The worker starts alongside the web server; give it the same time to report.
+        while time.monotonic() < deadline and not any("Huey consumer started" in x for x in lines):
+            time.sleep(0.3)
     finally:
         proc.send_signal(signal.SIGINT)
-        out, _ = proc.communicate(timeout=30)
+        proc.wait(timeout=30)
+        reader.join(timeout=5)
+    out = "".join(lines)
     assert proc.returncode == 0, out
     assert "演示账号 admin" in out and "演示账号 county" in out
     assert "Huey consumer started" in out and "已停止" in out

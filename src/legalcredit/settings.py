@@ -202,9 +202,12 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "legalcredit.accounts.tokens.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated",
+                                   "legalcredit.accounts.tokens.TokenScope"],
+    "DEFAULT_THROTTLE_CLASSES": ["legalcredit.accounts.tokens.TokenRateThrottle"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 20,
 }
@@ -216,6 +219,11 @@ SPECTACULAR_SETTINGS = {
 }
 
 _redis = os.environ.get("REDIS_URL", "").strip()
+# Shared by all web worker processes (rate limits must count across them).
+CACHES = {"default": (
+    {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _redis} if _redis else
+    {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+     "LOCATION": str(HOME / "cache")})}
 if _redis:
     HUEY = {"huey_class": "huey.RedisHuey", "name": "legalcredit", "url": _redis,
             "immediate": False}

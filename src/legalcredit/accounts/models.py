@@ -42,3 +42,30 @@ class OfficerProfile(models.Model):
 
     def __str__(self):
         return f"{self.user} @ {self.region or self.subject}"
+
+
+class ApiToken(models.Model):
+    """A department system's key to the API: scoped, expiring, revocable, rate-limited.
+
+    Only a SHA-256 of the key is stored; the key is shown once when issued.
+    """
+
+    name = models.CharField("调用单位/系统", max_length=100)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="api_tokens",
+                              verbose_name="所属账号")
+    prefix = models.CharField("前缀", max_length=12, unique=True)
+    key_hash = models.CharField("密钥摘要", max_length=64)
+    scopes = models.JSONField("授权范围", default=list)
+    rate_per_minute = models.PositiveIntegerField("每分钟调用上限", default=60)
+    expires_at = models.DateTimeField("有效期至")
+    revoked_at = models.DateTimeField("吊销时间", null=True, blank=True)
+    revoked_reason = models.CharField("吊销原因", max_length=200, blank=True)
+    created_at = models.DateTimeField("签发时间", auto_now_add=True)
+    last_used_at = models.DateTimeField("最近使用", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "接口令牌"
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.name}（{self.prefix}）"

@@ -16,6 +16,7 @@ class SubjectSearchView(generics.ListAPIView):
 
     serializer_class = SubjectSerializer
     pagination_class = None
+    required_scope = "subjects:read"
 
     @extend_schema(parameters=[
         OpenApiParameter("q", str, required=True, description="检索词"),
@@ -42,6 +43,7 @@ class SubjectSearchView(generics.ListAPIView):
 
 class SubjectDetailView(generics.RetrieveAPIView):
     serializer_class = SubjectSerializer
+    required_scope = "subjects:read"
 
     def get_queryset(self):
         return selectors.visible_subjects(scope_for(self.request.user))
@@ -58,6 +60,7 @@ class AffiliationsOnView(generics.ListAPIView):
 
     serializer_class = AffiliationSerializer
     pagination_class = None
+    required_scope = "subjects:read"
 
     @extend_schema(parameters=[
         OpenApiParameter("on", dt.date, description="日期，默认今天"),

@@ -30,7 +30,8 @@ def county_officer(db, django_user_model):
 
 
 def test_api_requires_login(client, people):
-    assert client.get("/api/v1/subjects/?q=德恒").status_code == 403
+    resp = client.get("/api/v1/subjects/?q=德恒")
+    assert resp.status_code == 401 and resp["WWW-Authenticate"] == "Bearer"
 
 
 def test_api_search_masks_id_numbers_for_officers(client, county_officer, people):

@@ -1,0 +1,84 @@
+import datetime as dt
+
+import pytest
+from django.core.cache import cache
+from django.core.management import call_command
+from django.utils import timezone
+
+from legalcredit.accounts import tokens
+from legalcredit.accounts.models import ApiToken
+from legalcredit.accounts.services import assign
+from legalcredit.registry import services
+
+
+@pytest.fixture
+def firm(officer, codes):
+    return services.register_institution(actor=officer, reason="登记", name="江苏德恒律师事务所",
+                                         subject_type="law_firm", region="320812",
+                                         uscc_code=codes.uscc())[0]
+
+
+@pytest.fixture
+def department(db, django_user_model):
+    user = django_user_model.objects.create_user("procurement", password="x-Strong-pass-1")
+    assign(user, "department", unit="省财政厅政府采购系统")
+    return user
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    cache.clear()
+
+
+def bearer(key):
+    return {"HTTP_AUTHORIZATION": f"Bearer {key}"}
+
+
+def test_a_department_system_reads_with_its_token(client, department, firm):
+    token, key = tokens.issue(owner=department, name="政府采购系统", scopes=["subjects:read"])
+    resp = client.get("/api/v1/subjects/", {"q": firm.uscc, "purpose": "供应商资格审查"}, **bearer(key))
+    assert resp.status_code == 200 and [r["name"] for r in resp.json()] == [firm.name]
+    token.refresh_from_db()
+    assert token.last_used_at is not None
+    assert key not in str(ApiToken.objects.values_list()), "only a digest is stored"
+
+
+def test_expired_revoked_and_wrong_tokens_are_refused_in_chinese(client, department, firm):
+    token, key = tokens.issue(owner=department, name="采购", scopes=["subjects:read"])
+    assert client.get("/api/v1/subjects/?q=德恒", **bearer(key[:-2] + "xx")).json()["detail"] == "接口令牌无效"
+    ApiToken.objects.filter(pk=token.pk).update(expires_at=timezone.now() - dt.timedelta(days=1))
+    resp = client.get("/api/v1/subjects/?q=德恒", **bearer(key))
+    assert resp.status_code == 401 and "过期" in resp.json()["detail"]
+    token2, key2 = tokens.issue(owner=department, name="采购", scopes=["subjects:read"])
+    tokens.revoke(token2, actor=None, reason="系统下线")
+    resp = client.get("/api/v1/subjects/?q=德恒", **bearer(key2))
+    assert resp.status_code == 401 and "吊销" in resp.json()["detail"]
+
+
+def test_a_token_reaches_only_its_scopes(client, department, firm, monkeypatch):
+    monkeypatch.setitem(tokens.SCOPES, "checks:write", "信用核查")
+    _, key = tokens.issue(owner=department, name="采购", scopes=["checks:write"])
+    resp = client.get(f"/api/v1/subjects/{firm.pk}/", **bearer(key))
+    assert resp.status_code == 403 and resp.json()["detail"] == "接口令牌未获授权访问此接口"
+
+
+def test_rate_limit_per_token(client, department, firm):
+    _, key = tokens.issue(owner=department, name="采购", scopes=["subjects:read"], rate_per_minute=3)
+    codes = [client.get("/api/v1/subjects/?q=德恒", **bearer(key)).status_code for _ in range(5)]
+    assert codes == [200, 200, 200, 429, 429]
+
+
+def test_issue_rules(db):
+    with pytest.raises(ValueError, match="授权范围"):
+        tokens.issue(owner=None, name="x", scopes=["everything"])
+    with pytest.raises(ValueError, match="有效期"):
+        tokens.issue(owner=None, name="x", scopes=["subjects:read"], days=5000)
+
+
+def test_token_command_issues_once_and_revokes(department, capsys):
+    call_command("token", "issue", user="procurement", name="采购系统")
+    key = capsys.readouterr().out.strip().splitlines()[-1]
+    assert key.startswith("lc_") and tokens.check(key).name == "采购系统"
+    call_command("token", "revoke", id=ApiToken.objects.get().pk, reason="到期更换")
+    with pytest.raises(Exception, match="吊销"):
+        tokens.check(key)
