@@ -1,23 +1,16 @@
 from django.contrib import admin
 
+from legalcredit.core.admin_base import ReadOnlyAdmin
+
 from . import tokens
 from .models import ApiToken, OfficerProfile, Role
 
 
 @admin.register(Role)
-class RoleAdmin(admin.ModelAdmin):
+class RoleAdmin(ReadOnlyAdmin):
     """Defined in refdata/data/roles.yaml; assign users to the role's group."""
 
     list_display = ["name", "code", "scope", "full_id_number", "group"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(OfficerProfile)

@@ -10,10 +10,10 @@ from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
 from legalcredit.refdata.models import Region
-
 from legalcredit.registry.models import Subject
 
 from .models import OfficerProfile, Role
+
 
 def sync_roles(doc: dict) -> int:
     """Create or update one group per role with exactly the listed permissions.

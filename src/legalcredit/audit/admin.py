@@ -1,10 +1,12 @@
 from django.contrib import admin
 
+from legalcredit.core.admin_base import ReadOnlyAdmin
+
 from .models import AuditEntry
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(ReadOnlyAdmin):
     """Read-only: the trail is written by the platform, never by hand."""
 
     list_display = ["seq", "at", "actor", "action", "object_type", "object_id", "summary", "reason", "ip"]
@@ -12,12 +14,3 @@ class AuditEntryAdmin(admin.ModelAdmin):
     search_fields = ["actor", "object_id", "summary"]
     date_hierarchy = "at"
     show_full_result_count = False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

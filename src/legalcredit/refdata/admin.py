@@ -1,21 +1,10 @@
 from django import forms
 from django.contrib import admin
 
+from legalcredit.core.admin_base import ReadOnlyAdmin
+
 from . import services
 from .models import CalendarDay, RefdataRelease, Region, SubjectCategory, SubjectStatus, SubjectType
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Loaded from versioned files: edit the file and run `legalcredit refdata load`."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Region)

@@ -68,47 +68,56 @@ def load_regions(force: bool = False) -> LoadResult:
     return LoadResult("regions", meta["version"], len(rows), False)
 
 
-def load_subject_types(force: bool = False) -> LoadResult:
-    meta = manifest()["subject_types"]
-    raw = _data_file(meta["file"])
+def _load_yaml(dataset: str, apply, force: bool) -> LoadResult:
+    """Load a YAML data set through ``apply(doc) -> rows`` unless it is unchanged."""
+    raw = _data_file(manifest()[dataset]["file"])
     checksum = hashlib.sha256(raw).hexdigest()
     doc = yaml.safe_load(raw)
-    if not force and _already_loaded("subject_types", checksum):
-        return LoadResult("subject_types", doc["version"], 0, True)
-    count = 0
+    if not force and _already_loaded(dataset, checksum):
+        return LoadResult(dataset, doc["version"], 0, True)
     with transaction.atomic():
-        for kind, key in (("institution", "institution_types"), ("practitioner", "practitioner_types")):
-            for order, item in enumerate(doc[key]):
-                st, _ = SubjectType.objects.update_or_create(
-                    code=item["code"],
-                    defaults=dict(name=item["name"], kind=kind, sort_order=order,
-                                  uscc_required=item.get("uscc_required", False),
-                                  uscc_prefixes=item.get("uscc_prefixes", []),
-                                  license_format=item.get("license_format", "")))
-                for cat in item.get("categories", []):
-                    SubjectCategory.objects.update_or_create(
-                        subject_type=st, code=cat["code"], defaults={"name": cat["name"]})
-                count += 1
-        for item in doc["practitioner_types"]:
-            st = SubjectType.objects.get(code=item["code"])
-            st.institution_types.set(item.get("institution_types", []))
-        known = {s["code"] for s in doc["statuses"]}
-        for order, item in enumerate(doc["statuses"]):
-            unknown = set(item.get("next", [])) - known
-            if unknown:
-                raise ValidationError(f"状态 {item['code']} 的可转入状态不存在：{sorted(unknown)}")
-            SubjectStatus.objects.update_or_create(
-                code=item["code"],
-                defaults=dict(name=item["name"], kinds=item["kinds"], sort_order=order,
-                              may_practise=item.get("may_practise", False),
-                              temporary=item.get("temporary", False),
-                              terminal=item.get("terminal", False),
-                              next_statuses=item.get("next", [])))
-            count += 1
-        RefdataRelease.objects.create(dataset="subject_types", version=doc["version"],
-                                      source=doc.get("source", "").strip()[:300],
+        count = apply(doc)
+        RefdataRelease.objects.create(dataset=dataset, version=doc["version"],
+                                      source=str(doc.get("source", "")).strip()[:300],
                                       checksum=checksum, rows=count)
-    return LoadResult("subject_types", doc["version"], count, False)
+    return LoadResult(dataset, doc["version"], count, False)
+
+
+def load_subject_types(force: bool = False) -> LoadResult:
+    return _load_yaml("subject_types", _apply_subject_types, force)
+
+
+def _apply_subject_types(doc: dict) -> int:
+    count = 0
+    for kind, key in (("institution", "institution_types"), ("practitioner", "practitioner_types")):
+        for order, item in enumerate(doc[key]):
+            st, _ = SubjectType.objects.update_or_create(
+                code=item["code"],
+                defaults=dict(name=item["name"], kind=kind, sort_order=order,
+                              uscc_required=item.get("uscc_required", False),
+                              uscc_prefixes=item.get("uscc_prefixes", []),
+                              license_format=item.get("license_format", "")))
+            for cat in item.get("categories", []):
+                SubjectCategory.objects.update_or_create(
+                    subject_type=st, code=cat["code"], defaults={"name": cat["name"]})
+            count += 1
+    for item in doc["practitioner_types"]:
+        st = SubjectType.objects.get(code=item["code"])
+        st.institution_types.set(item.get("institution_types", []))
+    known = {s["code"] for s in doc["statuses"]}
+    for order, item in enumerate(doc["statuses"]):
+        unknown = set(item.get("next", [])) - known
+        if unknown:
+            raise ValidationError(f"状态 {item['code']} 的可转入状态不存在：{sorted(unknown)}")
+        SubjectStatus.objects.update_or_create(
+            code=item["code"],
+            defaults=dict(name=item["name"], kinds=item["kinds"], sort_order=order,
+                          may_practise=item.get("may_practise", False),
+                          temporary=item.get("temporary", False),
+                          terminal=item.get("terminal", False),
+                          next_statuses=item.get("next", [])))
+        count += 1
+    return count
 
 
 def load_holidays(force: bool = False) -> LoadResult:
@@ -139,17 +148,7 @@ def load_holidays(force: bool = False) -> LoadResult:
 def load_roles(force: bool = False) -> LoadResult:
     from legalcredit.accounts.services import sync_roles
 
-    meta = manifest()["roles"]
-    raw = _data_file(meta["file"])
-    checksum = hashlib.sha256(raw).hexdigest()
-    doc = yaml.safe_load(raw)
-    if not force and _already_loaded("roles", checksum):
-        return LoadResult("roles", doc["version"], 0, True)
-    with transaction.atomic():
-        count = sync_roles(doc)
-        RefdataRelease.objects.create(dataset="roles", version=doc["version"],
-                                      source=doc.get("source", "")[:300], checksum=checksum, rows=count)
-    return LoadResult("roles", doc["version"], count, False)
+    return _load_yaml("roles", sync_roles, force)
 
 
 def load_all(force: bool = False) -> list[LoadResult]:

@@ -114,7 +114,7 @@ def test_a_maker_cannot_register_into_another_region(role, world, client, django
     if role not in MAY_WRITE:
         return
     client.force_login(user_for(role, world, django_user_model))
-    resp = client.post("/admin/registry/institution/add/", {
+    client.post("/admin/registry/institution/add/", {
         "name": "越界律师事务所", "subject_type": "law_firm", "region": "321181",
         "uscc": codes.uscc(region="321181"), "reason": "新设",
         "former_names-TOTAL_FORMS": 0, "former_names-INITIAL_FORMS": 0,

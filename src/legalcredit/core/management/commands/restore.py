@@ -6,7 +6,6 @@ from django.db import connection
 from legalcredit.core import backup
 
 
-
 class Command(BaseCommand):
     help = ("从备份恢复并校验恢复结果与备份逐表一致。默认恢复到当前 DATABASE_URL（须先停止平台）。"
             "Restore a backup and verify the restored database matches it table by table.")
