@@ -1,5 +1,6 @@
 import datetime as dt
 
+from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics
 from rest_framework.exceptions import ValidationError
@@ -74,7 +75,7 @@ class AffiliationsOnView(generics.ListAPIView):
             selectors.visible_subjects(scope_for(self.request.user)), pk=self.kwargs["pk"])
         raw = self.request.query_params.get("on")
         try:
-            day = dt.date.fromisoformat(raw) if raw else dt.date.today()
+            day = dt.date.fromisoformat(raw) if raw else timezone.localdate()
         except ValueError:
             raise ValidationError({"on": f"on：日期格式应为 YYYY-MM-DD，收到 {raw}"}) from None
         key = "institution" if subject.is_institution else "person"
