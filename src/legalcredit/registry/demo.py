@@ -6,6 +6,7 @@ from importlib import resources
 
 import yaml
 from django.db import transaction
+from django.utils import timezone
 from django.db.models import Count, Max
 
 from legalcredit.audit import services as audit
@@ -64,7 +65,7 @@ def build(size: str | int, *, province_code: str, seed: int = 2260, actor=None,
     with transaction.atomic():
         first_id = (Subject.objects.aggregate(m=Max("id"))["m"] or 0) + 1
         gen = synthetic.Generator(prov, profile(), seed=seed, first_id=first_id,
-                                  uscc_serial_start=first_id)
+                                  uscc_serial_start=first_id, today=timezone.localdate())
         gen.seen_ids.update(Subject.objects.exclude(id_number=None).values_list("id_number", flat=True))
         for row in Subject.objects.values("subject_type").annotate(n=Count("id")):
             gen.license_seq[row["subject_type"]] = row["n"]
