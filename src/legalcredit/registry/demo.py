@@ -6,8 +6,8 @@ from importlib import resources
 
 import yaml
 from django.db import transaction
-from django.utils import timezone
 from django.db.models import Count, Max
+from django.utils import timezone
 
 from legalcredit.audit import services as audit
 from legalcredit.audit.models import AuditEntry
