@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "legalcredit.refdata",
     "legalcredit.accounts",
     "legalcredit.registry",
+    "legalcredit.records",
 ]
 
 MIDDLEWARE = [

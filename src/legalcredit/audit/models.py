@@ -15,6 +15,8 @@ class AuditEntry(NoDeleteModel):
         LOGIN_FAILED = "login_failed", "登录失败"
         LOGOUT = "logout", "退出"
         BULK = "bulk", "批量写入"
+        APPROVE = "approve", "审核通过"
+        REJECT = "reject", "审核退回"
 
     seq = models.BigIntegerField("序号", unique=True)
     at = models.DateTimeField("时间")

@@ -124,3 +124,32 @@ class CalendarDay(models.Model):
 
     def __str__(self):
         return f"{self.date} {self.get_kind_display()}"
+
+
+class RuleSet(models.Model):
+    """One edition of a rule document (periods, field sets, penalty ranges, ...).
+
+    Shipped editions come from the package's YAML files; a province can load
+    its own edition from the back office or the CLI without a release. Older
+    editions stay, so every decision can say which edition it was made under.
+    """
+
+    code = models.CharField("规则集", max_length=40)
+    version = models.CharField("版本", max_length=80)
+    source = models.TextField("依据与来源", blank=True)
+    document = models.JSONField("内容")
+    checksum = models.CharField("校验和", max_length=64)
+    origin = models.CharField("来源方式", max_length=20, default="package",
+                              help_text="package：程序包；province：本省加载")
+    active = models.BooleanField("现行", default=True)
+    loaded_at = models.DateTimeField("加载时间", auto_now_add=True)
+    loaded_by = models.CharField("加载人", max_length=150, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "规则集（期限、字段、处罚幅度）"
+        ordering = ["code", "-loaded_at"]
+        constraints = [models.UniqueConstraint(fields=["code"], condition=models.Q(active=True),
+                                               name="one_active_ruleset_per_code")]
+
+    def __str__(self):
+        return f"{self.code} {self.version}"

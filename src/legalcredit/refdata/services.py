@@ -151,13 +151,25 @@ def load_roles(force: bool = False) -> LoadResult:
     return _load_yaml("roles", sync_roles, force)
 
 
+def load_rules(force: bool = False) -> LoadResult:
+    from . import rulesets
+
+    changed = rulesets.load_shipped(force)
+    return LoadResult("rules", ", ".join(sorted(rulesets.PARSERS)), changed, changed == 0)
+
+
 def load_all(force: bool = False) -> list[LoadResult]:
-    return [load_regions(force), load_subject_types(force), load_holidays(force), load_roles(force)]
+    return [load_regions(force), load_subject_types(force), load_holidays(force), load_roles(force),
+            load_rules(force)]
 
 
 def is_loaded() -> bool:
+    from . import rulesets
+    from .models import RuleSet
+
     return {"regions", "subject_types", "holidays", "roles"} <= set(
-        RefdataRelease.objects.values_list("dataset", flat=True).distinct())
+        RefdataRelease.objects.values_list("dataset", flat=True).distinct()) and set(
+        RuleSet.objects.filter(active=True).values_list("code", flat=True)) >= set(rulesets.PARSERS)
 
 
 @transaction.atomic

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class RecordsConfig(AppConfig):
+    name = "legalcredit.records"
+    verbose_name = "信用记录"

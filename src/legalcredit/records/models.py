@@ -1,0 +1,130 @@
+"""Credit records: every fact the bureau holds about a subject.
+
+Each row is one *version* of one record. A record is identified by ``key``
+and keeps all its versions: a correction or a withdrawal adds a version and
+closes the previous one (``superseded_at``), so the record as the platform
+knew it at any moment can be read back. Nothing is overwritten or deleted.
+
+Versions entered by a maker wait (``pending``) until a checker approves
+them; only approved versions count anywhere (publication, evaluation, checks).
+"""
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from legalcredit.core.models import NoDeleteModel
+
+
+class Severity(models.TextChoices):
+    MINOR = "minor", "轻微"
+    GENERAL = "general", "一般"
+    SERIOUS = "serious", "严重"
+
+
+class Review(models.TextChoices):
+    PENDING = "pending", "待审核"
+    APPROVED = "approved", "已生效"
+    REJECTED = "rejected", "已退回"
+
+
+class Status(models.TextChoices):
+    IN_EFFECT = "in_effect", "有效"
+    WITHDRAWN = "withdrawn", "已撤回公示（决定变更）"
+    REVOKED = "revoked", "已撤销"
+
+
+class CreditRecord(NoDeleteModel):
+    key = models.UUIDField("记录编号", default=uuid.uuid4, db_index=True)
+    version = models.PositiveIntegerField("版本", default=1)
+    review = models.CharField("审核状态", max_length=10, choices=Review.choices, default=Review.PENDING)
+    is_current = models.BooleanField("现行版本", default=False)
+    effective_at = models.DateTimeField("生效时间", null=True, blank=True)
+    superseded_at = models.DateTimeField("被取代时间", null=True, blank=True)
+
+    subject = models.ForeignKey("registry.Subject", models.PROTECT, related_name="credit_records",
+                                verbose_name="信用主体")
+    kind = models.CharField("信息类别", max_length=30)
+    subtype = models.CharField("细类/结果", max_length=40, blank=True)
+    status = models.CharField("记录状态", max_length=12, choices=Status.choices, default=Status.IN_EFFECT)
+    severity = models.CharField("严重程度", max_length=10, choices=Severity.choices, blank=True)
+
+    authority = models.CharField("决定机关", max_length=200)
+    authority_uscc = models.CharField("决定机关统一社会信用代码", max_length=18, blank=True)
+    authority_level = models.CharField("决定机关层级", max_length=10, blank=True)
+    decision_no = models.CharField("决定书文号", max_length=100, blank=True)
+    decision_date = models.DateField("决定日期")
+    effective_from = models.DateField("效力起始日", null=True, blank=True)
+    effective_until = models.DateField("效力截止日", null=True, blank=True)
+    content = models.TextField("内容", blank=True)
+    legal_basis = models.TextField("依据", blank=True)
+    provision = models.CharField("适用条款", max_length=40, blank=True)
+    sanctions = models.JSONField("处罚种类及幅度", default=list, blank=True)
+    penalty_types = models.JSONField("处罚类别（国家标准）", default=list, blank=True)
+    fine_amount = models.DecimalField("罚款金额（万元）", max_digits=18, decimal_places=6, null=True, blank=True)
+    confiscation_amount = models.DecimalField("没收金额（万元）", max_digits=18, decimal_places=6,
+                                              null=True, blank=True)
+    certificate = models.CharField("暂扣或吊销证照名称及编号", max_length=200, blank=True)
+    source_unit = models.CharField("数据来源单位", max_length=200)
+    source_unit_uscc = models.CharField("数据来源单位统一社会信用代码", max_length=18, blank=True)
+    details = models.JSONField("双公示字段", default=dict, blank=True)
+    raw = models.JSONField("原始数据", default=dict, blank=True)
+    warnings = models.JSONField("数据质量提示", default=list, blank=True)
+    content_hash = models.CharField("内容摘要", max_length=64)
+
+    # Publication, computed from the policy edition named in publication_regime.
+    public = models.BooleanField("公示", default=False)
+    publication_regime = models.CharField("公示期限规则", max_length=30, blank=True)
+    published_from = models.DateField("公示起始日", null=True, blank=True)
+    min_publication_until = models.DateField("最短公示期满日", null=True, blank=True)
+    publication_end = models.DateField("公示截止期", null=True, blank=True)
+    repair_from = models.DateField("可申请修复日", null=True, blank=True)
+    publication_note = models.TextField("公示期限说明", blank=True)
+    published_on = models.DateField("实际公示日", null=True, blank=True)
+    publication_working_days = models.IntegerField("决定至公示工作日数", null=True, blank=True)
+    on_time = models.BooleanField("按时公示", null=True, blank=True)
+    withdrawn_on = models.DateField("撤回公示日", null=True, blank=True)
+    withdrawal_reason = models.TextField("撤回/撤销原因", blank=True)
+    reversal_date = models.DateField("原决定变更/撤销日", null=True, blank=True)
+    withdrawal_due = models.DateField("应撤回期限", null=True, blank=True)
+    reported_at = models.DateTimeField("报送共享平台时间", null=True, blank=True)
+
+    reason = models.TextField("本版本原因")
+    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True,
+                                   related_name="+", verbose_name="录入人")
+    entered_at = models.DateTimeField("录入时间", auto_now_add=True)
+    checked_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True,
+                                   related_name="+", verbose_name="审核人")
+    checked_at = models.DateTimeField("审核时间", null=True, blank=True)
+    check_note = models.TextField("审核意见", blank=True)
+    import_batch = models.ForeignKey("core.ImportBatch", models.PROTECT, null=True, blank=True,
+                                     verbose_name="导入批次")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "信用记录"
+        ordering = ["-decision_date", "-id"]
+        permissions = [("check_creditrecord", "审核信用记录（复核生效）")]
+        constraints = [
+            models.UniqueConstraint(fields=["key", "version"], name="record_version_unique"),
+            models.UniqueConstraint(fields=["key"], condition=Q(is_current=True),
+                                    name="one_current_version"),
+            models.UniqueConstraint(fields=["key"], condition=Q(review="pending"),
+                                    name="one_pending_version"),
+            models.CheckConstraint(condition=Q(publication_end__isnull=True)
+                                   | Q(publication_end__gte=models.F("published_from")),
+                                   name="publication_end_after_start"),
+        ]
+        indexes = [
+            models.Index(fields=["subject", "effective_at"], name="record_subject_asof_idx"),
+            models.Index(fields=["subject", "kind", "decision_no"], name="record_decision_idx"),
+            models.Index(fields=["is_current", "kind", "decision_date"], name="record_current_idx"),
+            models.Index(fields=["review", "import_batch"], name="record_review_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.decision_no or self.kind}（第{self.version}版）"
+
+    @property
+    def number(self) -> str:
+        return self.key.hex[:12].upper()

@@ -1,0 +1,117 @@
+"""Reads of the credit record store.
+
+Two clocks: *as known* (which versions the platform held at a moment,
+``effective_at``/``superseded_at``) and *as public* (which of them were
+published on a day, from the publication dates and any withdrawal).
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from legalcredit.accounts.policy import Scope, filter_subjects
+
+from .models import CreditRecord, Review, Status
+
+
+def visible_records(scope: Scope) -> QuerySet[CreditRecord]:
+    return filter_subjects(CreditRecord.objects.all(), scope, "subject")
+
+
+def current_records(subject_id: int) -> QuerySet[CreditRecord]:
+    return CreditRecord.objects.filter(subject_id=subject_id, is_current=True)
+
+
+def versions(key) -> QuerySet[CreditRecord]:
+    return CreditRecord.objects.filter(key=key).order_by("version")
+
+
+def _end_of(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min))
+
+
+def known_at(subject_id: int, at: dt.datetime) -> list[CreditRecord]:
+    """The subject's records exactly as the platform held them at ``at``."""
+    return list(CreditRecord.objects.filter(
+        Q(superseded_at__isnull=True) | Q(superseded_at__gt=at),
+        subject_id=subject_id, review=Review.APPROVED, effective_at__lte=at))
+
+
+def public_on(rec: CreditRecord, day: dt.date) -> bool:
+    if not rec.public or rec.published_from is None or day < rec.published_from:
+        return False
+    if rec.publication_end and day > rec.publication_end:
+        return False
+    if rec.withdrawn_on and day >= rec.withdrawn_on:
+        return False
+    return True
+
+
+@dataclass
+class AsOf:
+    day: dt.date
+    records: list[CreditRecord]
+    public: list[CreditRecord]
+
+
+def as_of(subject_id: int, day: dt.date) -> AsOf:
+    """The subject's records as they stood at the end of ``day``, and which were public."""
+    records = known_at(subject_id, _end_of(day))
+    return AsOf(day, records, [r for r in records if public_on(r, day)])
+
+
+def public_records(subject_id: int, day: dt.date | None = None) -> list[CreditRecord]:
+    day = day or timezone.localdate()
+    return [r for r in current_records(subject_id) if public_on(r, day)]
+
+
+def pending(scope: Scope) -> QuerySet[CreditRecord]:
+    return visible_records(scope).filter(review=Review.PENDING)
+
+
+@dataclass
+class Timeliness:
+    unit: str
+    decisions: int
+    reported: int
+    compliant: int
+    on_time: int
+
+    @staticmethod
+    def _rate(n: int, d: int) -> float | None:
+        return round(100.0 * n / d, 2) if d else None
+
+    @property
+    def reporting_rate(self):   # 上报率
+        return self._rate(self.reported, self.decisions)
+
+    @property
+    def compliance_rate(self):  # 合规率
+        return self._rate(self.compliant, self.reported)
+
+    @property
+    def timeliness_rate(self):  # 及时率
+        return self._rate(self.on_time, self.decisions)
+
+
+def dual_publication_timeliness(start: dt.date, end: dt.date, *, scope: Scope,
+                                kinds=("license", "penalty")) -> list[Timeliness]:
+    """上报率、合规率、及时率 per source unit for decisions dated in [start, end].
+
+    上报率: decisions reported to the sharing platform / decisions held;
+    合规率: reported decisions with no data-quality flag / reported;
+    及时率: decisions published within the deadline / decisions held.
+    """
+    qs = visible_records(scope).filter(is_current=True, kind__in=kinds,
+                                       decision_date__range=(start, end)).exclude(status=Status.REVOKED)
+    rows = (qs.values("source_unit")
+            .annotate(decisions=Count("id"),
+                      reported=Count("id", filter=Q(reported_at__isnull=False)),
+                      compliant=Count("id", filter=Q(reported_at__isnull=False, warnings=[])),
+                      on_time=Count("id", filter=Q(on_time=True)))
+            .order_by("source_unit"))
+    return [Timeliness(r["source_unit"], r["decisions"], r["reported"], r["compliant"], r["on_time"])
+            for r in rows]

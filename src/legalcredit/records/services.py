@@ -1,0 +1,239 @@
+"""Writes to the credit record store. Each function is one transaction.
+
+Maker-checker: ``submit``, ``correct`` and ``withdraw`` create a *pending*
+version; it counts nowhere until ``approve`` by another officer entitled to
+check it. Approval closes the previous version, computes when the record was
+published (and whether on time), and applies the penalty's consequences to
+the subject's status.
+"""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from legalcredit.accounts.policy import scope_for
+from legalcredit.audit.models import AuditEntry
+from legalcredit.audit.services import record as audit
+from legalcredit.core.errors import field_error
+from legalcredit.domain.periods import add_months
+from legalcredit.refdata.selectors import work_calendar
+
+from . import rules
+from .models import CreditRecord, Review, Status
+from .prepare import LABELS, Draft, prepare
+
+CHECK_PERMISSION = "records.check_creditrecord"
+
+
+def _today() -> dt.date:
+    return timezone.localdate()
+
+
+def _reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise field_error("reason", "原因", "必须填写（每一项变更都须说明原因）")
+    return reason
+
+
+def _raise(errors: list[tuple[str, str]]) -> None:
+    by_field: dict[str, list[str]] = {}
+    for f, m in errors:
+        by_field.setdefault(f, []).append(f"{LABELS.get(f, f)}：{m}")
+    raise ValidationError(by_field)
+
+
+def _in_scope(user, subject) -> None:
+    if user is not None and not scope_for(user).covers_region(subject.region_id) and \
+            subject.pk not in scope_for(user).subject_ids:
+        raise PermissionDenied(f"“{subject.name}”不在您的辖区内")
+
+
+@transaction.atomic
+def submit(subject, draft: Draft, *, actor, reason: str, batch=None) -> CreditRecord:
+    """A maker enters a new record; it waits for a checker."""
+    reason = _reason(reason)
+    _in_scope(actor, subject)
+    prepared = prepare(subject, draft, today=_today())
+    if not prepared.ok:
+        _raise(prepared.errors)
+    rec = prepared.record
+    rec.reason, rec.entered_by, rec.import_batch = reason, actor, batch
+    rec.save(force_insert=True)
+    audit(action=AuditEntry.Action.CREATE, actor=actor, object_type="records.creditrecord",
+          object_id=rec.pk, summary=f"录入{rules.kinds()[rec.kind].name} {rec.decision_no}（待审核）",
+          reason=reason)
+    return rec
+
+
+def _current(key) -> CreditRecord:
+    rec = CreditRecord.objects.select_for_update().filter(key=key, is_current=True).first()
+    if rec is None:
+        raise ValidationError("记录不存在或尚未生效，不能更正或撤回")
+    if CreditRecord.objects.filter(key=key, review=Review.PENDING).exists():
+        raise ValidationError("该记录已有待审核的版本，请先完成审核")
+    return rec
+
+
+def _next_version(base: CreditRecord, draft: Draft, *, actor, reason: str) -> CreditRecord:
+    prepared = prepare(base.subject, draft, today=_today())
+    if not prepared.ok:
+        _raise(prepared.errors)
+    rec = prepared.record
+    rec.key, rec.version = base.key, base.version + 1
+    rec.reason, rec.entered_by = reason, actor
+    rec.published_on = base.published_on
+    rec.publication_working_days, rec.on_time = base.publication_working_days, base.on_time
+    try:
+        with transaction.atomic():
+            rec.save(force_insert=True)
+    except IntegrityError:
+        raise ValidationError("该记录已有待审核的版本，请先完成审核") from None
+    return rec
+
+
+def draft_of(rec: CreditRecord) -> Draft:
+    fields = {f.name for f in dataclasses.fields(Draft)}
+    d = Draft(**{k: getattr(rec, k) for k in fields if hasattr(rec, k) and k not in ("regime", "months")})
+    d.regime = rec.publication_regime
+    return d
+
+
+@transaction.atomic
+def correct(key, *, actor, reason: str, **changes) -> CreditRecord:
+    """A correction is a new version with a reason; the old one stays readable."""
+    reason = _reason(reason)
+    base = _current(key)
+    _in_scope(actor, base.subject)
+    draft = draft_of(base)
+    for name, value in changes.items():
+        if not hasattr(draft, name):
+            raise field_error(name, name, "不能更正的字段")
+        setattr(draft, name, value)
+    rec = _next_version(base, draft, actor=actor, reason=reason)
+    if rec.content_hash == base.content_hash:
+        raise ValidationError("更正后的内容与现行版本相同")
+    audit(action=AuditEntry.Action.UPDATE, actor=actor, object_type="records.creditrecord",
+          object_id=rec.pk, summary=f"更正记录 {base.number} 为第{rec.version}版（待审核）", reason=reason)
+    return rec
+
+
+@transaction.atomic
+def withdraw(key, *, actor, reason: str, reversal_date: dt.date, revoked: bool = False) -> CreditRecord:
+    """The decision was changed or revoked: publication ends, the record and its history stay.
+
+    行政处罚法 Art 48 gives 3 days (working days, Art 85) from the reversal;
+    the due date is kept so a late withdrawal shows.
+    """
+    reason = _reason(reason)
+    base = _current(key)
+    _in_scope(actor, base.subject)
+    if base.status != Status.IN_EFFECT:
+        raise ValidationError("该记录已撤回或撤销")
+    if reversal_date > _today() or reversal_date < base.decision_date:
+        raise field_error("reversal_date", LABELS["reversal_date"], "应在原决定日与今天之间")
+    draft = draft_of(base)
+    draft.status = Status.REVOKED if revoked else Status.WITHDRAWN
+    rec = _next_version(base, draft, actor=actor, reason=reason)
+    regime = rules.policy().regime(base.publication_regime or None)
+    rec.reversal_date = reversal_date
+    rec.withdrawal_reason = reason
+    rec.withdrawal_due = work_calendar().add_working_days(reversal_date, regime.withdrawal_working_days)
+    rec.save(update_fields=["reversal_date", "withdrawal_reason", "withdrawal_due"])
+    audit(action=AuditEntry.Action.UPDATE, actor=actor, object_type="records.creditrecord",
+          object_id=rec.pk, summary=f"{'撤销' if revoked else '撤回公示'}记录 {base.number}（待审核）",
+          reason=reason)
+    return rec
+
+
+def _may_check(checker, rec: CreditRecord) -> None:
+    if not checker.has_perm(CHECK_PERMISSION):
+        raise PermissionDenied("您没有审核信用记录的权限")
+    if rec.entered_by_id == checker.pk:
+        raise PermissionDenied("不能审核本人录入的记录（录入与审核须由不同人员完成）")
+    if rec.import_batch_id and rec.import_batch.created_by_id == checker.pk:
+        raise PermissionDenied("不能审核本人导入的批次")
+    _in_scope(checker, rec.subject)
+
+
+def _publish(rec: CreditRecord, today: dt.date) -> None:
+    if rec.status != Status.IN_EFFECT:
+        rec.withdrawn_on = today
+        return
+    if rec.published_on is None and rec.public:
+        rec.published_on = today
+    if rec.published_on and rec.publication_working_days is None and rec.decision_date:
+        deadline = rules.schemas()["penalty"].deadline_working_days
+        rec.publication_working_days = work_calendar().working_days_between(rec.decision_date, rec.published_on)
+        if rules.kinds()[rec.kind].dual_publication:
+            rec.on_time = rec.publication_working_days <= deadline
+
+
+@transaction.atomic
+def approve(record_id: int, *, checker, note: str = "") -> CreditRecord:
+    rec = CreditRecord.objects.select_for_update().select_related("subject", "import_batch").get(pk=record_id)
+    if rec.review != Review.PENDING:
+        raise ValidationError(f"该版本已{rec.get_review_display()}，不能重复审核")
+    _may_check(checker, rec)
+    now = timezone.now()
+    today = timezone.localdate(now)
+    CreditRecord.objects.filter(key=rec.key, is_current=True).update(is_current=False, superseded_at=now)
+    _publish(rec, today)
+    rec.review, rec.is_current, rec.effective_at = Review.APPROVED, True, now
+    rec.checked_by, rec.checked_at, rec.check_note = checker, now, note
+    rec.save()
+    audit(action=AuditEntry.Action.APPROVE, actor=checker, object_type="records.creditrecord",
+          object_id=rec.pk, summary=f"审核通过记录 {rec.number} 第{rec.version}版", reason=note)
+    apply_consequences(rec, actor=checker)
+    return rec
+
+
+@transaction.atomic
+def reject(record_id: int, *, checker, note: str) -> CreditRecord:
+    note = (note or "").strip()
+    if not note:
+        raise field_error("check_note", LABELS["check_note"], "退回须说明理由")
+    rec = CreditRecord.objects.select_for_update().select_related("subject", "import_batch").get(pk=record_id)
+    if rec.review != Review.PENDING:
+        raise ValidationError(f"该版本已{rec.get_review_display()}，不能重复审核")
+    _may_check(checker, rec)
+    rec.review, rec.checked_by, rec.checked_at, rec.check_note = Review.REJECTED, checker, timezone.now(), note
+    rec.save(update_fields=["review", "checked_by", "checked_at", "check_note"])
+    audit(action=AuditEntry.Action.REJECT, actor=checker, object_type="records.creditrecord",
+          object_id=rec.pk, summary=f"退回记录 {rec.number} 第{rec.version}版", reason=note)
+    return rec
+
+
+def apply_consequences(rec: CreditRecord, *, actor) -> list[str]:
+    """A penalty still in effect moves the subject's status (停止执业 until a date, 吊销 ...)."""
+    from legalcredit.registry.services import change_status
+
+    if rec.kind != "penalty" or rec.status != Status.IN_EFFECT:
+        return []
+    today = timezone.localdate()
+    if rec.effective_until and rec.effective_until < today:
+        return []
+    done = []
+    cat = rules.catalogue()
+    for s in rec.sanctions:
+        status = cat.status_effects.get(s["type"])
+        if not status:
+            continue
+        subject = rec.subject
+        subject.refresh_from_db()
+        if subject.status_id == status or subject.status.terminal:
+            continue
+        until = rec.effective_until
+        if until is None and s.get("months"):
+            until = add_months(rec.effective_from or rec.decision_date, s["months"])
+        temporary = status in ("suspended", "rectification")
+        change_status(subject, actor=actor, reason=f"依{rec.authority}{rec.decision_no}（{s['type']}）",
+                      status=status, since=max(rec.effective_from or rec.decision_date, subject.status_since),
+                      until=until if temporary else None)
+        done.append(status)
+    return done
+
