@@ -63,13 +63,17 @@ class Draft:
 
 @dataclass
 class Prepared:
-    record: CreditRecord | None
+    values: dict | None
     errors: list[tuple[str, str]]
     warnings: list[str]
 
     @property
     def ok(self) -> bool:
         return not self.errors
+
+    @property
+    def record(self) -> CreditRecord:
+        return CreditRecord(**self.values)
 
 
 def _jsonable(v: Any) -> Any:
@@ -94,11 +98,13 @@ def priors_of(subject_id: int, before: dt.date) -> list[sx.Prior]:
             for d, ss, end in rows]
 
 
-def prepare(subject, draft: Draft, *, today: dt.date,
+def prepare(subject, draft: Draft, *, today: dt.date, ctx: rules.Rules | None = None,
             priors: Callable[[int, dt.date], Iterable[sx.Prior]] = priors_of) -> Prepared:
+    """``subject`` needs only ``pk`` and ``subject_type_id``."""
+    ctx = ctx or rules.snapshot()
     errors: list[tuple[str, str]] = []
     warnings: list[str] = []
-    kinds = rules.kinds()
+    kinds = ctx.kinds
     kind = kinds.get(draft.kind)
     if kind is None:
         return Prepared(None, [("kind", f"未知的信息类别“{draft.kind}”（可选：{'、'.join(kinds)}）")], [])
@@ -130,14 +136,14 @@ def prepare(subject, draft: Draft, *, today: dt.date,
                 checked = uscc.validate(value)
                 setattr(draft, fname, checked.value)
                 if fname == "authority_uscc" and not level:
-                    level = rules.authority_level(checked.parts["region_code"])
+                    level = ctx.authority_level(checked.parts["region_code"])
             except IdentifierError as exc:
                 errors.append((fname, exc.message))
 
     sanctions_list = [sx.Sanction(s["type"], s.get("months"), s.get("fine_yuan")) for s in draft.sanctions]
     provision_code = draft.provision
     if draft.kind == "penalty":
-        cat = rules.catalogue()
+        cat = ctx.catalogue
         prov = cat.provisions.get(draft.provision) if draft.provision else cat.find(draft.legal_basis, subject_type)
         if draft.provision and prov is None:
             errors.append(("provision", f"处罚目录中没有条款“{draft.provision}”"))
@@ -149,7 +155,8 @@ def prepare(subject, draft: Draft, *, today: dt.date,
                 warnings.append("无法确定决定机关层级（请填写决定机关统一社会信用代码），未校验决定层级")
             for fault in sx.check(cat, prov, subject_type, sanctions_list, authority_level=level,
                                   decision_date=draft.decision_date,
-                                  priors=priors(subject.pk, draft.decision_date) if _may_recur(cat, subject_type) else ()):
+                                  priors=(priors(subject.pk, draft.decision_date)
+                                          if _may_recur(cat, subject_type, sanctions_list) else ())):
                 errors.append(("sanctions", fault))
         elif not sanctions_list:
             warnings.append("未能识别处罚种类及幅度，未做处罚幅度校验")
@@ -170,17 +177,19 @@ def prepare(subject, draft: Draft, *, today: dt.date,
         details={k: _jsonable(v) for k, v in draft.details.items()}, status=draft.status,
         publication_regime="",
     )
-    values.update(_publication(kind, severity, draft, today))
-    record = CreditRecord(subject_id=subject.pk, raw=draft.raw, warnings=warnings, **values)
-    record.content_hash = content_hash(subject.pk, values)
-    return Prepared(record, [], warnings)
+    values.update(_publication(kind, severity, draft, ctx.policy))
+    values["content_hash"] = content_hash(subject.pk, values)
+    values.update(subject_id=subject.pk, raw=draft.raw, warnings=warnings)
+    return Prepared(values, [], warnings)
 
 
-def _may_recur(cat: sx.Catalogue, subject_type: str) -> bool:
-    return any(subject_type in r.subject_types for r in cat.recidivism)
+def _may_recur(cat: sx.Catalogue, subject_type: str, sanctions: list[sx.Sanction]) -> bool:
+    types = {s.type for s in sanctions}
+    return any(subject_type in r.subject_types and types & (r.applies_when | set(r.requires))
+               for r in cat.recidivism)
 
 
-def _publication(kind, severity: str | None, draft: Draft, today: dt.date) -> dict:
+def _publication(kind, severity: str | None, draft: Draft, pol: publication.Policy) -> dict:
     if not kind.public:
         return dict(public=False, publication_note=f"{kind.name}为内部监管信息，不向社会公示")
     if not severity:
@@ -188,7 +197,6 @@ def _publication(kind, severity: str | None, draft: Draft, today: dt.date) -> di
         note = f"{kind.name}信息自决定日起公示" + (f"，至许可有效期届满（{until}）" if until else "")
         return dict(public=True, published_from=draft.decision_date, publication_end=until,
                     publication_note=note)
-    pol = rules.policy()
     w = publication.window(draft.decision_date, severity, pol, penalty_types=draft.penalty_types,
                            regime=draft.regime or None)
     return dict(public=w.published, publication_regime=w.regime, severity=w.severity,

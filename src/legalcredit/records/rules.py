@@ -1,7 +1,7 @@
 """The rule editions records are made under, read once per call site."""
 from __future__ import annotations
 
-from functools import lru_cache
+from dataclasses import dataclass
 
 from legalcredit.domain import publication
 from legalcredit.domain.dual_publication import Schema
@@ -27,14 +27,22 @@ def kinds() -> dict[str, Kind]:
     return rulesets.current("record_kinds")
 
 
-@lru_cache(maxsize=1)
-def _region_levels() -> dict[str, str]:
-    return dict(Region.objects.values_list("code", "level"))
+@dataclass(frozen=True)
+class Rules:
+    """The editions in force, read once for a request or an import batch."""
+
+    kinds: dict[str, Kind]
+    catalogue: Catalogue
+    policy: publication.Policy
+    schemas: dict[str, Schema]
+    region_levels: dict[str, str]
+
+    def authority_level(self, region_code: str) -> str | None:
+        """The deciding level of a bureau registered in ``region_code`` (USCC positions 3–8)."""
+        level = self.region_levels.get(region_code)
+        return None if level is None else self.catalogue.level_of(region_code, level)
 
 
-def authority_level(region_code: str) -> str | None:
-    """The deciding level of a bureau registered in ``region_code`` (USCC positions 3–8)."""
-    level = _region_levels().get(region_code)
-    if level is None:
-        return None
-    return catalogue().level_of(region_code, level)
+def snapshot() -> Rules:
+    return Rules(kinds(), catalogue(), policy(), schemas(),
+                 dict(Region.objects.values_list("code", "level")))

@@ -1,0 +1,82 @@
+"""Export of licensing and penalty records in the national 双公示 format.
+
+For upload to the provincial and national sharing platforms: full, or only
+versions that took effect since a moment; CSV (UTF-8 with BOM, so Excel reads
+it) or XLSX. Exports carry full ID numbers (the platforms need them), so every
+export is written to the audit trail.
+"""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from pathlib import Path
+
+from django.db import transaction
+from django.utils import timezone
+
+from legalcredit.accounts.policy import Scope
+from legalcredit.audit.models import AuditEntry
+from legalcredit.audit.services import record as audit
+
+from . import rules, selectors
+from .models import Status
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return "、".join(str(v) for v in value)
+    return str(value)
+
+
+def rows(kind: str, *, scope: Scope, since: dt.datetime | None = None):
+    schema = rules.schemas()[kind]
+    qs = (selectors.visible_records(scope).filter(kind=kind, is_current=True, public=True)
+          .exclude(status=Status.REVOKED).order_by("decision_date", "id"))
+    if since:
+        qs = qs.filter(effective_at__gte=since)
+    for rec in qs.iterator(chunk_size=2000):
+        d = dict(rec.details)
+        if kind == "penalty" and rec.publication_end:
+            d["CF_GSJZQ"] = rec.publication_end.isoformat()
+        if rec.status == Status.WITHDRAWN:
+            d["BZ"] = f"已撤回公示：{rec.withdrawal_reason}"
+        yield rec, [_cell(d.get(f.code)) for f in schema.fields]
+
+
+@transaction.atomic
+def export(kind: str, path: str | Path, *, actor, scope: Scope, since: dt.datetime | None = None,
+           fmt: str = "csv", mark_reported: bool = False, purpose: str = "") -> int:
+    schema = rules.schemas()[kind]
+    header = [f.code for f in schema.fields]
+    path = Path(path)
+    ids = []
+    if fmt == "xlsx":
+        from openpyxl import Workbook
+
+        wb = Workbook(write_only=True)
+        ws = wb.create_sheet("行政处罚" if kind == "penalty" else "行政许可")
+        ws.append(header)
+        for rec, row in rows(kind, scope=scope, since=since):
+            ws.append(row)
+            ids.append(rec.pk)
+        wb.save(path)
+    else:
+        with path.open("w", encoding="utf-8-sig", newline="") as fh:
+            w = csv.writer(fh)
+            w.writerow(header)
+            for rec, row in rows(kind, scope=scope, since=since):
+                w.writerow(row)
+                ids.append(rec.pk)
+    if mark_reported and ids:
+        from .models import CreditRecord
+
+        now = timezone.now()
+        for i in range(0, len(ids), 5000):
+            CreditRecord.objects.filter(pk__in=ids[i:i + 5000], reported_at__isnull=True).update(reported_at=now)
+    audit(action=AuditEntry.Action.EXPORT, actor=actor, object_type="records.creditrecord",
+          summary=f"导出{'行政处罚' if kind == 'penalty' else '行政许可'} {len(ids)} 条（含个人信息）",
+          reason=purpose, data={"file": path.name, "since": str(since or ""), "format": fmt,
+                                "personal_data": True, "rows": len(ids)})
+    return len(ids)

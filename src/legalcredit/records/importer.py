@@ -1,0 +1,455 @@
+"""Bulk import of 双公示 files (national 行政许可 / 行政处罚 templates).
+
+One batch is one transaction: every row is validated, and the batch is
+applied whole or not at all. A killed process leaves the database as it was
+(the transaction never commits). Rows stream through in chunks, so memory
+stays flat whatever the file size.
+
+Re-importing the same file changes nothing (each row's content digest is
+compared with the record's current version); a row with the same decision
+number for the same subject but new content becomes a new version. Imported
+rows wait for a checker (``approve_batch``), as any maker's entry does.
+"""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import re
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+
+from legalcredit.accounts.policy import scope_for
+from legalcredit.audit.models import AuditEntry
+from legalcredit.audit.services import record as audit
+from legalcredit.core.models import ImportBatch
+from legalcredit.domain.dual_publication import NATURAL_PERSON, RESIDENT_ID, Row, Schema
+from legalcredit.domain.periods import add_months
+from legalcredit.registry.models import Subject
+
+from . import rules
+from .bulk import RecordWriter
+from .files import FileProblem, open_rows
+from .models import CreditRecord, Review
+from .prepare import Draft, prepare
+
+KINDS = {"penalty": "行政处罚", "license": "行政许可"}
+REPORT_HEADER = ["行号", "字段代码", "字段名称", "原值", "错误说明"]
+# Columns beyond the national template that the importer understands.
+EXTENSION_FIELDS = {"YZCD": "严重程度", "GSRQ": "公示日期"}
+_SEVERITY = {"轻微": "minor", "一般": "general", "严重": "serious"}
+_CN_NUM = {c: i for i, c in enumerate("零一二三四五六七八九十", start=0)}
+
+
+class ImportRefused(Exception):
+    """The file as a whole cannot be imported; nothing was applied."""
+
+
+@dataclass
+class ImportResult:
+    kind: str
+    format: str = ""
+    rows: int = 0
+    created: int = 0
+    new_versions: int = 0
+    unchanged: int = 0
+    registered: int = 0
+    errors: int = 0
+    warnings: int = 0
+    report_path: Path | None = None
+    batch: ImportBatch | None = None
+    first_errors: list[str] = field(default_factory=list)
+
+    @property
+    def applied(self) -> bool:
+        return self.errors == 0 and self.batch is not None
+
+
+class _Rollback(Exception):
+    pass
+
+
+def _report_path() -> Path:
+    folder = Path(settings.HOME) / "reports"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / f"import-errors-{timezone.localtime():%Y%m%d-%H%M%S}-{secrets.token_hex(3)}.csv"
+
+
+def _cn_int(text: str) -> int | None:
+    if text.isdigit():
+        return int(text)
+    if text == "十":
+        return 10
+    if text.startswith("十"):
+        return 10 + _CN_NUM.get(text[1:], 0)
+    if len(text) == 2 and text.endswith("十"):
+        return _CN_NUM.get(text[0], 0) * 10
+    if len(text) == 3 and text[1] == "十":
+        return _CN_NUM.get(text[0], 0) * 10 + _CN_NUM.get(text[2], 0)
+    return _CN_NUM.get(text)
+
+
+def months_between(start: dt.date, end: dt.date) -> int:
+    """The smallest whole number of months from ``start`` that reaches ``end``."""
+    m = max(0, (end.year - start.year) * 12 + end.month - start.month - 1)
+    while add_months(start, m) < end:
+        m += 1
+    return m
+
+
+def statutory_sanctions(v: dict, prefix: str, names: list[str], durational: set[str]) -> list[dict]:
+    """The statutory sanctions a national-template row describes (CF_CFLB, CF_NR, CF_YXQ, CF_NR_FK)."""
+    text = " ".join(str(x) for x in (v.get(f"{prefix}_CFLB") and "、".join(v[f"{prefix}_CFLB"]),
+                                     v.get(f"{prefix}_NR")) if x)
+    out = []
+    for name in names:
+        if name not in text:
+            continue
+        item = {"type": name}
+        if name in durational:
+            m = re.search(re.escape(name) + r"\s*([0-9一二三四五六七八九十]+)\s*个?月", text)
+            months = _cn_int(m.group(1)) if m else None
+            if months is None and v.get(f"{prefix}_YXQ"):
+                months = months_between(v[f"{prefix}_JDRQ"], v[f"{prefix}_YXQ"])
+            item["months"] = months
+        if name == "罚款" and v.get(f"{prefix}_NR_FK") is not None:
+            item["fine_yuan"] = float(v[f"{prefix}_NR_FK"] * 10000)
+        out.append(item)
+    return out
+
+
+class _Importer:
+    def __init__(self, kind: str, *, actor, reason: str, unknown_subjects: str, regime: str,
+                 progress: Callable[[int], None] | None, chunk: int):
+        self.kind = kind
+        self.actor = actor
+        self.reason = reason
+        self.unknown_subjects = unknown_subjects
+        self.regime = regime
+        self.progress = progress
+        self.chunk = chunk
+        self.today = timezone.localdate()
+        self.ctx = rules.snapshot()
+        self.schema: Schema = self.ctx.schemas[kind]
+        self.scope = scope_for(actor)
+        cat = self.ctx.catalogue
+        names = set(cat.status_effects) | set(cat.national_category)
+        for p in cat.provisions.values():
+            names |= set(p.sanctions)
+        # Longest names first, so 吊销执业许可证 is not read as 吊销执业证书's prefix.
+        self.sanction_names = sorted(names, key=len, reverse=True)
+        self.durational = {n for p in cat.provisions.values() for n, lim in p.sanctions.items()
+                           if lim.max_months or lim.min_months}
+        self.result = ImportResult(kind)
+        self.report_file = None
+        self.report = None
+        self.writer: RecordWriter | None = None
+
+    # -- report -------------------------------------------------------------
+    def error(self, line: int, code: str, label: str, value, message: str) -> None:
+        if self.report is None:
+            self.result.report_path = _report_path()
+            self.report_file = self.result.report_path.open("w", encoding="utf-8-sig", newline="")
+            self.report = csv.writer(self.report_file)
+            self.report.writerow(REPORT_HEADER)
+        self.report.writerow([line, code, label, "" if value is None else str(value)[:200], message])
+        self.result.errors += 1
+        if len(self.result.first_errors) < 20:
+            self.result.first_errors.append(f"第{line}行 {label}（{code}）：{message}")
+
+    def file_error(self, message: str) -> None:
+        self.error(1, "", "文件", "", message)
+
+    # -- main ---------------------------------------------------------------
+    def run(self, path: Path) -> ImportResult:
+        try:
+            header, rows, fmt = open_rows(path)
+        except FileProblem as exc:
+            raise ImportRefused(str(exc)) from None
+        self.result.format = fmt
+        mapping, unknown = self.schema.header_map(header)
+        ext = {i: code for i, h in enumerate(header)
+               for code, label in EXTENSION_FIELDS.items() if (h or "").strip() in (code, label)}
+        unknown = [h for h in unknown if h not in EXTENSION_FIELDS and h not in EXTENSION_FIELDS.values()]
+        if unknown:
+            raise ImportRefused(f"无法识别的表头：{'、'.join(unknown[:10])}。"
+                                f"表头应为{KINDS[self.kind]}国家标准字段代码（如 {self.schema.role['decision_no']}）"
+                                f"或中文字段名")
+        missing = [s for s in self.schema.fields if s.required == "always" and s.code not in mapping.values()]
+        if missing:
+            raise ImportRefused("缺少必填列：" + "、".join(f"{s.label}（{s.code}）" for s in missing))
+        try:
+            with transaction.atomic():
+                self.batch = ImportBatch.objects.create(
+                    kind=f"records.{self.kind}", source=path.name, created_by=self.actor,
+                    parameters={"format": fmt, "unknown_subjects": self.unknown_subjects,
+                                "regime": self.regime, "reason": self.reason})
+                self.writer = RecordWriter(self.batch.pk, self.actor, self.reason)
+                self._stream(rows, mapping, ext)
+                if self.result.errors:
+                    raise _Rollback
+                self.batch.rows = self.result.created + self.result.new_versions
+                self.batch.parameters |= {"created": self.result.created,
+                                          "new_versions": self.result.new_versions,
+                                          "unchanged": self.result.unchanged,
+                                          "registered": self.result.registered}
+                self.batch.save(update_fields=["rows", "parameters"])
+                self.writer.finish()
+                audit(action=AuditEntry.Action.BULK, actor=self.actor, object_type="core.importbatch",
+                      object_id=self.batch.pk, reason=self.reason,
+                      summary=f"导入{KINDS[self.kind]} {path.name}：新增{self.result.created}，"
+                              f"新版本{self.result.new_versions}，未变化{self.result.unchanged}（待审核）")
+                self.result.batch = self.batch
+        except _Rollback:
+            self.result.batch = None
+        except FileProblem as exc:
+            self.file_error(str(exc))
+            self.result.batch = None
+        finally:
+            if self.report_file:
+                self.report_file.close()
+        if not self.result.applied:
+            audit(action=AuditEntry.Action.BULK, actor=self.actor, object_type="core.importbatch",
+                  summary=f"导入{KINDS[self.kind]} {path.name} 未执行：{self.result.errors}处错误",
+                  reason=self.reason, data={"report": str(self.result.report_path or "")})
+        return self.result
+
+    def _stream(self, rows, mapping: dict[int, str], ext: dict[int, str]) -> None:
+        chunk = []
+        line = 1
+        for cells in rows:
+            line += 1
+            if not any(str(c).strip() for c in cells if c is not None):
+                continue
+            raw = {code: cells[i] for i, code in mapping.items() if i < len(cells)}
+            extra = {code: cells[i] for i, code in ext.items() if i < len(cells)}
+            chunk.append((line, raw, extra))
+            if len(chunk) >= self.chunk:
+                self._chunk(chunk)
+                chunk = []
+        if chunk:
+            self._chunk(chunk)
+        if self.result.rows == 0 and not self.result.errors:
+            self.file_error("文件没有数据行")
+
+    def _chunk(self, chunk) -> None:
+        s = self.schema
+        role = s.role
+        checked: list[tuple[int, Row, dict, dict]] = []
+        for line, raw, extra in chunk:
+            row = s.validate(raw, self.today)
+            self.result.rows += 1
+            for issue in row.errors:
+                self.error(line, issue.field, issue.label, issue.value, issue.message)
+            self.result.warnings += len(row.warnings)
+            if row.ok:
+                checked.append((line, row, raw, extra))
+        subjects = self._subjects(checked)
+        existing = self._existing(subjects.values(), [r.values[role["decision_no"]] for _, r, _, _ in checked])
+        out = []
+        seen: dict[tuple[int, str], str] = {}
+        for line, row, raw, extra in checked:
+            v = row.values
+            subject = self._subject_for(line, v, subjects)
+            if subject is None:
+                continue
+            draft = self._draft(line, v, raw, extra)
+            if draft is None:
+                continue
+            prepared = prepare(subject, draft, today=self.today, ctx=self.ctx)
+            if not prepared.ok:
+                for fname, message in prepared.errors:
+                    code = {"decision_date": role["decision_date"], "decision_no": role["decision_no"],
+                            "authority_uscc": role["authority_uscc"], "sanctions": f"{s.prefix}_NR",
+                            "authority": role["authority"]}.get(fname, fname)
+                    label = s.by_code[code].label if code in s.by_code else fname
+                    self.error(line, code, label, v.get(code, ""), message)
+                continue
+            values = prepared.values
+            values["warnings"] = values["warnings"] + [str(w) for w in row.warnings]
+            k = (subject.pk, values["decision_no"])
+            if k in seen:
+                if seen[k] != values["content_hash"]:
+                    self.error(line, role["decision_no"], s.by_code[role["decision_no"]].label,
+                               values["decision_no"], "同一文件中同一主体的同一决定书文号出现两次且内容不同")
+                else:
+                    self.result.unchanged += 1
+                continue
+            seen[k] = values["content_hash"]
+            prev = existing.get(k)
+            if prev is not None:
+                if prev["review"] == Review.PENDING and prev["import_batch_id"] != self.batch.pk:
+                    self.error(line, role["decision_no"], s.by_code[role["decision_no"]].label,
+                               values["decision_no"], "该决定已有待审核的版本，请先审核后再导入")
+                    continue
+                if prev["content_hash"] == values["content_hash"]:
+                    self.result.unchanged += 1
+                    continue
+                if prev["import_batch_id"] == self.batch.pk:
+                    self.error(line, role["decision_no"], s.by_code[role["decision_no"]].label,
+                               values["decision_no"], "同一文件中同一主体的同一决定书文号出现两次且内容不同")
+                    continue
+                values["key"], values["version"] = prev["key"], prev["version"] + 1
+                self.result.new_versions += 1
+            else:
+                self.result.created += 1
+            if extra.get("GSRQ"):
+                values["published_on"] = self._date(extra["GSRQ"])
+            out.append(values)
+        if out and not self.result.errors:
+            self.writer.write(out)
+        if self.progress:
+            self.progress(self.result.rows)
+
+    @staticmethod
+    def _date(value):
+        from legalcredit.domain.dual_publication import parse_date
+        try:
+            return parse_date(value)
+        except ValueError:
+            return None
+
+    def _subjects(self, checked) -> dict[tuple[str, str], Subject]:
+        role = self.schema.role
+        usccs, ids = set(), set()
+        for _, row, _, _ in checked:
+            v = row.values
+            if v.get(role["uscc"]):
+                usccs.add(v[role["uscc"]])
+            elif v.get(role["id_number"]) and v.get(role["id_type"]) == RESIDENT_ID:
+                ids.add(v[role["id_number"]])
+        found = {}
+        fields = ("pk", "uscc", "id_number", "subject_type_id", "region_id", "name")
+        if usccs:
+            for s in Subject.objects.filter(uscc__in=usccs).only(*fields):
+                found[("uscc", s.uscc)] = s
+        if ids:
+            for s in Subject.objects.filter(id_number__in=ids).only(*fields):
+                found[("id", s.id_number)] = s
+        return found
+
+    def _subject_for(self, line: int, v: dict, subjects) -> Subject | None:
+        role = self.schema.role
+        code = v.get(role["uscc"])
+        if v.get(role["party_category"]) == NATURAL_PERSON or not code:
+            number = v.get(role["id_number"])
+            subject = subjects.get(("id", number)) if number else None
+            if subject is None:
+                self.error(line, role["id_number"], "证件号码", _mask(number or ""),
+                           "该自然人未在主体名录中登记；请先登记从业人员再导入")
+                return None
+        else:
+            subject = subjects.get(("uscc", code))
+            if subject is None:
+                subject = self._register(line, v, code)
+                if subject is None:
+                    return None
+                subjects[("uscc", code)] = subject
+        if not (self.scope.covers_region(subject.region_id) or subject.pk in self.scope.subject_ids):
+            self.error(line, role["party_name"], "行政相对人名称", subject.name, "该主体不在您的辖区内")
+            return None
+        return subject
+
+    def _register(self, line: int, v: dict, code: str) -> Subject | None:
+        from django.core.exceptions import ValidationError
+
+        from legalcredit.refdata.models import SubjectType
+        from legalcredit.registry.services import register_institution
+
+        role = self.schema.role
+        if self.unknown_subjects != "register" or code == self.schema.placeholder_uscc:
+            self.error(line, role["uscc"], "统一社会信用代码", code,
+                       "该机构未在主体名录中登记（可选择“自动登记未知机构”，或先登记再导入）")
+            return None
+        types = [t for t in SubjectType.objects.filter(kind="institution") if t.uscc_prefixes[:1] == [code[:2]]]
+        if len(types) != 1:
+            self.error(line, role["uscc"], "统一社会信用代码", code,
+                       "无法由代码第1-2位判断机构类型，不能自动登记；请先在主体名录中登记")
+            return None
+        try:
+            subject, _ = register_institution(
+                actor=self.actor, reason=f"双公示导入自动登记：{self.reason}", name=v[role["party_name"]],
+                subject_type=types[0].code, region=code[2:8], uscc_code=code,
+                legal_representative=v.get(f"{self.schema.prefix}_FRDB", ""))
+        except ValidationError as exc:
+            for msgs in exc.message_dict.values():
+                for m in msgs:
+                    self.error(line, role["uscc"], "统一社会信用代码", code, f"自动登记失败：{m}")
+            return None
+        self.result.registered += 1
+        return subject
+
+    def _draft(self, line: int, v: dict, raw: dict, extra: dict) -> Draft | None:
+        p = self.schema.prefix
+        role = self.schema.role
+        severity = ""
+        if extra.get("YZCD"):
+            severity = _SEVERITY.get(str(extra["YZCD"]).strip())
+            if severity is None:
+                self.error(line, "YZCD", "严重程度", extra["YZCD"], "应为 轻微、一般 或 严重")
+                return None
+        common = dict(
+            kind=self.kind, decision_date=v.get(role["decision_date"]), decision_no=v.get(role["decision_no"], ""),
+            authority=v.get(role["authority"], ""), authority_uscc=v.get(role["authority_uscc"], ""),
+            source_unit=v.get(role["source_unit"], ""), source_unit_uscc=v.get(role["source_unit_uscc"], ""),
+            # 公示截止期 is computed by the platform from the policy; the file's value stays in raw.
+            details={k: x for k, x in v.items() if k != "CF_GSJZQ"}, raw={k: str(x) for k, x in raw.items() if x not in (None, "")}, regime=self.regime)
+        if self.kind == "license":
+            return Draft(**common, subtype=v.get("XK_XKLB", ""), content=v.get("XK_NR", ""),
+                         effective_from=v.get("XK_YXQZ"), effective_until=v.get("XK_YXQZI"),
+                         certificate=" ".join(x for x in (v.get("XK_XKZS"), v.get("XK_XKBH")) if x))
+        types = [("其他" if t.startswith("其他") else t) for t in v.get("CF_CFLB", [])]
+        if not severity:
+            # The national template has no severity: the heaviest its types carry,
+            # 一般 for a type the policy does not classify.
+            floors = self.ctx.policy.penalty_type_severity
+            order = ("minor", "general", "serious")
+            severity = order[max((order.index(floors.get(t, "general")) for t in types), default=1)]
+        return Draft(**common, severity=severity, content=v.get("CF_NR", ""), legal_basis=v.get("CF_YJ", ""),
+                     penalty_types=types, effective_from=v.get("CF_JDRQ"), effective_until=v.get("CF_YXQ"),
+                     fine_amount=v.get("CF_NR_FK"), confiscation_amount=v.get("CF_NR_WFFF"),
+                     certificate=v.get("CF_NR_ZKDX", ""),
+                     sanctions=statutory_sanctions(v, p, self.sanction_names, self.durational))
+
+    def _existing(self, subjects, decision_nos) -> dict[tuple[int, str], dict]:
+        ids = {s.pk for s in subjects}
+        if not ids or not decision_nos:
+            return {}
+        rows = (CreditRecord.objects
+                .filter(kind=self.kind, subject_id__in=ids, decision_no__in=set(decision_nos))
+                .filter(is_current=True) | CreditRecord.objects.filter(
+                    kind=self.kind, subject_id__in=ids, decision_no__in=set(decision_nos),
+                    review=Review.PENDING))
+        out = {}
+        for r in rows.values("key", "version", "content_hash", "subject_id", "decision_no", "review",
+                             "import_batch_id"):
+            k = (r["subject_id"], r["decision_no"])
+            # A pending version (of this batch or another) takes precedence over the current one.
+            if k not in out or r["review"] == Review.PENDING:
+                out[k] = r
+        return out
+
+
+def _mask(number: str) -> str:
+    from legalcredit.domain.identifiers.id_number import mask
+    return mask(number)
+
+
+def import_records(path: str | Path, *, kind: str, actor, reason: str, unknown_subjects: str = "reject",
+                   regime: str = "", progress: Callable[[int], None] | None = None,
+                   chunk: int = 2000) -> ImportResult:
+    if kind not in KINDS:
+        raise ImportRefused(f"未知的导入类别“{kind}”（可选：{'、'.join(KINDS)}）")
+    if not (reason or "").strip():
+        raise ImportRefused("必须填写导入原因")
+    if unknown_subjects not in ("reject", "register"):
+        raise ImportRefused("unknown_subjects 只能是 reject 或 register")
+    if regime:
+        rules.policy().regime(regime)
+    return _Importer(kind, actor=actor, reason=reason.strip(), unknown_subjects=unknown_subjects,
+                     regime=regime, progress=progress, chunk=chunk).run(Path(path))

@@ -1,0 +1,188 @@
+import csv
+import datetime as dt
+import io
+
+import pytest
+from django.utils import timezone
+
+from legalcredit.core.models import ImportBatch
+from legalcredit.records import export, importer, selectors, services
+from legalcredit.records.models import CreditRecord, Review
+
+HEADER = ["CF_XDR_MC", "CF_XDR_LB", "CF_XDR_SHXYM", "CF_XDR_ZJLX", "CF_XDR_ZJHM", "CF_WSH", "CF_WFXW",
+          "CF_SY", "CF_YJ", "CF_CFLB", "CF_NR", "CF_NR_FK", "CF_JDRQ", "CF_YXQ", "CF_CFJG", "CF_CFJGDM",
+          "CF_SJLY", "CF_SJLYDM", "BZ"]
+
+
+@pytest.fixture
+def rows(law_firm, lawyer, bureau):
+    today = timezone.localdate()
+    d = today - dt.timedelta(days=40)
+    common = dict(CF_CFJG="淮安市司法局", CF_CFJGDM=bureau["city"], CF_SJLY="淮安市司法局",
+                  CF_SJLYDM=bureau["city"], CF_JDRQ=d.isoformat())
+    return [
+        dict(common, CF_XDR_MC=law_firm.name, CF_XDR_LB="法人及非法人组织", CF_XDR_SHXYM=law_firm.uscc,
+             CF_WSH="淮司罚决〔2026〕11号", CF_WFXW="未按规定管理律师", CF_SY="疏于管理",
+             CF_YJ="《中华人民共和国律师法》第五十条", CF_CFLB="警告;罚款", CF_NR="警告，罚款人民币三万元",
+             CF_NR_FK="3"),
+        dict(common, CF_XDR_MC=lawyer.name, CF_XDR_LB="自然人", CF_XDR_ZJLX="身份证",
+             CF_XDR_ZJHM=lawyer.id_number, CF_WSH="淮司罚决〔2026〕12号", CF_WFXW="私自收费",
+             CF_SY="私自接受委托", CF_YJ="《中华人民共和国律师法》第四十八条", CF_CFLB="其他（停止执业）",
+             CF_NR="停止执业四个月", CF_YXQ=(d + dt.timedelta(days=122)).isoformat()),
+    ]
+
+
+def write_csv(path, rows, header=HEADER, encoding="utf-8"):
+    with open(path, "w", encoding=encoding, newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=header, extrasaction="ignore")
+        w.writeheader()
+        w.writerows(rows)
+    return path
+
+
+def run(path, maker, **kw):
+    return importer.import_records(path, kind=kw.pop("kind", "penalty"), actor=maker, reason="2026年双公示补录", **kw)
+
+
+def test_import_validates_applies_as_pending_and_checker_approves(tmp_path, maker, checker, rows, lawyer):
+    r = run(write_csv(tmp_path / "cf.csv", rows), maker)
+    assert r.applied and r.created == 2 and r.errors == 0 and r.format == "CSV（UTF-8）"
+    assert CreditRecord.objects.filter(review=Review.PENDING).count() == 2
+    assert selectors.public_records(lawyer.pk) == []
+    n = services.approve_batch(r.batch, checker=checker, note="抽核无误")
+    assert n == 2
+    rec = CreditRecord.objects.get(decision_no="淮司罚决〔2026〕12号")
+    assert rec.is_current and rec.provision == "lawyer-48"
+    assert rec.sanctions == [{"type": "停止执业", "months": 4}]
+    assert rec.published_on == timezone.localdate() and rec.on_time is False
+    firm = CreditRecord.objects.get(decision_no="淮司罚决〔2026〕11号")
+    assert firm.fine_amount == 3 and {"type": "罚款", "fine_yuan": 30000.0} in firm.sanctions
+    assert firm.publication_end is not None and firm.raw["CF_NR_FK"] == "3"
+    lawyer.refresh_from_db()
+    assert lawyer.status_id == "suspended"
+
+
+def test_reimport_changes_nothing_and_new_content_makes_a_version(tmp_path, maker, checker, rows):
+    path = write_csv(tmp_path / "cf.csv", rows)
+    services.approve_batch(run(path, maker).batch, checker=checker)
+    again = run(path, maker)
+    assert again.applied and (again.created, again.new_versions, again.unchanged) == (0, 0, 2)
+    rows[0]["CF_SY"] = "疏于管理，情节较重"
+    changed = run(write_csv(tmp_path / "cf2.csv", rows), maker)
+    assert (changed.created, changed.new_versions, changed.unchanged) == (0, 1, 1)
+    services.approve_batch(changed.batch, checker=checker)
+    versions = list(selectors.versions(CreditRecord.objects.get(decision_no="淮司罚决〔2026〕11号", version=2).key))
+    assert [v.version for v in versions] == [1, 2] and versions[1].is_current
+    assert versions[1].published_on == versions[0].published_on
+
+
+def test_gbk_file_with_chinese_headers(tmp_path, maker, rows):
+    from legalcredit.records import rules
+
+    labels = {f.code: f.label for f in rules.schemas()["penalty"].fields}
+    cn_rows = [{labels[k]: v for k, v in r.items()} for r in rows]
+    path = write_csv(tmp_path / "gbk.csv", cn_rows, header=[labels[h] for h in HEADER], encoding="gbk")
+    r = run(path, maker)
+    assert r.applied and r.created == 2 and r.format == "CSV（GBK/GB18030）"
+
+
+def test_xlsx_import(tmp_path, maker, rows):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(HEADER)
+    for row in rows:
+        ws.append([row.get(h, "") for h in HEADER])
+    wb.save(tmp_path / "cf.xlsx")
+    r = run(tmp_path / "cf.xlsx", maker)
+    assert r.applied and r.created == 2 and r.format == "XLSX"
+
+
+def test_invalid_rows_are_reported_and_nothing_is_applied(tmp_path, maker, rows, codes):
+    bad = [dict(rows[0], CF_NR_FK=""),                                   # 罚款 without amount
+           dict(rows[1], CF_NR="停止执业九个月", CF_YXQ=""),              # beyond Art 48's 6 months
+           dict(rows[0], CF_WSH="x2", CF_CFJGDM="11320800MB0000000X"),    # bad check character
+           dict(rows[0], CF_WSH="x3", CF_JDRQ="2026-13-01"),              # impossible date
+           dict(rows[0], CF_WSH="x4", CF_XDR_SHXYM=codes.uscc())]         # unknown subject
+    r = run(write_csv(tmp_path / "bad.csv", rows + bad), maker)
+    assert not r.applied and r.batch is None
+    assert CreditRecord.objects.count() == 0 and ImportBatch.objects.count() == 0
+    report = list(csv.reader(io.open(r.report_path, encoding="utf-8-sig")))
+    assert report[0] == importer.REPORT_HEADER
+    by_line = {int(line): (code, msg) for line, code, _, _, msg in report[1:]}
+    assert by_line[4] == ("CF_NR_FK", "处罚类别含罚款时必填")
+    assert "超过《律师法》第四十八条规定的上限6个月" in by_line[5][1]
+    assert by_line[6][0] == "CF_CFJGDM" and "校验码错误" in by_line[6][1]
+    assert by_line[7][0] == "CF_JDRQ"
+    assert by_line[8][0] == "CF_XDR_SHXYM" and "未在主体名录中登记" in by_line[8][1]
+
+
+def test_fixed_file_reimports_cleanly(tmp_path, maker, rows):
+    bad = run(write_csv(tmp_path / "bad.csv", [dict(rows[0], CF_NR_FK="")]), maker)
+    assert not bad.applied
+    assert run(write_csv(tmp_path / "fixed.csv", rows), maker).applied
+
+
+def test_unknown_institution_can_be_registered_by_option(tmp_path, maker, rows, codes):
+    new_code = codes.uscc("31", "320812")
+    row = dict(rows[0], CF_XDR_MC="淮安新设律师事务所", CF_XDR_SHXYM=new_code, CF_WSH="x9")
+    assert not run(write_csv(tmp_path / "a.csv", [row]), maker).applied
+    r = run(write_csv(tmp_path / "b.csv", [row]), maker, unknown_subjects="register")
+    assert r.applied and r.registered == 1
+    assert CreditRecord.objects.get(decision_no="x9").subject.subject_type_id == "law_firm"
+
+
+@pytest.mark.parametrize("content,message", [
+    (b"", "文件为空"),
+    ("CF_XDR_MC,谁知道\n甲,乙\n".encode(), "无法识别的表头：谁知道"),
+    ("CF_XDR_MC,CF_WSH\n甲,乙\n".encode(), "缺少必填列"),
+    (b"\xff\xfe\x00\x00garbage\x00", "不是文本格式"),
+])
+def test_malformed_files_are_refused_with_a_clear_message(tmp_path, maker, content, message):
+    path = tmp_path / "f.csv"
+    path.write_bytes(content)
+    with pytest.raises(importer.ImportRefused, match=message):
+        run(path, maker)
+    assert CreditRecord.objects.count() == 0
+
+
+def test_truncated_xlsx_is_refused(tmp_path, maker, rows):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.active.append(HEADER)
+    wb.save(tmp_path / "full.xlsx")
+    data = (tmp_path / "full.xlsx").read_bytes()
+    (tmp_path / "cut.xlsx").write_bytes(data[: len(data) // 2])
+    with pytest.raises(importer.ImportRefused, match="Excel 文件已损坏或不完整"):
+        run(tmp_path / "cut.xlsx", maker)
+
+
+def test_a_failure_in_the_middle_leaves_the_database_as_it_was(tmp_path, maker, rows):
+    path = write_csv(tmp_path / "cf.csv", rows)
+
+    def die(n):
+        if n >= 1:
+            raise KeyboardInterrupt  # what a killed CLI run raises
+
+    with pytest.raises(KeyboardInterrupt):
+        run(path, maker, progress=die, chunk=1)
+    assert CreditRecord.objects.count() == 0 and ImportBatch.objects.count() == 0
+
+
+def test_export_in_national_format_round_trips(tmp_path, maker, checker, rows):
+    from legalcredit.accounts.policy import scope_for
+
+    services.approve_batch(run(write_csv(tmp_path / "cf.csv", rows), maker).batch, checker=checker)
+    out = tmp_path / "out.csv"
+    n = export.export("penalty", out, actor=checker, scope=scope_for(checker), mark_reported=True)
+    assert n == 2
+    exported = list(csv.DictReader(io.open(out, encoding="utf-8-sig")))
+    assert exported[0]["CF_GSJZQ"] and exported[1]["CF_XDR_ZJHM"] == rows[1]["CF_XDR_ZJHM"]
+    again = run(out, maker)
+    assert again.applied and again.unchanged == 2 and again.created == 0
+    stats = selectors.dual_publication_timeliness(dt.date(2000, 1, 1), timezone.localdate(),
+                                                  scope=scope_for(checker))
+    assert [(s.decisions, s.reporting_rate, s.compliance_rate, s.timeliness_rate) for s in stats] == [
+        (2, 100.0, 100.0, 0.0)]
