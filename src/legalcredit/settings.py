@@ -251,3 +251,7 @@ EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.conso
 # The province this platform serves (GB/T 2260 code): the demo builds it and
 # the back office offers its cities and counties as filters.
 LEGALCREDIT_PROVINCE = os.environ.get("LEGALCREDIT_PROVINCE", "320000")
+
+# Back-office uploads of import files (the CLI streams files of any size).
+IMPORT_UPLOAD_MAX_MB = int(os.environ.get("LEGALCREDIT_IMPORT_UPLOAD_MAX_MB", "100"))
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440

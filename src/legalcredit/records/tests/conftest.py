@@ -10,14 +10,14 @@ from legalcredit.registry import services as registry
 
 @pytest.fixture
 def maker(db, django_user_model):
-    user = django_user_model.objects.create_user("city_maker", password="x-Strong-pass-1")
+    user = django_user_model.objects.create_user("city_maker", password="x-Strong-pass-1", is_staff=True)
     assign(user, "city_maker", region=Region.objects.get(code="320800"))
     return user
 
 
 @pytest.fixture
 def checker(db, django_user_model):
-    user = django_user_model.objects.create_user("city_checker", password="x-Strong-pass-1")
+    user = django_user_model.objects.create_user("city_checker", password="x-Strong-pass-1", is_staff=True)
     assign(user, "city_checker", region=Region.objects.get(code="320800"))
     return user
 

@@ -186,3 +186,31 @@ def test_export_in_national_format_round_trips(tmp_path, maker, checker, rows):
                                                   scope=scope_for(checker))
     assert [(s.decisions, s.reporting_rate, s.compliance_rate, s.timeliness_rate) for s in stats] == [
         (2, 100.0, 100.0, 0.0)]
+
+
+def test_back_office_import_with_downloadable_report(tmp_path, client, maker, rows):
+    from django.urls import reverse
+
+    bad = write_csv(tmp_path / "bad.csv", [dict(rows[0], CF_NR_FK="")])
+    client.force_login(maker)
+    url = reverse("admin:records_import")
+    with open(bad, "rb") as fh:
+        page = client.post(url, {"file": fh, "kind": "penalty", "reason": "补录"})
+    assert page.status_code == 200 and "本批次未导入任何数据" in page.content.decode()
+    report_url = page.context["report_url"]
+    report = client.get(report_url)
+    assert report.status_code == 200
+    assert "处罚类别含罚款时必填" in b"".join(report.streaming_content).decode("utf-8-sig")
+    good = write_csv(tmp_path / "good.csv", rows)
+    with open(good, "rb") as fh:
+        page = client.post(url, {"file": fh, "kind": "penalty", "reason": "补录"})
+    assert "已导入批次" in page.content.decode()
+    listing = client.get(reverse("admin:records_creditrecord_changelist"))
+    assert listing.status_code == 200 and "淮司罚决〔2026〕11号" in listing.content.decode()
+
+
+def test_report_of_another_officer_is_not_served(client, checker):
+    from django.urls import reverse
+
+    client.force_login(checker)
+    assert client.get(reverse("admin:records_import_report", args=["import-errors-x.csv"])).status_code in (403, 404)

@@ -1,0 +1,138 @@
+from pathlib import Path
+
+from django import forms
+from django.conf import settings
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import render
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
+
+from legalcredit.accounts import policy
+from legalcredit.core.admin_base import ReadOnlyAdmin
+
+from . import importer, selectors, services
+from .models import CreditRecord
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label="文件（CSV 或 XLSX，国家标准双公示模板）")
+    kind = forms.ChoiceField(label="类别", choices=[("penalty", "行政处罚"), ("license", "行政许可")])
+    reason = forms.CharField(label="导入原因", max_length=200)
+    register_unknown = forms.BooleanField(label="自动登记名录中没有的机构", required=False)
+
+    def clean_file(self):
+        f = self.cleaned_data["file"]
+        limit = settings.IMPORT_UPLOAD_MAX_MB
+        if f.size > limit * 1024 * 1024:
+            raise forms.ValidationError(f"文件大小 {f.size / 1048576:.0f} MB 超过后台上传上限 {limit} MB；"
+                                        f"大文件请用命令 legalcredit records import 导入")
+        return f
+
+
+@admin.register(CreditRecord)
+class CreditRecordAdmin(ReadOnlyAdmin):
+    list_display = ("decision_no", "subject", "kind_name", "subtype", "severity", "decision_date",
+                    "review", "status", "public_now", "publication_end", "on_time", "version")
+    list_filter = ("kind", "severity", "review", "status", "public", "on_time", "authority_level",
+                   "is_current", ("decision_date", admin.DateFieldListFilter))
+    search_fields = ("decision_no", "subject__name", "authority", "subject__uscc")
+    date_hierarchy = "decision_date"
+    list_select_related = ("subject",)
+    actions = ["approve_selected"]
+    readonly_fields = ("publication_explained", "version_history")
+    exclude = ("raw",)
+
+    def get_queryset(self, request):
+        return selectors.visible_records(policy.scope_for(request.user)).select_related("subject")
+
+    @admin.display(description="信息类别")
+    def kind_name(self, obj):
+        from . import rules
+        kind = rules.kinds().get(obj.kind)
+        return kind.name if kind else obj.kind
+
+    @admin.display(description="当前公示", boolean=True)
+    def public_now(self, obj):
+        from django.utils import timezone
+        return obj.is_current and selectors.public_on(obj, timezone.localdate())
+
+    @admin.display(description="公示期限说明")
+    def publication_explained(self, obj):
+        parts = [obj.publication_note]
+        if obj.withdrawn_on:
+            parts.append(f"{obj.withdrawn_on} 撤回公示，原因：{obj.withdrawal_reason}；"
+                         f"应于 {obj.withdrawal_due} 前撤回")
+        if obj.publication_working_days is not None:
+            parts.append(f"决定后第 {obj.publication_working_days} 个工作日公示"
+                         f"（{'按时' if obj.on_time else '逾期' if obj.on_time is False else '不适用'}）")
+        return format_html_join("", "<p>{}</p>", ((p,) for p in parts if p))
+
+    @admin.display(description="版本历史")
+    def version_history(self, obj):
+        rows = selectors.versions(obj.key).select_related("entered_by", "checked_by")
+        return format_html("<table><tr><th>版本</th><th>审核状态</th><th>记录状态</th><th>原因</th>"
+                           "<th>录入</th><th>审核</th><th>生效</th><th>被取代</th></tr>{}</table>",
+                           format_html_join("", "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>"
+                                                "<td>{}</td><td>{}</td><td>{}</td></tr>",
+                                            ((v.version, v.get_review_display(), v.get_status_display(),
+                                              v.reason, v.entered_by or "", v.checked_by or "",
+                                              v.effective_at or "", v.superseded_at or "") for v in rows)))
+
+    @admin.action(description="审核通过所选记录（不能审核本人录入的记录）")
+    def approve_selected(self, request, queryset):
+        done = 0
+        for rec in queryset.filter(review="pending"):
+            try:
+                services.approve(rec.pk, checker=request.user, note="后台审核通过")
+                done += 1
+            except (PermissionDenied, ValidationError) as exc:
+                self.message_user(request, f"{rec}：{'；'.join(getattr(exc, 'messages', [str(exc)]))}",
+                                  messages.ERROR)
+        if done:
+            self.message_user(request, f"已审核通过 {done} 条", messages.SUCCESS)
+
+    def get_urls(self):
+        return [path("import/", self.admin_site.admin_view(self.import_view), name="records_import"),
+                path("import/report/<str:name>/", self.admin_site.admin_view(self.report_view),
+                     name="records_import_report"),
+                *super().get_urls()]
+
+    def import_view(self, request):
+        if not request.user.has_perm("records.add_creditrecord"):
+            raise PermissionDenied
+        result = None
+        form = ImportForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
+            folder = Path(settings.HOME) / "uploads"
+            folder.mkdir(parents=True, exist_ok=True)
+            target = folder / f"{request.user.pk}-{Path(upload.name).name}"
+            with target.open("wb") as fh:
+                for part in upload.chunks():
+                    fh.write(part)
+            try:
+                result = importer.import_records(
+                    target, kind=form.cleaned_data["kind"], actor=request.user,
+                    reason=form.cleaned_data["reason"],
+                    unknown_subjects="register" if form.cleaned_data["register_unknown"] else "reject")
+            except importer.ImportRefused as exc:
+                form.add_error("file", str(exc))
+            if result and result.report_path:
+                request.session.setdefault("import_reports", []).append(result.report_path.name)
+                request.session.modified = True
+        return render(request, "admin/records/import.html", {
+            **self.admin_site.each_context(request), "form": form, "result": result,
+            "title": "导入双公示数据", "opts": self.model._meta,
+            "report_url": reverse("admin:records_import_report", args=[result.report_path.name])
+            if result and result.report_path else None})
+
+    def report_view(self, request, name):
+        # Only the officer whose import produced a report may download it.
+        if name not in request.session.get("import_reports", []):
+            raise Http404
+        path = Path(settings.HOME) / "reports" / Path(name).name
+        if not path.exists():
+            raise Http404
+        return FileResponse(path.open("rb"), as_attachment=True, filename=path.name)
