@@ -37,7 +37,7 @@ def known_at(subject_id: int, at: dt.datetime) -> list[CreditRecord]:
     """The subject's records exactly as the platform held them at ``at``."""
     return list(CreditRecord.objects.filter(
         Q(superseded_at__isnull=True) | Q(superseded_at__gt=at),
-        subject_id=subject_id, review=Review.APPROVED, effective_at__lte=at))
+        subject_id=subject_id, review=Review.APPROVED, effective_at__lte=at).defer("raw", "details"))
 
 
 def public_on(rec: CreditRecord, day: dt.date) -> bool:

@@ -271,7 +271,7 @@ def approve_batch(batch, *, checker, note: str = "") -> int:
     deadline = rules.schemas()["penalty"].deadline_working_days
     dual = [k for k, v in rules.kinds().items() if v.dual_publication]
     pairs = (pending.filter(published_on__isnull=False, publication_working_days__isnull=True)
-             .values_list("decision_date", "published_on").distinct())
+             .order_by().values_list("decision_date", "published_on").distinct())
     for decided, published in pairs:
         wd = cal.working_days_between(decided, published)
         rows = pending.filter(decision_date=decided, published_on=published, publication_working_days__isnull=True)

@@ -6,6 +6,8 @@ embedded GB 11714 organisation code. Hence this hand-written validator.
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 from ._text import squeeze
 from .errors import Checked, IdentifierError
 
@@ -56,7 +58,12 @@ def normalize(raw: str) -> str:
 
 def validate(raw: str) -> Checked:
     """Return the normalised code or raise IdentifierError naming the fault."""
-    code = normalize(raw)
+    return _validate(normalize(raw))
+
+
+@lru_cache(maxsize=65536)
+def _validate(code: str) -> Checked:
+    # Cached: an import file repeats the same bureau and source-unit codes on every row.
     if not code:
         raise IdentifierError("uscc.empty", "统一社会信用代码为空")
     if len(code) != 18:
