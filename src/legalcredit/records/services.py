@@ -175,7 +175,7 @@ def _publish(rec: CreditRecord, today: dt.date) -> None:
 
 @transaction.atomic
 def approve(record_id: int, *, checker, note: str = "") -> CreditRecord:
-    rec = CreditRecord.objects.select_for_update().select_related("subject", "import_batch").get(pk=record_id)
+    rec = CreditRecord.objects.select_for_update(of=("self",)).select_related("subject", "import_batch").get(pk=record_id)
     if rec.review != Review.PENDING:
         raise ValidationError(f"该版本已{rec.get_review_display()}，不能重复审核")
     _may_check(checker, rec)
@@ -197,7 +197,7 @@ def reject(record_id: int, *, checker, note: str) -> CreditRecord:
     note = (note or "").strip()
     if not note:
         raise field_error("check_note", LABELS["check_note"], "退回须说明理由")
-    rec = CreditRecord.objects.select_for_update().select_related("subject", "import_batch").get(pk=record_id)
+    rec = CreditRecord.objects.select_for_update(of=("self",)).select_related("subject", "import_batch").get(pk=record_id)
     if rec.review != Review.PENDING:
         raise ValidationError(f"该版本已{rec.get_review_display()}，不能重复审核")
     _may_check(checker, rec)
