@@ -89,11 +89,16 @@ def content_hash(subject_id: int, values: dict) -> str:
                                      default=_jsonable).encode()).hexdigest()
 
 
-def priors_of(subject_id: int, before: dt.date) -> list[sx.Prior]:
-    """The subject's earlier penalties in effect on the record, for repeat-offence checks."""
-    rows = (CreditRecord.objects.filter(subject_id=subject_id, kind="penalty", is_current=True,
-                                        status=Status.IN_EFFECT, decision_date__lte=before)
-            .values_list("decision_date", "sanctions", "effective_until"))
+def priors_of(subject_id: int, before: dt.date, exclude_key=None) -> list[sx.Prior]:
+    """The subject's earlier penalties in effect on the record, for repeat-offence checks.
+
+    ``exclude_key``: a record being corrected is not its own earlier offence.
+    """
+    qs = CreditRecord.objects.filter(subject_id=subject_id, kind="penalty", is_current=True,
+                                     status=Status.IN_EFFECT, decision_date__lte=before)
+    if exclude_key is not None:
+        qs = qs.exclude(key=exclude_key)
+    rows = qs.values_list("decision_date", "sanctions", "effective_until")
     return [sx.Prior(d, tuple(sx.Sanction(s["type"], s.get("months"), s.get("fine_yuan")) for s in ss), end)
             for d, ss, end in rows]
 
@@ -170,7 +175,8 @@ def prepare(subject, draft: Draft, *, today: dt.date, ctx: rules.Rules | None = 
         decision_no=draft.decision_no.strip(), decision_date=draft.decision_date,
         effective_from=draft.effective_from, effective_until=draft.effective_until,
         content=draft.content, legal_basis=draft.legal_basis, provision=provision_code,
-        sanctions=[{k: v for k, v in s.__dict__.items() if v is not None} for s in sanctions_list],
+        sanctions=([{k: v for k, v in s.__dict__.items() if v is not None} for s in sanctions_list]
+                   or ([{"type": draft.subtype, "months": draft.months}] if draft.months is not None else [])),
         penalty_types=list(draft.penalty_types), fine_amount=draft.fine_amount,
         confiscation_amount=draft.confiscation_amount, certificate=draft.certificate,
         source_unit=draft.source_unit.strip(), source_unit_uscc=draft.source_unit_uscc,

@@ -24,7 +24,7 @@ from legalcredit.refdata.selectors import work_calendar
 
 from . import rules
 from .models import CreditRecord, Review, Status
-from .prepare import LABELS, Draft, prepare
+from .prepare import LABELS, Draft, prepare, priors_of
 
 CHECK_PERMISSION = "records.check_creditrecord"
 
@@ -80,7 +80,8 @@ def _current(key) -> CreditRecord:
 
 
 def _next_version(base: CreditRecord, draft: Draft, *, actor, reason: str) -> CreditRecord:
-    prepared = prepare(base.subject, draft, today=_today())
+    prepared = prepare(base.subject, draft, today=_today(),
+                       priors=lambda pk, day: priors_of(pk, day, exclude_key=base.key))
     if not prepared.ok:
         _raise(prepared.errors)
     rec = prepared.record
@@ -100,6 +101,8 @@ def draft_of(rec: CreditRecord) -> Draft:
     fields = {f.name for f in dataclasses.fields(Draft)}
     d = Draft(**{k: getattr(rec, k) for k in fields if hasattr(rec, k) and k not in ("regime", "months")})
     d.regime = rec.publication_regime
+    if rec.kind != "penalty" and rec.sanctions:
+        d.months = rec.sanctions[0].get("months")
     return d
 
 

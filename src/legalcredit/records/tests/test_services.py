@@ -202,3 +202,22 @@ def test_discipline_suspension_of_membership_range(maker, lawyer):
     oral = Draft(kind="discipline", subtype="训诫", decision_date=D(2026, 5, 1),
                  authority="江苏省律师协会", source_unit="江苏省律师协会")
     assert services.submit(lawyer, oral, actor=maker, reason="口头训诫").severity == "minor"
+
+
+def test_a_warning_can_be_corrected_without_counting_as_its_own_repeat(maker, checker, lawyer, penalty):
+    warning = penalty(legal_basis="《律师法》第四十七条", sanctions=[{"type": "警告"}], severity="minor",
+                      penalty_types=["警告"], effective_until=None)
+    v1 = services.approve(services.submit(lawyer, warning, actor=maker, reason="录入").pk, checker=checker)
+    v2 = services.correct(v1.key, actor=maker, reason="补充违法事实", content="利用不正当手段承揽业务")
+    assert v2.version == 2
+
+
+def test_membership_suspension_keeps_its_months_through_a_correction(maker, checker, lawyer):
+    from legalcredit.records.prepare import Draft
+
+    draft = Draft(kind="discipline", subtype="中止会员权利", months=6, decision_date=D(2026, 5, 1),
+                  authority="江苏省律师协会", source_unit="江苏省律师协会", decision_no="苏律处〔2026〕4号")
+    v1 = services.approve(services.submit(lawyer, draft, actor=maker, reason="行业处分").pk, checker=checker)
+    assert v1.sanctions == [{"type": "中止会员权利", "months": 6}]
+    v2 = services.correct(v1.key, actor=maker, reason="更正内容", content="违规收费")
+    assert v2.sanctions == v1.sanctions
