@@ -4,7 +4,7 @@ from django.contrib import admin
 from legalcredit.core.admin_base import ReadOnlyAdmin
 
 from . import services
-from .models import CalendarDay, RefdataRelease, Region, SubjectCategory, SubjectStatus, SubjectType
+from .models import CalendarDay, RefdataRelease, Region, RuleSet, SubjectCategory, SubjectStatus, SubjectType
 
 
 @admin.register(Region)
@@ -76,3 +76,9 @@ class CalendarDayAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(RuleSet)
+class RuleSetAdmin(ReadOnlyAdmin):
+    list_display = ("code", "version", "origin", "active", "loaded_at", "loaded_by")
+    list_filter = ("code", "origin", "active")

@@ -8,11 +8,27 @@ class Command(BaseCommand):
     help = "基础数据：load 加载（行政区划、主体类型、节假日）/ status 查看版本。Reference data: load | status."
 
     def add_arguments(self, parser):
-        parser.add_argument("action", choices=["load", "status"])
+        parser.add_argument("action", choices=["load", "status", "install"])
+        parser.add_argument("ruleset", nargs="?", help="install：规则集代码 / rule set code")
+        parser.add_argument("file", nargs="?", help="install：本省 YAML 规则文件 / the province's YAML file")
         parser.add_argument("--force", action="store_true",
                             help="即使未变化也重新加载 / reload even when unchanged")
 
-    def handle(self, action, force=False, **opts):
+    def handle(self, action, force=False, ruleset=None, file=None, **opts):
+        if action == "install":
+            from django.core.exceptions import ValidationError
+
+            from legalcredit.refdata import rulesets
+
+            if not ruleset or not file:
+                raise CommandError(f"用法：refdata install <{'|'.join(rulesets.PARSERS)}> <文件.yaml>")
+            try:
+                with open(file, "rb") as fh:
+                    rs = rulesets.install(ruleset, fh.read(), origin="province", by="refdata install")
+            except (OSError, ValidationError) as exc:
+                raise CommandError("；".join(getattr(exc, "messages", [str(exc)]))) from None
+            self.stdout.write(f"{rs.code} {rs.version} 已成为现行规则（本省版本，refdata load 不会覆盖，--force 除外）")
+            return
         if action == "load":
             for r in services.load_all(force=force):
                 state = "未变化，跳过" if r.skipped else f"已加载 {r.rows} 条"
