@@ -28,7 +28,8 @@ from legalcredit.accounts.policy import scope_for
 from legalcredit.audit.models import AuditEntry
 from legalcredit.audit.services import record as audit
 from legalcredit.core.models import ImportBatch
-from legalcredit.domain.dual_publication import NATURAL_PERSON, RESIDENT_ID, Row, Schema
+from legalcredit.domain.dual_publication import NATURAL_PERSON, RESIDENT_ID, Row, Schema, parse_date
+from legalcredit.domain.identifiers.id_number import mask
 from legalcredit.domain.periods import add_months
 from legalcredit.registry.models import Subject
 
@@ -36,7 +37,7 @@ from . import rules
 from .bulk import RecordWriter
 from .files import FileProblem, open_rows
 from .models import CreditRecord, Review
-from .prepare import Draft, prepare
+from .prepare import Draft, prepare, priors_by_subject
 
 KINDS = {"penalty": "行政处罚", "license": "行政许可"}
 REPORT_HEADER = ["行号", "字段代码", "字段名称", "原值", "错误说明"]
@@ -251,7 +252,8 @@ class _Importer:
                 checked.append((line, row, raw, extra))
         subjects = self._subjects(checked)
         existing = self._existing(subjects.values(), [r.values[role["decision_no"]] for _, r, _, _ in checked])
-        priors = self._priors(subjects.values())
+        # Earlier penalties of the chunk's subjects, in one query instead of one per row.
+        priors = priors_by_subject([s.pk for s in subjects.values()])
         out = []
         seen: dict[tuple[int, str], str] = {}
         for line, row, raw, extra in checked:
@@ -310,7 +312,6 @@ class _Importer:
 
     @staticmethod
     def _date(value):
-        from legalcredit.domain.dual_publication import parse_date
         try:
             return parse_date(value)
         except ValueError:
@@ -342,7 +343,7 @@ class _Importer:
             number = v.get(role["id_number"])
             subject = subjects.get(("id", number)) if number else None
             if subject is None:
-                self.error(line, role["id_number"], "证件号码", _mask(number or ""),
+                self.error(line, role["id_number"], "证件号码", mask(number or ""),
                            "该自然人未在主体名录中登记；请先登记从业人员再导入")
                 return None
         else:
@@ -352,7 +353,7 @@ class _Importer:
                 if subject is None:
                     return None
                 subjects[("uscc", code)] = subject
-        if not (self.scope.covers_region(subject.region_id) or subject.pk in self.scope.subject_ids):
+        if not self.scope.covers_subject(subject):
             self.error(line, role["party_name"], "行政相对人名称", subject.name, "该主体不在您的辖区内")
             return None
         return subject
@@ -418,21 +419,6 @@ class _Importer:
                      certificate=v.get("CF_NR_ZKDX", ""),
                      sanctions=statutory_sanctions(v, p, self.sanction_names, self.durational))
 
-    def _priors(self, subjects) -> dict[int, list]:
-        """Earlier penalties of the chunk's subjects, in one query instead of one per row."""
-        from legalcredit.domain.sanctions import Prior, Sanction
-
-        out: dict[int, list] = {}
-        ids = [s.pk for s in subjects]
-        for i in range(0, len(ids), 900):
-            rows = (CreditRecord.objects.filter(subject_id__in=ids[i:i + 900], kind="penalty", is_current=True,
-                                                status="in_effect")
-                    .values_list("subject_id", "decision_date", "sanctions", "effective_until"))
-            for sid, day, ss, end in rows:
-                out.setdefault(sid, []).append(Prior(day, tuple(Sanction(x["type"], x.get("months"),
-                                                                         x.get("fine_yuan")) for x in ss), end))
-        return out
-
     def _existing(self, subjects, decision_nos) -> dict[tuple[int, str], dict]:
         ids = {s.pk for s in subjects}
         if not ids or not decision_nos:
@@ -450,11 +436,6 @@ class _Importer:
             if k not in out or r["review"] == Review.PENDING:
                 out[k] = r
         return out
-
-
-def _mask(number: str) -> str:
-    from legalcredit.domain.identifiers.id_number import mask
-    return mask(number)
 
 
 def import_records(path: str | Path, *, kind: str, actor, reason: str, unknown_subjects: str = "reject",

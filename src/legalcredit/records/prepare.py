@@ -18,7 +18,7 @@ from legalcredit.domain import publication, sanctions as sx
 from legalcredit.domain.identifiers import IdentifierError, uscc
 
 from . import rules
-from .models import CreditRecord, Severity, Status
+from .models import CreditRecord, Status
 
 LABELS = {f.name: str(f.verbose_name) for f in CreditRecord._meta.fields}
 LABELS.update({"months": "期限（月）", "reason": "原因", "subject": "信用主体"})
@@ -89,18 +89,26 @@ def content_hash(subject_id: int, values: dict) -> str:
                                      default=_jsonable).encode()).hexdigest()
 
 
-def priors_of(subject_id: int, before: dt.date, exclude_key=None) -> list[sx.Prior]:
-    """The subject's earlier penalties in effect on the record, for repeat-offence checks.
+def priors_by_subject(subject_ids, *, exclude_key=None) -> dict[int, list[sx.Prior]]:
+    """The subjects' penalties in effect, for repeat-offence checks, in one query.
 
     ``exclude_key``: a record being corrected is not its own earlier offence.
     """
-    qs = CreditRecord.objects.filter(subject_id=subject_id, kind="penalty", is_current=True,
-                                     status=Status.IN_EFFECT, decision_date__lte=before)
+    qs = CreditRecord.objects.filter(subject_id__in=subject_ids, kind="penalty", is_current=True,
+                                     status=Status.IN_EFFECT)
     if exclude_key is not None:
         qs = qs.exclude(key=exclude_key)
-    rows = qs.values_list("decision_date", "sanctions", "effective_until")
-    return [sx.Prior(d, tuple(sx.Sanction(s["type"], s.get("months"), s.get("fine_yuan")) for s in ss), end)
-            for d, ss, end in rows]
+    out: dict[int, list[sx.Prior]] = {}
+    for sid, day, ss, end in qs.values_list("subject_id", "decision_date", "sanctions", "effective_until"):
+        sanctions = tuple(sx.Sanction(s["type"], s.get("months"), s.get("fine_yuan")) for s in ss)
+        out.setdefault(sid, []).append(sx.Prior(day, sanctions, end))
+    return out
+
+
+def priors_of(subject_id: int, before: dt.date, exclude_key=None) -> list[sx.Prior]:
+    """The subject's penalties decided on or before ``before``."""
+    return [p for p in priors_by_subject([subject_id], exclude_key=exclude_key).get(subject_id, ())
+            if p.decision_date <= before]
 
 
 def prepare(subject, draft: Draft, *, today: dt.date, ctx: rules.Rules | None = None,
@@ -210,6 +218,3 @@ def _publication(kind, severity: str | None, draft: Draft, pol: publication.Poli
                 min_publication_until=w.min_until, publication_end=w.until,
                 repair_from=w.repair_from, publication_note=w.explanation)
 
-
-def severity_label(code: str) -> str:
-    return Severity(code).label if code else ""

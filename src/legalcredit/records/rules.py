@@ -1,7 +1,7 @@
 """The rule editions records are made under, read once per call site."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from legalcredit.domain import publication
 from legalcredit.domain.dual_publication import Schema
@@ -35,14 +35,18 @@ class Rules:
     catalogue: Catalogue
     policy: publication.Policy
     schemas: dict[str, Schema]
-    region_levels: dict[str, str]
+    # Region code → level, filled as bureaus are met: an import meets a handful of
+    # bureaus many times, a single entry one bureau once.
+    region_levels: dict[str, str | None] = field(default_factory=dict)
 
     def authority_level(self, region_code: str) -> str | None:
         """The deciding level of a bureau registered in ``region_code`` (USCC positions 3–8)."""
-        level = self.region_levels.get(region_code)
+        if region_code not in self.region_levels:
+            self.region_levels[region_code] = (
+                Region.objects.filter(code=region_code).values_list("level", flat=True).first())
+        level = self.region_levels[region_code]
         return None if level is None else self.catalogue.level_of(region_code, level)
 
 
 def snapshot() -> Rules:
-    return Rules(kinds(), catalogue(), policy(), schemas(),
-                 dict(Region.objects.values_list("code", "level")))
+    return Rules(kinds(), catalogue(), policy(), schemas())

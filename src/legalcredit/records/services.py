@@ -48,8 +48,7 @@ def _raise(errors: list[tuple[str, str]]) -> None:
 
 
 def _in_scope(user, subject) -> None:
-    if user is not None and not scope_for(user).covers_region(subject.region_id) and \
-            subject.pk not in scope_for(user).subject_ids:
+    if user is not None and not scope_for(user).covers_subject(subject):
         raise PermissionDenied(f"“{subject.name}”不在您的辖区内")
 
 
@@ -176,12 +175,19 @@ def _publish(rec: CreditRecord, today: dt.date) -> None:
             rec.on_time = rec.publication_working_days <= deadline
 
 
-@transaction.atomic
-def approve(record_id: int, *, checker, note: str = "") -> CreditRecord:
-    rec = CreditRecord.objects.select_for_update(of=("self",)).select_related("subject", "import_batch").get(pk=record_id)
+def _pending_for(record_id: int, checker) -> CreditRecord:
+    """The version locked for this checker's decision; two checkers cannot both decide it."""
+    rec = (CreditRecord.objects.select_for_update(of=("self",)).select_related("subject", "import_batch")
+           .get(pk=record_id))
     if rec.review != Review.PENDING:
         raise ValidationError(f"该版本已{rec.get_review_display()}，不能重复审核")
     _may_check(checker, rec)
+    return rec
+
+
+@transaction.atomic
+def approve(record_id: int, *, checker, note: str = "") -> CreditRecord:
+    rec = _pending_for(record_id, checker)
     now = timezone.now()
     today = timezone.localdate(now)
     CreditRecord.objects.filter(key=rec.key, is_current=True).update(is_current=False, superseded_at=now)
@@ -200,10 +206,7 @@ def reject(record_id: int, *, checker, note: str) -> CreditRecord:
     note = (note or "").strip()
     if not note:
         raise field_error("check_note", LABELS["check_note"], "退回须说明理由")
-    rec = CreditRecord.objects.select_for_update(of=("self",)).select_related("subject", "import_batch").get(pk=record_id)
-    if rec.review != Review.PENDING:
-        raise ValidationError(f"该版本已{rec.get_review_display()}，不能重复审核")
-    _may_check(checker, rec)
+    rec = _pending_for(record_id, checker)
     rec.review, rec.checked_by, rec.checked_at, rec.check_note = Review.REJECTED, checker, timezone.now(), note
     rec.save(update_fields=["review", "checked_by", "checked_at", "check_note"])
     audit(action=AuditEntry.Action.REJECT, actor=checker, object_type="records.creditrecord",
