@@ -20,3 +20,13 @@ def add_months(start: dt.date, months: int) -> dt.date:
     month += 1
     last = calendar.monthrange(year, month)[1]
     return dt.date(year, month, min(start.day, last))
+
+
+def months_before(end: dt.date, months: int) -> dt.date:
+    """The day ``months`` months before ``end`` (month-end clamped): the start of a look-back window."""
+    if months < 0:
+        raise ValueError("月数不能为负数")
+    index = end.year * 12 + (end.month - 1) - months
+    year, month = divmod(index, 12)
+    month += 1
+    return dt.date(year, month, min(end.day, calendar.monthrange(year, month)[1]))
