@@ -6,6 +6,13 @@ import pytest
 from legalcredit.domain.identifiers import generate
 
 
+def pytest_configure(config):
+    # Background jobs run inline in tests, so "recomputed within seconds" is observable.
+    from huey.contrib.djhuey import HUEY
+
+    HUEY.immediate = True
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Reference data is loaded once into the test database, as `serve` does at first start."""
@@ -41,3 +48,69 @@ class Codes:
 @pytest.fixture
 def codes(request):
     return Codes(abs(hash(request.node.nodeid)) % 10_000)
+
+
+# --- an officer pair of 淮安市 and a law firm with one lawyer in 清江浦区 (records, evaluation) ---
+# Imports are inside the fixtures: this file loads before Django is set up.
+
+def _officer(django_user_model, username, role):
+    from legalcredit.accounts.services import assign
+    from legalcredit.refdata.models import Region
+
+    user = django_user_model.objects.create_user(username, password="x-Strong-pass-1", is_staff=True)
+    assign(user, role, region=Region.objects.get(code="320800"))
+    return user
+
+
+@pytest.fixture
+def maker(db, django_user_model):
+    return _officer(django_user_model, "city_maker", "city_maker")
+
+
+@pytest.fixture
+def checker(db, django_user_model):
+    return _officer(django_user_model, "city_checker", "city_checker")
+
+
+@pytest.fixture
+def law_firm(maker, codes):
+    from legalcredit.registry import services as registry
+
+    subject, _ = registry.register_institution(
+        actor=maker, reason="执业许可", name="淮安德恒律师事务所", subject_type="law_firm",
+        region="320812", uscc_code=codes.uscc(), license_issued_on=dt.date(2010, 3, 1))
+    return subject
+
+
+@pytest.fixture
+def lawyer(maker, codes, law_firm):
+    from legalcredit.registry import services as registry
+
+    subject, _ = registry.register_practitioner(
+        actor=maker, reason="执业许可", name="李明", subject_type="lawyer", region="320812",
+        id_number_raw=codes.id_number(), license_issued_on=dt.date(2012, 5, 1), institution=law_firm)
+    return subject
+
+
+@pytest.fixture
+def bureau(codes):
+    """USCCs of the justice bureaus of 江苏省, 淮安市 and 淮安市清江浦区."""
+    return {"province": codes.uscc("11", "320000"), "city": codes.uscc("11", "320800"),
+            "county": codes.uscc("11", "320812")}
+
+
+@pytest.fixture
+def penalty(bureau):
+    from legalcredit.records.prepare import Draft
+
+    def make(level="city", **kw):
+        values = dict(kind="penalty", decision_date=dt.date(2026, 3, 2), authority="淮安市司法局",
+                      authority_uscc=bureau[level], source_unit="淮安市司法局",
+                      source_unit_uscc=bureau["city"], decision_no="淮司罚决〔2026〕1号",
+                      severity="general", legal_basis="《中华人民共和国律师法》第四十八条",
+                      content="私自接受委托、收取费用", penalty_types=["其他"],
+                      sanctions=[{"type": "停止执业", "months": 4}],
+                      effective_from=dt.date(2026, 3, 2), effective_until=dt.date(2026, 7, 2))
+        values.update(kw)
+        return Draft(**values)
+    return make

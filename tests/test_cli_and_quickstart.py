@@ -83,7 +83,7 @@ def test_quick_start_install_and_load_steps(fresh_env):
     out = run(["refdata", "load"], fresh_env)
     assert out.returncode == 0 and "regions" in out.stdout and "3429" in out.stdout
     again = run(["refdata", "load"], fresh_env)
-    assert again.stdout.count("未变化，跳过") == 5  # regions, subject types, holidays, roles, rules
+    assert again.stdout.count("未变化，跳过") == 6  # regions, subject types, holidays, roles, rules, schemes
     out = run(["demo", "--size", "500"], fresh_env)
     assert out.returncode == 0, out.stderr
     assert "演示数据已生成" in out.stdout and "演示账号 admin" in out.stdout

@@ -27,6 +27,10 @@ legalcredit — 公共法律服务信用监管平台 / credit supervision platfo
   records approve-batch  审核员审核导入批次 / a checker approves an import batch
   records export     导出国家标准格式（全量或增量，CSV/XLSX）/ export in the national format
   records timeliness 双公示上报率、合规率、及时率 / reporting, compliance and timeliness rates
+  evaluation recompute  按现行方案重新评价全部主体（进度条）/ recompute every grade
+  evaluation what-if CODE VERSION  模拟评价方案草稿，比较等级分布 / compare a draft with the grades in force
+  evaluation grade ID [--on DATE]  主体等级与得分明细（可重现历史日期）/ a grade and every point's record
+  evaluation draft|publish|check|schemes|distribution  方案草稿、发布、校验、列表、等级分布
   migrate            数据库迁移 / apply database migrations
   createsuperuser    创建管理员 / create an administrator
   check              自检 / system check

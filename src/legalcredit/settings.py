@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "legalcredit.accounts",
     "legalcredit.registry",
     "legalcredit.records",
+    "legalcredit.evaluation",
 ]
 
 MIDDLEWARE = [

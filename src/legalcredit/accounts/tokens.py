@@ -12,7 +12,7 @@ from rest_framework import authentication, exceptions, permissions, throttling
 
 from .models import ApiToken
 
-SCOPES = {"subjects:read": "主体名录查询"}
+SCOPES = {"subjects:read": "主体名录查询", "grades:read": "信用等级与得分明细查询"}
 _PREFIX = "lc_"
 
 

@@ -17,6 +17,7 @@ class AuditEntry(NoDeleteModel):
         BULK = "bulk", "批量写入"
         APPROVE = "approve", "审核通过"
         REJECT = "reject", "审核退回"
+        PUBLISH = "publish", "发布"
 
     seq = models.BigIntegerField("序号", unique=True)
     at = models.DateTimeField("时间")

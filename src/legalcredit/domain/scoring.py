@@ -159,6 +159,7 @@ class Scheme:
     categories: tuple[Category, ...]
     vetoes: tuple[Veto, ...]
     bands: tuple[Band, ...]            # best first
+    publicity_working_days: int | None = None   # forensic grading: how long grades are shown before final
 
     @property
     def indicators(self) -> tuple[Indicator, ...]:
@@ -539,10 +540,13 @@ def parse_scheme(doc: Any, lines: Mapping, kinds: Mapping[str, Kind],
         vetoes.append(Veto(r.text(v, "code", vp), r.text(v, "name", vp),
                            _match(r, v.get("match"), vp + ("match",), kinds, False),
                            _window(r, v.get("window"), vp + ("window",), default_window), grade))
+    workflow = r.mapping(doc.get("workflow") or {}, ("workflow",))
+    publicity = r.number(workflow, "publicity_working_days", ("workflow",), required=False, minimum=Decimal(1))
     if r.problems:
         raise SchemeError(r.problems)
     return Scheme(code, version, name, source, str(doc.get("assumptions") or "").strip(), types, region,
-                  base, lo, hi, year_offset, tuple(categories), tuple(vetoes), tuple(b for _, b in bands))
+                  base, lo, hi, year_offset, tuple(categories), tuple(vetoes), tuple(b for _, b in bands),
+                  int(publicity) if publicity is not None else None)
 
 
 def covers(scheme: Scheme, subject_type: str, region_code: str) -> bool:

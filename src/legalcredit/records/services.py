@@ -25,6 +25,7 @@ from legalcredit.refdata.selectors import work_calendar
 from . import rules
 from .models import CreditRecord, Review, Status
 from .prepare import LABELS, Draft, prepare, priors_of
+from .signals import announce
 
 CHECK_PERMISSION = "records.check_creditrecord"
 
@@ -198,6 +199,7 @@ def approve(record_id: int, *, checker, note: str = "") -> CreditRecord:
     audit(action=AuditEntry.Action.APPROVE, actor=checker, object_type="records.creditrecord",
           object_id=rec.pk, summary=f"审核通过记录 {rec.number} 第{rec.version}版", reason=note)
     apply_consequences(rec, actor=checker)
+    announce([rec.subject_id], [rec.pk])
     return rec
 
 
@@ -285,10 +287,12 @@ def approve_batch(batch, *, checker, note: str = "") -> int:
         rows.exclude(kind__in=dual).update(publication_working_days=wd)
     ids = list(pending.filter(kind="penalty", effective_until__gte=today).exclude(sanctions=[])
                .values_list("pk", flat=True))
+    subjects = list(pending.order_by().values_list("subject_id", flat=True).distinct())
     n = pending.update(review=Review.APPROVED, is_current=True, effective_at=now, checked_by=checker,
                        checked_at=now, check_note=note)
     for rec in CreditRecord.objects.filter(pk__in=ids).select_related("subject"):
         apply_consequences(rec, actor=checker)
     audit(action=AuditEntry.Action.APPROVE, actor=checker, object_type="core.importbatch",
           object_id=batch.pk, summary=f"审核通过导入批次 #{batch.pk}，{n} 条记录生效", reason=note)
+    announce(subjects)
     return n

@@ -151,6 +151,14 @@ def load_roles(force: bool = False) -> LoadResult:
     return _load_yaml("roles", sync_roles, force)
 
 
+def load_schemes(force: bool = False) -> LoadResult:
+    """Evaluation schemes shipped with the package (a province's own editions are kept)."""
+    from legalcredit.evaluation.services import SHIPPED, load_shipped
+
+    changed = load_shipped(force)
+    return LoadResult("schemes", ", ".join(sorted(p.stem for p in SHIPPED.glob("*.yaml"))), changed, changed == 0)
+
+
 def load_rules(force: bool = False) -> LoadResult:
     from . import rulesets
 
@@ -160,7 +168,7 @@ def load_rules(force: bool = False) -> LoadResult:
 
 def load_all(force: bool = False) -> list[LoadResult]:
     return [load_regions(force), load_subject_types(force), load_holidays(force), load_roles(force),
-            load_rules(force)]
+            load_rules(force), load_schemes(force)]
 
 
 def is_loaded() -> bool:

@@ -1,0 +1,134 @@
+"""Reads for evaluation: parsed schemes, the evidence the engine counts, grades and their distribution."""
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections import defaultdict
+from typing import Iterable
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from legalcredit.accounts.policy import Scope, filter_subjects
+from legalcredit.domain import scoring, yamlpos
+from legalcredit.records.models import CreditRecord, Review, Status
+from legalcredit.refdata import rulesets
+from legalcredit.refdata.models import SubjectType
+
+from .models import Evaluation, Scheme, SubjectGrade
+
+_lock = threading.Lock()
+_parsed: dict[tuple, scoring.Scheme] = {}
+
+
+def parse(text: str) -> scoring.Scheme:
+    """Check a scheme document against the record kinds and subject types in force."""
+    doc, lines = yamlpos.load(text)
+    return scoring.parse_scheme(doc, lines, rulesets.current("record_kinds"),
+                                SubjectType.objects.values_list("code", flat=True))
+
+
+def parsed(row: Scheme) -> scoring.Scheme:
+    key = (row.pk, row.code, row.version, hash(row.document))
+    with _lock:
+        hit = _parsed.get(key)
+    if hit is None:
+        hit = parse(row.document)
+        with _lock:
+            _parsed[key] = hit
+    return hit
+
+
+def published() -> list[tuple[Scheme, scoring.Scheme]]:
+    return [(row, parsed(row)) for row in Scheme.objects.filter(state=Scheme.State.PUBLISHED).order_by("code")]
+
+
+class Chooser:
+    """The published scheme for each (subject type, region), looked up once per pair."""
+
+    def __init__(self, schemes: list[tuple[Scheme, scoring.Scheme]]):
+        self.schemes = schemes
+        self._by_code = {s.code: (row, s) for row, s in schemes}
+        self._cache: dict[tuple[str, str], tuple[Scheme, scoring.Scheme] | None] = {}
+
+    def __call__(self, subject_type: str, region: str) -> tuple[Scheme, scoring.Scheme] | None:
+        key = (subject_type, region)
+        if key not in self._cache:
+            s = scoring.choose((s for _, s in self.schemes), subject_type, region)
+            self._cache[key] = self._by_code[s.code] if s else None
+        return self._cache[key]
+
+
+EVIDENCE_FIELDS = ("subject_id", "id", "key", "decision_no", "kind", "subtype", "severity", "penalty_types",
+                   "decision_date", "effective_until")
+
+
+def _evidence(rows: Iterable[tuple]) -> dict[int, list[scoring.Evidence]]:
+    out: dict[int, list[scoring.Evidence]] = defaultdict(list)
+    for sid, rid, key, no, kind, sub, sev, types, decided, until in rows:
+        # Credit repair (issue: remedies) will supply repaired_on; until then no record is repaired.
+        out[sid].append(scoring.Evidence(rid, no or key.hex[:12].upper(), kind, sub, sev or "",
+                                         tuple(types or ()), decided, until, None))
+    return out
+
+
+def evidence_current(lo: int, hi: int) -> dict[int, list[scoring.Evidence]]:
+    """Evidence for subjects with ids in [lo, hi]: the approved current versions still in effect."""
+    return _evidence(CreditRecord.objects.filter(
+        subject_id__gte=lo, subject_id__lte=hi, is_current=True, status=Status.IN_EFFECT)
+        .order_by().values_list(*EVIDENCE_FIELDS))
+
+
+def evidence_known_on(subject_id: int, day: dt.date) -> list[scoring.Evidence]:
+    """Evidence as the platform held it at the end of ``day`` (to reproduce a past grade)."""
+    end = timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min))
+    rows = (CreditRecord.objects.filter(Q(superseded_at__isnull=True) | Q(superseded_at__gt=end),
+                                        subject_id=subject_id, review=Review.APPROVED,
+                                        effective_at__lte=end, status=Status.IN_EFFECT)
+            .order_by().values_list(*EVIDENCE_FIELDS))
+    return _evidence(rows).get(subject_id, [])
+
+
+def grade_of(subject_id: int) -> SubjectGrade | None:
+    return SubjectGrade.objects.select_related("scheme", "evaluation").filter(subject_id=subject_id).first()
+
+
+def history(subject_id: int) -> QuerySet[Evaluation]:
+    return Evaluation.objects.filter(subject_id=subject_id).select_related("scheme")
+
+
+def supervision(grade: SubjectGrade | None) -> scoring.Supervision | None:
+    """What supervision follows from a grade (the inspection and list capabilities read this)."""
+    if grade is None or grade.scheme is None or not grade.grade:
+        return None
+    return parsed(grade.scheme).band(grade.grade).supervision
+
+
+def distribution(scope: Scope, *, by_region_level: int = 4) -> list[dict]:
+    """Counts per scheme, grade, subject type and region (cut to city or county by code length)."""
+    qs = filter_subjects(SubjectGrade.objects.all(), scope, "subject")
+    rows = (qs.values("state", "scheme__code", "grade", "subject__subject_type_id", "subject__region_id")
+            .annotate(n=Count("pk")).order_by())
+    totals: dict[tuple, int] = defaultdict(int)
+    for r in rows:
+        key = (r["subject__subject_type_id"], (r["subject__region_id"] or "")[:by_region_level],
+               r["scheme__code"] or "", r["grade"] or r["state"])
+        totals[key] += r["n"]
+    return [{"subject_type": t, "region": reg, "scheme": s, "grade": g, "count": n}
+            for (t, reg, s, g), n in sorted(totals.items())]
+
+
+def explain(evaluation: Evaluation) -> list[dict]:
+    """The stored explanation with the names a reader needs (indicator, record) filled in."""
+    scheme = parsed(evaluation.scheme)
+    names = {i.code: (i.name, i.category) for i in scheme.indicators}
+    cats = {c.code: c.name for c in scheme.categories}
+    records = {r.pk: r for r in CreditRecord.objects.filter(
+        pk__in=[ln[2] for ln in evaluation.explanation["lines"]] + [v[3] for v in evaluation.explanation["vetoes"]])
+        .only("id", "key", "kind", "subtype", "decision_no", "decision_date")}
+    out = []
+    for ind, cat, rid, ref, pts, note in evaluation.explanation["lines"]:
+        out.append({"indicator": ind, "indicator_name": names.get(ind, (ind,))[0],
+                    "category": cats.get(cat, cat), "record_id": rid, "ref": ref,
+                    "record": records.get(rid), "points": pts, "note": note})
+    return out
