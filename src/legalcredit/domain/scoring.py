@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any, Iterable, Mapping, NamedTuple
 
@@ -238,6 +239,11 @@ class Result:
                    tuple(VetoHit(*v) for v in data["vetoes"]))
 
 
+@lru_cache(maxsize=4096)
+def _bounds(window: Window, as_of: dt.date, year_offset: int) -> tuple[dt.date, dt.date]:
+    return window.bounds(as_of, year_offset)
+
+
 def _weight(ind: Indicator, e: Evidence, as_of: dt.date) -> Decimal:
     if not ind.decay_months:
         return Decimal(1)
@@ -263,7 +269,7 @@ def evaluate(scheme: Scheme, evidence: Iterable[Evidence], as_of: dt.date) -> Re
         sign = -1 if cat.direction == "deduction" else 1
         cat_left = cat.cap
         for ind in cat.indicators:
-            lo, hi = ind.window.bounds(as_of, scheme.year_offset)
+            lo, hi = _bounds(ind.window, as_of, scheme.year_offset)
             hits = sorted((e for k in ind.match.kinds for e in by_kind.get(k, ())
                            if ind.match(e) and _counts(ind.window, lo, hi, e, as_of)),
                           key=lambda e: (e.decided, e.record_id))
@@ -287,7 +293,7 @@ def evaluate(scheme: Scheme, evidence: Iterable[Evidence], as_of: dt.date) -> Re
     band = scheme.grade_for(score)
     grade, fired = band.code, []
     for veto in scheme.vetoes:
-        lo, hi = veto.window.bounds(as_of, scheme.year_offset)
+        lo, hi = _bounds(veto.window, as_of, scheme.year_offset)
         hit = next((e for k in sorted(veto.match.kinds) for e in sorted(by_kind.get(k, ()),
                                                                          key=lambda e: (e.decided, e.record_id))
                     if veto.match(e) and _counts(veto.window, lo, hi, e, as_of)

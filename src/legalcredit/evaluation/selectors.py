@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import threading
 from collections import defaultdict
 from typing import Iterable
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, TextField
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from legalcredit.accounts.policy import Scope, filter_subjects
@@ -59,33 +61,43 @@ class Chooser:
         return self._cache[key]
 
 
-EVIDENCE_FIELDS = ("subject_id", "id", "key", "decision_no", "kind", "subtype", "severity", "penalty_types",
+EVIDENCE_FIELDS = ("subject_id", "id", "decision_no", "kind", "subtype", "severity", "types_text",
                    "decision_date", "effective_until")
+NO_TYPES = ("", "[]", None)
+
+
+def _with_types(qs):
+    # The JSON list as text: decoded only for the rows that have one (most records have none).
+    return qs.annotate(types_text=Cast("penalty_types", TextField())).order_by().values_list(*EVIDENCE_FIELDS)
 
 
 def _evidence(rows: Iterable[tuple]) -> dict[int, list[scoring.Evidence]]:
     out: dict[int, list[scoring.Evidence]] = defaultdict(list)
-    for sid, rid, key, no, kind, sub, sev, types, decided, until in rows:
+    loads = json.loads
+    for sid, rid, no, kind, sub, sev, types, decided, until in rows:
         # Credit repair (issue: remedies) will supply repaired_on; until then no record is repaired.
-        out[sid].append(scoring.Evidence(rid, no or key.hex[:12].upper(), kind, sub, sev or "",
-                                         tuple(types or ()), decided, until, None))
+        out[sid].append(scoring.Evidence(rid, no or f"#{rid}", kind, sub, sev or "",
+                                         () if types in NO_TYPES else tuple(loads(types)), decided, until, None))
     return out
+
+
+def stream_current():
+    """Every record the engine reads, in subject order (the benchmark's baseline reads exactly this)."""
+    return _with_types(CreditRecord.objects.filter(is_current=True, status=Status.IN_EFFECT)).order_by("subject_id")
 
 
 def evidence_current(lo: int, hi: int) -> dict[int, list[scoring.Evidence]]:
     """Evidence for subjects with ids in [lo, hi]: the approved current versions still in effect."""
-    return _evidence(CreditRecord.objects.filter(
-        subject_id__gte=lo, subject_id__lte=hi, is_current=True, status=Status.IN_EFFECT)
-        .order_by().values_list(*EVIDENCE_FIELDS))
+    return _evidence(_with_types(CreditRecord.objects.filter(
+        subject_id__gte=lo, subject_id__lte=hi, is_current=True, status=Status.IN_EFFECT)))
 
 
 def evidence_known_on(subject_id: int, day: dt.date) -> list[scoring.Evidence]:
     """Evidence as the platform held it at the end of ``day`` (to reproduce a past grade)."""
     end = timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min))
-    rows = (CreditRecord.objects.filter(Q(superseded_at__isnull=True) | Q(superseded_at__gt=end),
-                                        subject_id=subject_id, review=Review.APPROVED,
-                                        effective_at__lte=end, status=Status.IN_EFFECT)
-            .order_by().values_list(*EVIDENCE_FIELDS))
+    rows = _with_types(CreditRecord.objects.filter(Q(superseded_at__isnull=True) | Q(superseded_at__gt=end),
+                                                   subject_id=subject_id, review=Review.APPROVED,
+                                                   effective_at__lte=end, status=Status.IN_EFFECT))
     return _evidence(rows).get(subject_id, [])
 
 

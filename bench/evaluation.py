@@ -1,0 +1,177 @@
+"""Credit evaluation benchmark: grade every subject from its records.
+
+    uv run python bench/evaluation.py --db postgres --subjects 1000000 --records 10000000
+    uv run python bench/evaluation.py --db sqlite   --subjects 100000  --records 1000000
+
+Fresh database per run: a registry of --subjects subjects (``legalcredit demo``), then --records
+approved credit records spread over them (penalties of every severity, revocations, industry
+discipline, annual assessments, complaints, commendations, legal aid reviews), written raw.
+Measured in the same run:
+
+* baseline: streaming the same records out of the database (the columns the engine reads,
+  one pass, server-side cursor) with nothing done to them;
+* full evaluation, cold: ``legalcredit evaluation recompute`` in a child process (so its peak RSS
+  is its own), every subject graded and its first result stored;
+* full evaluation, steady: the same again the next day's way, when nothing changed and nothing
+  is written;
+* re-evaluation of one subject after one of its records changed (what the background job does):
+  p50/p95 over 200 subjects.
+
+Results are printed and written to bench/results/evaluation-<db>-<subjects>.json.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import random
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+from run import fresh_database, summary  # noqa: E402
+
+CLI = "import sys; from legalcredit.cli import main; sys.exit(main(sys.argv[1:]))"
+OUTCOMES = {"law_firm": ["合格", "合格", "合格", "不合格"], "lawyer": ["称职", "称职", "基本称职", "不称职"],
+            "notary": ["优秀", "合格", "基本合格", "不合格"], "forensic_institution": ["合格", "合格", "不合格"]}
+
+
+def record_rows(subjects, n: int, rng: random.Random, today: dt.date):
+    """``n`` approved current record versions as value dicts, spread over ``subjects``."""
+    from django.db import connection
+    from django.utils import timezone
+
+    start = today - dt.timedelta(days=4 * 365)
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    for i in range(n):
+        sid, stype = subjects[rng.randrange(len(subjects))]
+        day = start + dt.timedelta(days=rng.randrange(4 * 365))
+        roll = rng.random()
+        row = {"subject_id": sid, "decision_date": day, "authority": "江苏省南京市司法局", "source_unit": "江苏省南京市司法局",
+               "decision_no": f"苏司决〔{day.year}〕{i}号", "review": "approved", "is_current": True,
+               "effective_at": now, "reason": "基准数据", "content_hash": "", "public": True}
+        if roll < 0.30:
+            sev = rng.choice(["minor", "minor", "general", "serious"])
+            types = ["吊销许可证件"] if roll < 0.003 else [rng.choice(["警告", "罚款", "其他"])]
+            row.update(kind="penalty", severity=sev, penalty_types=types,
+                       effective_until=day + dt.timedelta(days=rng.choice([90, 180, 365])))
+        elif roll < 0.40:
+            row.update(kind="discipline", subtype=rng.choice(["训诫", "警告", "通报批评", "公开谴责"]),
+                       severity="minor")
+        elif roll < 0.60 and stype in OUTCOMES:
+            sub = rng.choice(OUTCOMES[stype])
+            row.update(kind="annual_assessment", subtype=sub,
+                       severity="general" if sub in ("不合格", "不称职") else "")
+        elif roll < 0.75:
+            row.update(kind="complaint_upheld", severity="minor")
+        elif roll < 0.90:
+            row.update(kind="commendation", subtype=rng.choice(["国家级", "省级", "市级", "县级", "行业协会"]))
+        else:
+            row.update(kind="legal_aid_review", subtype=rng.choice(["优秀", "良好", "合格", "不合格"]))
+        yield row
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
+    ap.add_argument("--subjects", type=int, default=100_000)
+    ap.add_argument("--records", type=int, default=1_000_000)
+    ap.add_argument("--pg", default="postgres://postgres@127.0.0.1:5432")
+    ap.add_argument("--seed", type=int, default=2260)
+    opts = ap.parse_args()
+
+    os.environ["DATABASE_URL"] = fresh_database(opts.db, opts.pg)
+    os.environ["DJANGO_SETTINGS_MODULE"] = "legalcredit.settings"
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from legalcredit.evaluation import selectors, services
+    from legalcredit.records.bulk import RecordWriter
+    from legalcredit.refdata.services import load_all
+    from legalcredit.registry import demo
+    from legalcredit.registry.models import Subject
+
+    call_command("migrate", verbosity=0)
+    load_all()
+    t = time.perf_counter()
+    demo.build(opts.subjects, province_code="320000", seed=opts.seed)
+    print(f"registry of {opts.subjects:,} built in {time.perf_counter() - t:.0f} s", flush=True)
+    rng = random.Random(opts.seed)
+    today = timezone.localdate()
+    subjects = list(Subject.objects.values_list("pk", "subject_type_id"))
+    writer = RecordWriter(None, None, "基准数据")
+    t = time.perf_counter()
+    chunk = []
+    with transaction.atomic():
+        for row in record_rows(subjects, opts.records, rng, today):
+            chunk.append(row)
+            if len(chunk) == 50_000:
+                writer.write(chunk)
+                chunk = []
+        writer.write(chunk)
+    del subjects
+    print(f"{opts.records:,} records written in {time.perf_counter() - t:.0f} s", flush=True)
+    with connection.cursor() as cur:
+        cur.execute("ANALYZE")
+    result = {"db": opts.db, "subjects": opts.subjects, "records": opts.records,
+              "python": sys.version.split()[0], "machine": f"{os.cpu_count()} cores"}
+
+    # Baseline: the same records streamed out, nothing done to them.
+    t = time.perf_counter()
+    with transaction.atomic():
+        n = sum(1 for _ in selectors.stream_current().iterator(chunk_size=20_000))
+    stream_s = time.perf_counter() - t
+    assert n == opts.records, n
+
+    def child(label):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        t = time.perf_counter()
+        proc = subprocess.run([sys.executable, "-c", CLI, "evaluation", "recompute"], env=dict(os.environ),
+                              capture_output=True, text=True)
+        seconds = time.perf_counter() - t
+        if proc.returncode:
+            print(proc.stdout[-3000:], proc.stderr[-3000:])
+            raise SystemExit(f"{label} failed")
+        rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        print(label, f"{seconds:.1f} s", proc.stdout.strip().splitlines()[0], flush=True)
+        return seconds, round(max(rss, before) / 1024), proc.stdout
+
+    cold_s, cold_rss, cold_out = child("cold")
+    steady_s, steady_rss, _ = child("steady")
+    result["full_evaluation"] = {
+        "baseline_stream_records_seconds": round(stream_s, 1),
+        "cold_seconds": round(cold_s, 1), "cold_ratio_to_stream": round(cold_s / stream_s, 2),
+        "steady_seconds": round(steady_s, 1), "steady_ratio_to_stream": round(steady_s / stream_s, 2),
+        "peak_rss_mb_evaluation_process": max(cold_rss, steady_rss),
+        "subjects_per_second_cold": round(opts.subjects / cold_s),
+        "cold_output": cold_out.strip().splitlines()[:12]}
+    print(json.dumps(result["full_evaluation"], ensure_ascii=False), flush=True)
+
+    # One subject, one record changed, then its re-evaluation (the background job's work).
+    ids = list(Subject.objects.filter(subject_type_id__in=["lawyer", "law_firm"]).order_by("?")
+               .values_list("pk", "subject_type_id")[:200])
+    ms = []
+    for sid, stype in ids:
+        writer.write(list(record_rows([(sid, stype)], 1, rng, today)))
+        t = time.perf_counter()
+        services.evaluate_subjects([sid])
+        ms.append((time.perf_counter() - t) * 1000)
+    result["reevaluate_one_subject"] = summary(ms)
+    print(json.dumps(result["reevaluate_one_subject"]), flush=True)
+    out = HERE / "results" / f"evaluation-{opts.db}-{opts.subjects}.json"
+    out.parent.mkdir(exist_ok=True)
+    out.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n")
+    print(f"written {out}")
+
+
+if __name__ == "__main__":
+    main()
