@@ -4,12 +4,14 @@
     uv run python bench/evaluation.py --db sqlite   --subjects 100000  --records 1000000
 
 Fresh database per run: a registry of --subjects subjects (``legalcredit demo``), then --records
-approved credit records spread over them (penalties of every severity, revocations, industry
-discipline, annual assessments, complaints, commendations, legal aid reviews), written raw.
+approved credit records spread over them by the demo generator (``records/demo.py``: penalties of
+every severity, revocations, industry discipline, annual assessments, complaints, commendations,
+legal aid reviews), written raw.
 Measured in the same run:
 
 * baseline: streaming the same records out of the database (the columns the engine reads,
-  one pass, server-side cursor) with nothing done to them;
+  one pass, server-side cursor on PostgreSQL, rows as the driver returns them) with nothing done
+  to them;
 * full evaluation, cold: ``legalcredit evaluation recompute`` in a child process (so its peak RSS
   is its own), every subject graded and its first result stored;
 * full evaluation, steady: the same again the next day's way, when nothing changed and nothing
@@ -22,7 +24,6 @@ Results are printed and written to bench/results/evaluation-<db>-<subjects>.json
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 import os
 import random
@@ -37,43 +38,6 @@ sys.path.insert(0, str(HERE))
 from run import fresh_database, summary  # noqa: E402
 
 CLI = "import sys; from legalcredit.cli import main; sys.exit(main(sys.argv[1:]))"
-OUTCOMES = {"law_firm": ["合格", "合格", "合格", "不合格"], "lawyer": ["称职", "称职", "基本称职", "不称职"],
-            "notary": ["优秀", "合格", "基本合格", "不合格"], "forensic_institution": ["合格", "合格", "不合格"]}
-
-
-def record_rows(subjects, n: int, rng: random.Random, today: dt.date):
-    """``n`` approved current record versions as value dicts, spread over ``subjects``."""
-    from django.db import connection
-    from django.utils import timezone
-
-    start = today - dt.timedelta(days=4 * 365)
-    now = connection.ops.adapt_datetimefield_value(timezone.now())
-    for i in range(n):
-        sid, stype = subjects[rng.randrange(len(subjects))]
-        day = start + dt.timedelta(days=rng.randrange(4 * 365))
-        roll = rng.random()
-        row = {"subject_id": sid, "decision_date": day, "authority": "江苏省南京市司法局", "source_unit": "江苏省南京市司法局",
-               "decision_no": f"苏司决〔{day.year}〕{i}号", "review": "approved", "is_current": True,
-               "effective_at": now, "reason": "基准数据", "content_hash": "", "public": True}
-        if roll < 0.30:
-            sev = rng.choice(["minor", "minor", "general", "serious"])
-            types = ["吊销许可证件"] if roll < 0.003 else [rng.choice(["警告", "罚款", "其他"])]
-            row.update(kind="penalty", severity=sev, penalty_types=types,
-                       effective_until=day + dt.timedelta(days=rng.choice([90, 180, 365])))
-        elif roll < 0.40:
-            row.update(kind="discipline", subtype=rng.choice(["训诫", "警告", "通报批评", "公开谴责"]),
-                       severity="minor")
-        elif roll < 0.60 and stype in OUTCOMES:
-            sub = rng.choice(OUTCOMES[stype])
-            row.update(kind="annual_assessment", subtype=sub,
-                       severity="general" if sub in ("不合格", "不称职") else "")
-        elif roll < 0.75:
-            row.update(kind="complaint_upheld", severity="minor")
-        elif roll < 0.90:
-            row.update(kind="commendation", subtype=rng.choice(["国家级", "省级", "市级", "县级", "行业协会"]))
-        else:
-            row.update(kind="legal_aid_review", subtype=rng.choice(["优秀", "良好", "合格", "不合格"]))
-        yield row
 
 
 def main():
@@ -96,6 +60,7 @@ def main():
 
     from legalcredit.evaluation import selectors, services
     from legalcredit.records.bulk import RecordWriter
+    from legalcredit.records.demo import rows as record_rows
     from legalcredit.refdata.services import load_all
     from legalcredit.registry import demo
     from legalcredit.registry.models import Subject
@@ -128,7 +93,7 @@ def main():
     # Baseline: the same records streamed out, nothing done to them.
     t = time.perf_counter()
     with transaction.atomic():
-        n = sum(1 for _ in selectors.stream_current().iterator(chunk_size=20_000))
+        n = sum(1 for _ in selectors.stream_current())
     stream_s = time.perf_counter() - t
     assert n == opts.records, n
 

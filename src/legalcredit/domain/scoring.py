@@ -13,8 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass
-from functools import lru_cache
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any, Iterable, Mapping, NamedTuple
 
@@ -161,6 +160,33 @@ class Scheme:
     vetoes: tuple[Veto, ...]
     bands: tuple[Band, ...]            # best first
     publicity_working_days: int | None = None   # forensic grading: how long grades are shown before final
+    index: Mapping[str, tuple[Indicator, ...]] = field(default_factory=dict, init=False, compare=False, repr=False)
+    veto_kinds: frozenset[str] = field(default=frozenset(), init=False, repr=False)
+    _bounds: dict = field(default_factory=dict, init=False, compare=False, repr=False)
+
+    def __post_init__(self):
+        # Built once per scheme: which indicators each record kind can feed.
+        index: dict[str, list[Indicator]] = defaultdict(list)
+        for ind in self.indicators:
+            for k in ind.match.kinds:
+                index[k].append(ind)
+        object.__setattr__(self, "index", {k: tuple(v) for k, v in index.items()})
+        object.__setattr__(self, "veto_kinds", frozenset(k for v in self.vetoes for k in v.match.kinds))
+        object.__setattr__(self, "_bounds", {})
+
+    def bounds_on(self, as_of: dt.date) -> dict[int, tuple[dt.date, dt.date]]:
+        """Each indicator's and veto's window on ``as_of``, keyed by id(rule); computed once per day."""
+        got = self._bounds.get(as_of)
+        if got is None:
+            got = {id(r): r.window.bounds(as_of, self.year_offset) for r in (*self.indicators, *self.vetoes)}
+            if len(self._bounds) > 64:
+                self._bounds.clear()
+            self._bounds[as_of] = got
+        return got
+
+    @property
+    def penalty_types_used(self) -> frozenset[str]:
+        return frozenset(t for r in (*self.indicators, *self.vetoes) for t in (r.match.penalty_types or ()))
 
     @property
     def indicators(self) -> tuple[Indicator, ...]:
@@ -239,11 +265,6 @@ class Result:
                    tuple(VetoHit(*v) for v in data["vetoes"]))
 
 
-@lru_cache(maxsize=4096)
-def _bounds(window: Window, as_of: dt.date, year_offset: int) -> tuple[dt.date, dt.date]:
-    return window.bounds(as_of, year_offset)
-
-
 def _weight(ind: Indicator, e: Evidence, as_of: dt.date) -> Decimal:
     if not ind.decay_months:
         return Decimal(1)
@@ -258,50 +279,66 @@ def _counts(window: Window, lo: dt.date, hi: dt.date, e: Evidence, as_of: dt.dat
     return not (window.while_in_effect and e.until is not None and e.until < as_of)
 
 
+def _key(e: Evidence):
+    return (e.decided, e.record_id)
+
+
 def evaluate(scheme: Scheme, evidence: Iterable[Evidence], as_of: dt.date) -> Result:
-    by_kind: dict[str, list[Evidence]] = defaultdict(list)
+    # One pass over the evidence, each item offered only to the indicators of its kind.
+    index, veto_kinds, bounds = scheme.index, scheme.veto_kinds, scheme.bounds_on(as_of)
+    hits: dict[str, list[Evidence]] = {}
+    vetoable: list[Evidence] = []
     for e in evidence:
-        if e.decided <= as_of:
-            by_kind[e.kind].append(e)
+        if e.decided > as_of:
+            continue
+        for ind in index.get(e.kind, ()):
+            if ind.match(e):
+                lo, hi = bounds[id(ind)]
+                if _counts(ind.window, lo, hi, e, as_of):
+                    hits.setdefault(ind.code, []).append(e)
+        if e.kind in veto_kinds:
+            vetoable.append(e)
     lines: list[Line] = []
     total = Decimal(0)
-    for cat in scheme.categories:
-        sign = -1 if cat.direction == "deduction" else 1
-        cat_left = cat.cap
-        for ind in cat.indicators:
-            lo, hi = _bounds(ind.window, as_of, scheme.year_offset)
-            hits = sorted((e for k in ind.match.kinds for e in by_kind.get(k, ())
-                           if ind.match(e) and _counts(ind.window, lo, hi, e, as_of)),
-                          key=lambda e: (e.decided, e.record_id))
-            ind_left = ind.cap
-            for e in hits:
-                if sign < 0 and e.repaired_on is not None and e.repaired_on <= as_of:
-                    lines.append(Line(ind.code, cat.code, e.record_id, e.ref, Decimal(0), "已信用修复，不再扣分"))
+    if hits:
+        for cat in scheme.categories:
+            sign = -1 if cat.direction == "deduction" else 1
+            cat_left = cat.cap
+            for ind in cat.indicators:
+                found = hits.get(ind.code)
+                if not found:
                     continue
-                full = (ind.points * _weight(ind, e, as_of)).quantize(CENT, ROUND_HALF_UP)
-                pts, note = full, ("按时间衰减" if full != ind.points else "")
-                for left, what in ((ind_left, "本项"), (cat_left, "本类")):
-                    if left is not None and pts > left:
-                        pts, note = left, f"{what}已达上限"
-                if ind_left is not None:
-                    ind_left -= pts
-                if cat_left is not None:
-                    cat_left -= pts
-                total += sign * pts
-                lines.append(Line(ind.code, cat.code, e.record_id, e.ref, sign * pts, note))
+                found.sort(key=_key)
+                ind_left = ind.cap
+                for e in found:
+                    if sign < 0 and e.repaired_on is not None and e.repaired_on <= as_of:
+                        lines.append(Line(ind.code, cat.code, e.record_id, e.ref, Decimal(0), "已信用修复，不再扣分"))
+                        continue
+                    full = ind.points if not ind.decay_months else \
+                        (ind.points * _weight(ind, e, as_of)).quantize(CENT, ROUND_HALF_UP)
+                    pts, note = full, ("按时间衰减" if full != ind.points else "")
+                    for left, what in ((ind_left, "本项"), (cat_left, "本类")):
+                        if left is not None and pts > left:
+                            pts, note = left, f"{what}已达上限"
+                    if ind_left is not None:
+                        ind_left -= pts
+                    if cat_left is not None:
+                        cat_left -= pts
+                    total += sign * pts
+                    lines.append(Line(ind.code, cat.code, e.record_id, e.ref, sign * pts, note))
     score = min(scheme.max, max(scheme.min, scheme.base + total)).quantize(CENT, ROUND_HALF_UP)
     band = scheme.grade_for(score)
     grade, fired = band.code, []
-    for veto in scheme.vetoes:
-        lo, hi = _bounds(veto.window, as_of, scheme.year_offset)
-        hit = next((e for k in sorted(veto.match.kinds) for e in sorted(by_kind.get(k, ()),
-                                                                         key=lambda e: (e.decided, e.record_id))
-                    if veto.match(e) and _counts(veto.window, lo, hi, e, as_of)
-                    and not (e.repaired_on is not None and e.repaired_on <= as_of)), None)
-        if hit is not None:
-            fired.append(VetoHit(veto.code, veto.name, veto.grade, hit.record_id, hit.ref))
-            if scheme.rank(veto.grade) > scheme.rank(grade):
-                grade = veto.grade
+    if vetoable:
+        vetoable.sort(key=lambda e: (e.kind, e.decided, e.record_id))
+        for veto in scheme.vetoes:
+            lo, hi = bounds[id(veto)]
+            hit = next((e for e in vetoable if veto.match(e) and _counts(veto.window, lo, hi, e, as_of)
+                        and not (e.repaired_on is not None and e.repaired_on <= as_of)), None)
+            if hit is not None:
+                fired.append(VetoHit(veto.code, veto.name, veto.grade, hit.record_id, hit.ref))
+                if scheme.rank(veto.grade) > scheme.rank(grade):
+                    grade = veto.grade
     return Result(scheme.code, scheme.version, as_of, scheme.base, score, grade, band.code,
                   tuple(lines), tuple(fired))
 
@@ -495,7 +532,7 @@ def parse_scheme(doc: Any, lines: Mapping, kinds: Mapping[str, Kind],
             if decay is not None and (not isinstance(decay, int) or decay <= 0):
                 r.fail(ip + ("decay_months",), "衰减期应为正整数（月）")
                 decay = None
-            inds.append(Indicator(icode, r.text(i, "name", ip), ccode, direction, points or Decimal(0),
+            inds.append(Indicator(icode, r.text(i, "name", ip), ccode, direction, (points or Decimal(0)).quantize(CENT),
                                   cap, _match(r, i.get("match"), ip + ("match",), kinds, direction == "bonus"),
                                   _window(r, i.get("window"), ip + ("window",), default_window),
                                   decay, str(i.get("evidence") or "")))

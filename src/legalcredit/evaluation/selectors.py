@@ -7,6 +7,7 @@ import threading
 from collections import defaultdict
 from typing import Iterable
 
+from django.db import connection
 from django.db.models import Count, Q, QuerySet, TextField
 from django.db.models.functions import Cast
 from django.utils import timezone
@@ -52,6 +53,7 @@ class Chooser:
         self.schemes = schemes
         self._by_code = {s.code: (row, s) for row, s in schemes}
         self._cache: dict[tuple[str, str], tuple[Scheme, scoring.Scheme] | None] = {}
+        self.penalty_types = frozenset(t for _, s in schemes for t in s.penalty_types_used)
 
     def __call__(self, subject_type: str, region: str) -> tuple[Scheme, scoring.Scheme] | None:
         key = (subject_type, region)
@@ -71,25 +73,47 @@ def _with_types(qs):
     return qs.annotate(types_text=Cast("penalty_types", TextField())).order_by().values_list(*EVIDENCE_FIELDS)
 
 
-def _evidence(rows: Iterable[tuple]) -> dict[int, list[scoring.Evidence]]:
+def _raw(qs, chunked: bool = False):
+    """Rows as the driver returns them. At millions of rows Django's per-value converters cost more
+    than the query; dates come back as ISO strings from SQLite and are parsed here instead."""
+    sql, params = qs.query.sql_with_params()
+    with (connection.chunked_cursor() if chunked else connection.cursor()) as cur:
+        cur.execute(sql, params)
+        while rows := cur.fetchmany(10_000):
+            yield from rows
+
+
+def _evidence(rows: Iterable[tuple], wanted: frozenset[str] | None = None) -> dict[int, list[scoring.Evidence]]:
+    """``wanted``: the penalty types any rule matches on; other rows' type lists are not decoded.
+    (Text saved through the ORM is ASCII-escaped JSON, so escaped text is always decoded.)"""
     out: dict[int, list[scoring.Evidence]] = defaultdict(list)
-    loads = json.loads
+    loads, iso = json.loads, dt.date.fromisoformat
     for sid, rid, no, kind, sub, sev, types, decided, until in rows:
+        if types in NO_TYPES or (wanted is not None and "\\u" not in types
+                                 and not any(w in types for w in wanted)):
+            types = ()
+        else:
+            types = tuple(loads(types))
+        if isinstance(decided, str):
+            decided = iso(decided)
+            until = iso(until) if until else None
         # Credit repair (issue: remedies) will supply repaired_on; until then no record is repaired.
-        out[sid].append(scoring.Evidence(rid, no or f"#{rid}", kind, sub, sev or "",
-                                         () if types in NO_TYPES else tuple(loads(types)), decided, until, None))
+        out[sid].append(scoring.Evidence(rid, no or f"#{rid}", kind, sub, sev or "", types, decided, until, None))
     return out
 
 
+def _current():
+    return CreditRecord.objects.filter(is_current=True, status=Status.IN_EFFECT)
+
+
 def stream_current():
-    """Every record the engine reads, in subject order (the benchmark's baseline reads exactly this)."""
-    return _with_types(CreditRecord.objects.filter(is_current=True, status=Status.IN_EFFECT)).order_by("subject_id")
+    """Every record the engine reads, in subject order, as raw rows: the benchmark's baseline."""
+    return _raw(_with_types(_current()).order_by("subject_id"), chunked=True)
 
 
-def evidence_current(lo: int, hi: int) -> dict[int, list[scoring.Evidence]]:
+def evidence_current(lo: int, hi: int, wanted: frozenset[str] | None = None) -> dict[int, list[scoring.Evidence]]:
     """Evidence for subjects with ids in [lo, hi]: the approved current versions still in effect."""
-    return _evidence(_with_types(CreditRecord.objects.filter(
-        subject_id__gte=lo, subject_id__lte=hi, is_current=True, status=Status.IN_EFFECT)))
+    return _evidence(_raw(_with_types(_current().filter(subject_id__gte=lo, subject_id__lte=hi))), wanted)
 
 
 def evidence_known_on(subject_id: int, day: dt.date) -> list[scoring.Evidence]:
@@ -98,7 +122,7 @@ def evidence_known_on(subject_id: int, day: dt.date) -> list[scoring.Evidence]:
     rows = _with_types(CreditRecord.objects.filter(Q(superseded_at__isnull=True) | Q(superseded_at__gt=end),
                                                    subject_id=subject_id, review=Review.APPROVED,
                                                    effective_at__lte=end, status=Status.IN_EFFECT))
-    return _evidence(rows).get(subject_id, [])
+    return _evidence(_raw(rows)).get(subject_id, [])
 
 
 def grade_of(subject_id: int) -> SubjectGrade | None:

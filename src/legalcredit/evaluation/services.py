@@ -193,7 +193,7 @@ def _chunks(ids: list[int] | None, types: frozenset[str] | None, size: int):
 
 def _evaluate_chunk(rows, choose: selectors.Chooser, as_of: dt.date, trigger: str, tally: Tally) -> None:
     lo, hi = rows[0][0], rows[-1][0]
-    evidence = selectors.evidence_current(lo, hi)
+    evidence = selectors.evidence_current(lo, hi, choose.penalty_types)
     current = {sid: (state, scheme_id, grade, dig) for sid, state, scheme_id, grade, dig in
                SubjectGrade.objects.filter(subject_id__gte=lo, subject_id__lte=hi).order_by()
                .values_list("subject_id", "state", "scheme_id", "grade", "evaluation__digest")}

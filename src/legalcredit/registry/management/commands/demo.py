@@ -35,6 +35,14 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from None
         self.stdout.write(self.style.SUCCESS(
             f"演示数据已生成：{batch.rows:,} 个主体，用时 {seconds:.1f} 秒（批次 #{batch.pk}）"))
+        # A registry without history grades everyone alike; give it four years of records, then grade it.
+        from legalcredit.evaluation import services as evaluation
+        from legalcredit.records import demo as records_demo
+
+        n = records_demo.build(seed=seed, subjects_of_batch=batch)
+        run = evaluation.recompute_all()
+        self.stdout.write(f"  演示信用记录 {n:,} 条；已评定信用等级 {run.subjects - run.summary['not_evaluated']:,} 个主体"
+                          f"（{run.summary['not_evaluated']:,} 个无适用方案，未评价）")
         if not no_users:
             for user, pw, role in ensure_demo_users(province):
                 self.stdout.write(f"  演示账号 {user:8} 密码 {pw:14} {role}")

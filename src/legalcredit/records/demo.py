@@ -1,0 +1,89 @@
+"""Demo credit records: a plausible four-year history for a demo registry (and the benchmarks).
+
+Written raw as approved current versions, like a migration of historical data would be; each
+batch is one audited bulk write. Mixes penalties of every severity (a few revocations), industry
+discipline, annual assessments with the outcomes each subject type has, complaints upheld,
+commendations and legal aid case reviews.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import random
+from typing import Iterator
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from legalcredit.audit.models import AuditEntry
+from legalcredit.audit.services import record as audit
+from legalcredit.core.models import ImportBatch
+from legalcredit.registry.models import Subject
+
+from .bulk import RecordWriter
+
+OUTCOMES = {"law_firm": ["合格", "合格", "合格", "不合格"], "lawyer": ["称职", "称职", "基本称职", "不称职"],
+            "notary": ["优秀", "合格", "基本合格", "不合格"], "forensic_institution": ["合格", "合格", "不合格"],
+            "grassroots_worker": ["称职", "称职", "不称职"], "grassroots_office": ["合格", "合格", "不合格"]}
+BUREAU = "江苏省司法厅"
+
+
+def rows(subjects: list[tuple[int, str]], n: int, rng: random.Random, today: dt.date) -> Iterator[dict]:
+    """``n`` approved current record versions as value dicts, spread over ``subjects`` (id, type)."""
+    start = today - dt.timedelta(days=4 * 365)
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    for i in range(n):
+        sid, stype = subjects[rng.randrange(len(subjects))]
+        day = start + dt.timedelta(days=rng.randrange(4 * 365))
+        roll = rng.random()
+        row = {"subject_id": sid, "decision_date": day, "authority": BUREAU, "source_unit": BUREAU,
+               "decision_no": f"苏司决〔{day.year}〕{i + 1}号", "review": "approved", "is_current": True,
+               "effective_at": now, "reason": "演示数据", "content_hash": ""}
+        if roll < 0.30:
+            sev = rng.choice(["minor", "minor", "general", "serious"])
+            types = ["吊销许可证件"] if roll < 0.003 else [rng.choice(["警告", "罚款", "其他"])]
+            row.update(kind="penalty", severity=sev, penalty_types=types, public=True, content="、".join(types),
+                       effective_until=day + dt.timedelta(days=rng.choice([90, 180, 365])))
+        elif roll < 0.40:
+            row.update(kind="discipline", subtype=rng.choice(["训诫", "警告", "通报批评", "公开谴责"]),
+                       severity="minor", public=True)
+        elif roll < 0.60 and stype in OUTCOMES:
+            sub = rng.choice(OUTCOMES[stype])
+            row.update(kind="annual_assessment", subtype=sub, public=True,
+                       severity="general" if sub in ("不合格", "不称职") else "")
+        elif roll < 0.75:
+            row.update(kind="complaint_upheld", severity="minor", public=True)
+        elif roll < 0.90:
+            row.update(kind="commendation", subtype=rng.choice(["国家级", "省级", "市级", "县级", "行业协会"]),
+                       public=True)
+        else:
+            row.update(kind="legal_aid_review", subtype=rng.choice(["优秀", "良好", "合格", "不合格"]))
+        yield row
+
+
+def build(per_subject: float = 2.0, *, seed: int = 2260, subjects_of_batch: ImportBatch | None = None,
+          actor=None) -> int:
+    """About ``per_subject`` records for each subject (of one demo batch, or all)."""
+    qs = Subject.objects.all()
+    if subjects_of_batch is not None:
+        qs = qs.filter(import_batch=subjects_of_batch)
+    subjects = list(qs.order_by("pk").values_list("pk", "subject_type_id"))
+    if not subjects:
+        return 0
+    n = round(len(subjects) * per_subject)
+    rng = random.Random(seed)
+    with transaction.atomic():
+        batch = ImportBatch.objects.create(kind="records.demo", source="legalcredit demo（信用记录）",
+                                           created_by=actor if getattr(actor, "pk", None) else None,
+                                           parameters={"records": n, "seed": seed}, rows=n)
+        writer = RecordWriter(batch.pk, actor, "演示数据")
+        chunk = []
+        for row in rows(subjects, n, rng, timezone.localdate()):
+            chunk.append(row)
+            if len(chunk) == 20_000:
+                writer.write(chunk)
+                chunk = []
+        writer.write(chunk)
+        writer.finish()
+        audit(action=AuditEntry.Action.BULK, actor=actor, object_type="core.importbatch", object_id=batch.pk,
+              summary=f"演示信用记录 {n} 条", reason="生成演示数据", data=batch.parameters)
+    return n
