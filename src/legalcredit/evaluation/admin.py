@@ -214,7 +214,7 @@ class SubjectGradeAdmin(ReadOnlyAdmin):
     def supervision(self, obj):
         sup = selectors.supervision(obj)
         if sup is None:
-            return "未评价，按常规监管安排" if obj.state == SubjectGrade.State.NOT_EVALUATED else ""
+            return "未评价（无适用的评价方案），不据等级确定监管类别" if obj.state == SubjectGrade.State.NOT_EVALUATED else ""
         flags = [f for f, on in (("红名单候选", sup.honor_candidate), ("重点关注候选", sup.watch_candidate)) if on]
         return f"{sup.label}；双随机抽查比例 {sup.sampling_rate:.0%}，每年最多 {sup.yearly_cap} 次" + (
             f"；{'、'.join(flags)}" if flags else "")

@@ -288,11 +288,12 @@ def approve_batch(batch, *, checker, note: str = "") -> int:
     ids = list(pending.filter(kind="penalty", effective_until__gte=today).exclude(sanctions=[])
                .values_list("pk", flat=True))
     subjects = list(pending.order_by().values_list("subject_id", flat=True).distinct())
+    serious = list(pending.filter(severity="serious").values_list("pk", flat=True))  # may reopen gradings
     n = pending.update(review=Review.APPROVED, is_current=True, effective_at=now, checked_by=checker,
                        checked_at=now, check_note=note)
     for rec in CreditRecord.objects.filter(pk__in=ids).select_related("subject"):
         apply_consequences(rec, actor=checker)
     audit(action=AuditEntry.Action.APPROVE, actor=checker, object_type="core.importbatch",
           object_id=batch.pk, summary=f"审核通过导入批次 #{batch.pk}，{n} 条记录生效", reason=note)
-    announce(subjects)
+    announce(subjects, serious)
     return n

@@ -185,3 +185,20 @@ def test_cli_shows_a_grade_with_every_point_and_recomputes(lawyer, record, capsy
     assert "结果变化 0 个" in capsys.readouterr().out
     call_command("evaluation", "grade", str(lawyer.pk), "--on", str(timezone.localdate() - dt.timedelta(days=1)))
     assert "AA（1000.00 分" in capsys.readouterr().out
+
+
+def test_approving_an_import_batch_regrades_every_subject_in_it(lawyer, law_firm, penalty, maker, checker,
+                                                                 django_capture_on_commit_callbacks):
+    from legalcredit.core.models import ImportBatch
+
+    services.evaluate_subjects([lawyer.pk, law_firm.pk])
+    batch = ImportBatch.objects.create(kind="records.penalty", created_by=maker)
+    records.submit(lawyer, penalty(), actor=maker, reason="导入", batch=batch)
+    records.submit(law_firm, penalty(decision_no="淮司罚决〔2026〕2号", severity="serious", sanctions=[],
+                                     penalty_types=["警告"], legal_basis="《中华人民共和国律师法》第五十条",
+                                     effective_until=None),
+                   actor=maker, reason="导入", batch=batch)
+    with django_capture_on_commit_callbacks(execute=True):
+        records.approve_batch(batch, checker=checker)
+    assert selectors.grade_of(lawyer.pk).grade == "A"
+    assert selectors.grade_of(law_firm.pk).score == Decimal("700.00")

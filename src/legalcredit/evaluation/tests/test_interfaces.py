@@ -93,6 +93,11 @@ def test_back_office_pages(client, province_admin, lawyer, record, django_captur
     assert "投诉查实" in page and reverse("admin:records_creditrecord_change", args=[rec.pk]) in page
     assert "优化监管" in page and "等级历史" in page
     assert "信用等级分布" in client.get(reverse("admin:evaluation_distribution")).content.decode()
+    listing = client.get(reverse("admin:evaluation_subjectgrade_changelist")).content.decode()
+    assert reverse("admin:evaluation_distribution") in listing and reverse("admin:evaluation_recompute") in listing
+    assert client.post(reverse("admin:evaluation_recompute")).status_code == 302
+    run = EvaluationRun.objects.get(kind="full")
+    assert run.subjects == 2 and run.started_by == province_admin and run.finished_at is not None
     lawyer_scheme = Scheme.objects.get(code="lawyer", state="published")
     page = client.get(reverse("admin:evaluation_scheme_change", args=[lawyer_scheme.pk])).content.decode()
     assert "天津市律师行业信用分级评价管理办法" in page and "重点监管" in page
