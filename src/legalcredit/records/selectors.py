@@ -68,6 +68,17 @@ def public_records(subject_id: int, day: dt.date | None = None) -> list[CreditRe
     return [r for r in current_records(subject_id) if public_on(r, day)]
 
 
+def partnership_bar(person) -> tuple[dt.date, str] | None:
+    """(last barred day, article) when a past suspension bars ``person`` from being a partner (律师法 Art 53)."""
+    from legalcredit.domain.sanctions import partnership_barred_until
+
+    from . import rules
+    from .prepare import priors_by_subject
+
+    return partnership_barred_until(rules.catalogue(), person.subject_type_id,
+                                    priors_by_subject([person.pk]).get(person.pk, []))
+
+
 def pending(scope: Scope) -> QuerySet[CreditRecord]:
     return visible_records(scope).filter(review=Review.PENDING)
 

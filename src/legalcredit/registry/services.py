@@ -351,6 +351,14 @@ def add_affiliation(*, actor, reason: str, person: Subject, institution: Subject
                               "同一时间只能在一个机构执业（请先办理转所）")
     elif overlapping.filter(institution=institution).exists():
         raise field_error("valid_from", LABELS["valid_from"], "与该机构同一身份的已有记录时间重叠")
+    if role == Affiliation.Role.PARTNER:
+        # The bar follows from approved penalties, which the record store holds.
+        from legalcredit.records.selectors import partnership_bar
+
+        bar = partnership_bar(person)
+        if bar is not None and valid_from <= bar[0]:
+            raise field_error("role", LABELS["role"], f"{person.name}受六个月以上停止执业处罚，依{bar[1]}，"
+                                                      f"{bar[0]}前不得担任合伙人")
     aff = Affiliation(person=person, institution=institution, role=role, valid_from=valid_from,
                       valid_to=valid_to, created_by=actor if getattr(actor, "pk", None) else None)
     aff._history_user = actor

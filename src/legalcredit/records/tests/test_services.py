@@ -221,3 +221,29 @@ def test_membership_suspension_keeps_its_months_through_a_correction(maker, chec
     assert v1.sanctions == [{"type": "中止会员权利", "months": 6}]
     v2 = services.correct(v1.key, actor=maker, reason="更正内容", content="违规收费")
     assert v2.sanctions == v1.sanctions
+
+
+def test_a_six_month_suspension_bars_partnership_for_three_years_after_it_ends(maker, checker, lawyer, law_firm,
+                                                                              penalty):
+    from legalcredit.registry import services as registry
+
+    rec = services.submit(lawyer, penalty(sanctions=[{"type": "停止执业", "months": 6}],
+                                          effective_until=dt.date(2026, 9, 2)), actor=maker, reason="录入")
+    services.approve(rec.pk, checker=checker)
+    with pytest.raises(ValidationError) as err:
+        registry.add_affiliation(actor=maker, reason="新任合伙人", person=lawyer, institution=law_firm,
+                                 role="partner", valid_from=dt.date(2026, 11, 1))
+    assert "《律师法》第五十三条" in str(err.value) and "2029-09-02前不得担任合伙人" in str(err.value)
+
+
+def test_once_the_bar_has_run_the_lawyer_may_be_a_partner(maker, checker, lawyer, law_firm, penalty):
+    from legalcredit.registry import services as registry
+
+    rec = services.submit(lawyer, penalty(decision_no="淮司罚决〔2022〕1号", decision_date=dt.date(2022, 1, 4),
+                                          effective_from=dt.date(2022, 1, 4), effective_until=dt.date(2022, 7, 4),
+                                          sanctions=[{"type": "停止执业", "months": 6}]), actor=maker, reason="录入")
+    services.approve(rec.pk, checker=checker)
+    assert selectors.partnership_bar(lawyer)[0] == dt.date(2025, 7, 4)
+    aff = registry.add_affiliation(actor=maker, reason="任合伙人", person=lawyer, institution=law_firm,
+                                   role="partner", valid_from=dt.date(2025, 7, 5))
+    assert aff.role == "partner"
