@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "legalcredit.registry",
     "legalcredit.records",
     "legalcredit.evaluation",
+    "legalcredit.lists",
 ]
 
 MIDDLEWARE = [

@@ -180,15 +180,22 @@ class SchemeAdmin(admin.ModelAdmin):
             "title": "信用等级分布", "level_name": {2: "全省", 4: "市", 6: "县（区）"}[level]})
 
 
+def _evidence_url(evidence_id: int) -> str:
+    # List entries enter the engine with negative ids (lists.selectors.evidence).
+    if evidence_id < 0:
+        return reverse("admin:lists_listentry_change", args=[-evidence_id])
+    return reverse("admin:records_creditrecord_change", args=[evidence_id])
+
+
 def explanation_table(evaluation: Evaluation):
     lines = selectors.explain(evaluation)
     vetoes = evaluation.explanation["vetoes"]
     body = format_html_join("", "<tr><td>{}</td><td>{}</td><td><a href='{}'>{}</a></td><td>{}</td><td>{}</td></tr>",
                             ((ln["category"], ln["indicator_name"],
-                              reverse("admin:records_creditrecord_change", args=[ln["record_id"]]),
+                              _evidence_url(ln["record_id"]),
                               ln["ref"], ln["points"], ln["note"]) for ln in lines))
     veto_rows = format_html_join("", "<li>{}（等级不高于 {}）：<a href='{}'>{}</a></li>",
-                                 ((v[1], v[2], reverse("admin:records_creditrecord_change", args=[v[3]]), v[4])
+                                 ((v[1], v[2], _evidence_url(v[3]), v[4])
                                   for v in vetoes))
     return format_html("<p>基础分 {}，得分 {}，按分数为 {}，最终等级 <b>{}</b>（基准日 {}）</p>"
                        "<table><tr><th>类别</th><th>指标</th><th>依据记录</th><th>分值</th><th>说明</th></tr>{}</table>"

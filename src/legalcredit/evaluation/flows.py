@@ -53,7 +53,7 @@ def _system_evaluation(institution: Subject, year: int, day: dt.date) -> Evaluat
         scheme, as_of = dataclasses.replace(scheme, year_offset=0), day
     else:
         as_of = min(day, dt.date(year - scheme.year_offset, 12, 31))
-    evidence = selectors.evidence_current(institution.pk, institution.pk).get(institution.pk, [])
+    evidence = selectors.evidence(institution.pk, institution.pk).get(institution.pk, [])
     result = scoring.evaluate(scheme, evidence, as_of)
     return Evaluation.objects.create(
         subject=institution, scheme=row, as_of=as_of, score=result.score, grade=result.grade,

@@ -116,13 +116,26 @@ def evidence_current(lo: int, hi: int, wanted: frozenset[str] | None = None) -> 
     return _evidence(_raw(_with_types(_current().filter(subject_id__gte=lo, subject_id__lte=hi))), wanted)
 
 
+def evidence(lo: int, hi: int, wanted: frozenset[str] | None = None) -> dict[int, list[scoring.Evidence]]:
+    """Everything the engine counts for subjects with ids in [lo, hi]: records and list entries."""
+    from legalcredit.lists.selectors import evidence as list_evidence
+
+    out = evidence_current(lo, hi, wanted)
+    for sid, items in list_evidence(lo, hi).items():
+        out[sid].extend(items)
+    return out
+
+
 def evidence_known_on(subject_id: int, day: dt.date) -> list[scoring.Evidence]:
     """Evidence as the platform held it at the end of ``day`` (to reproduce a past grade)."""
     end = timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min))
     rows = _with_types(CreditRecord.objects.filter(Q(superseded_at__isnull=True) | Q(superseded_at__gt=end),
                                                    subject_id=subject_id, review=Review.APPROVED,
                                                    effective_at__lte=end, status=Status.IN_EFFECT))
-    return _evidence(_raw(rows)).get(subject_id, [])
+    from legalcredit.lists.selectors import evidence as list_evidence
+
+    return _evidence(_raw(rows)).get(subject_id, []) + list_evidence(subject_id, subject_id, known_on=day).get(
+        subject_id, [])
 
 
 def grade_of(subject_id: int) -> SubjectGrade | None:

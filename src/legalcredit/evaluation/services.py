@@ -193,7 +193,7 @@ def _chunks(ids: list[int] | None, types: frozenset[str] | None, size: int):
 
 def _evaluate_chunk(rows, choose: selectors.Chooser, as_of: dt.date, trigger: str, tally: Tally) -> None:
     lo, hi = rows[0][0], rows[-1][0]
-    evidence = selectors.evidence_current(lo, hi, choose.penalty_types)
+    evidence = selectors.evidence(lo, hi, choose.penalty_types)
     current = {sid: (state, scheme_id, grade, dig) for sid, state, scheme_id, grade, dig in
                SubjectGrade.objects.filter(subject_id__gte=lo, subject_id__lte=hi).order_by()
                .values_list("subject_id", "state", "scheme_id", "grade", "evaluation__digest")}
@@ -285,7 +285,7 @@ def evaluate_on(subject: Subject, day: dt.date, *, known_then: bool = True) -> s
     if known_then:
         evidence = selectors.evidence_known_on(subject.pk, day)
     else:
-        evidence = selectors.evidence_current(subject.pk, subject.pk).get(subject.pk, [])
+        evidence = selectors.evidence(subject.pk, subject.pk).get(subject.pk, [])
     return scoring.evaluate(picked[1], evidence, day)
 
 
@@ -306,7 +306,7 @@ def what_if(row: Scheme, *, by=None, progress: Callable[[int], None] | None = No
         if not rows:
             continue
         lo, hi = rows[0][0], rows[-1][0]
-        evidence = selectors.evidence_current(lo, hi)
+        evidence = selectors.evidence(lo, hi)
         current = dict(SubjectGrade.objects.filter(subject_id__gte=lo, subject_id__lte=hi)
                        .values_list("subject_id", "grade"))
         scores = dict(SubjectGrade.objects.filter(subject_id__gte=lo, subject_id__lte=hi)

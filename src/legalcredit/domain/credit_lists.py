@@ -1,0 +1,161 @@
+"""Credit lists, joint reward and punishment measures, and matter types (refdata ``credit_lists.yaml``).
+
+Pure: no Django. ``Catalogue.triggered`` answers the question an administrative matter asks
+during a credit check: given the lists a subject is on and the supervision class its grade
+carries, which measures apply to this kind of matter. Every measure carries its legal basis, and
+every sanction its item of the national 失信惩戒措施基础清单 (国办发〔2020〕49号 requires both).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable, Mapping
+
+POLARITIES = ("adverse", "positive")
+MEASURE_KINDS = {"sanction": "惩戒措施", "incentive": "激励措施"}
+REMOVALS = {"expiry": "有效期届满", "repair": "信用修复", "objection": "异议成立", "revocation": "撤销",
+            "disqualified": "不再符合条件"}
+ROLES = ("legal_representative", "head", "actual_controller", "directly_responsible")
+SUPERVISION = ("optimized", "routine", "key")
+
+
+@dataclass(frozen=True)
+class MatterType:
+    code: str
+    name: str
+
+
+@dataclass(frozen=True)
+class ListType:
+    code: str
+    name: str
+    polarity: str
+    legal_basis: str
+    validity_months: int
+    due_process: bool
+    statement_working_days: int | None
+    hearing_request_days: int | None
+    hearing_notice_days: int | None
+    removal: tuple[str, ...]
+    propagate_to: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Measure:
+    code: str
+    name: str
+    kind: str
+    category: str
+    legal_basis: str
+    list_item: str
+    lists: frozenset[str]
+    supervision: frozenset[str]
+    matters: frozenset[str]
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    version: str
+    matter_types: Mapping[str, MatterType]
+    lists: Mapping[str, ListType]
+    measures: tuple[Measure, ...]
+
+    def triggered(self, matter: str, active_lists: Iterable[str],
+                  supervision_class: str | None) -> list[tuple[Measure, str]]:
+        """(measure, what triggered it) for a matter type, in catalogue order."""
+        active = set(active_lists)
+        out = []
+        for m in self.measures:
+            if matter not in m.matters:
+                continue
+            on = sorted(m.lists & active)
+            if on:
+                out.append((m, "、".join(self.lists[c].name for c in on)))
+            elif supervision_class and supervision_class in m.supervision:
+                out.append((m, f"信用等级对应的监管类别（{supervision_class}）"))
+        return out
+
+
+def _int(value, where: str, problems: list[str], *, minimum: int = 1) -> int | None:
+    if value is None:
+        return None
+    if not isinstance(value, int) or value < minimum:
+        problems.append(f"{where}：应为不小于{minimum}的整数（收到{value!r}）")
+        return None
+    return value
+
+
+def parse(doc: Mapping) -> Catalogue:
+    problems: list[str] = []
+    matters = {}
+    for m in doc.get("matter_types") or []:
+        if m.get("code") in matters:
+            problems.append(f"事项类型“{m.get('code')}”重复")
+        matters[m["code"]] = MatterType(m["code"], m["name"])
+    lists = {}
+    for item in doc.get("lists") or []:
+        code = item.get("code", "")
+        where = f"名单“{code}”"
+        if item.get("polarity") not in POLARITIES:
+            problems.append(f"{where}：polarity 应为 adverse 或 positive")
+        if not str(item.get("legal_basis") or "").strip():
+            problems.append(f"{where}：须写明列入依据（legal_basis）")
+        validity = _int(item.get("validity_months"), f"{where} validity_months", problems)
+        if validity is None:
+            problems.append(f"{where}：须规定有效期（validity_months）")
+        removal = tuple(item.get("removal") or ())
+        for r in removal:
+            if r not in REMOVALS:
+                problems.append(f"{where}：未知的移出方式“{r}”（{'/'.join(REMOVALS)}）")
+        if "expiry" not in removal:
+            problems.append(f"{where}：须包含期满移出（expiry）")
+        propagate = tuple(item.get("propagate_to") or ())
+        for r in propagate:
+            if r not in ROLES:
+                problems.append(f"{where}：未知的责任人身份“{r}”")
+        due = bool(item.get("due_process", True))
+        if item.get("polarity") == "adverse" and not due:
+            problems.append(f"{where}：失信类名单必须经过告知、陈述申辩程序（due_process: true）")
+        lists[code] = ListType(code, item.get("name", code), item.get("polarity", ""),
+                               str(item.get("legal_basis") or ""), validity or 0, due,
+                               _int(item.get("statement_working_days"), f"{where} statement_working_days", problems),
+                               _int(item.get("hearing_request_days"), f"{where} hearing_request_days", problems),
+                               _int(item.get("hearing_notice_days"), f"{where} hearing_notice_days", problems),
+                               removal, propagate)
+        if due and lists[code].statement_working_days is None:
+            problems.append(f"{where}：须规定陈述申辩期限（statement_working_days）")
+    measures, seen = [], set()
+    for m in doc.get("measures") or []:
+        code = m.get("code", "")
+        where = f"措施“{code}”"
+        if code in seen:
+            problems.append(f"{where}：代码重复")
+        seen.add(code)
+        kind = m.get("kind")
+        if kind not in MEASURE_KINDS:
+            problems.append(f"{where}：kind 应为 sanction 或 incentive")
+        if not str(m.get("legal_basis") or "").strip():
+            problems.append(f"{where}：须写明法律依据（legal_basis）")
+        if kind == "sanction" and not str(m.get("list_item") or "").strip():
+            problems.append(f"{where}：惩戒措施须对应失信惩戒措施基础清单条目（list_item）")
+        on = frozenset(m.get("lists") or ())
+        for c in sorted(on - set(lists)):
+            problems.append(f"{where}：未知的名单“{c}”")
+        for c in sorted(on & set(lists)):
+            wanted = "adverse" if kind == "sanction" else "positive"
+            if lists[c].polarity != wanted:
+                problems.append(f"{where}：{MEASURE_KINDS.get(kind, kind)}不能由名单“{lists[c].name}”触发")
+        sup = frozenset(m.get("supervision") or ())
+        for c in sorted(sup - set(SUPERVISION)):
+            problems.append(f"{where}：未知的监管类别“{c}”")
+        if not on and not sup:
+            problems.append(f"{where}：须指明触发的名单（lists）或监管类别（supervision）")
+        mt = frozenset(m.get("matters") or ())
+        for c in sorted(mt - set(matters)):
+            problems.append(f"{where}：未知的事项类型“{c}”")
+        if not mt:
+            problems.append(f"{where}：须指明适用的事项类型（matters）")
+        measures.append(Measure(code, m.get("name", code), kind or "", str(m.get("category") or ""),
+                                str(m.get("legal_basis") or ""), str(m.get("list_item") or ""), on, sup, mt))
+    if problems:
+        raise ValueError("；".join(problems))
+    return Catalogue(str(doc["version"]), matters, lists, tuple(measures))

@@ -1,0 +1,44 @@
+"""Reads of the credit lists: what is in force on a day, and the evidence evaluation counts."""
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+
+from django.db.models import Q, QuerySet
+
+from legalcredit.accounts.policy import Scope, filter_subjects
+from legalcredit.domain import scoring
+
+from .models import ListEntry, Stage
+
+IN_FORCE = (Stage.DECIDED, Stage.PUBLISHED, Stage.REMOVED)
+
+
+def visible_entries(scope: Scope) -> QuerySet[ListEntry]:
+    return filter_subjects(ListEntry.objects.all(), scope, "subject")
+
+
+def in_force_on(subject_ids, day: dt.date) -> QuerySet[ListEntry]:
+    """Entries in effect on ``day``: decided, the day within their period, not yet removed by then."""
+    return ListEntry.objects.filter(
+        Q(removed_on__isnull=True) | Q(removed_on__gt=day), subject_id__in=subject_ids, stage__in=IN_FORCE,
+        listed_from__lte=day, listed_until__gte=day)
+
+
+def evidence(lo: int, hi: int, known_on: dt.date | None = None) -> dict[int, list[scoring.Evidence]]:
+    """Decided entries of subjects with ids in [lo, hi] as evaluation evidence (kind ``list:<code>``);
+    the engine's ``while_in_effect`` windows see an entry only until it ended or was removed.
+    ``known_on``: only what had been decided by that day, and removals made by then."""
+    out: dict[int, list[scoring.Evidence]] = defaultdict(list)
+    qs = ListEntry.objects.filter(subject_id__gte=lo, subject_id__lte=hi, stage__in=IN_FORCE)
+    if known_on is not None:
+        qs = qs.filter(decided_on__lte=known_on)
+    rows = (qs.order_by().values_list("subject_id", "id", "decision_no", "list_code", "listed_from", "listed_until",
+                                    "removed_on"))
+    for sid, pk, no, code, start, until, removed in rows:
+        if known_on is not None and removed and removed > known_on:
+            removed = None
+        end = min(until, removed - dt.timedelta(days=1)) if removed else until
+        # Negative ids keep list entries apart from record ids in an explanation.
+        out[sid].append(scoring.Evidence(-pk, no or f"名单#{pk}", f"list:{code}", "", "", (), start, end, None))
+    return out

@@ -1,0 +1,258 @@
+"""Due process for credit lists, one transaction per step.
+
+proposed → notice served (告知: basis, reasons, measures, removal conditions, remedies) → statement
+and defence, with a hearing when asked in time (行政处罚法 Arts 63–64) → decision by a checker who
+did not propose it (决定书 with the 信用修复告知) → published → removed (expiry, repair, a
+successful objection, revocation). Honor lists have no adverse due process: proposed → decided →
+published. Periods and deadlines are read from the ``credit_lists`` rule set.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from legalcredit.accounts.policy import scope_for
+from legalcredit.audit.models import AuditEntry
+from legalcredit.audit.services import record as audit
+from legalcredit.core.errors import field_error
+from legalcredit.domain import credit_lists
+from legalcredit.domain.periods import add_months
+from legalcredit.records.signals import announce
+from legalcredit.refdata import rulesets
+from legalcredit.refdata.selectors import work_calendar
+
+from .models import ListEntry, ListStep, Stage
+
+DECIDE = "lists.decide_listentry"
+PROPOSE = "lists.add_listentry"
+OPEN = (Stage.PROPOSED, Stage.NOTICED, Stage.HEARING, Stage.DECIDED, Stage.PUBLISHED)
+IN_FORCE = (Stage.DECIDED, Stage.PUBLISHED)
+
+
+def catalogue() -> credit_lists.Catalogue:
+    return rulesets.current("credit_lists")
+
+
+def _type(code: str) -> credit_lists.ListType:
+    lists = catalogue().lists
+    if code not in lists:
+        raise field_error("list_code", "名单", f"未知的名单“{code}”（可选：{'、'.join(lists)}）")
+    return lists[code]
+
+
+def _text(value: str, field: str, label: str, rule: str = "必须填写") -> str:
+    value = (value or "").strip()
+    if not value:
+        raise field_error(field, label, rule)
+    return value
+
+
+def _today(on: dt.date | None) -> dt.date:
+    return on or timezone.localdate()
+
+
+def _may(by, entry_subject, perm: str) -> None:
+    if not by.has_perm(perm):
+        raise PermissionDenied("您没有办理信用名单的权限" if perm == PROPOSE else "您没有作出名单决定的权限")
+    if not scope_for(by).covers_subject(entry_subject):
+        raise PermissionDenied(f"“{entry_subject.name}”不在您的辖区内")
+
+
+def _locked(entry_id: int, *stages) -> ListEntry:
+    entry = ListEntry.objects.select_for_update(of=("self",)).select_related("subject").get(pk=entry_id)
+    if stages and entry.stage not in stages:
+        raise ValidationError(f"该名单记录处于“{entry.get_stage_display()}”环节，不能办理此事项")
+    return entry
+
+
+def _step(entry: ListEntry, action: str, by, on: dt.date, document: str = "") -> None:
+    ListStep.objects.create(entry=entry, stage=entry.stage, action=action, officer=by, on=on, document=document)
+    audit(action=AuditEntry.Action.UPDATE, actor=by, object_type="lists.listentry", object_id=entry.pk,
+          summary=f"{entry.subject.name}·{_type(entry.list_code).name}：{action}", reason=document[:300])
+
+
+@transaction.atomic
+def propose(subject, list_code: str, *, by, reasons: str, authority: str, authority_uscc: str = "",
+            basis_record=None) -> ListEntry:
+    lt = _type(list_code)
+    _may(by, subject, PROPOSE)
+    reasons = _text(reasons, "reasons", "列入事由")
+    authority = _text(authority, "authority", "认定单位")
+    if ListEntry.objects.filter(subject=subject, list_code=list_code, stage__in=OPEN).exists():
+        raise ValidationError(f"{subject.name}在{lt.name}上已有未办结或有效的记录")
+    entry = ListEntry.objects.create(list_code=list_code, subject=subject, reasons=reasons, legal_basis=lt.legal_basis,
+                                     authority=authority, authority_uscc=authority_uscc, proposed_by=by,
+                                     basis_record=basis_record)
+    _step(entry, "提出拟列入", by, timezone.localdate(), reasons)
+    return entry
+
+
+def notice_text(entry: ListEntry, lt: credit_lists.ListType, statement_due: dt.date,
+                hearing_due: dt.date | None) -> str:
+    cat = catalogue()
+    measures = [m for m in cat.measures if entry.list_code in m.lists]
+    lines = [f"{entry.subject.name}：",
+             f"本机关拟将你（单位）列入{lt.name}。",
+             f"事由：{entry.reasons}",
+             f"依据：{lt.legal_basis}",
+             f"列入后有效期{lt.validity_months}个月，期间将依法采取以下措施：",
+             *[f"  {i}. {m.name}（依据：{m.legal_basis}；{m.list_item}）" for i, m in enumerate(measures, 1)],
+             "移出条件：" + "；".join(credit_lists.REMOVALS[r] for r in lt.removal) + "。",
+             f"你（单位）有权进行陈述和申辩，请于{statement_due}前提出。"]
+    if hearing_due:
+        lines.append(f"你（单位）有权要求听证，请于{hearing_due}前提出。")
+    lines.append("对列入决定不服的，可以依法申请行政复议或者提起行政诉讼；列入后可依规定申请信用修复。")
+    lines.append(f"{entry.authority}")
+    return "\n".join(lines)
+
+
+@transaction.atomic
+def serve_notice(entry_id: int, *, by, served_on: dt.date | None = None) -> ListEntry:
+    entry = _locked(entry_id, Stage.PROPOSED)
+    lt = _type(entry.list_code)
+    _may(by, entry.subject, PROPOSE)
+    if not lt.due_process:
+        raise ValidationError(f"{lt.name}不适用告知程序")
+    served_on = _today(served_on)
+    entry.notice_served_on = served_on
+    entry.statement_due = work_calendar().add_working_days(served_on, lt.statement_working_days)
+    entry.hearing_request_due = (served_on + dt.timedelta(days=lt.hearing_request_days)
+                                 if lt.hearing_request_days else None)
+    entry.notice_text = notice_text(entry, lt, entry.statement_due, entry.hearing_request_due)
+    entry.stage = Stage.NOTICED
+    entry.save()
+    _step(entry, "送达告知书", by, served_on, entry.notice_text)
+    return entry
+
+
+@transaction.atomic
+def record_statement(entry_id: int, *, by, text: str, on: dt.date | None = None) -> ListEntry:
+    entry = _locked(entry_id, Stage.NOTICED, Stage.HEARING)
+    _may(by, entry.subject, PROPOSE)
+    entry.statement = _text(text, "statement", "陈述申辩意见")
+    entry.save(update_fields=["statement"])
+    _step(entry, "记录陈述申辩", by, _today(on), entry.statement)
+    return entry
+
+
+@transaction.atomic
+def request_hearing(entry_id: int, *, by, on: dt.date | None = None) -> ListEntry:
+    entry = _locked(entry_id, Stage.NOTICED)
+    _may(by, entry.subject, PROPOSE)
+    on = _today(on)
+    if entry.hearing_request_due is None:
+        raise ValidationError(f"{_type(entry.list_code).name}不适用听证程序")
+    if on > entry.hearing_request_due:
+        raise field_error("hearing_requested_on", "申请听证日",
+                          f"{on}已超过申请听证期限（告知书送达后{_type(entry.list_code).hearing_request_days}日，"
+                          f"至{entry.hearing_request_due}）")
+    entry.hearing_requested_on, entry.stage = on, Stage.HEARING
+    entry.save(update_fields=["hearing_requested_on", "stage"])
+    _step(entry, "申请听证", by, on)
+    return entry
+
+
+@transaction.atomic
+def schedule_hearing(entry_id: int, *, by, hearing_on: dt.date, notice_on: dt.date | None = None) -> ListEntry:
+    entry = _locked(entry_id, Stage.HEARING)
+    _may(by, entry.subject, PROPOSE)
+    notice_on = _today(notice_on)
+    need = _type(entry.list_code).hearing_notice_days or 0
+    if (hearing_on - notice_on).days < need:
+        raise field_error("hearing_on", "听证日", f"应在举行听证的{need}日前通知（{notice_on}通知，最早{notice_on + dt.timedelta(days=need)}）")
+    entry.hearing_on, entry.hearing_notice_on = hearing_on, notice_on
+    entry.save(update_fields=["hearing_on", "hearing_notice_on"])
+    _step(entry, "通知听证", by, notice_on, f"听证日期：{hearing_on}")
+    return entry
+
+
+@transaction.atomic
+def record_hearing(entry_id: int, *, by, record: str, on: dt.date | None = None) -> ListEntry:
+    entry = _locked(entry_id, Stage.HEARING)
+    _may(by, entry.subject, PROPOSE)
+    on = _today(on)
+    if entry.hearing_on is None or on < entry.hearing_on:
+        raise ValidationError("听证尚未举行，不能记录听证笔录")
+    entry.hearing_record = _text(record, "hearing_record", "听证笔录")
+    entry.save(update_fields=["hearing_record"])
+    _step(entry, "记录听证", by, on, entry.hearing_record)
+    return entry
+
+
+def _repair_notice(lt: credit_lists.ListType, until: dt.date) -> str:
+    ways = "；".join(credit_lists.REMOVALS[r] for r in lt.removal)
+    return (f"信用修复告知：本决定有效期至{until}，期满自动移出。在此之前，纠正失信行为、履行相关义务后，"
+            f"可以依规定申请信用修复，修复不收取任何费用。移出方式：{ways}。")
+
+
+@transaction.atomic
+def decide(entry_id: int, *, by, listed: bool, reason: str, decision_no: str = "",
+           on: dt.date | None = None) -> ListEntry:
+    entry = _locked(entry_id, Stage.PROPOSED, Stage.NOTICED, Stage.HEARING)
+    lt = _type(entry.list_code)
+    _may(by, entry.subject, DECIDE)
+    if entry.proposed_by_id == by.pk:
+        raise PermissionDenied("提出列入与作出决定须由不同人员完成")
+    reason = _text(reason, "reason", "决定理由")
+    on = _today(on)
+    if lt.due_process:
+        if entry.stage == Stage.PROPOSED:
+            raise ValidationError(f"列入{lt.name}前须先送达告知书")
+        if entry.stage == Stage.NOTICED and not entry.statement and on <= entry.statement_due:
+            raise ValidationError(f"陈述申辩期尚未届满（至{entry.statement_due}），当事人也未提出意见，不能作出决定")
+        if entry.stage == Stage.HEARING and not entry.hearing_record:
+            raise ValidationError("当事人已申请听证，须举行听证并记录笔录后才能作出决定")
+    if not listed:
+        entry.stage, entry.decided_on, entry.decided_by = Stage.DROPPED, on, by
+        entry.decision_text = f"不予列入{lt.name}。理由：{reason}"
+        entry.save()
+        _step(entry, "决定不予列入", by, on, entry.decision_text)
+        return entry
+    entry.decision_no = _text(decision_no, "decision_no", "决定书文号")
+    entry.decided_on, entry.decided_by, entry.stage = on, by, Stage.DECIDED
+    entry.listed_from, entry.listed_until = on, add_months(on, lt.validity_months)
+    entry.decision_text = (f"{entry.decision_no}：决定将{entry.subject.name}列入{lt.name}，有效期自{on}至"
+                           f"{entry.listed_until}。事由：{entry.reasons}。依据：{lt.legal_basis}。理由：{reason}。\n"
+                           + _repair_notice(lt, entry.listed_until))
+    entry.save()
+    _step(entry, "作出列入决定", by, on, entry.decision_text)
+    announce([entry.subject_id])
+    return entry
+
+
+@transaction.atomic
+def publish(entry_id: int, *, by, on: dt.date | None = None) -> ListEntry:
+    entry = _locked(entry_id, Stage.DECIDED)
+    _may(by, entry.subject, DECIDE)
+    entry.stage, entry.published_on = Stage.PUBLISHED, _today(on)
+    entry.save(update_fields=["stage", "published_on"])
+    _step(entry, "公示", by, entry.published_on)
+    return entry
+
+
+@transaction.atomic
+def remove(entry_id: int, *, by, method: str, note: str, on: dt.date | None = None) -> ListEntry:
+    entry = _locked(entry_id, *IN_FORCE)
+    lt = _type(entry.list_code)
+    if by is not None:
+        _may(by, entry.subject, DECIDE)
+    if method not in lt.removal:
+        raise field_error("removal", "移出方式", f"{lt.name}的移出方式为：{'、'.join(credit_lists.REMOVALS[r] for r in lt.removal)}")
+    entry.removal_note = _text(note, "removal_note", "移出说明")
+    entry.stage, entry.removal, entry.removed_on = Stage.REMOVED, method, _today(on)
+    entry.save(update_fields=["stage", "removal", "removed_on", "removal_note"])
+    _step(entry, f"移出（{credit_lists.REMOVALS[method]}）", by, entry.removed_on, entry.removal_note)
+    announce([entry.subject_id])
+    return entry
+
+
+def expire(today: dt.date | None = None) -> int:
+    """Entries whose period has run out leave the list (daily job); history stays."""
+    today = _today(today)
+    due = list(ListEntry.objects.filter(stage__in=IN_FORCE, listed_until__lt=today).values_list("pk", "listed_until"))
+    for pk, until in due:
+        remove(pk, by=None, method="expiry", note=f"有效期已于{until}届满", on=until + dt.timedelta(days=1))
+    return len(due)
