@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "legalcredit.records",
     "legalcredit.evaluation",
     "legalcredit.lists",
+    "legalcredit.checks",
 ]
 
 MIDDLEWARE = [

@@ -12,7 +12,8 @@ from rest_framework import authentication, exceptions, permissions, throttling
 
 from .models import ApiToken
 
-SCOPES = {"subjects:read": "主体名录查询", "grades:read": "信用等级与得分明细查询"}
+SCOPES = {"subjects:read": "主体名录查询", "grades:read": "信用等级与得分明细查询",
+          "checks:run": "信用核查（联合奖惩）与措施反馈"}
 _PREFIX = "lc_"
 
 

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("checks/", views.CheckView.as_view(), name="check-run"),
+    path("checks/feedback-rate/", views.FeedbackRateView.as_view(), name="check-feedback-rate"),
+    path("checks/<uuid:receipt>/", views.VerifyView.as_view(), name="check-verify"),
+    path("checks/<uuid:receipt>/feedback/", views.FeedbackView.as_view(), name="check-feedback"),
+]

@@ -1,0 +1,56 @@
+"""Credit checks made by administrative matters, their receipts, and the feedback on each measure.
+
+A check is stored exactly as answered; its digest is over the stored answer and is also written
+into the audit hash chain, so a receipt (id + digest) proves later what was answered, when and
+from which data, and an edit of the stored answer is detected.
+"""
+import uuid
+
+from django.conf import settings
+from django.db import models
+
+from legalcredit.core.models import NoDeleteModel
+
+
+class Check(NoDeleteModel):
+    id = models.UUIDField("回执编号", primary_key=True, default=uuid.uuid4, editable=False)
+    unit = models.CharField("核查单位/系统", max_length=100)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+",
+                             verbose_name="核查人/账号")
+    token = models.ForeignKey("accounts.ApiToken", models.PROTECT, null=True, blank=True, related_name="+",
+                              verbose_name="接口令牌")
+    matter_type = models.CharField("事项类型", max_length=40)
+    purpose = models.CharField("核查用途", max_length=300)
+    query = models.JSONField("查询条件")
+    subject = models.ForeignKey("registry.Subject", models.PROTECT, null=True, blank=True, related_name="checks",
+                                verbose_name="信用主体")
+    on = models.DateField("核查基准日")
+    answered_at = models.DateTimeField("答复时间")
+    answer = models.JSONField("答复内容")
+    digest = models.CharField("回执摘要", max_length=64)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "信用核查记录"
+        ordering = ["-answered_at"]
+        indexes = [models.Index(fields=["unit", "answered_at"], name="check_unit_idx")]
+
+    def __str__(self):
+        return f"{self.unit} {self.matter_type} {self.answered_at:%Y-%m-%d %H:%M}"
+
+
+class Feedback(NoDeleteModel):
+    """The handling unit's report for one triggered measure: applied, or not and why (触发—反馈)."""
+
+    check_record = models.ForeignKey(Check, models.PROTECT, related_name="feedback", verbose_name="核查记录")
+    measure = models.CharField("措施", max_length=60)
+    applied = models.BooleanField("已采取")
+    reason = models.TextField("未采取的理由", blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name="反馈人")
+    at = models.DateTimeField("反馈时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "措施反馈"
+        constraints = [models.UniqueConstraint(fields=["check_record", "measure"], name="one_feedback_per_measure")]
+
+    def __str__(self):
+        return f"{self.measure}：{'已采取' if self.applied else '未采取'}"

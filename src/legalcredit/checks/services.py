@@ -1,0 +1,186 @@
+"""The credit check an administrative matter makes, its receipt, and the feedback on its measures.
+
+A check names the matter type and its purpose and asks about one or more subjects by USCC, ID
+number or licence number, optionally for a past date. The answer (status, grade with its
+supervision, lists in force, the measures they trigger for that matter with their legal basis,
+and the data version) is stored, digested, and the digest is written into the audit chain. A
+subject that is not found is an answer too, and is receipted the same way.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from legalcredit.accounts.policy import scope_for
+from legalcredit.audit.models import AuditEntry
+from legalcredit.audit.services import record as audit
+from legalcredit.core.errors import field_error
+from legalcredit.evaluation import selectors as grades
+from legalcredit.evaluation import services as evaluation
+from legalcredit.lists import selectors as lists
+from legalcredit.lists.services import catalogue
+from legalcredit.records.models import CreditRecord
+from legalcredit.registry.models import Subject
+
+from .models import Check, Feedback
+
+IDENTIFIERS = {"uscc": "统一社会信用代码", "id_number": "公民身份号码", "license_no": "执业证号"}
+MAX_SUBJECTS = 100
+
+
+def _find(query: dict) -> tuple[Subject | None, str]:
+    keys = [k for k in IDENTIFIERS if (query.get(k) or "").strip()]
+    if len(keys) != 1:
+        raise field_error("subjects", "核查对象", "每个对象须且只须给出统一社会信用代码、公民身份号码或执业证号之一")
+    key = keys[0]
+    value = query[key].strip().upper()
+    found = list(Subject.objects.filter(**{key: value}).select_related("subject_type", "status")[:2])
+    if len(found) > 1:
+        raise field_error("subjects", "核查对象", f"执业证号 {value} 对应多个主体，请改用统一社会信用代码或公民身份号码")
+    return (found[0] if found else None), f"{IDENTIFIERS[key]} {value}"
+
+
+def _digest(check: Check) -> str:
+    body = {"id": str(check.id), "answered_at": check.answered_at.isoformat(), "unit": check.unit,
+            "matter_type": check.matter_type, "purpose": check.purpose, "query": check.query,
+            "on": check.on.isoformat(), "answer": check.answer}
+    return hashlib.sha256(json.dumps(body, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+def _answer(subject: Subject | None, described: str, matter: str, on: dt.date, today: dt.date) -> dict:
+    if subject is None:
+        return {"found": False, "message": f"平台未登记{described}对应的主体，无信用信息", "measures": []}
+    if on == today:
+        stored = grades.grade_of(subject.pk)
+        grade = None
+        if stored is not None and stored.evaluation is not None:
+            sup = grades.supervision(stored)
+            grade = {"grade": stored.grade, "score": str(stored.score), "scheme": stored.scheme.code,
+                     "scheme_version": stored.scheme.version, "evaluation": stored.evaluation_id,
+                     "supervision": sup.klass if sup else None}
+    else:
+        result = evaluation.evaluate_on(subject, on)
+        grade = None
+        if result is not None:
+            picked = grades.Chooser(grades.published())(subject.subject_type_id, subject.region_id)
+            sup = picked[1].band(result.grade).supervision
+            grade = {"grade": result.grade, "score": str(result.score), "scheme": result.scheme,
+                     "scheme_version": result.version, "evaluation": None, "supervision": sup.klass if sup else None}
+    cat = catalogue()
+    entries = list(lists.in_force_on([subject.pk], on))
+    triggered = cat.triggered(matter, {e.list_code for e in entries}, grade and grade["supervision"])
+    records = CreditRecord.objects.filter(subject=subject, review="approved")
+    version = {"records": str(records.aggregate(m=Max("effective_at"))["m"] or ""),
+               "lists": str(max((e.decided_on for e in entries), default="") or ""),
+               "evaluation": grade["evaluation"] if grade else None,
+               "rules": cat.version}
+    return {
+        "found": True,
+        "subject": {"id": subject.pk, "name": subject.name, "subject_type": subject.subject_type_id,
+                    "status": subject.status_id, "status_name": subject.status.name},
+        "grade": grade if grade else {"grade": None, "state": "not_evaluated"},
+        "lists": [{"list": e.list_code, "name": cat.lists[e.list_code].name, "decision_no": e.decision_no,
+                   "authority": e.authority, "from": e.listed_from.isoformat(), "until": e.listed_until.isoformat()}
+                  for e in entries],
+        "measures": [{"code": m.code, "name": m.name, "kind": m.kind, "legal_basis": m.legal_basis,
+                      "list_item": m.list_item, "triggered_by": why} for m, why in triggered],
+        # Objections and repairs (issue: remedies) will flag records here; none can be pending yet.
+        "flags": [],
+        "data_version": version,
+    }
+
+
+@transaction.atomic
+def run(*, by, token=None, queries: list[dict], matter: str, purpose: str, on: dt.date | None = None) -> list[Check]:
+    purpose = (purpose or "").strip()
+    if not purpose:
+        raise field_error("purpose", "核查用途", "必须填写（查询使用须登记用途）")
+    cat = catalogue()
+    if matter not in cat.matter_types:
+        raise field_error("matter_type", "事项类型", f"“{matter}”不在事项目录中（可选：{'、'.join(cat.matter_types)}）")
+    if not queries:
+        raise field_error("subjects", "核查对象", "至少一个")
+    if len(queries) > MAX_SUBJECTS:
+        raise field_error("subjects", "核查对象", f"一次最多{MAX_SUBJECTS}个")
+    today = timezone.localdate()
+    on = on or today
+    if on > today:
+        raise field_error("on", "核查基准日", f"{on}晚于今天")
+    scope = scope_for(by)
+    unit = token.name if token is not None else (getattr(getattr(by, "officer", None), "unit", "") or by.get_username())
+    now = timezone.now()
+    out = []
+    for query in queries:
+        subject, described = _find(query)
+        if subject is not None and not scope.covers_subject(subject):
+            raise PermissionDenied(f"{described} 对应的主体不在您的查询范围内")
+        check = Check(unit=unit, user=by, token=token, matter_type=matter, purpose=purpose,
+                      query={k: v for k, v in query.items() if k in IDENTIFIERS}, subject=subject, on=on,
+                      answered_at=now, answer=_answer(subject, described, matter, on, today))
+        check.digest = _digest(check)
+        check.save(force_insert=True)
+        audit(action=AuditEntry.Action.READ, actor=by, object_type="checks.check", object_id=check.pk,
+              summary=f"信用核查（{cat.matter_types[matter].name}）：{described}", reason=purpose,
+              data={"receipt": str(check.pk), "digest": check.digest})
+        out.append(check)
+    return out
+
+
+def verify(receipt, digest: str) -> tuple[bool, Check | None, str]:
+    """(valid, the check, why not) for a receipt someone holds."""
+    check = Check.objects.filter(pk=receipt).first()
+    if check is None:
+        return False, None, "回执编号不存在"
+    if digest != check.digest:
+        return False, check, "摘要与回执不符"
+    if _digest(check) != check.digest:
+        return False, check, "存档的答复内容已被改动"
+    logged = AuditEntry.objects.filter(object_type="checks.check", object_id=str(check.pk)).values_list("data", flat=True).first()
+    if not logged or logged.get("digest") != digest:
+        return False, check, "审计日志中没有与之相符的记录"
+    return True, check, ""
+
+
+@transaction.atomic
+def feedback(receipt, *, by, measure: str, applied: bool, reason: str = "") -> Feedback:
+    check = Check.objects.select_for_update().filter(pk=receipt).first()
+    if check is None:
+        raise field_error("receipt", "回执编号", "不存在")
+    if check.user_id != by.pk:
+        raise PermissionDenied("只能由发起核查的单位反馈")
+    codes = [m["code"] for m in check.answer.get("measures", [])]
+    if measure not in codes:
+        raise field_error("measure", "措施", f"“{measure}”不是本次核查触发的措施（{'、'.join(codes) or '无'}）")
+    reason = (reason or "").strip()
+    if not applied and not reason:
+        raise field_error("reason", "未采取的理由", "未采取措施的须说明理由")
+    if Feedback.objects.filter(check_record=check, measure=measure).exists():
+        raise field_error("measure", "措施", "已反馈过，不能重复反馈")
+    fb = Feedback.objects.create(check_record=check, measure=measure, applied=applied, reason=reason, by=by)
+    audit(action=AuditEntry.Action.CREATE, actor=by, object_type="checks.feedback", object_id=fb.pk,
+          summary=f"反馈措施 {measure}：{'已采取' if applied else '未采取'}", reason=reason)
+    return fb
+
+
+def feedback_rates(start: dt.date, end: dt.date, units: list[str] | None = None) -> list[dict]:
+    """Per unit: measures triggered in checks answered in [start, end], and how many got feedback."""
+    rows: dict[str, dict] = {}
+    qs = Check.objects.filter(answered_at__date__gte=start, answered_at__date__lte=end)
+    if units is not None:
+        qs = qs.filter(unit__in=units)
+    done = {(str(c), m) for c, m in Feedback.objects.filter(check_record__in=qs).values_list("check_record_id", "measure")}
+    for pk, unit, answer in qs.values_list("pk", "unit", "answer"):
+        r = rows.setdefault(unit, {"unit": unit, "checks": 0, "triggered": 0, "fed_back": 0})
+        r["checks"] += 1
+        for m in answer.get("measures", []):
+            r["triggered"] += 1
+            r["fed_back"] += (str(pk), m["code"]) in done
+    for r in rows.values():
+        r["rate"] = round(r["fed_back"] / r["triggered"], 4) if r["triggered"] else None
+    return sorted(rows.values(), key=lambda r: r["unit"])

@@ -1,0 +1,109 @@
+"""A department's credit check: the right measures, a receipt that verifies, feedback and its rate."""
+import datetime as dt
+
+import pytest
+from django.core.cache import cache
+from django.utils import timezone
+
+from legalcredit.accounts import tokens
+from legalcredit.accounts.services import assign
+from legalcredit.checks import services
+from legalcredit.checks.models import Check
+from legalcredit.evaluation import services as evaluation
+from legalcredit.lists import services as lists
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    cache.clear()
+
+
+@pytest.fixture
+def department(db, django_user_model):
+    user = django_user_model.objects.create_user("procurement", password="x-Strong-pass-1")
+    assign(user, "department", unit="省财政厅政府采购系统")
+    return user
+
+
+@pytest.fixture
+def key(department):
+    return tokens.issue(owner=department, name="省政府采购系统", scopes=["checks:run"])[1]
+
+
+def listed(subject, maker, checker, day=dt.date(2026, 10, 8)):
+    entry = lists.propose(subject, "serious_dishonesty", by=maker, reasons="拒不履行处罚决定", authority="淮安市司法局")
+    lists.serve_notice(entry.pk, by=maker, served_on=day - dt.timedelta(days=20))
+    return lists.decide(entry.pk, by=checker, listed=True, reason="期满无异议", decision_no="淮司信〔2026〕9号", on=day)
+
+
+def post(client, key, **body):
+    return client.post("/api/v1/checks/", body, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {key}")
+
+
+def test_a_procurement_check_returns_the_measure_with_its_basis_and_a_receipt_that_verifies(
+        client, key, law_firm, lawyer, maker, checker):
+    entry = listed(law_firm, maker, checker)
+    evaluation.evaluate_subjects([law_firm.pk, lawyer.pk])
+    resp = post(client, key, matter_type="procurement", purpose="某项目供应商资格审查",
+                subjects=[{"uscc": law_firm.uscc}, {"id_number": lawyer.id_number}, {"uscc": "91320000MA1XXXXX0X"}])
+    assert resp.status_code == 201, resp.content
+    firm, person, nobody = resp.json()
+    answer = firm["answer"]
+    assert answer["lists"][0]["decision_no"] == entry.decision_no
+    assert [(m["code"], m["triggered_by"]) for m in answer["measures"]] == [("restrict_procurement", "严重失信主体名单")]
+    assert "政府采购法" in answer["measures"][0]["legal_basis"] and answer["grade"]["grade"] == "C"
+    assert person["answer"]["measures"] == [] and person["answer"]["grade"]["grade"] == "AA"
+    assert nobody["answer"]["found"] is False and nobody["digest"]           # an absence is receipted too
+    verified = client.get(f"/api/v1/checks/{firm['receipt']}/", {"digest": firm["digest"]})
+    assert verified.status_code == 200 and verified.json()["valid"] is True
+    assert verified.json()["answer"] == answer
+    assert client.get(f"/api/v1/checks/{firm['receipt']}/", {"digest": "0" * 64}).status_code == 409
+
+
+def test_an_edited_answer_no_longer_verifies(department, law_firm):
+    [check] = services.run(by=department, queries=[{"uscc": law_firm.uscc}], matter="awards", purpose="评优")
+    Check.objects.filter(pk=check.pk).update(answer={**check.answer, "found": False})
+    valid, _, why = services.verify(check.pk, check.digest)
+    assert not valid and why == "存档的答复内容已被改动"
+
+
+def test_a_check_on_a_past_date_sees_the_list_as_it_stood(department, law_firm, maker, checker):
+    entry = listed(law_firm, maker, checker, day=dt.date(2026, 10, 8))
+    [before] = services.run(by=department, queries=[{"uscc": law_firm.uscc}], matter="bidding", purpose="投标资格",
+                            on=dt.date(2026, 10, 7))
+    [after] = services.run(by=department, queries=[{"uscc": law_firm.uscc}], matter="bidding", purpose="投标资格")
+    assert before.answer["measures"] == [] and before.on == dt.date(2026, 10, 7)
+    assert [m["code"] for m in after.answer["measures"]] == ["restrict_bidding"]
+    assert after.answer["data_version"]["lists"] == str(entry.decided_on)
+
+
+def test_feedback_per_measure_and_the_trigger_feedback_rate(client, key, department, law_firm, maker, checker):
+    listed(law_firm, maker, checker)
+    body = post(client, key, matter_type="approval", purpose="执业许可变更",
+                subjects=[{"uscc": law_firm.uscc}]).json()[0]
+    codes = [m["code"] for m in body["answer"]["measures"]]
+    assert codes == ["no_notification_commitment", "prudent_approval"]
+    url = f"/api/v1/checks/{body['receipt']}/feedback/"
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {key}", "content_type": "application/json"}
+    bad = client.post(url, {"measure": "prudent_approval", "applied": False}, **auth)
+    assert bad.status_code == 400 and "未采取措施的须说明理由" in str(bad.json())
+    assert client.post(url, {"measure": "restrict_procurement", "applied": True}, **auth).status_code == 400
+    assert client.post(url, {"measure": "prudent_approval", "applied": True}, **auth).status_code == 201
+    today = timezone.localdate()
+    rates = client.get("/api/v1/checks/feedback-rate/", {"start": today, "end": today},
+                       HTTP_AUTHORIZATION=f"Bearer {key}").json()
+    assert rates == [{"unit": "省政府采购系统", "checks": 1, "triggered": 2, "fed_back": 1, "rate": 0.5}]
+
+
+def test_a_check_needs_a_purpose_a_known_matter_and_the_scope(client, key, department, law_firm):
+    r = post(client, key, matter_type="procurement", purpose=" ", subjects=[{"uscc": law_firm.uscc}])
+    assert r.status_code == 400
+    r = post(client, key, matter_type="lottery", purpose="x", subjects=[{"uscc": law_firm.uscc}])
+    assert r.status_code == 400 and "不在事项目录中" in str(r.json())
+    r = post(client, key, matter_type="awards", purpose="x", subjects=[{"uscc": law_firm.uscc, "license_no": "1"}])
+    assert r.status_code == 400 and "须且只须" in str(r.json())
+    other = tokens.issue(owner=department, name="名录", scopes=["subjects:read"])[1]
+    assert post(client, other, matter_type="awards", purpose="x", subjects=[{"uscc": law_firm.uscc}]).status_code == 403
+    assert Check.objects.count() == 0
