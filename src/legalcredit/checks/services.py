@@ -53,6 +53,22 @@ def _digest(check: Check) -> str:
     return hashlib.sha256(json.dumps(body, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 
+def _commitment_bar(subject: Subject, on: dt.date) -> dict:
+    """告知承诺 eligibility (rules.md rule 9): refused while an unrepaired serious record or a breached
+    commitment is still published, with the reason and the day it stops counting."""
+    from django.db.models import Q
+
+    blocking = (CreditRecord.objects.filter(subject=subject, is_current=True, status="in_effect",
+                                            decision_date__lte=on, publication_end__gte=on)
+                .filter(Q(severity="serious") | Q(kind="commitment", subtype__in=["全部未履行", "部分履行"]))
+                .order_by("publication_end"))
+    reasons = [f"{'违反信用承诺' if r.kind == 'commitment' else '严重失信记录'} {r.decision_no or r.number}"
+               f"（公示至{r.publication_end}，可申请信用修复）" for r in blocking]
+    last = max((r.publication_end for r in blocking), default=None)
+    return {"eligible": not reasons, "reasons": reasons,
+            "eligible_from": (last + dt.timedelta(days=1)).isoformat() if last else None}
+
+
 def _answer(subject: Subject | None, described: str, matter: str, on: dt.date, today: dt.date) -> dict:
     if subject is None:
         return {"found": False, "message": f"平台未登记{described}对应的主体，无信用信息", "measures": []}
@@ -92,6 +108,7 @@ def _answer(subject: Subject | None, described: str, matter: str, on: dt.date, t
                       "list_item": m.list_item, "triggered_by": why} for m, why in triggered],
         # Objections and repairs (issue: remedies) will flag records here; none can be pending yet.
         "flags": [],
+        **({"notification_commitment": _commitment_bar(subject, on)} if matter == "notification_commitment" else {}),
         "data_version": version,
     }
 

@@ -107,3 +107,20 @@ def test_a_check_needs_a_purpose_a_known_matter_and_the_scope(client, key, depar
     other = tokens.issue(owner=department, name="名录", scopes=["subjects:read"])[1]
     assert post(client, other, matter_type="awards", purpose="x", subjects=[{"uscc": law_firm.uscc}]).status_code == 403
     assert Check.objects.count() == 0
+
+
+def test_an_unrepaired_serious_record_bars_notification_commitment_until_its_publication_ends(
+        department, law_firm, penalty, maker, checker):
+    from legalcredit.records import services as records
+
+    rec = records.submit(law_firm, penalty(severity="serious", sanctions=[], penalty_types=["警告"],
+                                           legal_basis="《中华人民共和国律师法》第五十条", effective_until=None),
+                         actor=maker, reason="录入")
+    rec = records.approve(rec.pk, checker=checker)
+    [check] = services.run(by=department, queries=[{"uscc": law_firm.uscc}], matter="notification_commitment",
+                           purpose="告知承诺审批")
+    bar = check.answer["notification_commitment"]
+    assert bar["eligible"] is False and rec.decision_no in bar["reasons"][0]
+    assert bar["eligible_from"] == str(rec.publication_end + dt.timedelta(days=1))
+    [later] = services.run(by=department, queries=[{"uscc": law_firm.uscc}], matter="awards", purpose="评优")
+    assert "notification_commitment" not in later.answer
