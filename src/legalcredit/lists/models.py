@@ -34,6 +34,12 @@ class ListEntry(NoDeleteModel):
     proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+",
                                     verbose_name="提出人")
     proposed_at = models.DateTimeField("提出时间", auto_now_add=True)
+    conduct_on = models.DateField("失信行为发生日", null=True, blank=True,
+                                  help_text="责任人按此日的任职关系确定；空则取依据记录的决定日或提出日")
+    responsible = models.JSONField("直接责任人员（主体编号）", default=list, blank=True)
+    parent = models.ForeignKey("self", models.PROTECT, null=True, blank=True, related_name="propagated",
+                               verbose_name="由机构名单延伸")
+    role = models.CharField("责任人身份", max_length=30, blank=True)
 
     notice_served_on = models.DateField("告知书送达日", null=True, blank=True)
     notice_text = models.TextField("告知书", blank=True)

@@ -76,16 +76,19 @@ def _step(entry: ListEntry, action: str, by, on: dt.date, document: str = "") ->
 
 @transaction.atomic
 def propose(subject, list_code: str, *, by, reasons: str, authority: str, authority_uscc: str = "",
-            basis_record=None) -> ListEntry:
+            basis_record=None, conduct_on: dt.date | None = None, responsible: list | None = None) -> ListEntry:
     lt = _type(list_code)
     _may(by, subject, PROPOSE)
     reasons = _text(reasons, "reasons", "列入事由")
     authority = _text(authority, "authority", "认定单位")
     if ListEntry.objects.filter(subject=subject, list_code=list_code, stage__in=OPEN).exists():
         raise ValidationError(f"{subject.name}在{lt.name}上已有未办结或有效的记录")
+    people = [p.pk if hasattr(p, "pk") else int(p) for p in (responsible or [])]
+    if people and not subject.is_institution:
+        raise field_error("responsible", "直接责任人员", "只有机构的名单记录才延伸至责任人员")
     entry = ListEntry.objects.create(list_code=list_code, subject=subject, reasons=reasons, legal_basis=lt.legal_basis,
                                      authority=authority, authority_uscc=authority_uscc, proposed_by=by,
-                                     basis_record=basis_record)
+                                     basis_record=basis_record, conduct_on=conduct_on, responsible=people)
     _step(entry, "提出拟列入", by, timezone.localdate(), reasons)
     return entry
 
@@ -219,8 +222,43 @@ def decide(entry_id: int, *, by, listed: bool, reason: str, decision_no: str = "
                            + _repair_notice(lt, entry.listed_until))
     entry.save()
     _step(entry, "作出列入决定", by, on, entry.decision_text)
+    propagate(entry, lt, by)
     announce([entry.subject_id])
     return entry
+
+
+ROLE_LABELS = {"legal_representative": "法定代表人", "head": "主要负责人", "actual_controller": "实际控制人",
+               "directly_responsible": "直接责任人员"}
+
+
+def propagate(entry: ListEntry, lt: credit_lists.ListType, by) -> list[ListEntry]:
+    """One hop to the institution's responsible persons, as the affiliations stood when the conduct
+    happened: each gets a proposal of their own, with their own notice and decision (rules.md §3)."""
+    from legalcredit.registry.models import Subject
+    from legalcredit.registry.selectors import affiliations_on
+
+    if not lt.propagate_to or not entry.subject.is_institution or entry.parent_id:
+        return []
+    day = entry.conduct_on or (entry.basis_record.decision_date if entry.basis_record_id else entry.proposed_at.date())
+    people: dict[int, tuple[Subject, str]] = {}
+    held = affiliations_on(day, institution=entry.subject).filter(role__in=lt.propagate_to).order_by("role", "person_id")
+    for aff in held:
+        people.setdefault(aff.person_id, (aff.person, aff.role))
+    if "directly_responsible" in lt.propagate_to:
+        for person in Subject.objects.filter(pk__in=entry.responsible).order_by("pk"):
+            people.setdefault(person.pk, (person, "directly_responsible"))
+    made = []
+    for person, role in people.values():
+        if ListEntry.objects.filter(subject=person, list_code=entry.list_code, stage__in=OPEN).exists():
+            continue
+        child = ListEntry.objects.create(
+            list_code=entry.list_code, subject=person, parent=entry, role=role, legal_basis=lt.legal_basis,
+            reasons=f"{entry.subject.name}被列入{lt.name}（{entry.decision_no}），你在失信行为发生时（{day}）"
+                    f"为该机构的{ROLE_LABELS[role]}。机构事由：{entry.reasons}",
+            authority=entry.authority, authority_uscc=entry.authority_uscc, proposed_by=by, conduct_on=day)
+        _step(child, f"由机构名单延伸提出（{ROLE_LABELS[role]}）", by, entry.decided_on)
+        made.append(child)
+    return made
 
 
 @transaction.atomic

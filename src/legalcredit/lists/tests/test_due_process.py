@@ -110,3 +110,32 @@ def test_bad_input_is_named(law_firm, maker, checker):
     with pytest.raises(ValidationError, match="决定书文号"):
         services.decide(entry.pk, by=checker, listed=True, reason="x", on=TODAY + dt.timedelta(days=30))
     assert ListEntry.objects.get(pk=entry.pk).stage == "noticed"
+
+
+def test_listing_an_institution_proposes_its_responsible_persons_as_they_stood_at_the_conduct(
+        law_firm, lawyer, maker, checker, codes):
+    from legalcredit.registry import services as registry
+
+    registry.add_affiliation(actor=maker, reason="任命", person=lawyer, institution=law_firm, role="head",
+                             valid_from=dt.date(2020, 1, 1))
+    late, _ = registry.register_practitioner(actor=maker, reason="执业", name="王强", subject_type="lawyer",
+                                             region="320812", id_number_raw=codes.id_number(),
+                                             license_issued_on=dt.date(2015, 5, 1), institution=law_firm)
+    registry.add_affiliation(actor=maker, reason="任命", person=late, institution=law_firm, role="legal_representative",
+                             valid_from=dt.date(2026, 9, 1))
+    clerk, _ = registry.register_practitioner(actor=maker, reason="执业", name="赵敏", subject_type="lawyer",
+                                              region="320812", id_number_raw=codes.id_number("female"),
+                                              license_issued_on=dt.date(2016, 5, 1), institution=law_firm)
+    entry = services.propose(law_firm, "serious_dishonesty", by=maker, reasons="出具虚假法律意见书",
+                             authority="淮安市司法局", conduct_on=dt.date(2026, 5, 1), responsible=[clerk])
+    services.serve_notice(entry.pk, by=maker, served_on=TODAY)
+    entry = services.decide(entry.pk, by=checker, listed=True, reason="事实清楚", decision_no="淮司信〔2026〕5号",
+                            on=TODAY + dt.timedelta(days=10))
+    children = {(c.subject.name, c.role, c.stage) for c in entry.propagated.select_related("subject")}
+    assert children == {("李明", "head", "proposed"), ("赵敏", "directly_responsible", "proposed")}
+    child = entry.propagated.get(role="head")
+    assert "2026-05-01" in child.reasons and "主要负责人" in child.reasons
+    assert not selectors.in_force_on([lawyer.pk], TODAY + dt.timedelta(days=11)).exists()   # no effect without its own decision
+    with pytest.raises(PermissionDenied, match="不同人员"):   # the decider proposed it, so cannot decide it
+        services.decide(child.pk, by=checker, listed=True, reason="x", decision_no="淮司信〔2026〕6号")
+    assert services.serve_notice(child.pk, by=maker, served_on=TODAY + dt.timedelta(days=11)).stage == "noticed"
