@@ -1,22 +1,76 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
 from legalcredit.accounts import policy
 from legalcredit.core.admin_base import ReadOnlyAdmin
 
-from . import selectors
-from .models import ListEntry
+from . import selectors, services
+from .models import ListEntry, Stage
+
+ACTIONS = {
+    "serve_notice": ("送达告知书", (Stage.PROPOSED,)),
+    "statement": ("记录陈述申辩", (Stage.NOTICED, Stage.HEARING)),
+    "request_hearing": ("当事人申请听证", (Stage.NOTICED,)),
+    "schedule_hearing": ("通知听证日期", (Stage.HEARING,)),
+    "hearing_record": ("记录听证笔录", (Stage.HEARING,)),
+    "list": ("决定列入", (Stage.PROPOSED, Stage.NOTICED, Stage.HEARING)),
+    "drop": ("决定不予列入", (Stage.PROPOSED, Stage.NOTICED, Stage.HEARING)),
+    "publish": ("公示", (Stage.DECIDED,)),
+    "remove": ("移出名单", (Stage.DECIDED, Stage.PUBLISHED)),
+}
+
+
+class StepForm(forms.Form):
+    action = forms.ChoiceField(label="办理事项")
+    on = forms.DateField(label="日期（默认今天）", required=False)
+    text = forms.CharField(label="意见 / 陈述申辩 / 听证笔录 / 理由 / 移出说明", required=False,
+                           widget=forms.Textarea(attrs={"rows": 4, "cols": 80}))
+    decision_no = forms.CharField(label="决定书文号", required=False)
+    hearing_on = forms.DateField(label="听证日期", required=False)
+    removal = forms.ChoiceField(label="移出方式", required=False,
+                                choices=[("", "—"), ("repair", "信用修复"), ("objection", "异议成立"),
+                                         ("revocation", "撤销"), ("disqualified", "不再符合条件")])
+
+    def __init__(self, *args, stage: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["action"].choices = [(k, v[0]) for k, v in ACTIONS.items() if stage in v[1]]
+
+
+def _apply(entry: ListEntry, by, d: dict) -> None:
+    a, on, text = d["action"], d.get("on"), d.get("text") or ""
+    if a == "serve_notice":
+        services.serve_notice(entry.pk, by=by, served_on=on)
+    elif a == "statement":
+        services.record_statement(entry.pk, by=by, text=text, on=on)
+    elif a == "request_hearing":
+        services.request_hearing(entry.pk, by=by, on=on)
+    elif a == "schedule_hearing":
+        if not d.get("hearing_on"):
+            raise ValidationError({"hearing_on": "听证日期：必须填写"})
+        services.schedule_hearing(entry.pk, by=by, hearing_on=d["hearing_on"], notice_on=on)
+    elif a == "hearing_record":
+        services.record_hearing(entry.pk, by=by, record=text, on=on)
+    elif a in ("list", "drop"):
+        services.decide(entry.pk, by=by, listed=a == "list", reason=text, decision_no=d.get("decision_no") or "",
+                        on=on)
+    elif a == "publish":
+        services.publish(entry.pk, by=by, on=on)
+    elif a == "remove":
+        services.remove(entry.pk, by=by, method=d.get("removal") or "", note=text, on=on)
 
 
 @admin.register(ListEntry)
 class ListEntryAdmin(ReadOnlyAdmin):
-    list_display = ("subject", "list_code", "stage", "decision_no", "listed_from", "listed_until", "removed_on",
-                    "removal")
+    list_display = ("subject", "list_code", "stage", "role", "statement_due", "hearing_on", "decision_no",
+                    "listed_from", "listed_until", "removed_on", "act")
     list_filter = ("list_code", "stage", "removal")
     search_fields = ("subject__name", "subject__uscc", "decision_no")
     list_select_related = ("subject",)
     readonly_fields = ("steps_table",)
-    exclude = ()
 
     def get_queryset(self, request):
         return selectors.visible_entries(policy.scope_for(request.user)).select_related("subject")
@@ -27,3 +81,30 @@ class ListEntryAdmin(ReadOnlyAdmin):
                            format_html_join("", "<tr><td>{}</td><td>{}</td><td>{}</td><td><pre>{}</pre></td></tr>",
                                             ((s.on, s.action, s.officer or "系统", s.document)
                                              for s in obj.steps.select_related("officer"))))
+
+    @admin.display(description="办理")
+    def act(self, obj):
+        if obj.stage in (Stage.REMOVED, Stage.DROPPED):
+            return ""
+        return format_html('<a href="{}">办理</a>', reverse("admin:lists_listentry_act", args=[obj.pk]))
+
+    def get_urls(self):
+        return [path("<int:pk>/act/", self.admin_site.admin_view(self.act_view), name="lists_listentry_act"),
+                *super().get_urls()]
+
+    def act_view(self, request, pk):
+        entry = get_object_or_404(self.get_queryset(request), pk=pk)
+        form = StepForm(request.POST or None, stage=entry.stage)
+        if request.method == "POST" and form.is_valid():
+            try:
+                _apply(entry, request.user, form.cleaned_data)
+                self.message_user(request, "已办理", messages.SUCCESS)
+                return redirect("admin:lists_listentry_change", entry.pk)
+            except PermissionDenied as exc:
+                form.add_error(None, str(exc))
+            except ValidationError as exc:
+                msgs = [m for ms in exc.message_dict.values() for m in ms] if hasattr(exc, "error_dict") else exc.messages
+                form.add_error(None, "；".join(msgs))
+        return render(request, "admin/evaluation/form.html", {
+            **self.admin_site.each_context(request), "form": form, "opts": self.model._meta,
+            "title": f"{entry}", "intro": format_html("<pre>{}</pre>", entry.notice_text or entry.reasons)})

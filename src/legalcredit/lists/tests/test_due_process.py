@@ -139,3 +139,23 @@ def test_listing_an_institution_proposes_its_responsible_persons_as_they_stood_a
     with pytest.raises(PermissionDenied, match="不同人员"):   # the decider proposed it, so cannot decide it
         services.decide(child.pk, by=checker, listed=True, reason="x", decision_no="淮司信〔2026〕6号")
     assert services.serve_notice(child.pk, by=maker, served_on=TODAY + dt.timedelta(days=11)).stage == "noticed"
+
+
+def test_the_back_office_takes_a_case_step_by_step(client, law_firm, maker, checker):
+    from django.urls import reverse
+
+    entry = propose(law_firm, maker, code="watch")
+    client.force_login(maker)
+    url = reverse("admin:lists_listentry_act", args=[entry.pk])
+    assert client.post(url, {"action": "serve_notice"}).status_code == 302
+    resp = client.post(url, {"action": "statement", "text": ""})
+    assert "陈述申辩意见：必须填写" in resp.content.decode()
+    client.post(url, {"action": "statement", "text": "对事实无异议，请求从轻"})
+    resp = client.post(url, {"action": "list", "text": "事实清楚", "decision_no": "淮司信〔2026〕8号"})
+    assert "您没有作出名单决定的权限" in resp.content.decode()
+    client.force_login(checker)
+    assert client.post(url, {"action": "list", "text": "事实清楚", "decision_no": "淮司信〔2026〕8号"}).status_code == 302
+    entry.refresh_from_db()
+    assert entry.stage == "decided"
+    page = client.get(reverse("admin:lists_listentry_change", args=[entry.pk])).content.decode()
+    assert "送达告知书" in page and "对事实无异议" in page and "作出列入决定" in page
