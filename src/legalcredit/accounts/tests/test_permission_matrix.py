@@ -141,3 +141,36 @@ def test_full_id_numbers_only_for_roles_that_need_them(role, world, client, djan
     assert shown == pa.id_number or shown == pa.masked_id_number
     page = client.get(admin_url(pa, "change/")).content.decode()
     assert pa.id_number not in page or role in FULL_ID, role
+
+
+# Who reads grades (evaluation.view_subjectgrade), always within the scope above.
+READS_GRADES = {"province_admin", "city_maker", "city_checker", "county_maker", "county_checker", "association",
+                "institution_user", "department"}
+# Who may propose a listing / decide one (lists.add_listentry / lists.decide_listentry).
+PROPOSES = {"province_admin", "city_maker", "county_maker"}
+DECIDES = {"province_admin", "city_checker", "county_checker"}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_grades_are_read_by_the_roles_that_need_them_inside_their_scope(role, world, client, django_user_model):
+    client.force_login(user_for(role, world, django_user_model))
+    for key in OBJECTS:
+        resp = client.get(f"/api/v1/subjects/{world[key].pk}/grade/")
+        assert (resp.status_code == 200) == (role in READS_GRADES and key in SEES[role]), (role, key, resp.status_code)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_listing_steps_follow_role_and_region(role, world, django_user_model):
+    from django.core.exceptions import PermissionDenied
+
+    from legalcredit.lists import services as lists
+
+    user = user_for(role, world, django_user_model)
+    for key in ("A", "B"):
+        try:
+            lists.propose(world[key], "watch", by=user, reasons="测试", authority="淮安市司法局")
+            proposed = True
+        except PermissionDenied:
+            proposed = False
+        assert proposed == (role in PROPOSES and key in SEES[role]), (role, key)
+    assert user.has_perm("lists.decide_listentry") == (role in DECIDES), role
