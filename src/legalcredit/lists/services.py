@@ -294,3 +294,24 @@ def expire(today: dt.date | None = None) -> int:
     for pk, until in due:
         remove(pk, by=None, method="expiry", note=f"有效期已于{until}届满", on=until + dt.timedelta(days=1))
     return len(due)
+
+
+def honor_exits(record_ids: list[int], today: dt.date | None = None) -> int:
+    """An honor-list entry ends when an adverse record (一般 or 严重) of its subject is approved."""
+    from legalcredit.records.models import CreditRecord
+
+    today = _today(today)
+    adverse = (CreditRecord.objects.filter(pk__in=record_ids, review="approved", status="in_effect",
+                                           severity__in=["general", "serious"])
+               .values_list("subject_id", "decision_no", "kind"))
+    done = 0
+    for sid, no, kind in adverse:
+        for entry in ListEntry.objects.filter(subject_id=sid, list_code__in=_positive_lists(), stage__in=IN_FORCE):
+            remove(entry.pk, by=None, method="disqualified", note=f"出现失信记录 {no or kind}，不再符合守信激励条件",
+                   on=today)
+            done += 1
+    return done
+
+
+def _positive_lists() -> list[str]:
+    return [c for c, lt in catalogue().lists.items() if lt.polarity == "positive" and "disqualified" in lt.removal]

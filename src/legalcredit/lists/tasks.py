@@ -1,5 +1,5 @@
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task
+from huey.contrib.djhuey import db_periodic_task, db_task
 
 from . import services
 
@@ -7,3 +7,13 @@ from . import services
 @db_periodic_task(crontab(hour="0", minute="20"))
 def expire_entries() -> int:
     return services.expire()
+
+
+@db_task()
+def honor_exits(record_ids: list[int]) -> int:
+    return services.honor_exits(record_ids)
+
+
+def on_records_changed(sender, subject_ids, record_ids=(), **kwargs) -> None:
+    if record_ids:
+        honor_exits(list(record_ids))

@@ -159,3 +159,17 @@ def test_the_back_office_takes_a_case_step_by_step(client, law_firm, maker, chec
     assert entry.stage == "decided"
     page = client.get(reverse("admin:lists_listentry_change", args=[entry.pk])).content.decode()
     assert "送达告知书" in page and "对事实无异议" in page and "作出列入决定" in page
+
+
+def test_an_adverse_record_ends_an_honor_listing(lawyer, maker, checker, penalty,
+                                                 django_capture_on_commit_callbacks):
+    from legalcredit.records import services as records
+
+    entry = services.propose(lawyer, "honor", by=maker, reasons="年度考核优秀，连续三年无投诉", authority="淮安市司法局")
+    entry = services.decide(entry.pk, by=checker, listed=True, reason="符合条件", decision_no="淮司信〔2026〕10号")
+    assert entry.stage == "decided"   # no adverse due process for an honor list
+    rec = records.submit(lawyer, penalty(), actor=maker, reason="录入")
+    with django_capture_on_commit_callbacks(execute=True):
+        records.approve(rec.pk, checker=checker)
+    entry.refresh_from_db()
+    assert (entry.stage, entry.removal) == ("removed", "disqualified") and rec.decision_no in entry.removal_note
