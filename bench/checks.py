@@ -1,0 +1,162 @@
+"""Credit check endpoint benchmark: throughput and p99 under concurrent load, against a plain read.
+
+    uv run python bench/checks.py --db postgres --subjects 1000000 --connections 32 --seconds 30
+
+Needs `wrk` (apt install wrk). Fresh database per run: a registry of --subjects subjects, 1% of
+the institutions on the serious dishonesty list (written raw, as decided entries), the graded
+sample of subjects the checks ask about. gunicorn serves the platform on a local port with
+--workers processes; wrk drives it with --connections connections. Measured in the same run:
+
+* baseline: `GET /api/v1/subjects/{id}/` with a department token (token check, scope, rate limit,
+  one subject row, and the audit entry every read of non-public data gets), random subjects;
+* check: `POST /api/v1/checks/` for one random subject and a procurement matter, with its receipt
+  stored and its digest chained into the audit trail.
+
+Results are printed and written to bench/results/checks-<db>-<subjects>.json.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import re
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+from run import fresh_database  # noqa: E402
+
+LUA = """
+local bodies = {}
+local i = 0
+init = function(args)
+  for line in io.lines(args[1]) do bodies[#bodies + 1] = line end
+end
+request = function()
+  i = i + 1
+  local b = bodies[(i % #bodies) + 1]
+  if args_method == "GET" then
+    return wrk.format("GET", b, headers)
+  end
+  return wrk.format("POST", "/api/v1/checks/", headers, b)
+end
+"""
+
+
+def wrk(url: str, lua: Path, data: Path, key: str, connections: int, seconds: int, method: str) -> dict:
+    script = lua.read_text().replace("args_method", f'"{method}"').replace(
+        "headers", '{["Authorization"]="Bearer ' + key + '", ["Content-Type"]="application/json"}')
+    path = lua.with_name(f"{method}.lua")
+    path.write_text(script)
+    out = subprocess.run(["wrk", "-t", "2", "-c", str(connections), "-d", f"{seconds}s", "--latency", "-s",
+                          str(path), url, "--", str(data)], capture_output=True, text=True, check=True).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+
+    def ms(label):
+        m = re.search(rf"{label}%\s+([\d.]+)(us|ms|s)", out)
+        value, unit = float(m.group(1)), m.group(2)
+        return round(value / 1000 if unit == "us" else value * 1000 if unit == "s" else value, 2)
+
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return {"requests_per_second": round(rps, 1), "p50_ms": ms(" 50"), "p99_ms": ms(" 99"),
+            "non_2xx": int(errors.group(1)) if errors else 0}
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--db", choices=["sqlite", "postgres"], default="postgres")
+    ap.add_argument("--subjects", type=int, default=1_000_000)
+    ap.add_argument("--connections", type=int, default=32)
+    ap.add_argument("--seconds", type=int, default=30)
+    ap.add_argument("--workers", type=int, default=(os.cpu_count() or 2) * 2)
+    ap.add_argument("--port", type=int, default=8765)
+    ap.add_argument("--sample", type=int, default=20_000)
+    ap.add_argument("--pg", default="postgres://postgres@127.0.0.1:5432")
+    ap.add_argument("--seed", type=int, default=2260)
+    opts = ap.parse_args()
+
+    os.environ["DATABASE_URL"] = fresh_database(opts.db, opts.pg)
+    os.environ["DJANGO_SETTINGS_MODULE"] = "legalcredit.settings"
+    import django
+
+    django.setup()
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from legalcredit.accounts import tokens
+    from legalcredit.accounts.services import assign
+    from legalcredit.evaluation import services as evaluation
+    from legalcredit.lists.models import ListEntry, Stage
+    from legalcredit.refdata.services import load_all
+    from legalcredit.registry import demo
+    from legalcredit.registry.models import Subject
+
+    call_command("migrate", verbosity=0)
+    load_all()
+    demo.build(opts.subjects, province_code="320000", seed=opts.seed)
+    rng = random.Random(opts.seed)
+    User = get_user_model()
+    officer = User.objects.create_superuser("bench_officer", password="x-Bench-pass-1")
+    dept = User.objects.create_user("bench_dept", password="x-Bench-pass-1")
+    assign(dept, "department", unit="基准测试采购系统")
+    _, key = tokens.issue(owner=dept, name="基准测试采购系统", scopes=["checks:run", "subjects:read"],
+                          rate_per_minute=10_000_000)
+    institutions = list(Subject.objects.filter(kind="institution").values_list("pk", flat=True))
+    today = timezone.localdate()
+    ListEntry.objects.bulk_create([
+        ListEntry(list_code="serious_dishonesty", subject_id=pk, stage=Stage.PUBLISHED, reasons="基准数据",
+                  legal_basis="基准数据", authority="江苏省司法厅", proposed_by=officer, decision_no=f"苏司信〔2026〕{i}号",
+                  decided_on=today, listed_from=today, listed_until=today.replace(year=today.year + 3),
+                  published_on=today)
+        for i, pk in enumerate(rng.sample(institutions, max(1, len(institutions) // 100)))], batch_size=5000)
+    from django.db.models import Q
+
+    askable = Subject.objects.filter(Q(uscc__isnull=False) | Q(id_number__isnull=False))
+    sample = rng.sample(list(askable.values_list("pk", "uscc", "id_number")), opts.sample)
+    evaluation.evaluate_subjects([pk for pk, _, _ in sample])
+
+    work = Path(tempfile.mkdtemp(prefix="lc-bench-checks-"))
+    (work / "get.txt").write_text("\n".join(f"/api/v1/subjects/{pk}/" for pk, _, _ in sample) + "\n")
+    (work / "post.txt").write_text("\n".join(json.dumps(
+        {"matter_type": "procurement", "purpose": "基准测试：供应商资格审查",
+         "subjects": [{"uscc": u} if u else {"id_number": n}]}, ensure_ascii=False) for _, u, n in sample) + "\n")
+    lua = work / "bench.lua"
+    lua.write_text(LUA)
+
+    env = dict(os.environ)
+    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "legalcredit.wsgi", "-w", str(opts.workers),
+                               "-b", f"127.0.0.1:{opts.port}", "--log-level", "warning"], env=env)
+    url = f"http://127.0.0.1:{opts.port}"
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"{url}/healthz", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.3)
+        wrk(url, lua, work / "get.txt", key, opts.connections, 3, "GET")   # warm the workers
+        base = wrk(url, lua, work / "get.txt", key, opts.connections, opts.seconds, "GET")
+        check = wrk(url, lua, work / "post.txt", key, opts.connections, opts.seconds, "POST")
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+    result = {"db": opts.db, "subjects": opts.subjects, "connections": opts.connections, "seconds": opts.seconds,
+              "workers": opts.workers, "machine": f"{os.cpu_count()} cores",
+              "baseline_subject_read": base, "credit_check": check,
+              "throughput_vs_baseline": round(check["requests_per_second"] / base["requests_per_second"], 3)}
+    print(json.dumps(result, ensure_ascii=False, indent=2))
+    out = HERE / "results" / f"checks-{opts.db}-{opts.subjects}.json"
+    out.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n")
+    print(f"written {out}")
+
+
+if __name__ == "__main__":
+    main()
