@@ -114,3 +114,21 @@ def penalty(bureau):
         values.update(kw)
         return Draft(**values)
     return make
+
+
+@pytest.fixture
+def fresh_cache():
+    """Token rate limits count in the cache; each test starts with none used."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture
+def department(db, django_user_model):
+    """Another department's system account (e.g. the province's procurement platform)."""
+    from legalcredit.accounts.services import assign
+
+    user = django_user_model.objects.create_user("procurement", password="x-Strong-pass-1")
+    assign(user, "department", unit="省财政厅政府采购系统")
+    return user

@@ -16,7 +16,6 @@ Results are printed and written to bench/results/checks-<db>-<subjects>.json.
 """
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import random
@@ -31,7 +30,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from run import fresh_database  # noqa: E402
+from run import arguments, start  # noqa: E402
 
 LUA = """
 local bodies = {}
@@ -70,37 +69,25 @@ def wrk(url: str, lua: Path, data: Path, key: str, connections: int, seconds: in
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--db", choices=["sqlite", "postgres"], default="postgres")
+    ap = arguments(db_default="postgres")
     ap.add_argument("--subjects", type=int, default=1_000_000)
     ap.add_argument("--connections", type=int, default=32)
     ap.add_argument("--seconds", type=int, default=30)
     ap.add_argument("--workers", type=int, default=(os.cpu_count() or 2) * 2)
     ap.add_argument("--port", type=int, default=8765)
     ap.add_argument("--sample", type=int, default=20_000)
-    ap.add_argument("--pg", default="postgres://postgres@127.0.0.1:5432")
-    ap.add_argument("--seed", type=int, default=2260)
     opts = ap.parse_args()
-
-    os.environ["DATABASE_URL"] = fresh_database(opts.db, opts.pg)
-    os.environ["DJANGO_SETTINGS_MODULE"] = "legalcredit.settings"
-    import django
-
-    django.setup()
+    start(opts)
     from django.contrib.auth import get_user_model
-    from django.core.management import call_command
     from django.utils import timezone
 
     from legalcredit.accounts import tokens
     from legalcredit.accounts.services import assign
     from legalcredit.evaluation import services as evaluation
     from legalcredit.lists.models import ListEntry, Stage
-    from legalcredit.refdata.services import load_all
     from legalcredit.registry import demo
     from legalcredit.registry.models import Subject
 
-    call_command("migrate", verbosity=0)
-    load_all()
     demo.build(opts.subjects, province_code="320000", seed=opts.seed)
     rng = random.Random(opts.seed)
     User = get_user_model()

@@ -23,7 +23,6 @@ Results are printed and written to bench/results/evaluation-<db>-<subjects>.json
 """
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import random
@@ -35,38 +34,26 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from run import fresh_database, summary  # noqa: E402
+from run import arguments, start, summary  # noqa: E402
 
 CLI = "import sys; from legalcredit.cli import main; sys.exit(main(sys.argv[1:]))"
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
+    ap = arguments()
     ap.add_argument("--subjects", type=int, default=100_000)
     ap.add_argument("--records", type=int, default=1_000_000)
-    ap.add_argument("--pg", default="postgres://postgres@127.0.0.1:5432")
-    ap.add_argument("--seed", type=int, default=2260)
     opts = ap.parse_args()
-
-    os.environ["DATABASE_URL"] = fresh_database(opts.db, opts.pg)
-    os.environ["DJANGO_SETTINGS_MODULE"] = "legalcredit.settings"
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    start(opts)
     from django.db import connection, transaction
     from django.utils import timezone
 
     from legalcredit.evaluation import selectors, services
     from legalcredit.records.bulk import RecordWriter
     from legalcredit.records.demo import rows as record_rows
-    from legalcredit.refdata.services import load_all
     from legalcredit.registry import demo
     from legalcredit.registry.models import Subject
 
-    call_command("migrate", verbosity=0)
-    load_all()
     t = time.perf_counter()
     demo.build(opts.subjects, province_code="320000", seed=opts.seed)
     print(f"registry of {opts.subjects:,} built in {time.perf_counter() - t:.0f} s", flush=True)

@@ -18,7 +18,6 @@ Results are printed and written to bench/results/records-<db>-<rows>.json.
 """
 from __future__ import annotations
 
-import argparse
 import csv
 import datetime as dt
 import json
@@ -32,7 +31,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from run import fresh_database, raw_load, summary, timed  # noqa: E402
+from run import arguments, raw_load, start, summary, timed  # noqa: E402
 
 HEADER = ["CF_XDR_MC", "CF_XDR_LB", "CF_XDR_SHXYM", "CF_XDR_ZJLX", "CF_XDR_ZJHM", "CF_WSH", "CF_WFXW",
           "CF_SY", "CF_YJ", "CF_CFLB", "CF_NR", "CF_NR_FK", "CF_JDRQ", "CF_YXQ", "CF_CFJG", "CF_CFJGDM",
@@ -93,33 +92,21 @@ def baseline(path: Path) -> float:
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
+    ap = arguments()
     ap.add_argument("--rows", type=int, default=1_000_000)
     ap.add_argument("--subjects", type=int, default=100_000)
-    ap.add_argument("--pg", default="postgres://postgres@127.0.0.1:5432")
-    ap.add_argument("--seed", type=int, default=2260)
     opts = ap.parse_args()
-
-    os.environ["DATABASE_URL"] = fresh_database(opts.db, opts.pg)
-    os.environ["DJANGO_SETTINGS_MODULE"] = "legalcredit.settings"
-    import django
-
-    django.setup()
+    start(opts)
     from django.contrib.auth import get_user_model
-    from django.core.management import call_command
     from django.db import connection
     from django.utils import timezone
 
     from legalcredit.core.models import ImportBatch
     from legalcredit.domain.identifiers import generate
     from legalcredit.records import selectors, services
-    from legalcredit.refdata.services import load_all
     from legalcredit.registry import demo
     from legalcredit.registry.models import Subject
 
-    call_command("migrate", verbosity=0)
-    load_all()
     demo.build(opts.subjects, province_code="320000", seed=opts.seed)
     User = get_user_model()
     User.objects.create_superuser("bench_maker", password="x-Bench-pass-1")

@@ -64,6 +64,30 @@ def fresh_database(kind: str, pg_base: str) -> str:
     return f"{pg_base}/{name}"
 
 
+def arguments(db_default: str = "sqlite") -> argparse.ArgumentParser:
+    """The options every benchmark takes: which database, where PostgreSQL is, the random seed."""
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--db", choices=["sqlite", "postgres"], default=db_default)
+    ap.add_argument("--pg", default="postgres://postgres@127.0.0.1:5432")
+    ap.add_argument("--seed", type=int, default=2260)
+    return ap
+
+
+def start(opts) -> None:
+    """A fresh database, migrated, with the reference data loaded; Django set up."""
+    os.environ["DATABASE_URL"] = fresh_database(opts.db, opts.pg)
+    os.environ["DJANGO_SETTINGS_MODULE"] = "legalcredit.settings"
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from legalcredit.refdata.services import load_all
+
+    call_command("migrate", verbosity=0)
+    load_all()
+
+
 def raw_load(columns: str, rows, width: int) -> float:
     """Seconds for the fastest plain load of ``rows`` into a scratch table: the baseline."""
     from django.db import connection
@@ -90,28 +114,16 @@ def baseline_load(n: int) -> float:
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
+    ap = arguments()
     ap.add_argument("--size", type=int, default=1_000_000)
     ap.add_argument("--queries", type=int, default=500)
-    ap.add_argument("--pg", default="postgres://postgres@127.0.0.1:5432")
-    ap.add_argument("--seed", type=int, default=2260)
     opts = ap.parse_args()
-
-    os.environ["DATABASE_URL"] = fresh_database(opts.db, opts.pg)
-    os.environ["DJANGO_SETTINGS_MODULE"] = "legalcredit.settings"
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    start(opts)
     from django.db import connection
 
-    from legalcredit.refdata.services import load_all
     from legalcredit.registry import demo, selectors
     from legalcredit.registry.models import Subject
 
-    call_command("migrate", verbosity=0)
-    load_all()
     result = {"db": opts.db, "size": opts.size, "python": sys.version.split()[0],
               "machine": f"{os.cpu_count()} cores"}
 

@@ -12,7 +12,7 @@ import datetime as dt
 import hashlib
 import json
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone

@@ -12,7 +12,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from typing import Any, Callable, Mapping
+from typing import Any, Mapping
 
 from .identifiers import IdentifierError
 from .identifiers import id_number as id_numbers

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Callable
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from legalcredit.accounts.policy import scope_for

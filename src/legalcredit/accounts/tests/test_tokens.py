@@ -1,14 +1,14 @@
 import datetime as dt
 
 import pytest
-from django.core.cache import cache
 from django.core.management import call_command
 from django.utils import timezone
 
 from legalcredit.accounts import tokens
 from legalcredit.accounts.models import ApiToken
-from legalcredit.accounts.services import assign
 from legalcredit.registry import services
+
+pytestmark = pytest.mark.usefixtures("fresh_cache")
 
 
 @pytest.fixture
@@ -16,18 +16,6 @@ def firm(officer, codes):
     return services.register_institution(actor=officer, reason="登记", name="江苏德恒律师事务所",
                                          subject_type="law_firm", region="320812",
                                          uscc_code=codes.uscc())[0]
-
-
-@pytest.fixture
-def department(db, django_user_model):
-    user = django_user_model.objects.create_user("procurement", password="x-Strong-pass-1")
-    assign(user, "department", unit="省财政厅政府采购系统")
-    return user
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    cache.clear()
 
 
 def bearer(key):

@@ -2,29 +2,15 @@
 import datetime as dt
 
 import pytest
-from django.core.cache import cache
 from django.utils import timezone
 
 from legalcredit.accounts import tokens
-from legalcredit.accounts.services import assign
 from legalcredit.checks import services
 from legalcredit.checks.models import Check
 from legalcredit.evaluation import services as evaluation
 from legalcredit.lists import services as lists
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    cache.clear()
-
-
-@pytest.fixture
-def department(db, django_user_model):
-    user = django_user_model.objects.create_user("procurement", password="x-Strong-pass-1")
-    assign(user, "department", unit="省财政厅政府采购系统")
-    return user
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 import datetime as dt
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
@@ -12,19 +11,7 @@ from legalcredit.audit.models import AuditEntry
 from legalcredit.evaluation import services
 from legalcredit.evaluation.models import EvaluationRun, Scheme, SubjectGrade
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    cache.clear()
-
-
-@pytest.fixture
-def department(db, django_user_model):
-    user = django_user_model.objects.create_user("procurement", password="x-Strong-pass-1")
-    assign(user, "department", unit="省财政厅政府采购系统")
-    return user
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
 
 
 def test_a_department_reads_a_grade_with_every_point_and_the_supervision(client, department, lawyer, record):
