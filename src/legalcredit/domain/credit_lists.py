@@ -25,6 +25,21 @@ class MatterType:
 
 
 @dataclass(frozen=True)
+class EntryRule:
+    """A record that makes a subject a candidate for a list (the proposal still goes through due process)."""
+    name: str
+    kind: str
+    subtypes: frozenset[str] | None = None
+    severities: frozenset[str] | None = None
+    penalty_types: frozenset[str] | None = None
+
+    def matches(self, kind: str, subtype: str, severity: str, penalty_types) -> bool:
+        return (kind == self.kind and (self.subtypes is None or subtype in self.subtypes)
+                and (self.severities is None or severity in self.severities)
+                and (self.penalty_types is None or not self.penalty_types.isdisjoint(penalty_types)))
+
+
+@dataclass(frozen=True)
 class ListType:
     code: str
     name: str
@@ -37,6 +52,7 @@ class ListType:
     hearing_notice_days: int | None
     removal: tuple[str, ...]
     propagate_to: tuple[str, ...]
+    entry_rules: tuple[EntryRule, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -112,6 +128,15 @@ def parse(doc: Mapping) -> Catalogue:
         for r in propagate:
             if r not in ROLES:
                 problems.append(f"{where}：未知的责任人身份“{r}”")
+        rules = []
+        for rule in item.get("entry_rules") or []:
+            if not rule.get("kind"):
+                problems.append(f"{where}：entry_rules 每条须有 kind")
+                continue
+            sets = {k: frozenset(rule[k]) if rule.get(k) is not None else None
+                    for k in ("subtype", "severity", "penalty_type")}
+            rules.append(EntryRule(str(rule.get("name") or rule["kind"]), rule["kind"], sets["subtype"],
+                                   sets["severity"], sets["penalty_type"]))
         due = bool(item.get("due_process", True))
         if item.get("polarity") == "adverse" and not due:
             problems.append(f"{where}：失信类名单必须经过告知、陈述申辩程序（due_process: true）")
@@ -120,7 +145,7 @@ def parse(doc: Mapping) -> Catalogue:
                                _int(item.get("statement_working_days"), f"{where} statement_working_days", problems),
                                _int(item.get("hearing_request_days"), f"{where} hearing_request_days", problems),
                                _int(item.get("hearing_notice_days"), f"{where} hearing_notice_days", problems),
-                               removal, propagate)
+                               removal, propagate, tuple(rules))
         if due and lists[code].statement_working_days is None:
             problems.append(f"{where}：须规定陈述申辩期限（statement_working_days）")
     measures, seen = [], set()

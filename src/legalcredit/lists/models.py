@@ -31,8 +31,8 @@ class ListEntry(NoDeleteModel):
     legal_basis = models.TextField("列入依据")
     authority = models.CharField("认定单位", max_length=200)
     authority_uscc = models.CharField("认定单位统一社会信用代码", max_length=18, blank=True)
-    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+",
-                                    verbose_name="提出人")
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True,
+                                    related_name="+", verbose_name="提出人（空为按规则自动提出）")
     proposed_at = models.DateTimeField("提出时间", auto_now_add=True)
     conduct_on = models.DateField("失信行为发生日", null=True, blank=True,
                                   help_text="责任人按此日的任职关系确定；空则取依据记录的决定日或提出日")

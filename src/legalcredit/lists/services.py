@@ -315,3 +315,36 @@ def honor_exits(record_ids: list[int], today: dt.date | None = None) -> int:
 
 def _positive_lists() -> list[str]:
     return [c for c, lt in catalogue().lists.items() if lt.polarity == "positive" and "disqualified" in lt.removal]
+
+
+def propose_by_rule(record_ids: list[int]) -> list[ListEntry]:
+    """Approved records that meet a list's entry rule make the subject a proposal on that list.
+
+    Only the proposal is automatic: the notice, the statement period and the decision by an
+    officer follow as for any other proposal (国办发〔2020〕49号: no listing without due process).
+    """
+    from legalcredit.records.models import CreditRecord
+
+    made = []
+    lists = [lt for lt in catalogue().lists.values() if lt.entry_rules]
+    if not lists:
+        return made
+    records = (CreditRecord.objects.filter(pk__in=record_ids, review="approved", is_current=True, status="in_effect")
+               .select_related("subject").order_by("pk"))
+    for rec in records:
+        for lt in lists:
+            rule = next((r for r in lt.entry_rules
+                         if r.matches(rec.kind, rec.subtype, rec.severity, rec.penalty_types or ())), None)
+            if rule is None:
+                continue
+            with transaction.atomic():
+                if ListEntry.objects.select_for_update().filter(subject=rec.subject, list_code=lt.code,
+                                                                stage__in=OPEN).exists():
+                    continue
+                entry = ListEntry.objects.create(
+                    list_code=lt.code, subject=rec.subject, basis_record=rec, legal_basis=lt.legal_basis,
+                    reasons=f"{rule.name}：{rec.authority}{rec.decision_no}（{rec.decision_date}）",
+                    authority=rec.authority, authority_uscc=rec.authority_uscc, conduct_on=rec.decision_date)
+                _step(entry, f"按规则提出（{rule.name}）", None, timezone.localdate(), entry.reasons)
+                made.append(entry)
+    return made

@@ -10,10 +10,11 @@ def expire_entries() -> int:
 
 
 @db_task()
-def honor_exits(record_ids: list[int]) -> int:
-    return services.honor_exits(record_ids)
+def follow_records(record_ids: list[int]) -> int:
+    """New adverse records end honor listings and may make list proposals by rule."""
+    return services.honor_exits(record_ids) + len(services.propose_by_rule(record_ids))
 
 
 def on_records_changed(sender, subject_ids, record_ids=(), **kwargs) -> None:
     if record_ids:
-        honor_exits(list(record_ids))
+        follow_records(list(record_ids))

@@ -288,7 +288,7 @@ def approve_batch(batch, *, checker, note: str = "") -> int:
     ids = list(pending.filter(kind="penalty", effective_until__gte=today).exclude(sanctions=[])
                .values_list("pk", flat=True))
     subjects = list(pending.order_by().values_list("subject_id", flat=True).distinct())
-    # Serious records may reopen a forensic grading; general and serious ones end honor-list entries.
+    # Adverse records may reopen a forensic grading, end honor-list entries or propose a listing.
     serious = list(pending.filter(severity__in=["general", "serious"]).values_list("pk", flat=True))
     n = pending.update(review=Review.APPROVED, is_current=True, effective_at=now, checked_by=checker,
                        checked_at=now, check_note=note)

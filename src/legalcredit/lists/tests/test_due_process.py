@@ -173,3 +173,21 @@ def test_an_adverse_record_ends_an_honor_listing(lawyer, maker, checker, penalty
         records.approve(rec.pk, checker=checker)
     entry.refresh_from_db()
     assert (entry.stage, entry.removal) == ("removed", "disqualified") and rec.decision_no in entry.removal_note
+
+
+def test_a_revocation_proposes_a_listing_by_rule_which_still_needs_due_process(lawyer, maker, checker, penalty,
+                                                                               django_capture_on_commit_callbacks):
+    from legalcredit.records import services as records
+
+    draft = penalty(level="province", authority="江苏省司法厅", sanctions=[{"type": "吊销执业证书"}],
+                    penalty_types=["吊销许可证件"], severity="serious", certificate="律师执业证 13208201210000001",
+                    legal_basis="《中华人民共和国律师法》第四十九条", effective_until=None)
+    rec = records.submit(lawyer, draft, actor=maker, reason="录入")
+    with django_capture_on_commit_callbacks(execute=True):
+        records.approve(rec.pk, checker=checker)
+    entry = ListEntry.objects.get(subject=lawyer, list_code="serious_dishonesty")
+    assert (entry.stage, entry.proposed_by, entry.basis_record_id) == ("proposed", None, rec.pk)
+    assert entry.reasons.startswith("被吊销执业许可：江苏省司法厅") and entry.conduct_on == rec.decision_date
+    assert not selectors.in_force_on([lawyer.pk], timezone.localdate()).exists()
+    with pytest.raises(ValidationError, match="须先送达告知书"):
+        services.decide(entry.pk, by=checker, listed=True, reason="x", decision_no="苏司信〔2026〕1号")
