@@ -10,11 +10,13 @@ BATCH = 5000
 
 
 @db_task()
-def reevaluate(subject_ids: list[int], record_ids: list[int] | None = None) -> int:
-    tally = services.evaluate_subjects(subject_ids, trigger=Evaluation.Trigger.RECORD_CHANGE)
-    if record_ids:
-        flows.reopen_on_event(record_ids)
-    return tally.changed
+def reevaluate(subject_ids: list[int]) -> int:
+    return services.evaluate_subjects(subject_ids, trigger=Evaluation.Trigger.RECORD_CHANGE).changed
+
+
+@db_task()
+def reopen_gradings(record_ids: list[int]) -> int:
+    return len(flows.reopen_on_event(record_ids))
 
 
 @db_task()
@@ -51,5 +53,9 @@ def _user(user_id):
 
 
 def on_records_changed(sender, subject_ids, record_ids=(), **kwargs) -> None:
+    # In batches: a task's ids go into one IN (...) and SQLite caps the parameters of a query.
     for i in range(0, len(subject_ids), BATCH):
-        reevaluate(subject_ids[i:i + BATCH], list(record_ids) if i == 0 else None)
+        reevaluate(subject_ids[i:i + BATCH])
+    record_ids = list(record_ids)
+    for i in range(0, len(record_ids), BATCH):
+        reopen_gradings(record_ids[i:i + BATCH])

@@ -16,5 +16,6 @@ def follow_records(record_ids: list[int]) -> int:
 
 
 def on_records_changed(sender, subject_ids, record_ids=(), **kwargs) -> None:
-    if record_ids:
-        follow_records(list(record_ids))
+    record_ids = list(record_ids)
+    for i in range(0, len(record_ids), 5000):   # one IN (...) per task; SQLite caps query parameters
+        follow_records(record_ids[i:i + 5000])
