@@ -101,6 +101,8 @@ class SubjectGrade(models.Model):
     grade = models.CharField("等级", max_length=20, blank=True)
     score = models.DecimalField("得分", max_digits=10, decimal_places=2, null=True, blank=True)
     supervision_class = models.CharField("监管类别", max_length=12, blank=True)
+    # The current evaluation's digest, kept here so regrading compares without a join.
+    digest = models.CharField("结果摘要", max_length=64, blank=True)
     since = models.DateTimeField("本等级起始", null=True, blank=True)
     checked_at = models.DateTimeField("最近评价时间", auto_now=True)
 

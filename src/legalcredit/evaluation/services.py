@@ -196,7 +196,7 @@ def _evaluate_chunk(rows, choose: selectors.Chooser, as_of: dt.date, trigger: st
     evidence = selectors.evidence(lo, hi, choose.penalty_types)
     current = {sid: (state, scheme_id, grade, dig) for sid, state, scheme_id, grade, dig in
                SubjectGrade.objects.filter(subject_id__gte=lo, subject_id__lte=hi).order_by()
-               .values_list("subject_id", "state", "scheme_id", "grade", "evaluation__digest")}
+               .values_list("subject_id", "state", "scheme_id", "grade", "digest")}
     now = timezone.now()
     new_evals, grades = [], []
     for sid, stype, region in rows:
@@ -227,7 +227,7 @@ def _evaluate_chunk(rows, choose: selectors.Chooser, as_of: dt.date, trigger: st
         same_grade = old is not None and old[2] == result.grade and old[1] == row.pk
         grades.append(SubjectGrade(subject_id=sid, state=SubjectGrade.State.EVALUATED, scheme=row,
                                    evaluation=ev, grade=result.grade, score=result.score,
-                                   supervision_class=sup.klass if sup else "",
+                                   supervision_class=sup.klass if sup else "", digest=dig,
                                    since=None if same_grade else now))
     if not grades:
         return
@@ -238,7 +238,7 @@ def _evaluate_chunk(rows, choose: selectors.Chooser, as_of: dt.date, trigger: st
                 g.evaluation_id = g.evaluation.pk
         keep_since = [g for g in grades if g.since is None]
         fresh = [g for g in grades if g.since is not None]
-        fields = ["state", "scheme", "evaluation", "grade", "score", "supervision_class", "checked_at"]
+        fields = ["state", "scheme", "evaluation", "grade", "score", "supervision_class", "digest", "checked_at"]
         if fresh:
             SubjectGrade.objects.bulk_create(fresh, batch_size=1000, update_conflicts=True,
                                              unique_fields=["subject"], update_fields=fields + ["since"])
