@@ -14,7 +14,7 @@ import json
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from legalcredit.accounts.policy import scope_for
@@ -56,8 +56,6 @@ def _digest(check: Check) -> str:
 def _commitment_bar(subject: Subject, on: dt.date) -> dict:
     """告知承诺 eligibility (rules.md rule 9): refused while an unrepaired serious record or a breached
     commitment is still published, with the reason and the day it stops counting."""
-    from django.db.models import Q
-
     blocking = (CreditRecord.objects.filter(subject=subject, is_current=True, status="in_effect",
                                             decision_date__lte=on, publication_end__gte=on)
                 .filter(Q(severity="serious") | Q(kind="commitment", subtype__in=["全部未履行", "部分履行"]))
@@ -81,10 +79,10 @@ def _answer(subject: Subject | None, described: str, matter: str, on: dt.date, t
                      "scheme_version": stored.scheme.version, "evaluation": stored.evaluation_id,
                      "supervision": sup.klass if sup else None}
     else:
-        result = evaluation.evaluate_on(subject, on)
+        picked = grades.scheme_for(subject)
+        result = evaluation.evaluate_on(subject, on, picked=picked)
         grade = None
         if result is not None:
-            picked = grades.Chooser(grades.published())(subject.subject_type_id, subject.region_id)
             sup = picked[1].band(result.grade).supervision
             grade = {"grade": result.grade, "score": str(result.score), "scheme": result.scheme,
                      "scheme_version": result.version, "evaluation": None, "supervision": sup.klass if sup else None}

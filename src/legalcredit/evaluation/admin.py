@@ -13,12 +13,6 @@ from . import flows, selectors, services, tasks
 from .models import Evaluation, EvaluationRun, ForensicGrading, Scheme, SubjectGrade
 
 
-def _errors(exc: ValidationError) -> list[str]:
-    if hasattr(exc, "message_dict"):
-        return [m for msgs in exc.message_dict.values() for m in msgs]
-    return list(exc.messages)
-
-
 class SchemeForm(forms.ModelForm):
     document = forms.CharField(label="方案文件（YAML）", widget=forms.Textarea(
         attrs={"rows": 40, "cols": 120, "style": "font-family: monospace"}),
@@ -33,7 +27,7 @@ class SchemeForm(forms.ModelForm):
         try:
             parsed = services.check(text)
         except ValidationError as exc:
-            raise forms.ValidationError(_errors(exc)) from None
+            raise forms.ValidationError(exc.messages) from None
         taken = Scheme.objects.filter(code=parsed.code, version=parsed.version).exclude(state=Scheme.State.DRAFT)
         if taken.exists():
             raise forms.ValidationError(f"{parsed.code} 版本 {parsed.version} 已发布或停用，修改须使用新的版本号")
@@ -72,7 +66,7 @@ class SchemeAdmin(admin.ModelAdmin):
         try:
             saved = services.save_draft(form.cleaned_data["document"], by=request.user)
         except ValidationError as exc:
-            raise PermissionDenied("；".join(_errors(exc))) from None
+            raise PermissionDenied("；".join(exc.messages)) from None
         obj.pk = saved.pk
 
     @admin.display(description="适用区划")
@@ -125,7 +119,7 @@ class SchemeAdmin(admin.ModelAdmin):
             except PermissionDenied as exc:
                 form.add_error(None, str(exc))
             except ValidationError as exc:
-                form.add_error(None, "；".join(_errors(exc)))
+                form.add_error(None, "；".join(exc.messages))
         return render(request, "admin/evaluation/form.html", {
             **self.admin_site.each_context(request), "form": form, "title": f"{title}：{row}",
             "opts": self.model._meta, "submit_label": title})
@@ -354,7 +348,7 @@ class ForensicGradingAdmin(ReadOnlyAdmin):
             except PermissionDenied as exc:
                 form.add_error(None, str(exc))
             except ValidationError as exc:
-                form.add_error(None, "；".join(_errors(exc)))
+                form.add_error(None, "；".join(exc.messages))
         return render(request, "admin/evaluation/form.html", {
             **self.admin_site.each_context(request), "form": form, "opts": self.model._meta,
             "title": f"{g}：{g.get_stage_display()}", "intro": self.system(g)})

@@ -39,7 +39,7 @@ PERMISSION = {Stage.SELF: "evaluation.self_assess_forensicgrading",
 
 
 def _scheme_for(institution: Subject):
-    picked = selectors.Chooser(selectors.published())(institution.subject_type_id, institution.region_id)
+    picked = selectors.scheme_for(institution)
     if picked is None:
         raise ValidationError("司法鉴定机构没有已发布的评价方案，不能发起等级评估")
     return picked
@@ -55,10 +55,9 @@ def _system_evaluation(institution: Subject, year: int, day: dt.date) -> Evaluat
         as_of = min(day, dt.date(year - scheme.year_offset, 12, 31))
     evidence = selectors.evidence(institution.pk, institution.pk).get(institution.pk, [])
     result = scoring.evaluate(scheme, evidence, as_of)
-    return Evaluation.objects.create(
-        subject=institution, scheme=row, as_of=as_of, score=result.score, grade=result.grade,
-        score_grade=result.score_grade, vetoed=bool(result.vetoes), explanation=result.to_json(),
-        digest=services.digest(result), trigger=Evaluation.Trigger.WORKFLOW)
+    ev = services.snapshot(institution.pk, row, result, Evaluation.Trigger.WORKFLOW)
+    ev.save(force_insert=True)
+    return ev
 
 
 @transaction.atomic

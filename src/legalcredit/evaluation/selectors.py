@@ -8,13 +8,12 @@ from collections import defaultdict
 from typing import Iterable
 
 from django.db import connection
-from django.db.models import Count, Q, QuerySet, TextField
+from django.db.models import Count, QuerySet, TextField
 from django.db.models.functions import Cast
-from django.utils import timezone
 
 from legalcredit.accounts.policy import Scope, filter_subjects
 from legalcredit.domain import scoring, yamlpos
-from legalcredit.records.models import CreditRecord, Review, Status
+from legalcredit.records.models import CreditRecord, Status
 from legalcredit.refdata import rulesets
 from legalcredit.refdata.models import SubjectType
 
@@ -61,6 +60,11 @@ class Chooser:
             s = scoring.choose((s for _, s in self.schemes), subject_type, region)
             self._cache[key] = self._by_code[s.code] if s else None
         return self._cache[key]
+
+
+def scheme_for(subject) -> tuple[Scheme, scoring.Scheme] | None:
+    """The published scheme that grades ``subject``, or None (not evaluated)."""
+    return Chooser(published())(subject.subject_type_id, subject.region_id)
 
 
 EVIDENCE_FIELDS = ("subject_id", "id", "decision_no", "kind", "subtype", "severity", "types_text",
@@ -128,11 +132,10 @@ def evidence(lo: int, hi: int, wanted: frozenset[str] | None = None) -> dict[int
 
 def evidence_known_on(subject_id: int, day: dt.date) -> list[scoring.Evidence]:
     """Evidence as the platform held it at the end of ``day`` (to reproduce a past grade)."""
-    end = timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min))
-    rows = _with_types(CreditRecord.objects.filter(Q(superseded_at__isnull=True) | Q(superseded_at__gt=end),
-                                                   subject_id=subject_id, review=Review.APPROVED,
-                                                   effective_at__lte=end, status=Status.IN_EFFECT))
     from legalcredit.lists.selectors import evidence as list_evidence
+    from legalcredit.records.selectors import end_of, held_at
+
+    rows = _with_types(held_at(subject_id, end_of(day)).filter(status=Status.IN_EFFECT))
 
     return _evidence(_raw(rows)).get(subject_id, []) + list_evidence(subject_id, subject_id, known_on=day).get(
         subject_id, [])
@@ -168,16 +171,10 @@ def distribution(scope: Scope, *, by_region_level: int = 4) -> list[dict]:
 
 
 def explain(evaluation: Evaluation) -> list[dict]:
-    """The stored explanation with the names a reader needs (indicator, record) filled in."""
+    """The stored explanation with the indicator and category names a reader needs filled in."""
     scheme = parsed(evaluation.scheme)
-    names = {i.code: (i.name, i.category) for i in scheme.indicators}
+    names = {i.code: i.name for i in scheme.indicators}
     cats = {c.code: c.name for c in scheme.categories}
-    records = {r.pk: r for r in CreditRecord.objects.filter(
-        pk__in=[ln[2] for ln in evaluation.explanation["lines"]] + [v[3] for v in evaluation.explanation["vetoes"]])
-        .only("id", "key", "kind", "subtype", "decision_no", "decision_date")}
-    out = []
-    for ind, cat, rid, ref, pts, note in evaluation.explanation["lines"]:
-        out.append({"indicator": ind, "indicator_name": names.get(ind, (ind,))[0],
-                    "category": cats.get(cat, cat), "record_id": rid, "ref": ref,
-                    "record": records.get(rid), "points": pts, "note": note})
-    return out
+    return [{"indicator": ind, "indicator_name": names.get(ind, ind), "category": cats.get(cat, cat),
+             "record_id": rid, "ref": ref, "points": pts, "note": note}
+            for ind, cat, rid, ref, pts, note in evaluation.explanation["lines"]]

@@ -191,6 +191,13 @@ def _chunks(ids: list[int] | None, types: frozenset[str] | None, size: int):
         lo = rows[-1][0] + 1
 
 
+def snapshot(subject_id: int, row: Scheme, result: scoring.Result, trigger: str, dig: str = "") -> Evaluation:
+    """An unsaved Evaluation holding ``result`` exactly as it will be explained."""
+    return Evaluation(subject_id=subject_id, scheme=row, as_of=result.as_of, score=result.score, grade=result.grade,
+                      score_grade=result.score_grade, vetoed=bool(result.vetoes), explanation=result.to_json(),
+                      digest=dig or digest(result), trigger=trigger)
+
+
 def _evaluate_chunk(rows, choose: selectors.Chooser, as_of: dt.date, trigger: str, tally: Tally) -> None:
     lo, hi = rows[0][0], rows[-1][0]
     evidence = selectors.evidence(lo, hi, choose.penalty_types)
@@ -219,9 +226,7 @@ def _evaluate_chunk(rows, choose: selectors.Chooser, as_of: dt.date, trigger: st
         if old is not None and old[3] == dig and old[1] == row.pk:
             continue
         tally.changed += 1
-        ev = Evaluation(subject_id=sid, scheme=row, as_of=as_of, score=result.score, grade=result.grade,
-                        score_grade=result.score_grade, vetoed=bool(result.vetoes),
-                        explanation=result.to_json(), digest=dig, trigger=trigger, computed_at=now)
+        ev = snapshot(sid, row, result, trigger, dig)
         new_evals.append(ev)
         sup = scheme.band(result.grade).supervision
         same_grade = old is not None and old[2] == result.grade and old[1] == row.pk
@@ -272,14 +277,15 @@ def recompute_all(*, by=None, trigger: str = Evaluation.Trigger.FULL,
     return run
 
 
-def evaluate_on(subject: Subject, day: dt.date, *, known_then: bool = True) -> scoring.Result | None:
+def evaluate_on(subject: Subject, day: dt.date, *, known_then: bool = True,
+                picked: tuple[Scheme, scoring.Scheme] | None = None) -> scoring.Result | None:
     """The grade ``subject`` had (or would have had) on ``day``; nothing is stored.
 
     ``known_then`` uses the records as the platform held them that day, which
     reproduces the grade shown then; otherwise today's corrected records are
     judged as of that day. The scheme is the one in force now.
     """
-    picked = selectors.Chooser(selectors.published())(subject.subject_type_id, subject.region_id)
+    picked = picked or selectors.scheme_for(subject)
     if picked is None:
         return None
     if known_then:

@@ -103,8 +103,7 @@ class ListEntryAdmin(ReadOnlyAdmin):
             except PermissionDenied as exc:
                 form.add_error(None, str(exc))
             except ValidationError as exc:
-                msgs = [m for ms in exc.message_dict.values() for m in ms] if hasattr(exc, "error_dict") else exc.messages
-                form.add_error(None, "；".join(msgs))
+                form.add_error(None, "；".join(exc.messages))
         return render(request, "admin/evaluation/form.html", {
             **self.admin_site.each_context(request), "form": form, "opts": self.model._meta,
             "title": f"{entry}", "intro": format_html("<pre>{}</pre>", entry.notice_text or entry.reasons)})

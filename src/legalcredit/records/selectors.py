@@ -29,15 +29,19 @@ def versions(key) -> QuerySet[CreditRecord]:
     return CreditRecord.objects.filter(key=key).order_by("version")
 
 
-def _end_of(day: dt.date) -> dt.datetime:
+def end_of(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min))
+
+
+def held_at(subject_id: int, at: dt.datetime) -> QuerySet[CreditRecord]:
+    """The versions of the subject's records that the platform held at ``at``."""
+    return CreditRecord.objects.filter(Q(superseded_at__isnull=True) | Q(superseded_at__gt=at),
+                                       subject_id=subject_id, review=Review.APPROVED, effective_at__lte=at)
 
 
 def known_at(subject_id: int, at: dt.datetime) -> list[CreditRecord]:
     """The subject's records exactly as the platform held them at ``at``."""
-    return list(CreditRecord.objects.filter(
-        Q(superseded_at__isnull=True) | Q(superseded_at__gt=at),
-        subject_id=subject_id, review=Review.APPROVED, effective_at__lte=at).defer("raw", "details"))
+    return list(held_at(subject_id, at).defer("raw", "details"))
 
 
 def public_on(rec: CreditRecord, day: dt.date) -> bool:
@@ -59,7 +63,7 @@ class AsOf:
 
 def as_of(subject_id: int, day: dt.date) -> AsOf:
     """The subject's records as they stood at the end of ``day``, and which were public."""
-    records = known_at(subject_id, _end_of(day))
+    records = known_at(subject_id, end_of(day))
     return AsOf(day, records, [r for r in records if public_on(r, day)])
 
 

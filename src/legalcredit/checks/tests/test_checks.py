@@ -29,11 +29,11 @@ def post(client, key, **body):
 
 
 def test_a_procurement_check_returns_the_measure_with_its_basis_and_a_receipt_that_verifies(
-        client, key, law_firm, lawyer, maker, checker):
+        client, key, law_firm, lawyer, maker, checker, codes):
     entry = listed(law_firm, maker, checker)
     evaluation.evaluate_subjects([law_firm.pk, lawyer.pk])
     resp = post(client, key, matter_type="procurement", purpose="某项目供应商资格审查",
-                subjects=[{"uscc": law_firm.uscc}, {"id_number": lawyer.id_number}, {"uscc": "91320000MA1XXXXX0X"}])
+                subjects=[{"uscc": law_firm.uscc}, {"id_number": lawyer.id_number}, {"uscc": codes.uscc("91")}])   # valid, never registered
     assert resp.status_code == 201, resp.content
     firm, person, nobody = resp.json()
     answer = firm["answer"]

@@ -67,8 +67,8 @@ class GradeView(APIView):
                 day = dt.date.fromisoformat(raw)
             except ValueError:
                 raise ValidationError({"on": f"on：日期格式应为 YYYY-MM-DD，收到 {raw}"}) from None
-            picked = selectors.Chooser(selectors.published())(subject.subject_type_id, subject.region_id)
-            result = services.evaluate_on(subject, day)
+            picked = selectors.scheme_for(subject)
+            result = services.evaluate_on(subject, day, picked=picked)
             names = {i.code: i.name for i in picked[1].indicators} if picked else {}
             data = _payload(subject.pk, result, picked[0] if picked else None, stored=False,
                             state="not_evaluated", names=names)
