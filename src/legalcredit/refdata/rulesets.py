@@ -16,7 +16,7 @@ import yaml
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from legalcredit.domain import credit_lists, dual_publication, publication, record_kinds, sanctions
+from legalcredit.domain import credit_lists, dual_publication, publication, record_kinds, remedies, sanctions
 
 from .models import RuleSet
 
@@ -26,6 +26,7 @@ PARSERS: dict[str, tuple[str, Callable[[dict], Any]]] = {
     "penalty_catalogue": ("penalty_catalogue.yaml", sanctions.parse_catalogue),
     "record_kinds": ("record_kinds.yaml", record_kinds.parse_kinds),
     "credit_lists": ("credit_lists.yaml", credit_lists.parse),
+    "remedies": ("remedies.yaml", remedies.parse),
 }
 
 _lock = threading.Lock()

@@ -1,0 +1,96 @@
+import copy
+import datetime as dt
+from pathlib import Path
+
+import pytest
+import yaml
+from hypothesis import given
+from hypothesis import strategies as st
+
+from legalcredit.domain import remedies
+from legalcredit.domain.remedies import RepairItem, check_commitment_code, commitment_code, eligibility
+
+DOC = yaml.safe_load((Path(remedies.__file__).parents[1] / "refdata" / "data" / "remedies.yaml").read_text("utf-8"))
+POLICY = remedies.parse(DOC)
+TODAY = dt.date(2026, 11, 22)
+
+
+def item(**kw):
+    base = dict(kind="penalty", adverse=True, severity="general", in_effect=True, repair_from=dt.date(2026, 9, 1))
+    return RepairItem(**{**base, **kw})
+
+
+def test_shipped_rules_state_a_source_for_every_time_limit():
+    assert POLICY.limit("repair_decide").working_days == 3
+    assert "国办发〔2025〕22号" in POLICY.limit("repair_decide").source
+    assert POLICY.limit("objection_decide_verified").working_days == 7
+    assert all(t.source for t in POLICY.limits.values())
+
+
+@pytest.mark.parametrize("mutate, message", [
+    (lambda d: d["repair"].update(fee=50), "不得收取任何费用"),
+    (lambda d: d["time_limits"]["repair_decide"].update(working_days=0), "repair_decide.working_days"),
+    (lambda d: d["time_limits"]["repair_decide"].update(source=""), "须注明来源"),
+    (lambda d: d["commitment_types"].pop("repair"), "缺少承诺类型 repair"),
+    (lambda d: d["commitment_types"]["repair"].update(breach="fine"), "未知的违诺后果"),
+    (lambda d: d["time_limits"].pop("objection_verify"), "objection_verify"),
+])
+def test_a_bad_rule_file_is_refused_with_the_place(mutate, message):
+    doc = copy.deepcopy(DOC)
+    mutate(doc)
+    with pytest.raises(remedies.RemedyRuleError, match=message):
+        remedies.parse(doc)
+
+
+def test_commitment_code_is_region_date_serial():
+    code = commitment_code("320812", dt.date(2026, 11, 22), 17)
+    assert code == "32081220261122000017" and len(code) == 20
+    assert check_commitment_code(code) is None
+    assert "有效日期" in check_commitment_code("32081220261322000017")
+    assert "20位数字" in check_commitment_code("3208122026112200001")
+    assert "000000" in check_commitment_code("32081220261122000000")
+
+
+@given(st.from_regex(r"\d{6}", fullmatch=True), st.dates(dt.date(2000, 1, 1), dt.date(2099, 12, 31)),
+       st.integers(1, 999_999))
+def test_every_generated_commitment_code_validates(region, day, serial):
+    assert check_commitment_code(commitment_code(region, day, serial)) is None
+
+
+def test_repair_waits_for_the_minimum_period_and_says_from_when():
+    v = eligibility(item(repair_from=dt.date(2027, 3, 1)), TODAY, POLICY)
+    assert not v.eligible and v.reasons[0][0] == "minimum_period" and v.earliest == dt.date(2027, 3, 1)
+    assert "2027-03-01" in v.text()
+    assert eligibility(item(), TODAY, POLICY).eligible
+
+
+def test_minor_records_can_be_repaired_at_once():
+    assert eligibility(item(severity="minor", repair_from=TODAY), TODAY, POLICY).eligible
+
+
+def test_bars_that_no_waiting_lifts():
+    assert eligibility(item(kind="court_judgment"), TODAY, POLICY).reasons[0][0] == "unrepairable"
+    assert eligibility(item(adverse=False), TODAY, POLICY).reasons[0][0] == "not_adverse"
+    assert eligibility(item(repaired_on=dt.date(2026, 10, 1)), TODAY, POLICY).reasons[0][0] == "repaired"
+    v = eligibility(item(breached_repair_commitment="32081220250101000001"), TODAY, POLICY)
+    assert v.reasons[-1][0] == "breached_commitment" and v.earliest is None
+
+
+def test_list_entries_use_the_list_minimum():
+    listed = dt.date(2026, 3, 1)
+    v = eligibility(item(kind="list:serious_dishonesty", severity="", repair_from=None, listed_from=listed),
+                    TODAY, POLICY)
+    assert v.earliest == dt.date(2027, 3, 1)
+    assert eligibility(item(kind="list:watch", repair_from=None, listed_from=listed), TODAY, POLICY).eligible
+
+
+@given(st.sampled_from(["minor", "general", "serious"]), st.dates(dt.date(2025, 1, 1), dt.date(2028, 12, 31)),
+       st.dates(dt.date(2025, 1, 1), dt.date(2028, 12, 31)))
+def test_eligibility_never_goes_back_once_reached(severity, repair_from, today):
+    """Waiting never makes an eligible item ineligible, and the earliest day given is the day it becomes so."""
+    it = item(severity=severity, repair_from=repair_from)
+    v = eligibility(it, today, POLICY)
+    if v.eligible:
+        assert eligibility(it, today + dt.timedelta(days=30), POLICY).eligible
+    else:
+        assert v.earliest > today and eligibility(it, v.earliest, POLICY).eligible
