@@ -73,6 +73,8 @@ INSTALLED_APPS = [
     "legalcredit.evaluation",
     "legalcredit.lists",
     "legalcredit.checks",
+    "legalcredit.deadlines",
+    "legalcredit.remedies",
 ]
 
 MIDDLEWARE = [
@@ -250,6 +252,12 @@ LOGGING = {
 }
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "legalcredit@localhost")
 
 # The province this platform serves (GB/T 2260 code): the demo builds it and
 # the back office offers its cities and counties as filters.

@@ -58,6 +58,7 @@ def _commitment_bar(subject: Subject, on: dt.date) -> dict:
     commitment is still published, with the reason and the day it stops counting."""
     blocking = (CreditRecord.objects.filter(subject=subject, is_current=True, status="in_effect",
                                             decision_date__lte=on, publication_end__gte=on)
+                .filter(Q(repaired_on__isnull=True) | Q(repaired_on__gt=on))
                 .filter(Q(severity="serious") | Q(kind="commitment", subtype__in=["全部未履行", "部分履行"]))
                 .order_by("publication_end"))
     reasons = [f"{'违反信用承诺' if r.kind == 'commitment' else '严重失信记录'} {r.decision_no or r.number}"
@@ -68,6 +69,8 @@ def _commitment_bar(subject: Subject, on: dt.date) -> dict:
 
 
 def _answer(subject: Subject | None, described: str, matter: str, on: dt.date, today: dt.date) -> dict:
+    from legalcredit.remedies.selectors import flags as remedy_flags
+
     if subject is None:
         return {"found": False, "message": f"平台未登记{described}对应的主体，无信用信息", "measures": []}
     if on == today:
@@ -87,6 +90,8 @@ def _answer(subject: Subject | None, described: str, matter: str, on: dt.date, t
             grade = {"grade": result.grade, "score": str(result.score), "scheme": result.scheme,
                      "scheme_version": result.version, "evaluation": None, "supervision": sup.klass if sup else None}
     cat = catalogue()
+    # Objections and repairs in progress are flagged as they stand now, whatever date is asked about.
+    flags = remedy_flags([subject.pk])
     entries = list(lists.in_force_on([subject.pk], on))
     triggered = cat.triggered(matter, {e.list_code for e in entries}, grade and grade["supervision"])
     records = CreditRecord.objects.filter(subject=subject, review="approved")
@@ -104,8 +109,7 @@ def _answer(subject: Subject | None, described: str, matter: str, on: dt.date, t
                   for e in entries],
         "measures": [{"code": m.code, "name": m.name, "kind": m.kind, "legal_basis": m.legal_basis,
                       "list_item": m.list_item, "triggered_by": why} for m, why in triggered],
-        # Objections and repairs (issue: remedies) will flag records here; none can be pending yet.
-        "flags": [],
+        "flags": flags.get(subject.pk, []),
         **({"notification_commitment": _commitment_bar(subject, on)} if matter == "notification_commitment" else {}),
         "data_version": version,
     }

@@ -68,7 +68,7 @@ def scheme_for(subject) -> tuple[Scheme, scoring.Scheme] | None:
 
 
 EVIDENCE_FIELDS = ("subject_id", "id", "decision_no", "kind", "subtype", "severity", "types_text",
-                   "decision_date", "effective_until")
+                   "decision_date", "effective_until", "repaired_on")
 NO_TYPES = ("", "[]", None)
 
 
@@ -92,7 +92,7 @@ def _evidence(rows: Iterable[tuple], wanted: frozenset[str] | None = None) -> di
     (Text saved through the ORM is ASCII-escaped JSON, so escaped text is always decoded.)"""
     out: dict[int, list[scoring.Evidence]] = defaultdict(list)
     loads, iso = json.loads, dt.date.fromisoformat
-    for sid, rid, no, kind, sub, sev, types, decided, until in rows:
+    for sid, rid, no, kind, sub, sev, types, decided, until, repaired in rows:
         if types in NO_TYPES or (wanted is not None and "\\u" not in types
                                  and not any(w in types for w in wanted)):
             types = ()
@@ -101,8 +101,8 @@ def _evidence(rows: Iterable[tuple], wanted: frozenset[str] | None = None) -> di
         if isinstance(decided, str):
             decided = iso(decided)
             until = iso(until) if until else None
-        # Credit repair (issue: remedies) will supply repaired_on; until then no record is repaired.
-        out[sid].append(scoring.Evidence(rid, no or f"#{rid}", kind, sub, sev or "", types, decided, until, None))
+            repaired = iso(repaired) if repaired else None
+        out[sid].append(scoring.Evidence(rid, no or f"#{rid}", kind, sub, sev or "", types, decided, until, repaired))
     return out
 
 

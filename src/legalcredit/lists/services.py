@@ -18,8 +18,10 @@ from legalcredit.accounts.policy import scope_for
 from legalcredit.audit.models import AuditEntry
 from legalcredit.audit.services import record as audit
 from legalcredit.core.errors import field_error
+from legalcredit.deadlines import services as clocks
 from legalcredit.domain import credit_lists
 from legalcredit.domain.periods import add_months
+from legalcredit.domain.remedies import TimeLimit
 from legalcredit.records.signals import announce
 from legalcredit.refdata import rulesets
 from legalcredit.refdata.selectors import work_calendar
@@ -128,6 +130,11 @@ def serve_notice(entry_id: int, *, by, served_on: dt.date | None = None) -> List
     entry.stage = Stage.NOTICED
     entry.save()
     _step(entry, "送达告知书", by, served_on, entry.notice_text)
+    # On the officers' deadline queue: when the statement period ends the case is ready to decide.
+    clocks.start("listing", entry.pk, TimeLimit("listing_statement", "陈述申辩期届满，待作出决定",
+                                                lt.statement_working_days,
+                                                f"credit_lists.yaml {lt.code}.statement_working_days；{lt.legal_basis}"),
+                 subject=entry.subject, on=served_on, assignee=by)
     return entry
 
 
@@ -208,6 +215,7 @@ def decide(entry_id: int, *, by, listed: bool, reason: str, decision_no: str = "
             raise ValidationError(f"陈述申辩期尚未届满（至{entry.statement_due}），当事人也未提出意见，不能作出决定")
         if entry.stage == Stage.HEARING and not entry.hearing_record:
             raise ValidationError("当事人已申请听证，须举行听证并记录笔录后才能作出决定")
+    clocks.stop("listing", entry.pk, on)
     if not listed:
         entry.stage, entry.decided_on, entry.decided_by = Stage.DROPPED, on, by
         entry.decision_text = f"不予列入{lt.name}。理由：{reason}"

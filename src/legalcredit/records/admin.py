@@ -64,6 +64,10 @@ class CreditRecordAdmin(ReadOnlyAdmin):
         if obj.withdrawn_on:
             parts.append(f"{obj.withdrawn_on} 撤回公示，原因：{obj.withdrawal_reason}；"
                          f"应于 {obj.withdrawal_due} 前撤回")
+        if obj.repaired_on:
+            parts.append(f"已修复：{obj.repaired_on} 准予信用修复，公示自该日终止")
+        from legalcredit.remedies.selectors import record_flags
+        parts += record_flags([obj.key]).get(obj.key, [])
         if obj.publication_working_days is not None:
             parts.append(f"决定后第 {obj.publication_working_days} 个工作日公示"
                          f"（{'按时' if obj.on_time else '逾期' if obj.on_time is False else '不适用'}）")

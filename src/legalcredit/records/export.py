@@ -36,12 +36,19 @@ def rows(kind: str, *, scope: Scope, since: dt.datetime | None = None):
           .exclude(status=Status.REVOKED).order_by("decision_date", "id"))
     if since:
         qs = qs.filter(effective_at__gte=since)
+    from legalcredit.remedies.selectors import record_flags
+
+    flags = record_flags(qs.values("key"))
     for rec in qs.iterator(chunk_size=2000):
         d = dict(rec.details)
         if kind == "penalty" and rec.publication_end:
             d["CF_GSJZQ"] = rec.publication_end.isoformat()
-        if rec.status == Status.WITHDRAWN:
-            d["BZ"] = f"已撤回公示：{rec.withdrawal_reason}"
+        notes = [f"已撤回公示：{rec.withdrawal_reason}"] if rec.status == Status.WITHDRAWN else []
+        if rec.repaired_on:
+            notes.append(f"已修复（{rec.repaired_on.isoformat()}），终止公示")
+        notes += flags.get(rec.key, [])
+        if notes:
+            d["BZ"] = "；".join(notes)
         yield rec, [_cell(d.get(f.code)) for f in schema.fields]
 
 

@@ -85,6 +85,8 @@ class CreditRecord(NoDeleteModel):
     publication_working_days = models.IntegerField("决定至公示工作日数", null=True, blank=True)
     on_time = models.BooleanField("按时公示", null=True, blank=True)
     withdrawn_on = models.DateField("撤回公示日", null=True, blank=True)
+    repaired_on = models.DateField("信用修复日", null=True, blank=True,
+                                   help_text="准予信用修复之日：公示自此终止，记录标注“已修复”")
     withdrawal_reason = models.TextField("撤回/撤销原因", blank=True)
     reversal_date = models.DateField("原决定变更/撤销日", null=True, blank=True)
     withdrawal_due = models.DateField("应撤回期限", null=True, blank=True)

@@ -51,6 +51,8 @@ def public_on(rec: CreditRecord, day: dt.date) -> bool:
         return False
     if rec.withdrawn_on and day >= rec.withdrawn_on:
         return False
+    if rec.repaired_on and day >= rec.repaired_on:
+        return False
     return True
 
 

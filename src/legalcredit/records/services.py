@@ -153,6 +153,36 @@ def withdraw(key, *, actor, reason: str, reversal_date: dt.date, revoked: bool =
     return rec
 
 
+@transaction.atomic
+def mark_repaired(key, *, maker, checker, on: dt.date, reason: str) -> CreditRecord:
+    """Credit repair granted: a new version marked 已修复 whose publication ends on ``on``.
+
+    The repair decision is itself maker-checker (the reviewing officer makes, the deciding one
+    checks), so the version takes effect at once; the versions before it keep the record as it was.
+    """
+    reason = _reason(reason)
+    base = _current(key)
+    if base.repaired_on:
+        raise ValidationError(f"该记录已于{base.repaired_on}修复")
+    rec = _next_version(base, draft_of(base), actor=maker, reason=reason)
+    rec.repaired_on = on
+    rec.save(update_fields=["repaired_on"])
+    return approve(rec.pk, checker=checker, note=reason)
+
+
+@transaction.atomic
+def restore_publication(key, *, maker, checker, reason: str) -> CreditRecord:
+    """A breached 信用修复型 commitment: the repair is undone and the record is published again for
+    its maximum period, counted from the decision date as always (rules.md §10)."""
+    reason = _reason(reason)
+    base = _current(key)
+    if not base.repaired_on:
+        raise ValidationError("该记录未经修复，无需恢复公示")
+    draft = draft_of(base)
+    rec = _next_version(base, draft, actor=maker, reason=reason)
+    return approve(rec.pk, checker=checker, note=reason)
+
+
 def _may_check(checker, rec: CreditRecord) -> None:
     if not checker.has_perm(CHECK_PERMISSION):
         raise PermissionDenied("您没有审核信用记录的权限")

@@ -1,0 +1,43 @@
+"""The officer's queues: what is running in their jurisdiction, what is due soon, what is overdue."""
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import QuerySet
+
+from legalcredit.accounts.policy import Scope, filter_subjects
+from legalcredit.domain import deadlines
+from legalcredit.refdata.selectors import work_calendar
+
+from .models import Clock
+
+
+def remind_before() -> int:
+    from legalcredit.refdata.rulesets import current
+
+    return current("remedies").remind_before
+
+
+def queue(scope: Scope, *, today: dt.date, state: str | None = None, assignee=None) -> QuerySet[Clock]:
+    qs = filter_subjects(Clock.objects.filter(stopped_on__isnull=True), scope, "subject").select_related(
+        "subject", "assignee")
+    if assignee is not None:
+        qs = qs.filter(assignee=assignee)
+    if state == "overdue":
+        qs = qs.filter(due_on__lt=today)
+    elif state == "due_soon":
+        qs = qs.filter(due_on__gte=today, due_on__lt=deadlines.due_soon_bound(work_calendar(), today, remind_before()))
+    elif state == "paused":
+        qs = qs.filter(due_on__isnull=True)
+    elif state == "open":
+        qs = qs.filter(due_on__gte=deadlines.due_soon_bound(work_calendar(), today, remind_before()))
+    return qs.order_by("due_on", "id")
+
+
+def state_of(clock: Clock, today: dt.date) -> str:
+    return deadlines.state(work_calendar(), clock.due_on, today, remind_before=remind_before(),
+                           stopped=clock.stopped_on is not None)
+
+
+def clocks_of(case_type: str, case_id: int) -> QuerySet[Clock]:
+    return Clock.objects.filter(case_type=case_type, case_id=case_id).order_by("started_on", "id")

@@ -1,0 +1,1 @@
+"""Writes of the remedies: each public function is one transaction (see the modules)."""

@@ -1,0 +1,160 @@
+"""Credit commitments (信用承诺): made, printed as a 承诺书, and judged fulfilled or breached.
+
+A breach (部分履行 / 全部未履行) is judged by one officer and confirmed by another; confirming it
+writes a credit record of kind ``commitment`` and applies the consequence the commitment's type
+carries (remedies.yaml): for a 信用修复型 commitment, the repaired record is published again for its
+maximum period.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from legalcredit.core.errors import field_error
+from legalcredit.deadlines import services as clocks
+from legalcredit.domain import remedies as rules
+from legalcredit.domain.remedies import TimeLimit
+from legalcredit.records import services as records
+from legalcredit.records.prepare import Draft
+from legalcredit.refdata.selectors import work_calendar
+
+from ..models import Commitment, RepairApplication, RepairStage
+from .common import different_officer, may, policy, step, text, today
+
+CASE = "commitment"
+ADD, DECIDE = "remedies.add_commitment", "remedies.decide_commitment"
+BREACH = {"partial": "部分履行", "none": "全部未履行"}
+
+
+def committer_category(subject) -> str:
+    return "person" if subject.kind == "practitioner" else "organization"
+
+
+def _next_code(region: str, made_on: dt.date) -> str:
+    prefix = f"{region}{made_on:%Y%m%d}"
+    last = (Commitment.objects.filter(code__startswith=prefix).order_by("-code").values_list("code", flat=True)
+            .first())
+    return rules.commitment_code(region, made_on, int(last[-6:]) + 1 if last else 1)
+
+
+def letter(c: Commitment) -> str:
+    """The standard 承诺书 for signing, from the commitment's own fields."""
+    who = c.subject
+    ident = who.uscc or who.license_no or ""
+    return (f"信用承诺书\n\n承诺编码：{c.code}\n承诺人：{who.name}（{rules.COMMITTER[c.committer_category]}"
+            f"{'，' + ident if ident else ''}）\n承诺类型：{rules.COMMITMENT_TYPES[c.commitment_type]}\n"
+            f"承诺事由：{c.cause}\n\n本人（单位）郑重承诺：\n{c.content}\n\n"
+            + (f"容缺材料于{c.materials_due.isoformat()}前补交。\n" if c.materials_due else "")
+            + f"如违反上述承诺，自愿承担以下责任：\n{c.liability}\n"
+            f"并同意将违诺情况记入信用记录、依法依规公开。承诺受理单位有权对承诺内容进行核查。\n\n"
+            f"公开类型：{rules.DISCLOSURE[c.disclosure]}\n承诺受理单位：{c.accepting_unit}\n"
+            f"承诺日期：{c.made_on.isoformat()}"
+            + (f"　有效期至：{c.valid_until.isoformat()}" if c.valid_until else "")
+            + "\n\n承诺人（签章）：　　　　　　　　日期：")
+
+
+@transaction.atomic
+def make(subject, *, by, commitment_type: str, cause: str, content: str, liability: str, disclosure: str,
+         accepting_unit: str, accepting_unit_uscc: str = "", made_on: dt.date | None = None,
+         valid_until: dt.date | None = None, note: str = "", region: str | None = None) -> Commitment:
+    if by is not None:
+        may(by, subject, ADD, "登记信用承诺")
+    made_on = today(made_on)
+    if commitment_type not in rules.COMMITMENT_TYPES:
+        raise field_error("commitment_type", "承诺类型", f"须为{'、'.join(rules.COMMITMENT_TYPES.values())}之一")
+    if disclosure not in rules.DISCLOSURE:
+        raise field_error("disclosure", "公开类型", f"须为{'、'.join(rules.DISCLOSURE.values())}之一")
+    if valid_until is not None and valid_until < made_on:
+        raise field_error("valid_until", "承诺有效期", "不能早于承诺作出日期")
+    ctype = policy().commitment_types[commitment_type]
+    c = Commitment(subject=subject, committer_category=committer_category(subject),
+                   commitment_type=commitment_type, cause=text(cause, "cause", "承诺事由"),
+                   content=text(content, "content", "承诺内容"), liability=text(liability, "liability", "违诺责任"),
+                   made_on=made_on, valid_until=valid_until, disclosure=disclosure,
+                   accepting_unit=text(accepting_unit, "accepting_unit", "承诺受理单位"),
+                   accepting_unit_uscc=accepting_unit_uscc, note=note, created_by=by)
+    if ctype.materials_working_days:
+        c.materials_due = work_calendar().add_working_days(made_on, ctype.materials_working_days)
+    region = region or (getattr(getattr(by, "officer", None), "region_id", None) or subject.region_id)
+    for _ in range(3):          # two officers numbering the same day at once: the loser takes the next serial
+        c.code = _next_code(region, made_on)
+        c.letter = letter(c)
+        try:
+            with transaction.atomic():
+                c.save(force_insert=True)
+            break
+        except IntegrityError:
+            c.pk = None
+    else:
+        raise ValidationError("承诺编码分配冲突，请重试")
+    step(CASE, c, "作出信用承诺", by, made_on, c.letter)
+    if ctype.materials_working_days:
+        clocks.start(CASE, c.pk, TimeLimit("commitment_materials", "容缺受理材料补交",
+                                           ctype.materials_working_days, "remedies.yaml commitment_types.accept_missing"),
+                     subject=subject, on=made_on, assignee=by)
+    return c
+
+
+@transaction.atomic
+def propose_fulfilment(commitment_id: int, *, by, status: str, unfulfilled: str = "",
+                       liability_pursued: str = "") -> Commitment:
+    c = Commitment.objects.select_for_update().select_related("subject").get(pk=commitment_id)
+    may(by, c.subject, ADD, "认定承诺履行状态")
+    if c.fulfilment != "pending":
+        raise ValidationError(f"该承诺已认定为“{c.get_fulfilment_display()}”")
+    if status not in ("full", "partial", "none"):
+        raise field_error("fulfilment", "承诺履行状态", "须为全部履行、部分履行或全部未履行")
+    if status != "full":
+        unfulfilled = text(unfulfilled, "unfulfilled", "未履行的承诺内容", "未全部履行的须填写")
+        liability_pursued = text(liability_pursued, "liability_pursued", "违诺责任追究内容", "未全部履行的须填写")
+    c.proposed_fulfilment, c.fulfilment_proposed_by = status, by
+    c.unfulfilled, c.liability_pursued = unfulfilled, liability_pursued
+    c.save(update_fields=["proposed_fulfilment", "fulfilment_proposed_by", "unfulfilled", "liability_pursued"])
+    step(CASE, c, f"拟认定为{rules.FULFILMENT[status]}", by, today(), unfulfilled)
+    return c
+
+
+@transaction.atomic
+def confirm_fulfilment(commitment_id: int, *, by, unit: str, unit_uscc: str = "",
+                       on: dt.date | None = None) -> Commitment:
+    c = Commitment.objects.select_for_update().select_related("subject").get(pk=commitment_id)
+    may(by, c.subject, DECIDE, "确认承诺履行状态")
+    if c.fulfilment != "pending":
+        raise ValidationError(f"该承诺已认定为“{c.get_fulfilment_display()}”")
+    if not c.proposed_fulfilment:
+        raise ValidationError("尚未拟认定履行状态")
+    different_officer(by, c.fulfilment_proposed_by, "履行状态认定")
+    on = today(on)
+    c.fulfilment, c.fulfilment_decided_on, c.fulfilment_decided_by = c.proposed_fulfilment, on, by
+    c.fulfilment_unit = text(unit, "fulfilment_unit", "履行状态认定单位")
+    c.fulfilment_unit_uscc = unit_uscc
+    if c.fulfilment in BREACH:
+        c.breach_record, c.consequence = _breach(c, by, on)
+    c.save()
+    clocks.stop(CASE, c.pk, on)
+    step(CASE, c, f"认定为{c.get_fulfilment_display()}", by, on, c.consequence)
+    return c
+
+
+def _breach(c: Commitment, checker, on: dt.date):
+    ctype = policy().commitment_types[c.commitment_type]
+    maker = c.fulfilment_proposed_by
+    draft = Draft(kind="commitment", decision_date=on, subtype=BREACH[c.fulfilment], severity=ctype.breach_severity,
+                  authority=c.fulfilment_unit, authority_uscc=c.fulfilment_unit_uscc, decision_no=c.code,
+                  source_unit=c.fulfilment_unit, source_unit_uscc=c.fulfilment_unit_uscc,
+                  content=f"违反{rules.COMMITMENT_TYPES[c.commitment_type]}信用承诺（{c.cause}）：{c.unfulfilled}；"
+                          f"违诺责任追究：{c.liability_pursued}",
+                  legal_basis="国办发〔2020〕42号；信用承诺书")
+    rec = records.submit(c.subject, draft, actor=maker, reason=f"信用承诺 {c.code} 认定为{BREACH[c.fulfilment]}")
+    rec = records.approve(rec.pk, checker=checker, note="违诺认定经复核")
+    consequence = rules.CONSEQUENCES[ctype.breach_consequence]
+    if ctype.breach_consequence == "restore_publication":
+        restored = []
+        for app in RepairApplication.objects.filter(commitment=c, stage=RepairStage.GRANTED, record_key__isnull=False):
+            records.restore_publication(app.record_key, maker=maker, checker=checker,
+                                        reason=f"违反信用修复承诺 {c.code}，恢复公示至最长公示期")
+            restored.append(app.number)
+        consequence += f"（修复申请 {'、'.join(restored)} 所涉记录已恢复公示）" if restored else "（无已修复的记录）"
+    return rec, consequence

@@ -1,0 +1,44 @@
+import datetime as dt
+
+import pytest
+
+from legalcredit.accounts.services import assign
+from legalcredit.records import services as records
+
+PDF = b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def approved(maker, checker, penalty, django_capture_on_commit_callbacks):
+    """Enter a penalty as the maker and approve it as the checker, running the on-commit jobs."""
+    def make(subject, **kw):
+        rec = records.submit(subject, penalty(**kw), actor=maker, reason="录入")
+        with django_capture_on_commit_callbacks(execute=True):
+            return records.approve(rec.pk, checker=checker)
+    return make
+
+
+@pytest.fixture
+def lawyer_user(db, django_user_model, lawyer):
+    user = django_user_model.objects.create_user("li_ming", password="x-Strong-pass-1")
+    assign(user, "practitioner_user", subject=lawyer)
+    return user
+
+
+@pytest.fixture
+def other_checker(db, django_user_model):
+    from legalcredit.refdata.models import Region
+
+    user = django_user_model.objects.create_user("city_checker_2", password="x-Strong-pass-1", is_staff=True)
+    assign(user, "city_checker", region=Region.objects.get(code="320800"))
+    return user
+
+
+def general_penalty_kw():
+    # Decided 2026-03-02, 一般: minimum period 3 months (repair from 2026-06-02), published to 2027-03-02.
+    return {"decision_date": dt.date(2026, 3, 2)}
