@@ -8,7 +8,9 @@ removed). The applicant is told the outcome and the reason.
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -20,6 +22,7 @@ from legalcredit.lists.models import ListEntry
 from legalcredit.records import rules as record_rules
 from legalcredit.records import services as records
 from legalcredit.records.models import CreditRecord
+from legalcredit.records.prepare import Draft
 
 from ..models import OPEN_OBJECTION, Objection, ObjectionStage, Outcome
 from . import materials
@@ -175,7 +178,8 @@ def review(obj_id: int, *, by, outcome: str, opinion: str, corrections: dict | N
         if obj.record_key and not corrections:
             raise field_error("corrections", "拟更正内容", "更正信用记录须列明更正的字段和内容")
     obj.review_opinion = text(opinion, "opinion", "审核意见")
-    obj.stage, obj.proposed_outcome, obj.corrections, obj.reviewed_by = ObjectionStage.REVIEWED, outcome, corrections, by
+    obj.stage, obj.proposed_outcome, obj.reviewed_by = ObjectionStage.REVIEWED, outcome, by
+    obj.corrections = _stored(corrections)
     obj.save(update_fields=["stage", "review_opinion", "proposed_outcome", "corrections", "reviewed_by"])
     step(CASE, obj, f"审核（拟{Outcome(outcome).label}）", by, on, obj.review_opinion)
     return obj
@@ -203,13 +207,33 @@ def decide(obj_id: int, *, by, outcome: str, reason: str, on: dt.date | None = N
     return obj
 
 
+DATES = ("decision_date", "effective_from", "effective_until")
+CORRECTABLE = {f.name for f in dataclasses.fields(Draft)} - {"kind", "raw", "regime", "status"}
+
+
+def _stored(corrections: dict) -> dict:
+    """Proposed corrections as JSON, refused field by field when a field cannot be corrected."""
+    out = {}
+    for name, value in corrections.items():
+        if name not in CORRECTABLE:
+            raise field_error("corrections", "拟更正内容", f"“{name}”不是可更正的字段")
+        out[name] = value.isoformat() if isinstance(value, dt.date) else (
+            str(value) if isinstance(value, Decimal) else value)
+    return out
+
+
+def _loaded(corrections: dict) -> dict:
+    return {k: (dt.date.fromisoformat(v) if k in DATES and v else
+                Decimal(v) if k.endswith("_amount") and v not in (None, "") else v) for k, v in corrections.items()}
+
+
 def _apply(obj: Objection, by, on: dt.date):
     note = f"异议 {obj.number} 处理结果：{Outcome(obj.outcome).label}。{obj.reason}"
     if obj.outcome == Outcome.UPHELD:
         return None
     if obj.record_key:
         if obj.outcome == Outcome.CORRECTED:
-            rec = records.correct(obj.record_key, actor=obj.reviewed_by, reason=note, **obj.corrections)
+            rec = records.correct(obj.record_key, actor=obj.reviewed_by, reason=note, **_loaded(obj.corrections))
         else:
             rec = records.withdraw(obj.record_key, actor=obj.reviewed_by, reason=note, reversal_date=on, revoked=True)
         return records.approve(rec.pk, checker=by, note=note)
