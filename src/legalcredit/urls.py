@@ -13,6 +13,7 @@ urlpatterns = [
     path("api/v1/", include("legalcredit.registry.api.urls")),
     path("api/v1/", include("legalcredit.evaluation.api.urls")),
     path("api/v1/", include("legalcredit.checks.api.urls")),
+    path("api/v1/", include("legalcredit.remedies.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("healthz", include("legalcredit.core.urls")),

@@ -21,6 +21,7 @@ from legalcredit.accounts.policy import scope_for
 from legalcredit.audit.models import AuditEntry
 from legalcredit.audit.services import record as audit
 from legalcredit.core.errors import field_error
+from legalcredit.domain.identifiers import IdentifierError, id_number, uscc
 from legalcredit.evaluation import selectors as grades
 from legalcredit.evaluation import services as evaluation
 from legalcredit.lists import selectors as lists
@@ -40,6 +41,14 @@ def _find(query: dict) -> tuple[Subject | None, str]:
         raise field_error("subjects", "核查对象", "每个对象须且只须给出统一社会信用代码、公民身份号码或执业证号之一")
     key = keys[0]
     value = query[key].strip().upper()
+    # A malformed identifier is refused with the rule, as registration refuses it, instead of being
+    # answered "not found" (which a handling unit could take for a clean record).
+    validate = {"uscc": uscc.validate, "id_number": id_number.validate}.get(key)
+    if validate is not None:
+        try:
+            value = validate(value).value
+        except IdentifierError as exc:
+            raise field_error("subjects", "核查对象", f"{IDENTIFIERS[key]} {value}：{exc.message}") from None
     found = list(Subject.objects.filter(**{key: value}).select_related("subject_type", "status")[:2])
     if len(found) > 1:
         raise field_error("subjects", "核查对象", f"执业证号 {value} 对应多个主体，请改用统一社会信用代码或公民身份号码")

@@ -90,6 +90,12 @@ def test_a_check_needs_a_purpose_a_known_matter_and_the_scope(client, key, depar
     assert r.status_code == 400 and "不在事项目录中" in str(r.json())
     r = post(client, key, matter_type="awards", purpose="x", subjects=[{"uscc": law_firm.uscc, "license_no": "1"}])
     assert r.status_code == 400 and "须且只须" in str(r.json())
+    # A code with a wrong check character is refused with the rule, not answered "not found".
+    bad = law_firm.uscc[:-1] + ("0" if law_firm.uscc[-1] != "0" else "1")
+    r = post(client, key, matter_type="awards", purpose="x", subjects=[{"uscc": bad}])
+    assert r.status_code == 400 and "统一社会信用代码" in str(r.json()) and "校验码" in str(r.json())
+    r = post(client, key, matter_type="awards", purpose="x", subjects=[{"id_number": "110101199003071234"}])
+    assert r.status_code == 400 and "公民身份号码" in str(r.json())
     other = tokens.issue(owner=department, name="名录", scopes=["subjects:read"])[1]
     assert post(client, other, matter_type="awards", purpose="x", subjects=[{"uscc": law_firm.uscc}]).status_code == 403
     assert Check.objects.count() == 0

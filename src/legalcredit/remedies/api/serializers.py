@@ -1,0 +1,46 @@
+from rest_framework import serializers
+
+
+class RepairApplySerializer(serializers.Serializer):
+    subject = serializers.IntegerField(required=False, help_text="信用主体编号（机构、从业人员账号可省略，默认本人/本机构）")
+    record = serializers.CharField(required=False, allow_blank=True, help_text="信用记录编号（12位）")
+    list_entry = serializers.IntegerField(required=False, help_text="名单记录编号")
+    statement = serializers.CharField(help_text="已纠正失信行为、履行法定义务的情况说明")
+    commitment_content = serializers.CharField(required=False, allow_blank=True,
+                                               help_text="信用修复承诺内容（可省略，使用标准承诺书文本）")
+
+
+class ObjectionFileSerializer(serializers.Serializer):
+    subject = serializers.IntegerField(required=False, help_text="信用主体编号（机构、从业人员账号可省略）")
+    record = serializers.CharField(required=False, allow_blank=True, help_text="信用记录编号（12位）")
+    list_entry = serializers.IntegerField(required=False, help_text="名单记录编号")
+    grade = serializers.BooleanField(required=False, default=False, help_text="对信用等级提出异议")
+    applicant_name = serializers.CharField(help_text="异议人")
+    interest = serializers.CharField(help_text="与该信息的利害关系")
+    contact = serializers.CharField(required=False, allow_blank=True)
+    grounds = serializers.CharField(help_text="异议事实和理由")
+
+
+class MaterialSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=["proof", "letter", "other"], default="proof",
+                                   help_text="proof 履行义务证明、letter 信用修复承诺书（签章）、other 其他")
+    file = serializers.FileField(help_text="PDF、OFD、JPG 或 PNG，单个文件不超过规则规定的大小")
+
+
+class EligibilitySerializer(serializers.Serializer):
+    eligible = serializers.BooleanField()
+    reasons = serializers.ListField(child=serializers.DictField())
+    earliest = serializers.DateField(allow_null=True)
+
+
+class CaseSerializer(serializers.Serializer):
+    number = serializers.CharField()
+    subject = serializers.IntegerField(source="subject_id")
+    item = serializers.CharField()
+    stage = serializers.CharField()
+    stage_name = serializers.CharField(source="get_stage_display")
+    reason = serializers.CharField()
+    steps = serializers.ListField(child=serializers.DictField(), help_text="办理记录：日期、事项")
+    deadlines = serializers.ListField(child=serializers.DictField(), help_text="期限：事项、截止日、状态")
+    materials = serializers.ListField(child=serializers.DictField())
+    notice = serializers.CharField(required=False, help_text="告知申请人的处理结果（异议）")

@@ -1,0 +1,186 @@
+"""Subjects apply for credit repair, file objections, upload materials and follow progress.
+
+Institution and practitioner accounts act for themselves (their scope); officers may act for any
+subject in their jurisdiction. Every rule is the services'; these views only translate.
+"""
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import status
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from legalcredit.accounts.policy import scope_for
+from legalcredit.deadlines import selectors as deadlines
+from legalcredit.domain.deadlines import STATES
+from legalcredit.registry.models import Subject
+
+from .. import selectors
+from ..services import objections, repair
+from .serializers import (CaseSerializer, EligibilitySerializer, MaterialSerializer, ObjectionFileSerializer,
+                          RepairApplySerializer)
+
+
+def _translate(exc):
+    if isinstance(exc, DjangoPermissionDenied):
+        raise PermissionDenied(str(exc))
+    raise ValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages})
+
+
+def _subject(request, subject_id):
+    if subject_id is None:
+        own = getattr(getattr(request.user, "officer", None), "subject", None)
+        if own is None:
+            raise ValidationError({"subject": "信用主体：必须指定"})
+        return own
+    subject = Subject.objects.filter(pk=subject_id).first()
+    if subject is None or not scope_for(request.user).covers_subject(subject):
+        raise ValidationError({"subject": "信用主体：不存在或不在您的授权范围内"})
+    return subject
+
+
+def _case(case_type: str, case) -> dict:
+    today = timezone.localdate()
+    return {
+        "number": case.number, "subject_id": case.subject_id, "item": case.item, "stage": case.stage,
+        "get_stage_display": case.get_stage_display(), "reason": case.reason, "notice": getattr(case, "notice", ""),
+        "steps": [{"on": s.on, "action": s.action} for s in selectors.steps(case_type, case.pk)],
+        "deadlines": [{"name": c.name, "working_days": c.working_days, "started_on": c.started_on,
+                       "due_on": c.due_on, "state": STATES[deadlines.state_of(c, today)]}
+                      for c in deadlines.clocks_of(case_type, case.pk)],
+        "materials": [{"kind": m.kind, "name": m.name, "size": m.size, "sha256": m.sha256}
+                      for m in selectors.materials(case_type, case.pk)],
+    }
+
+
+class RepairListView(APIView):
+    """信用修复申请：提交申请（先核验是否符合修复条件，不符合的说明依据和最早可申请日期），及查看本人可见的申请。不收取任何费用。"""
+
+    required_scope = "remedies:apply"
+
+    @extend_schema(request=RepairApplySerializer, responses={201: CaseSerializer})
+    def post(self, request):
+        data = RepairApplySerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        d = data.validated_data
+        subject = _subject(request, d.get("subject"))
+        try:
+            app = repair.apply(subject, by=request.user, statement=d["statement"], record_number=d.get("record") or "",
+                               list_entry_id=d.get("list_entry"), commitment_content=d.get("commitment_content") or "")
+        except (DjangoValidationError, DjangoPermissionDenied) as exc:
+            _translate(exc)
+        return Response(CaseSerializer(_case("repair", app)).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses=CaseSerializer(many=True))
+    def get(self, request):
+        rows = selectors.visible_repairs(scope_for(request.user)).order_by("-applied_on", "-id")[:100]
+        return Response(CaseSerializer([_case("repair", a) for a in rows], many=True).data)
+
+
+class RepairEligibilityView(APIView):
+    """申请前核验：该记录或名单现在能否申请信用修复；不能的，说明依据和最早可申请日期。"""
+
+    required_scope = "remedies:apply"
+
+    @extend_schema(responses=EligibilitySerializer, parameters=[
+        OpenApiParameter("subject", int), OpenApiParameter("record", str), OpenApiParameter("list_entry", int)])
+    def get(self, request):
+        subject = _subject(request, request.query_params.get("subject"))
+        try:
+            entry = request.query_params.get("list_entry")
+            v = repair.eligibility(subject, record_number=request.query_params.get("record", ""),
+                                   list_entry_id=int(entry) if entry else None)
+        except (DjangoValidationError, DjangoPermissionDenied) as exc:
+            _translate(exc)
+        except ValueError:
+            raise ValidationError({"list_entry": "名单记录编号：须为整数"}) from None
+        return Response({"eligible": v.eligible, "reasons": [{"rule": r, "message": m} for r, m in v.reasons],
+                         "earliest": v.earliest})
+
+
+class RepairDetailView(APIView):
+    """申请进度：环节、办理记录、期限（工作日）与材料。"""
+
+    required_scope = "remedies:apply"
+
+    @extend_schema(responses=CaseSerializer)
+    def get(self, request, number):
+        app = get_object_or_404(selectors.visible_repairs(scope_for(request.user)), number=number)
+        return Response(CaseSerializer(_case("repair", app)).data)
+
+
+class RepairMaterialView(APIView):
+    """上传修复材料（履行义务证明、签章的信用修复承诺书）：类型和大小按规则检查。"""
+
+    required_scope = "remedies:apply"
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(request={"multipart/form-data": MaterialSerializer}, responses={201: CaseSerializer})
+    def post(self, request, number):
+        app = get_object_or_404(selectors.visible_repairs(scope_for(request.user)), number=number)
+        data = MaterialSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        f = data.validated_data["file"]
+        try:
+            repair.attach(app.pk, by=request.user, kind=data.validated_data["kind"], name=f.name, content=f.read())
+        except (DjangoValidationError, DjangoPermissionDenied) as exc:
+            _translate(exc)
+        return Response(CaseSerializer(_case("repair", app)).data, status=status.HTTP_201_CREATED)
+
+
+class ObjectionListView(APIView):
+    """异议：对信用记录、名单记录或信用等级提出异议；提出即在各处标注“异议处理中”。"""
+
+    required_scope = "remedies:apply"
+
+    @extend_schema(request=ObjectionFileSerializer, responses={201: CaseSerializer})
+    def post(self, request):
+        data = ObjectionFileSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        d = data.validated_data
+        subject = _subject(request, d.get("subject"))
+        try:
+            obj = objections.file(subject, by=request.user, grounds=d["grounds"], applicant_name=d["applicant_name"],
+                                  interest=d["interest"], contact=d.get("contact") or "",
+                                  record_number=d.get("record") or "", list_entry_id=d.get("list_entry"),
+                                  grade=d.get("grade", False))
+        except (DjangoValidationError, DjangoPermissionDenied) as exc:
+            _translate(exc)
+        return Response(CaseSerializer(_case("objection", obj)).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses=CaseSerializer(many=True))
+    def get(self, request):
+        rows = selectors.visible_objections(scope_for(request.user)).order_by("-filed_on", "-id")[:100]
+        return Response(CaseSerializer([_case("objection", o) for o in rows], many=True).data)
+
+
+class ObjectionDetailView(APIView):
+    required_scope = "remedies:apply"
+
+    @extend_schema(responses=CaseSerializer)
+    def get(self, request, number):
+        obj = get_object_or_404(selectors.visible_objections(scope_for(request.user)), number=number)
+        return Response(CaseSerializer(_case("objection", obj)).data)
+
+
+class ObjectionMaterialView(APIView):
+    required_scope = "remedies:apply"
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(request={"multipart/form-data": MaterialSerializer}, responses={201: CaseSerializer})
+    def post(self, request, number):
+        obj = get_object_or_404(selectors.visible_objections(scope_for(request.user)), number=number)
+        data = MaterialSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        f = data.validated_data["file"]
+        try:
+            objections.attach(obj.pk, by=request.user, kind=data.validated_data["kind"], name=f.name, content=f.read())
+        except (DjangoValidationError, DjangoPermissionDenied) as exc:
+            _translate(exc)
+        return Response(CaseSerializer(_case("objection", obj)).data, status=status.HTTP_201_CREATED)
