@@ -174,3 +174,36 @@ def test_listing_steps_follow_role_and_region(role, world, django_user_model):
             proposed = False
         assert proposed == (role in PROPOSES and key in SEES[role]), (role, key)
     assert user.has_perm("lists.decide_listentry") == (role in DECIDES), role
+
+
+# Who may file an objection or apply for repair for a subject in scope (remedies.add_*), and who
+# decides remedies (remedies.decide_*); the deadline queue is for bureau officers.
+FILES_REMEDIES = {"province_admin", "city_maker", "county_maker", "institution_user", "practitioner_user"}
+DECIDES_REMEDIES = {"province_admin", "city_checker", "county_checker"}
+QUEUE = {"province_admin", "city_maker", "city_checker", "county_maker", "county_checker"}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_remedies_follow_role_and_region(role, world, client, django_user_model):
+    from django.core.exceptions import PermissionDenied
+
+    from legalcredit.remedies.services import objections
+
+    user = user_for(role, world, django_user_model)
+    for key in OBJECTS:
+        try:
+            objections.file(world[key], by=user, grade=True, applicant_name="测试", interest="本人", grounds="测试")
+            filed = True
+        except PermissionDenied:
+            filed = False
+        assert filed == (role in FILES_REMEDIES and key in SEES[role]), (role, key)
+    for perm in ("remedies.decide_repairapplication", "remedies.decide_objection", "remedies.decide_commitment"):
+        assert user.has_perm(perm) == (role in DECIDES_REMEDIES), (role, perm)
+    client.force_login(user)
+    page = client.get("/admin/deadlines/clock/")
+    assert (page.status_code == 200) == (role in QUEUE), (role, page.status_code)
+    if page.status_code == 200:
+        html = page.content.decode()
+        for key in OBJECTS:
+            # Each objection filed above started a clock; the queue holds only the jurisdiction's clocks.
+            assert (world[key].name in html) == (role in FILES_REMEDIES and key in SEES[role]), (role, key)
