@@ -17,8 +17,10 @@ from django.utils import timezone
 from legalcredit.audit.models import AuditEntry
 from legalcredit.audit.services import record as audit
 from legalcredit.core.models import ImportBatch
+from legalcredit.domain import publication
 from legalcredit.registry.models import Subject
 
+from . import rules
 from .bulk import RecordWriter
 
 OUTCOMES = {"law_firm": ["合格", "合格", "合格", "不合格"], "lawyer": ["称职", "称职", "基本称职", "不称职"],
@@ -27,8 +29,10 @@ OUTCOMES = {"law_firm": ["合格", "合格", "合格", "不合格"], "lawyer": [
 BUREAU = "江苏省司法厅"
 
 
-def rows(subjects: list[tuple[int, str]], n: int, rng: random.Random, today: dt.date) -> Iterator[dict]:
-    """``n`` approved current record versions as value dicts, spread over ``subjects`` (id, type)."""
+def rows(subjects: list[tuple[int, str]], n: int, rng: random.Random, today: dt.date,
+         policy: publication.Policy | None = None) -> Iterator[dict]:
+    """``n`` approved current record versions as value dicts, spread over ``subjects`` (id, type).
+    With ``policy``, adverse records get their publication window as entry would compute it."""
     start = today - dt.timedelta(days=4 * 365)
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     for i in range(n):
@@ -57,6 +61,11 @@ def rows(subjects: list[tuple[int, str]], n: int, rng: random.Random, today: dt.
                        public=True)
         else:
             row.update(kind="legal_aid_review", subtype=rng.choice(["优秀", "良好", "合格", "不合格"]))
+        if policy is not None and row.get("severity"):
+            w = publication.window(day, row["severity"], policy, penalty_types=row.get("penalty_types", ()))
+            row.update(public=w.published, publication_regime=w.regime, published_from=w.start if w.published else None,
+                       min_publication_until=w.min_until, publication_end=w.until, repair_from=w.repair_from,
+                       publication_note=w.explanation, published_on=day if w.published else None)
         yield row
 
 
@@ -77,7 +86,7 @@ def build(per_subject: float = 2.0, *, seed: int = 2260, subjects_of_batch: Impo
                                            parameters={"records": n, "seed": seed}, rows=n)
         writer = RecordWriter(batch.pk, actor, "演示数据")
         chunk = []
-        for row in rows(subjects, n, rng, timezone.localdate()):
+        for row in rows(subjects, n, rng, timezone.localdate(), rules.policy()):
             chunk.append(row)
             if len(chunk) == 20_000:
                 writer.write(chunk)

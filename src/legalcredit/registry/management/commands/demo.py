@@ -46,3 +46,6 @@ class Command(BaseCommand):
         if not no_users:
             for user, pw, role in ensure_demo_users(province):
                 self.stdout.write(f"  演示账号 {user:8} 密码 {pw:14} {role}")
+            from legalcredit.remedies import demo as remedies_demo
+
+            self.stdout.write(f"  演示信用修复、异议与承诺案件 {remedies_demo.build()} 件")
