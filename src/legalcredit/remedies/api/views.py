@@ -104,34 +104,65 @@ class RepairEligibilityView(APIView):
                          "earliest": v.earliest})
 
 
-class RepairDetailView(APIView):
-    """申请进度：环节、办理记录、期限（工作日）与材料。"""
-
+class _CaseView(APIView):
     required_scope = "remedies:apply"
+    case_type = ""
 
-    @extend_schema(responses=CaseSerializer)
-    def get(self, request, number):
-        app = get_object_or_404(selectors.visible_repairs(scope_for(request.user)), number=number)
-        return Response(CaseSerializer(_case("repair", app)).data)
+    def visible(self, request):
+        raise NotImplementedError
+
+    def case(self, request, number):
+        return get_object_or_404(self.visible(request), number=number)
 
 
-class RepairMaterialView(APIView):
-    """上传修复材料（履行义务证明、签章的信用修复承诺书）：类型和大小按规则检查。"""
-
-    required_scope = "remedies:apply"
+class _MaterialView(_CaseView):
     parser_classes = [MultiPartParser, FormParser]
+
+    def attach(self, case_id, **kw):
+        raise NotImplementedError
 
     @extend_schema(request={"multipart/form-data": MaterialSerializer}, responses={201: CaseSerializer})
     def post(self, request, number):
-        app = get_object_or_404(selectors.visible_repairs(scope_for(request.user)), number=number)
+        case = self.case(request, number)
         data = MaterialSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         f = data.validated_data["file"]
         try:
-            repair.attach(app.pk, by=request.user, kind=data.validated_data["kind"], name=f.name, content=f.read())
+            self.attach(case.pk, by=request.user, kind=data.validated_data["kind"], name=f.name, content=f.read())
         except (DjangoValidationError, DjangoPermissionDenied) as exc:
             _translate(exc)
-        return Response(CaseSerializer(_case("repair", app)).data, status=status.HTTP_201_CREATED)
+        return Response(CaseSerializer(_case(self.case_type, case)).data, status=status.HTTP_201_CREATED)
+
+
+class _DetailView(_CaseView):
+    @extend_schema(responses=CaseSerializer)
+    def get(self, request, number):
+        return Response(CaseSerializer(_case(self.case_type, self.case(request, number))).data)
+
+
+class _Repairs:
+    case_type = "repair"
+
+    def visible(self, request):
+        return selectors.visible_repairs(scope_for(request.user))
+
+
+class _Objections:
+    case_type = "objection"
+
+    def visible(self, request):
+        return selectors.visible_objections(scope_for(request.user))
+
+
+class RepairDetailView(_Repairs, _DetailView):
+    """申请进度：环节、办理记录、期限（工作日）与材料。"""
+
+
+class RepairMaterialView(_Repairs, _MaterialView):
+    """上传修复材料（履行义务证明、签章的信用修复承诺书）：类型和大小按规则检查。"""
+
+    def attach(self, case_id, **kw):
+        return repair.attach(case_id, **kw)
 
 
 class ObjectionListView(APIView):
@@ -160,27 +191,12 @@ class ObjectionListView(APIView):
         return Response(CaseSerializer([_case("objection", o) for o in rows], many=True).data)
 
 
-class ObjectionDetailView(APIView):
-    required_scope = "remedies:apply"
-
-    @extend_schema(responses=CaseSerializer)
-    def get(self, request, number):
-        obj = get_object_or_404(selectors.visible_objections(scope_for(request.user)), number=number)
-        return Response(CaseSerializer(_case("objection", obj)).data)
+class ObjectionDetailView(_Objections, _DetailView):
+    """异议办理进度；办结后含告知申请人的处理结果和理由。"""
 
 
-class ObjectionMaterialView(APIView):
-    required_scope = "remedies:apply"
-    parser_classes = [MultiPartParser, FormParser]
+class ObjectionMaterialView(_Objections, _MaterialView):
+    """上传异议的证明材料。"""
 
-    @extend_schema(request={"multipart/form-data": MaterialSerializer}, responses={201: CaseSerializer})
-    def post(self, request, number):
-        obj = get_object_or_404(selectors.visible_objections(scope_for(request.user)), number=number)
-        data = MaterialSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        f = data.validated_data["file"]
-        try:
-            objections.attach(obj.pk, by=request.user, kind=data.validated_data["kind"], name=f.name, content=f.read())
-        except (DjangoValidationError, DjangoPermissionDenied) as exc:
-            _translate(exc)
-        return Response(CaseSerializer(_case("objection", obj)).data, status=status.HTTP_201_CREATED)
+    def attach(self, case_id, **kw):
+        return objections.attach(case_id, **kw)

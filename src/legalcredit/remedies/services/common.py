@@ -10,8 +10,10 @@ from legalcredit.accounts.policy import scope_for
 from legalcredit.audit.models import AuditEntry
 from legalcredit.audit.services import record as audit
 from legalcredit.core.errors import field_error
+from legalcredit.deadlines import services as clocks
 from legalcredit.domain import remedies
 from legalcredit.refdata.rulesets import current
+from legalcredit.refdata.selectors import work_calendar
 
 from ..models import CaseStep
 
@@ -46,6 +48,35 @@ def step(case_type: str, case, action: str, by, on: dt.date, document: str = "")
                             action=action, officer=by, on=on, document=document)
     audit(action=AuditEntry.Action.UPDATE, actor=by, object_type=f"remedies.{type(case).__name__.lower()}",
           object_id=case.pk, summary=f"{action}：{case}", reason=document[:500])
+
+
+def pause_for_supplement(case_type: str, case, *, by, what: str, on: dt.date) -> None:
+    """补正: the applicant is told what to supply and by when; the case's clocks stop counting."""
+    what = text(what, "what", "补正内容")
+    due = work_calendar().add_working_days(on, policy().limit("supplement").working_days)
+    case.stage = "supplement"
+    case.save(update_fields=["stage"])
+    clocks.pause(case_type, case.pk, on)
+    step(case_type, case, "通知补正（暂停计时）", by, on, f"请于{due.isoformat()}前补正：{what}")
+
+
+def resume_after_supplement(case_type: str, case, *, by, on: dt.date, back_to: str) -> None:
+    case.stage = back_to
+    case.save(update_fields=["stage"])
+    clocks.resume(case_type, case.pk, on)
+    step(case_type, case, "收到补正材料（恢复计时）", by, on)
+
+
+def current_record(subject, record_number: str):
+    """The subject's record by its 12-character number (or full key), current version; or a field error."""
+    from legalcredit.records.models import CreditRecord
+
+    wanted = record_number.strip()
+    rec = next((r for r in CreditRecord.objects.filter(subject=subject, is_current=True)
+                if r.number == wanted.upper() or str(r.key) == wanted), None)
+    if rec is None:
+        raise field_error("record", "信用记录", f"该主体没有编号为 {record_number} 的现行信用记录")
+    return rec
 
 
 def number(prefix: str, day: dt.date, pk: int) -> str:

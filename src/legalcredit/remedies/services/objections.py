@@ -21,12 +21,12 @@ from legalcredit.lists import services as lists
 from legalcredit.lists.models import ListEntry
 from legalcredit.records import rules as record_rules
 from legalcredit.records import services as records
-from legalcredit.records.models import CreditRecord
 from legalcredit.records.prepare import Draft
 
 from ..models import OPEN_OBJECTION, Objection, ObjectionStage, Outcome
 from . import materials
-from .common import different_officer, may, number, policy, step, text, today
+from .common import (current_record, different_officer, may, number, pause_for_supplement, policy,
+                     resume_after_supplement, step, text, today)
 
 CASE = "objection"
 FILE, HANDLE, DECIDE = "remedies.add_objection", "remedies.handle_objection", "remedies.decide_objection"
@@ -36,10 +36,7 @@ def _item(subject, record_number: str, list_entry_id: int | None, grade: bool):
     if sum((bool(record_number), bool(list_entry_id), bool(grade))) != 1:
         raise field_error("item", "异议对象", "须且只须指定一条信用记录、一条名单记录或信用等级")
     if record_number:
-        rec = next((r for r in CreditRecord.objects.filter(subject=subject, is_current=True)
-                    if r.number == record_number.strip().upper() or str(r.key) == record_number.strip()), None)
-        if rec is None:
-            raise field_error("record", "信用记录", f"该主体没有编号为 {record_number} 的现行信用记录")
+        rec = current_record(subject, record_number)
         return {"record_key": rec.key}, f"{record_rules.kinds()[rec.kind].name} {rec.decision_no or rec.number}"
     if list_entry_id:
         entry = ListEntry.objects.filter(pk=list_entry_id, subject=subject).first()
@@ -115,11 +112,7 @@ def reject(obj_id: int, *, by, reason: str, on: dt.date | None = None) -> Object
 def ask_supplement(obj_id: int, *, by, what: str, on: dt.date | None = None) -> Objection:
     obj = _locked(obj_id, ObjectionStage.FILED, ObjectionStage.VERIFYING)
     may(by, obj.subject, HANDLE, "办理异议")
-    on, what = today(on), text(what, "what", "补正内容")
-    step(CASE, obj, "通知补正（暂停计时）", by, on, what)
-    obj.stage = ObjectionStage.SUPPLEMENT
-    obj.save(update_fields=["stage"])
-    clocks.pause(CASE, obj.pk, on)
+    pause_for_supplement(CASE, obj, by=by, what=what, on=today(on))
     return obj
 
 
@@ -127,11 +120,8 @@ def ask_supplement(obj_id: int, *, by, what: str, on: dt.date | None = None) -> 
 def supplement_received(obj_id: int, *, by, on: dt.date | None = None) -> Objection:
     obj = _locked(obj_id, ObjectionStage.SUPPLEMENT)
     may(by, obj.subject, HANDLE, "办理异议")
-    on = today(on)
-    obj.stage = ObjectionStage.VERIFYING if obj.accepted_on else ObjectionStage.FILED
-    obj.save(update_fields=["stage"])
-    clocks.resume(CASE, obj.pk, on)
-    step(CASE, obj, "收到补正材料（恢复计时）", by, on)
+    resume_after_supplement(CASE, obj, by=by, on=today(on),
+                            back_to=ObjectionStage.VERIFYING if obj.accepted_on else ObjectionStage.FILED)
     return obj
 
 

@@ -26,7 +26,8 @@ from legalcredit.refdata.selectors import work_calendar
 
 from ..models import OPEN_REPAIR, Commitment, RepairApplication, RepairStage, SyncEntry
 from . import commitments, materials
-from .common import different_officer, may, number, policy, step, text, today
+from .common import (current_record, different_officer, may, number, pause_for_supplement, policy,
+                     resume_after_supplement, step, text, today)
 
 CASE = "repair"
 APPLY, HANDLE, DECIDE = ("remedies.add_repairapplication", "remedies.handle_repairapplication",
@@ -66,10 +67,7 @@ def _target(subject, record_number: str = "", list_entry_id: int | None = None):
     if bool(record_number) == bool(list_entry_id):
         raise field_error("item", "修复对象", "须且只须指定一条信用记录（记录编号）或一条名单记录")
     if record_number:
-        rec = next((r for r in CreditRecord.objects.filter(subject=subject, is_current=True)
-                    if r.number == record_number.strip().upper() or str(r.key) == record_number.strip()), None)
-        if rec is None:
-            raise field_error("record", "信用记录", f"该主体没有编号为 {record_number} 的现行信用记录")
+        rec = current_record(subject, record_number)
         return rec, None
     entry = ListEntry.objects.filter(pk=list_entry_id, subject=subject).first()
     if entry is None:
@@ -133,12 +131,7 @@ def attach(app_id: int, *, by, kind: str, name: str, content: bytes):
 def ask_supplement(app_id: int, *, by, what: str, on: dt.date | None = None) -> RepairApplication:
     app = _locked(app_id, RepairStage.APPLIED, RepairStage.ACCEPTED)
     may(by, app.subject, HANDLE, "办理信用修复")
-    on, what = today(on), text(what, "what", "补正内容")
-    due = work_calendar().add_working_days(on, policy().limit("supplement").working_days)
-    app.stage = RepairStage.SUPPLEMENT
-    app.save(update_fields=["stage"])
-    clocks.pause(CASE, app.pk, on)
-    step(CASE, app, "通知补正（暂停计时）", by, on, f"请于{due.isoformat()}前补正：{what}")
+    pause_for_supplement(CASE, app, by=by, what=what, on=today(on))
     return app
 
 
@@ -146,11 +139,8 @@ def ask_supplement(app_id: int, *, by, what: str, on: dt.date | None = None) -> 
 def supplement_received(app_id: int, *, by, on: dt.date | None = None) -> RepairApplication:
     app = _locked(app_id, RepairStage.SUPPLEMENT)
     may(by, app.subject, HANDLE, "办理信用修复")
-    on = today(on)
-    app.stage = RepairStage.ACCEPTED if app.accepted_on else RepairStage.APPLIED
-    app.save(update_fields=["stage"])
-    clocks.resume(CASE, app.pk, on)
-    step(CASE, app, "收到补正材料（恢复计时）", by, on)
+    resume_after_supplement(CASE, app, by=by, on=today(on),
+                            back_to=RepairStage.ACCEPTED if app.accepted_on else RepairStage.APPLIED)
     return app
 
 
