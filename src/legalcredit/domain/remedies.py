@@ -26,6 +26,8 @@ COMMITTER = {"organization": "法人及非法人组织", "person": "自然人", 
 CONSEQUENCES = {"flag_licence": "相关许可标记为拟撤销", "cancel_approval": "撤销审批决定",
                 "revoke_certificate": "撤销证明事项办理结果", "restore_publication": "恢复公示至最长期限",
                 "record_only": "仅记入信用记录"}
+# Consequences that undo the matter granted on the commitment: that licence or approval is flagged.
+MATTER_CONSEQUENCES = ("flag_licence", "cancel_approval", "revoke_certificate")
 SEVERITIES = ("minor", "general", "serious")
 
 _CODE = re.compile(r"^(\d{6})(\d{8})(\d{6})$")

@@ -243,8 +243,8 @@ class FulfilmentForm(forms.Form):
 
 @admin.register(Commitment)
 class CommitmentAdmin(ReadOnlyAdmin):
-    list_display = ("code", "subject", "commitment_type", "made_on", "disclosure", "fulfilment", "materials_due",
-                    "act")
+    list_display = ("code", "subject", "commitment_type", "matter", "made_on", "disclosure", "fulfilment",
+                    "materials_due", "act")
     list_filter = ("commitment_type", "fulfilment", "disclosure")
     search_fields = ("code", "subject__name", "subject__uscc", "cause")
     list_select_related = ("subject",)

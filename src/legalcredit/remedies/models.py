@@ -27,6 +27,9 @@ class Commitment(NoDeleteModel):
     accepting_unit = models.CharField("承诺受理单位", max_length=200)
     accepting_unit_uscc = models.CharField("承诺受理单位代码", max_length=18, blank=True)
     materials_due = models.DateField("容缺材料补交期限", null=True, blank=True)
+    matter_record_key = models.UUIDField("关联许可/审批记录", null=True, blank=True, db_index=True,
+                                         help_text="凭承诺办理的许可、审批或证明事项；违诺时标注为拟撤销")
+    matter = models.CharField("关联事项", max_length=200, blank=True)
     fulfilment = models.CharField("承诺履行状态", max_length=10, choices=list(FULFILMENT.items()), default="pending")
     unfulfilled = models.TextField("未履行的承诺内容", blank=True)
     liability_pursued = models.TextField("违诺责任追究内容", blank=True)

@@ -7,11 +7,22 @@ from collections import defaultdict
 from django.db.models import QuerySet
 
 from legalcredit.accounts.policy import Scope, filter_subjects
+from legalcredit.domain.remedies import MATTER_CONSEQUENCES
+from legalcredit.refdata.rulesets import current
 
 from .models import OPEN_OBJECTION, OPEN_REPAIR, CaseStep, Commitment, Material, Objection, RepairApplication
 
 UNDER_OBJECTION = "异议处理中"
 UNDER_REPAIR = "信用修复申请办理中"
+MATTER_FLAGGED = "违反信用承诺，拟撤销"
+BREACHED = ("partial", "none")
+
+
+def _flagged_matters(**filters):
+    kinds = [t for t, ct in current("remedies").commitment_types.items()
+             if ct.breach_consequence in MATTER_CONSEQUENCES]
+    return Commitment.objects.filter(fulfilment__in=BREACHED, commitment_type__in=kinds,
+                                     matter_record_key__isnull=False, **filters)
 
 
 def record_flags(keys) -> dict:
@@ -23,6 +34,8 @@ def record_flags(keys) -> dict:
     for key, no in RepairApplication.objects.filter(stage__in=OPEN_REPAIR, record_key__in=keys).values_list(
             "record_key", "number"):
         out[key].append(f"{UNDER_REPAIR}（{no}）")
+    for key, code in _flagged_matters(matter_record_key__in=keys).values_list("matter_record_key", "code"):
+        out[key].append(f"{MATTER_FLAGGED}（承诺编码 {code}）")
     return out
 
 
@@ -35,6 +48,10 @@ def flags(subject_ids) -> dict[int, list[dict]]:
     for a in RepairApplication.objects.filter(stage__in=OPEN_REPAIR, subject_id__in=subject_ids).order_by("applied_on"):
         out[a.subject_id].append({"flag": "under_repair", "label": UNDER_REPAIR, "case": a.number,
                                   "since": a.applied_on.isoformat(), "item": a.item, **_target(a)})
+    for c in _flagged_matters(subject_id__in=subject_ids).order_by("fulfilment_decided_on"):
+        out[c.subject_id].append({"flag": "commitment_breached", "label": MATTER_FLAGGED, "case": c.code,
+                                  "since": c.fulfilment_decided_on.isoformat(), "item": c.matter,
+                                  "record": c.matter_record_key.hex[:12].upper()})
     return out
 
 

@@ -145,7 +145,7 @@ def test_full_id_numbers_only_for_roles_that_need_them(role, world, client, djan
 
 # Who reads grades (evaluation.view_subjectgrade), always within the scope above.
 READS_GRADES = {"province_admin", "city_maker", "city_checker", "county_maker", "county_checker", "association",
-                "institution_user", "department"}
+                "institution_user", "practitioner_user", "department"}
 # Who may propose a listing / decide one (lists.add_listentry / lists.decide_listentry).
 PROPOSES = {"province_admin", "city_maker", "county_maker"}
 DECIDES = {"province_admin", "city_checker", "county_checker"}

@@ -44,6 +44,9 @@ class GradeSerializer(serializers.Serializer):
     supervision = SupervisionSerializer(allow_null=True)
     lines = LineSerializer(many=True)
     vetoes = VetoSerializer(many=True)
+    flags = serializers.ListField(child=serializers.DictField(), help_text=(
+        "异议处理中（under_objection）、信用修复申请办理中（under_repair）、违反信用承诺拟撤销（commitment_breached）"
+        "的信息：类别、案件编号、起始日、对象（记录编号、名单记录或信用等级）"))
 
 
 class DistributionSerializer(serializers.Serializer):

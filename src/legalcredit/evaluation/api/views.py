@@ -45,6 +45,14 @@ def _payload(subject_id: int, result: scoring.Result | None, scheme_row, *, stor
         "vetoes": [v._asdict() for v in result.vetoes]}
 
 
+def _respond(data: dict) -> Response:
+    # The grade and the records behind it may be disputed or under repair right now: say so.
+    from legalcredit.remedies.selectors import flags
+
+    data["flags"] = flags([data["subject"]]).get(data["subject"], [])
+    return Response(GradeSerializer(data).data)
+
+
 class GradeView(APIView):
     """主体的信用等级、得分与每一分的依据记录，以及对应的分级分类监管措施。
 
@@ -72,17 +80,16 @@ class GradeView(APIView):
             names = {i.code: i.name for i in picked[1].indicators} if picked else {}
             data = _payload(subject.pk, result, picked[0] if picked else None, stored=False,
                             state="not_evaluated", names=names)
-            return Response(GradeSerializer(data).data)
+            return _respond(data)
         grade = selectors.grade_of(subject.pk)
         if grade is None or grade.evaluation is None:
             state = grade.state if grade else "pending"
-            return Response(GradeSerializer(_payload(subject.pk, None, None, stored=True, state=state,
-                                                     names={})).data)
+            return _respond(_payload(subject.pk, None, None, stored=True, state=state, names={}))
         scheme = selectors.parsed(grade.scheme)
         result = scoring.Result.from_json(grade.evaluation.explanation)
         data = _payload(subject.pk, result, grade.scheme, stored=True, state=SubjectGrade.State.EVALUATED,
                         names={i.code: i.name for i in scheme.indicators})
-        return Response(GradeSerializer(data).data)
+        return _respond(data)
 
 
 class DistributionView(APIView):

@@ -44,3 +44,20 @@ class CaseSerializer(serializers.Serializer):
     deadlines = serializers.ListField(child=serializers.DictField(), help_text="期限：事项、截止日、状态")
     materials = serializers.ListField(child=serializers.DictField())
     notice = serializers.CharField(required=False, help_text="告知申请人的处理结果（异议）")
+
+
+class CommitmentSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="承诺编码（20位）")
+    subject = serializers.IntegerField(source="subject_id")
+    commitment_type = serializers.CharField()
+    type_name = serializers.CharField(source="get_commitment_type_display")
+    cause = serializers.CharField()
+    made_on = serializers.DateField()
+    valid_until = serializers.DateField(allow_null=True)
+    disclosure = serializers.CharField()
+    accepting_unit = serializers.CharField()
+    materials_due = serializers.DateField(allow_null=True, help_text="容缺受理材料补交期限")
+    fulfilment = serializers.CharField()
+    fulfilment_name = serializers.CharField(source="get_fulfilment_display")
+    fulfilment_decided_on = serializers.DateField(allow_null=True)
+    letter = serializers.CharField(help_text="承诺书全文（可打印签章）")

@@ -23,8 +23,8 @@ from legalcredit.registry.models import Subject
 
 from .. import selectors
 from ..services import objections, repair
-from .serializers import (CaseSerializer, EligibilitySerializer, MaterialSerializer, ObjectionFileSerializer,
-                          RepairApplySerializer)
+from .serializers import (CaseSerializer, CommitmentSerializer, EligibilitySerializer, MaterialSerializer,
+                          ObjectionFileSerializer, RepairApplySerializer)
 
 
 def _translate(exc):
@@ -200,3 +200,14 @@ class ObjectionMaterialView(_Objections, _MaterialView):
 
     def attach(self, case_id, **kw):
         return objections.attach(case_id, **kw)
+
+
+class CommitmentListView(APIView):
+    """本人（本机构）作出的信用承诺：编码、类型、履行状态、容缺材料期限和承诺书全文。"""
+
+    required_scope = "remedies:apply"
+
+    @extend_schema(responses=CommitmentSerializer(many=True))
+    def get(self, request):
+        rows = selectors.visible_commitments(scope_for(request.user)).order_by("-made_on", "-id")[:100]
+        return Response(CommitmentSerializer(rows, many=True).data)

@@ -21,7 +21,7 @@ from legalcredit.records.prepare import Draft
 from legalcredit.refdata.selectors import work_calendar
 
 from ..models import Commitment, RepairApplication, RepairStage
-from .common import different_officer, may, policy, step, text, today
+from .common import current_record, different_officer, may, policy, step, text, today
 
 CASE = "commitment"
 ADD, DECIDE = "remedies.add_commitment", "remedies.decide_commitment"
@@ -47,6 +47,7 @@ def letter(c: Commitment) -> str:
             f"{'，' + ident if ident else ''}）\n承诺类型：{rules.COMMITMENT_TYPES[c.commitment_type]}\n"
             f"承诺事由：{c.cause}\n\n本人（单位）郑重承诺：\n{c.content}\n\n"
             + (f"容缺材料于{c.materials_due.isoformat()}前补交。\n" if c.materials_due else "")
+            + (f"关联事项：{c.matter}\n" if c.matter else "")
             + f"如违反上述承诺，自愿承担以下责任：\n{c.liability}\n"
             f"并同意将违诺情况记入信用记录、依法依规公开。承诺受理单位有权对承诺内容进行核查。\n\n"
             f"公开类型：{rules.DISCLOSURE[c.disclosure]}\n承诺受理单位：{c.accepting_unit}\n"
@@ -58,7 +59,8 @@ def letter(c: Commitment) -> str:
 @transaction.atomic
 def make(subject, *, by, commitment_type: str, cause: str, content: str, liability: str, disclosure: str,
          accepting_unit: str, accepting_unit_uscc: str = "", made_on: dt.date | None = None,
-         valid_until: dt.date | None = None, note: str = "", region: str | None = None) -> Commitment:
+         valid_until: dt.date | None = None, note: str = "", region: str | None = None,
+         matter_record: str = "") -> Commitment:
     if by is not None:
         may(by, subject, ADD, "登记信用承诺")
     made_on = today(made_on)
@@ -75,6 +77,9 @@ def make(subject, *, by, commitment_type: str, cause: str, content: str, liabili
                    made_on=made_on, valid_until=valid_until, disclosure=disclosure,
                    accepting_unit=text(accepting_unit, "accepting_unit", "承诺受理单位"),
                    accepting_unit_uscc=accepting_unit_uscc, note=note, created_by=by)
+    if matter_record:
+        rec = current_record(subject, matter_record)
+        c.matter_record_key, c.matter = rec.key, f"{rec.decision_no or rec.number}（{rec.content[:60]}）"
     if ctype.materials_working_days:
         c.materials_due = work_calendar().add_working_days(made_on, ctype.materials_working_days)
     region = region or (getattr(getattr(by, "officer", None), "region_id", None) or subject.region_id)
@@ -150,6 +155,10 @@ def _breach(c: Commitment, checker, on: dt.date):
     rec = records.submit(c.subject, draft, actor=maker, reason=f"信用承诺 {c.code} 认定为{BREACH[c.fulfilment]}")
     rec = records.approve(rec.pk, checker=checker, note="违诺认定经复核")
     consequence = rules.CONSEQUENCES[ctype.breach_consequence]
+    if ctype.breach_consequence in rules.MATTER_CONSEQUENCES:
+        # The licence or approval granted on the commitment is flagged wherever it appears until the
+        # competent authority decides on it (remedies.selectors.record_flags).
+        consequence += f"：{c.matter}" if c.matter else "（承诺未关联具体许可或审批记录，请人工处理）"
     if ctype.breach_consequence == "restore_publication":
         restored = []
         for app in RepairApplication.objects.filter(commitment=c, stage=RepairStage.GRANTED, record_key__isnull=False):

@@ -50,3 +50,23 @@ def test_objections_and_other_subjects_stay_out_of_reach(client, lawyer, law_fir
                                                 "interest": "本所律师", "grounds": "x"}, format="json")
     assert other.status_code == 400 and "授权范围" in str(other.json())
     assert client.get("/api/v1/repairs/XF20260101000001/").status_code == 404
+
+
+def test_an_objection_to_the_grade_shows_on_the_grade_and_the_commitments_are_listed(
+        client, lawyer, maker, django_capture_on_commit_callbacks):
+    from legalcredit.evaluation import services as evaluation
+    from legalcredit.remedies.services import commitments
+
+    evaluation.evaluate_subjects([lawyer.pk])
+    r = client.post("/api/v1/objections/", {"grade": True, "applicant_name": "李明", "interest": "本人",
+                                            "grounds": "年度考核结果录入错误"}, format="json")
+    assert r.status_code == 201
+    grade = client.get(f"/api/v1/subjects/{lawyer.pk}/grade/").json()
+    assert [(f["flag"], f["grade"]) for f in grade["flags"]] == [("under_objection", True)]
+
+    c = commitments.make(lawyer, by=maker, commitment_type="self_discipline", cause="年度执业承诺",
+                         content="依法诚信执业", liability="接受行业惩戒", disclosure="public",
+                         accepting_unit="淮安市律师协会")
+    [row] = client.get("/api/v1/commitments/").json()
+    assert (row["code"], row["type_name"], row["fulfilment_name"]) == (c.code, "行业自律型", "履行中")
+    assert "依法诚信执业" in row["letter"]

@@ -50,7 +50,7 @@ def test_a_breach_is_recorded_and_bars_notify_and_commit(law_firm, maker, checke
     c = commitments.confirm_fulfilment(c.pk, by=checker, unit="淮安市司法局")
     rec = c.breach_record
     assert (rec.kind, rec.subtype, rec.decision_no, rec.review) == ("commitment", "全部未履行", c.code, "approved")
-    assert c.consequence == "撤销审批决定"
+    assert c.consequence == "撤销审批决定（承诺未关联具体许可或审批记录，请人工处理）"
     assert not Clock.objects.filter(case_type="commitment", case_id=c.pk, stopped_on__isnull=True).exists()
     answer = checks.run(by=maker, queries=[{"uscc": law_firm.uscc}], matter="notification_commitment",
                         purpose="告知承诺制审批")[0].answer
@@ -79,3 +79,26 @@ def test_breaking_a_repair_commitment_restores_publication_and_bars_repair(
     assert record_selectors.public_on(now, timezone.localdate())
     with pytest.raises(ValidationError, match="曾违反信用修复承诺"):
         repair.apply(lawyer, by=lawyer_user, statement="再次申请", record_number=rec.number)
+
+
+def test_breaking_an_approval_substitute_commitment_flags_the_licence(law_firm, maker, checker, bureau,
+                                                                     django_capture_on_commit_callbacks):
+    from legalcredit.records import services as records
+    from legalcredit.records.prepare import Draft
+    from legalcredit.remedies import selectors
+
+    lic = records.submit(law_firm, Draft(kind="license", decision_date=dt.date(2026, 3, 2), authority="淮安市司法局",
+                                         authority_uscc=bureau["city"], source_unit="淮安市司法局",
+                                         source_unit_uscc=bureau["city"], decision_no="淮司许〔2026〕5号",
+                                         content="律师事务所变更住所（告知承诺）"), actor=maker, reason="录入")
+    with django_capture_on_commit_callbacks(execute=True):
+        lic = records.approve(lic.pk, checker=checker)
+    c = make(law_firm, maker, ctype="approval_substitute", matter_record=lic.number)
+    assert "淮司许〔2026〕5号" in c.letter
+    commitments.propose_fulfilment(c.pk, by=maker, status="none", unfulfilled="住所不符合条件",
+                                   liability_pursued="撤销许可")
+    c = commitments.confirm_fulfilment(c.pk, by=checker, unit="淮安市司法局")
+    assert c.consequence.startswith("相关许可标记为拟撤销：淮司许〔2026〕5号")
+    assert selectors.record_flags([lic.key])[lic.key] == [f"违反信用承诺，拟撤销（承诺编码 {c.code}）"]
+    [flag] = selectors.flags([law_firm.pk])[law_firm.pk]
+    assert (flag["flag"], flag["record"]) == ("commitment_breached", lic.number)
