@@ -24,7 +24,7 @@ from legalcredit.core.errors import field_error
 from legalcredit.domain import scoring, yamlpos
 from legalcredit.registry.models import Subject
 
-from . import selectors
+from . import selectors, writer
 from .models import Evaluation, EvaluationRun, Scheme, SubjectGrade
 
 SHIPPED = Path(__file__).resolve().parent / "schemes"
@@ -214,9 +214,7 @@ def _evaluate_chunk(rows, choose: selectors.Chooser, as_of: dt.date, trigger: st
             tally.not_evaluated += 1
             tally.grades["未评价"] += 1
             if old is None or old[0] != SubjectGrade.State.NOT_EVALUATED:
-                grades.append(SubjectGrade(subject_id=sid, state=SubjectGrade.State.NOT_EVALUATED,
-                                           scheme=None, evaluation=None, grade="", score=None,
-                                           supervision_class="", since=now))
+                grades.append(writer.Current(sid, SubjectGrade.State.NOT_EVALUATED, None, None, "", None, "", "", now))
                 tally.changed += 1
             continue
         row, scheme = picked
@@ -226,30 +224,14 @@ def _evaluate_chunk(rows, choose: selectors.Chooser, as_of: dt.date, trigger: st
         if old is not None and old[3] == dig and old[1] == row.pk:
             continue
         tally.changed += 1
-        ev = snapshot(sid, row, result, trigger, dig)
-        new_evals.append(ev)
+        snap = writer.Snapshot(sid, row.pk, result.as_of, result.score, result.grade, result.score_grade,
+                               bool(result.vetoes), result.to_json(), dig, trigger)
+        new_evals.append(snap)
         sup = scheme.band(result.grade).supervision
         same_grade = old is not None and old[2] == result.grade and old[1] == row.pk
-        grades.append(SubjectGrade(subject_id=sid, state=SubjectGrade.State.EVALUATED, scheme=row,
-                                   evaluation=ev, grade=result.grade, score=result.score,
-                                   supervision_class=sup.klass if sup else "", digest=dig,
-                                   since=None if same_grade else now))
-    if not grades:
-        return
-    with transaction.atomic():
-        Evaluation.objects.bulk_create(new_evals, batch_size=1000)
-        for g in grades:
-            if g.evaluation is not None:
-                g.evaluation_id = g.evaluation.pk
-        keep_since = [g for g in grades if g.since is None]
-        fresh = [g for g in grades if g.since is not None]
-        fields = ["state", "scheme", "evaluation", "grade", "score", "supervision_class", "digest", "checked_at"]
-        if fresh:
-            SubjectGrade.objects.bulk_create(fresh, batch_size=1000, update_conflicts=True,
-                                             unique_fields=["subject"], update_fields=fields + ["since"])
-        if keep_since:
-            SubjectGrade.objects.bulk_create(keep_since, batch_size=1000, update_conflicts=True,
-                                             unique_fields=["subject"], update_fields=fields)
+        grades.append(writer.Current(sid, SubjectGrade.State.EVALUATED, row.pk, snap, result.grade, result.score,
+                                     sup.klass if sup else "", dig, None if same_grade else now))
+    writer.store(new_evals, grades, now)
 
 
 def evaluate_subjects(ids: Iterable[int] | None = None, *, trigger: str = Evaluation.Trigger.RECORD_CHANGE,

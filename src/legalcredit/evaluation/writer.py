@@ -1,0 +1,119 @@
+"""Storing a chunk of evaluation results: history snapshots and current grades, set-based.
+
+A full evaluation stores up to a million snapshots and upserts as many current grades; building
+a model instance per row and letting ``bulk_create`` adapt every value cost more than grading
+(1M subjects / 10M records on PostgreSQL: 501 s cold against 181 s steady). Here the values go to
+the database as tuples: COPY on PostgreSQL, executemany on SQLite. Snapshot ids are taken first
+(PostgreSQL: from the table's sequence; SQLite: after the largest id, safe because a SQLite write
+transaction holds the database's only write lock), so the current grades can point at them.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import connection, transaction
+
+from .models import Evaluation, SubjectGrade
+
+EVALUATION_COLUMNS = ("id", "subject_id", "scheme_id", "as_of", "score", "grade", "score_grade", "vetoed",
+                      "explanation", "digest", "trigger", "computed_at")
+GRADE_COLUMNS = ("subject_id", "state", "scheme_id", "evaluation_id", "grade", "score", "supervision_class",
+                 "digest", "since", "checked_at")
+
+
+@dataclass
+class Snapshot:
+    subject_id: int
+    scheme_id: int
+    as_of: dt.date
+    score: Decimal
+    grade: str
+    score_grade: str
+    vetoed: bool
+    explanation: dict
+    digest: str
+    trigger: str
+    id: int | None = None
+
+
+@dataclass
+class Current:
+    """A SubjectGrade row; ``since`` None keeps the stored one (the grade itself did not change)."""
+    subject_id: int
+    state: str
+    scheme_id: int | None
+    snapshot: Snapshot | None
+    grade: str
+    score: Decimal | None
+    supervision_class: str
+    digest: str
+    since: dt.datetime | None
+
+
+def _ids(n: int) -> list[int]:
+    table = Evaluation._meta.db_table
+    with connection.cursor() as cur:
+        if connection.vendor == "postgresql":
+            cur.execute(f"SELECT nextval(pg_get_serial_sequence('{table}', 'id')) FROM generate_series(1, %s)", [n])
+            return [r[0] for r in cur.fetchall()]
+        cur.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}")
+        start = cur.fetchone()[0] + 1
+    return list(range(start, start + n))
+
+
+def _value(v, pg: bool):
+    """A value as the driver takes it: psycopg adapts Python types itself; SQLite gets Django's text forms."""
+    if pg or v is None or isinstance(v, (int, str, bool)):
+        return v
+    if isinstance(v, Decimal):
+        return connection.ops.adapt_decimalfield_value(v, 10, 2)
+    if isinstance(v, dt.datetime):
+        return connection.ops.adapt_datetimefield_value(v)
+    if isinstance(v, dt.date):
+        return connection.ops.adapt_datefield_value(v)
+    return v
+
+
+def _put(cur, table: str, columns: tuple[str, ...], rows: list[tuple], pg: bool) -> None:
+    if pg:
+        with cur.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as cp:
+            for r in rows:
+                cp.write_row(r)
+    else:
+        marks = ", ".join(["%s"] * len(columns))
+        cur.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
+
+
+def store(snapshots: list[Snapshot], grades: list[Current], now: dt.datetime) -> None:
+    if not grades:
+        return
+    pg = connection.vendor == "postgresql"
+    table, current = Evaluation._meta.db_table, SubjectGrade._meta.db_table
+    with transaction.atomic(), connection.cursor() as cur:
+        for s, pk in zip(snapshots, _ids(len(snapshots))):
+            s.id = pk
+        _put(cur, table, EVALUATION_COLUMNS, [tuple(_value(v, pg) for v in (
+            s.id, s.subject_id, s.scheme_id, s.as_of, s.score, s.grade, s.score_grade, s.vetoed,
+            json.dumps(s.explanation, ensure_ascii=False), s.digest, s.trigger, now)) for s in snapshots], pg)
+        rows = [tuple(_value(v, pg) for v in (
+            g.subject_id, g.state, g.scheme_id, g.snapshot.id if g.snapshot else None, g.grade, g.score,
+            g.supervision_class, g.digest, g.since, now)) for g in grades]
+        updates = ", ".join(f"{c} = excluded.{c}" for c in GRADE_COLUMNS[1:] if c != "since")
+        merge = (f"ON CONFLICT (subject_id) DO UPDATE SET {updates}, "
+                 f"since = COALESCE(excluded.since, {current}.since)")
+        if pg:
+            cur.execute(f"CREATE TEMP TABLE IF NOT EXISTS grade_chunk (LIKE {current} INCLUDING DEFAULTS)")
+            # Emptied first: several chunks may share one transaction (and the session's temp table).
+            cur.execute("TRUNCATE grade_chunk")
+            _put(cur, "grade_chunk", GRADE_COLUMNS, rows, pg)
+            cols = ", ".join(GRADE_COLUMNS)
+            cur.execute(f"INSERT INTO {current} ({cols}) SELECT {cols} FROM grade_chunk {merge}")
+        else:
+            marks = ", ".join(["%s"] * len(GRADE_COLUMNS))
+            cur.executemany(f"INSERT INTO {current} ({', '.join(GRADE_COLUMNS)}) VALUES ({marks}) {merge}", rows)
+    if pg and len(snapshots) > 10_000:
+        with connection.cursor() as cur:
+            cur.execute(f"ANALYZE {table}")
