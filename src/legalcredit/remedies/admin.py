@@ -21,7 +21,7 @@ from legalcredit.deadlines import selectors as deadline_selectors
 from legalcredit.domain.deadlines import STATES
 
 from . import selectors
-from .models import Commitment, Objection, ObjectionStage, Outcome, RepairApplication, RepairStage, SyncEntry
+from .models import Commitment, Material, Objection, ObjectionStage, Outcome, RepairApplication, RepairStage, SyncEntry
 from .services import commitments, objections, repair, sync
 
 REPAIR_ACTIONS = {
@@ -134,10 +134,29 @@ def _history(case_type: str, case_id: int):
                               ((c.name, c.working_days, c.started_on, c.due_on or "暂停计时",
                                 STATES[deadline_selectors.state_of(c, today)])
                                for c in deadline_selectors.clocks_of(case_type, case_id)))
-    files = format_html_join("", "<li>{} · {}（{} 字节）</li>", ((m.get_kind_display(), m.name, m.size)
-                                                                for m in selectors.materials(case_type, case_id)))
+    files = format_html_join("", '<li>{} · <a href="{}">{}</a>（{} 字节，SHA-256 {}…）</li>',
+                             ((m.get_kind_display(), reverse("admin:remedies_material_download", args=[m.pk]),
+                               m.name, m.size, m.sha256[:16]) for m in selectors.materials(case_type, case_id)))
     return format_html("<h3>期限</h3><table><tr><th>事项</th><th>时限</th><th>起算</th><th>截止</th><th>状态</th></tr>"
                        "{}</table><h3>材料</h3><ul>{}</ul><h3>办理记录</h3><table>{}</table>", clocks, files, steps)
+
+
+def download(request, pk):
+    """An application's material, for officers who can see its case; the read is audited."""
+    from django.http import FileResponse, Http404
+
+    from legalcredit.audit.models import AuditEntry
+    from legalcredit.audit.services import record as audit
+
+    m = get_object_or_404(Material, pk=pk)
+    scope = policy.scope_for(request.user)
+    visible = {"repair": selectors.visible_repairs, "objection": selectors.visible_objections}.get(m.case_type)
+    perm = {"repair": "remedies.view_repairapplication", "objection": "remedies.view_objection"}.get(m.case_type)
+    if visible is None or not request.user.has_perm(perm) or not visible(scope).filter(pk=m.case_id).exists():
+        raise Http404("材料不存在或不在您的查看范围内")
+    audit(action=AuditEntry.Action.READ, actor=request.user, object_type="remedies.material", object_id=m.pk,
+          summary=f"查阅申请材料 {m.name}", reason="办理信用修复或异议")
+    return FileResponse(m.file.open("rb"), as_attachment=True, filename=m.name)
 
 
 class CaseAdmin(ReadOnlyAdmin):
@@ -163,8 +182,12 @@ class CaseAdmin(ReadOnlyAdmin):
 
     def get_urls(self):
         info = self.model._meta
-        return [path("<int:pk>/act/", self.admin_site.admin_view(self.act_view),
-                     name=f"{info.app_label}_{info.model_name}_act"), *super().get_urls()]
+        urls = [path("<int:pk>/act/", self.admin_site.admin_view(self.act_view),
+                     name=f"{info.app_label}_{info.model_name}_act")]
+        if self.case_type == "repair":
+            urls.append(path("material/<int:pk>/", self.admin_site.admin_view(download),
+                             name="remedies_material_download"))
+        return [*urls, *super().get_urls()]
 
     def act_view(self, request, pk):
         case = get_object_or_404(self.get_queryset(request), pk=pk)

@@ -30,6 +30,12 @@ def test_a_repair_is_worked_from_the_queue_to_the_decision(client, lawyer, lawye
     assert app.stage == "granted"
     page = client.get(reverse("admin:remedies_repairapplication_change", args=[app.pk])).content.decode()
     assert "准予修复" in page and "证明.pdf" in page and "已办结" in page
+    from legalcredit.remedies.models import Material
+    m = Material.objects.get(case_type="repair", case_id=app.pk)
+    got = client.get(reverse("admin:remedies_material_download", args=[m.pk]))
+    assert got.status_code == 200 and b"".join(got.streaming_content) == PDF
+    client.force_login(lawyer_user)          # not an officer of the back office
+    assert client.get(reverse("admin:remedies_material_download", args=[m.pk])).status_code in (302, 404)
 
 
 def test_the_commitment_letter_prints_and_the_objection_page_opens(client, law_firm, maker):
