@@ -3,7 +3,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.core.mail import send_mail
+from django.db import transaction
 from django.utils import timezone
 
 from legalcredit.accounts.policy import scope_for
@@ -77,6 +80,14 @@ def current_record(subject, record_number: str):
     if rec is None:
         raise field_error("record", "信用记录", f"该主体没有编号为 {record_number} 的现行信用记录")
     return rec
+
+
+def notify(user, title: str, body: str) -> None:
+    """Tell the applicant by e-mail once the decision is committed (also shown in the API's progress)."""
+    email = getattr(user, "email", "") if user is not None else ""
+    if email:
+        transaction.on_commit(lambda: send_mail(f"【公共法律服务信用监管平台】{title}", body,
+                                                settings.DEFAULT_FROM_EMAIL, [email], fail_silently=True))
 
 
 def number(prefix: str, day: dt.date, pk: int) -> str:

@@ -25,7 +25,7 @@ from legalcredit.records.prepare import Draft
 
 from ..models import OPEN_OBJECTION, Objection, ObjectionStage, Outcome
 from . import materials
-from .common import (current_record, different_officer, may, number, pause_for_supplement, policy,
+from .common import (current_record, different_officer, may, notify, number, pause_for_supplement, policy,
                      resume_after_supplement, step, text, today)
 
 CASE = "objection"
@@ -105,6 +105,7 @@ def reject(obj_id: int, *, by, reason: str, on: dt.date | None = None) -> Object
     obj.save(update_fields=["stage", "reason", "decided_on", "decided_by", "notice"])
     clocks.stop(CASE, obj.pk, on)
     step(CASE, obj, "不予受理（告知申请人）", by, on, obj.notice)
+    notify(obj.applicant, f"异议不予受理（{obj.number}）", obj.notice)
     return obj
 
 
@@ -194,6 +195,7 @@ def decide(obj_id: int, *, by, outcome: str, reason: str, on: dt.date | None = N
     obj.save()
     clocks.stop(CASE, obj.pk, on)
     step(CASE, obj, f"决定{Outcome(outcome).label}并告知申请人", by, on, obj.notice)
+    notify(obj.applicant, f"异议处理结果（{obj.number}）", obj.notice)
     return obj
 
 

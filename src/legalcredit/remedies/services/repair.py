@@ -26,7 +26,7 @@ from legalcredit.refdata.selectors import work_calendar
 
 from ..models import OPEN_REPAIR, Commitment, RepairApplication, RepairStage, SyncEntry
 from . import commitments, materials
-from .common import (current_record, different_officer, may, number, pause_for_supplement, policy,
+from .common import (current_record, different_officer, may, notify, number, pause_for_supplement, policy,
                      resume_after_supplement, step, text, today)
 
 CASE = "repair"
@@ -169,6 +169,7 @@ def reject(app_id: int, *, by, reason: str, on: dt.date | None = None) -> Repair
     app.save(update_fields=["stage", "reason", "decided_on", "decided_by"])
     clocks.stop(CASE, app.pk, on)
     step(CASE, app, "不予受理", by, on, app.reason)
+    notify(app.applicant, f"信用修复申请不予受理（{app.number}）", f"{app.item}：不予受理。理由：{app.reason}")
     return app
 
 
@@ -200,6 +201,10 @@ def decide(app_id: int, *, by, grant: bool, reason: str, on: dt.date | None = No
     if grant:
         _grant(app, by, on)
     step(CASE, app, "准予修复" if grant else "不予修复", by, on, app.reason)
+    outcome = f"准予修复，该信息自{on.isoformat()}起终止公示" if grant else "不予修复"
+    notify(app.applicant, f"信用修复决定（{app.number}）",
+           f"您于{app.applied_on}提出的信用修复申请（{app.item}），决定{outcome}。理由：{app.reason}。"
+           f"如不服，可依法申请行政复议或者提起行政诉讼。")
     return app
 
 

@@ -34,7 +34,9 @@ def test_an_application_before_the_minimum_period_is_refused_with_the_earliest_d
 
 
 def test_a_lawyer_repairs_a_penalty_from_application_to_synchronisation(
-        lawyer, lawyer_user, maker, checker, other_checker, approved, django_capture_on_commit_callbacks):
+        lawyer, lawyer_user, maker, checker, other_checker, approved, django_capture_on_commit_callbacks, mailoutbox):
+    lawyer_user.email = "liming@example.com"
+    lawyer_user.save()
     rec = approved(lawyer)
     before = grades.grade_of(lawyer.pk)
     today = timezone.localdate()
@@ -94,6 +96,8 @@ def test_a_lawyer_repairs_a_penalty_from_application_to_synchronisation(
     assert sync.payload["action"] == "终止公示" and sync.due_on == cal.add_working_days(today, 3)
     assert running(app, "repair_sync").due_on == sync.due_on
     assert selectors.flags([lawyer.pk]) == {}
+    [mail] = mailoutbox                                           # the applicant is told, with the reason
+    assert mail.to == ["liming@example.com"] and "准予修复" in mail.body and "已纠正失信行为并履行义务" in mail.body
     assert [s.action for s in selectors.steps("repair", app.pk)] == [
         "提出申请", "通知补正（暂停计时）", "上传履行义务证明", "收到补正材料（恢复计时）", "受理",
         "审核（建议准予修复）", "准予修复"]
