@@ -126,7 +126,7 @@ def remind_and_escalate(today: dt.date | None = None) -> tuple[int, int]:
     sender = settings.DEFAULT_FROM_EMAIL
     mails, reminded, escalated = [], 0, 0
     with transaction.atomic():
-        base = Clock.objects.select_for_update().select_related("subject", "assignee").filter(
+        base = Clock.objects.select_for_update(of=("self",)).select_related("subject", "assignee").filter(
             stopped_on__isnull=True, due_on__isnull=False)
         for clock in base.filter(due_on__gte=today, due_on__lt=bound, reminded_on__isnull=True):
             to = [clock.assignee.email] if clock.assignee and clock.assignee.email else [

@@ -105,7 +105,7 @@ def make(subject, *, by, commitment_type: str, cause: str, content: str, liabili
 @transaction.atomic
 def propose_fulfilment(commitment_id: int, *, by, status: str, unfulfilled: str = "",
                        liability_pursued: str = "") -> Commitment:
-    c = Commitment.objects.select_for_update().select_related("subject").get(pk=commitment_id)
+    c = Commitment.objects.select_for_update(of=("self",)).select_related("subject").get(pk=commitment_id)
     may(by, c.subject, ADD, "认定承诺履行状态")
     if c.fulfilment != "pending":
         raise ValidationError(f"该承诺已认定为“{c.get_fulfilment_display()}”")
@@ -124,7 +124,7 @@ def propose_fulfilment(commitment_id: int, *, by, status: str, unfulfilled: str 
 @transaction.atomic
 def confirm_fulfilment(commitment_id: int, *, by, unit: str, unit_uscc: str = "",
                        on: dt.date | None = None) -> Commitment:
-    c = Commitment.objects.select_for_update().select_related("subject").get(pk=commitment_id)
+    c = Commitment.objects.select_for_update(of=("self",)).select_related("subject").get(pk=commitment_id)
     may(by, c.subject, DECIDE, "确认承诺履行状态")
     if c.fulfilment != "pending":
         raise ValidationError(f"该承诺已认定为“{c.get_fulfilment_display()}”")

@@ -68,7 +68,7 @@ def file(subject, *, by, grounds: str, applicant_name: str, interest: str, conta
 
 
 def _locked(obj_id: int, *stages) -> Objection:
-    obj = Objection.objects.select_for_update().select_related("subject").get(pk=obj_id)
+    obj = Objection.objects.select_for_update(of=("self",)).select_related("subject").get(pk=obj_id)
     if obj.stage not in stages:
         raise ValidationError(f"异议 {obj.number} 当前为“{obj.get_stage_display()}”，不能办理此事项")
     return obj

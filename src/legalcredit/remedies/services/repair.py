@@ -114,7 +114,7 @@ def apply(subject, *, by, statement: str, record_number: str = "", list_entry_id
 
 
 def _locked(app_id: int, *stages) -> RepairApplication:
-    app = RepairApplication.objects.select_for_update().select_related("subject").get(pk=app_id)
+    app = RepairApplication.objects.select_for_update(of=("self",)).select_related("subject").get(pk=app_id)
     if app.stage not in stages:
         raise ValidationError(f"申请 {app.number} 当前为“{app.get_stage_display()}”，不能办理此事项")
     return app
