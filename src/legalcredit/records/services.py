@@ -89,6 +89,7 @@ def _next_version(base: CreditRecord, draft: Draft, *, actor, reason: str) -> Cr
     rec.reason, rec.entered_by = reason, actor
     rec.published_on = base.published_on
     rec.publication_working_days, rec.on_time = base.publication_working_days, base.on_time
+    rec.repaired_on = base.repaired_on      # a correction does not undo a repair
     try:
         with transaction.atomic():
             rec.save(force_insert=True)
@@ -178,8 +179,9 @@ def restore_publication(key, *, maker, checker, reason: str) -> CreditRecord:
     base = _current(key)
     if not base.repaired_on:
         raise ValidationError("该记录未经修复，无需恢复公示")
-    draft = draft_of(base)
-    rec = _next_version(base, draft, actor=maker, reason=reason)
+    rec = _next_version(base, draft_of(base), actor=maker, reason=reason)
+    rec.repaired_on = None
+    rec.save(update_fields=["repaired_on"])
     return approve(rec.pk, checker=checker, note=reason)
 
 

@@ -122,3 +122,17 @@ def test_a_repair_that_is_not_granted_leaves_the_record_public(lawyer, lawyer_us
     assert app.stage == "refused"
     assert CreditRecord.objects.get(key=rec.key, is_current=True).repaired_on is None
     assert not Clock.objects.filter(case_type="repair", case_id=app.pk, stopped_on__isnull=True).exists()
+
+
+def test_a_correction_after_repair_keeps_the_record_repaired(lawyer, lawyer_user, maker, checker, approved):
+    from legalcredit.records import services as records
+
+    rec = approved(lawyer)
+    app = repair.apply(lawyer, by=lawyer_user, statement="已履行", record_number=rec.number)
+    repair.attach(app.pk, by=lawyer_user, kind="proof", name="证明.pdf", content=PDF)
+    repair.accept(app.pk, by=maker)
+    repair.review(app.pk, by=maker, grant=True, opinion="同意")
+    repair.decide(app.pk, by=checker, grant=True, reason="已履行")
+    fixed = records.correct(rec.key, actor=maker, reason="更正内容表述", content="私自接受委托、收取费用（更正）")
+    fixed = records.approve(fixed.pk, checker=checker)
+    assert fixed.version == 3 and fixed.repaired_on == timezone.localdate()
