@@ -31,3 +31,11 @@ class FeedbackSerializer(serializers.Serializer):
     measure = serializers.CharField()
     applied = serializers.BooleanField()
     reason = serializers.CharField(required=False, allow_blank=True, help_text="未采取的须说明理由")
+
+
+class FeedbackRateSerializer(serializers.Serializer):
+    unit = serializers.CharField(help_text="核查单位")
+    checks = serializers.IntegerField()
+    triggered = serializers.IntegerField(help_text="触发的措施数")
+    fed_back = serializers.IntegerField(help_text="已反馈的措施数")
+    rate = serializers.FloatField(allow_null=True, help_text="触发—反馈率")

@@ -10,7 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from .. import services
-from .serializers import CheckRequestSerializer, FeedbackSerializer, ReceiptSerializer
+from .serializers import CheckRequestSerializer, FeedbackRateSerializer, FeedbackSerializer, ReceiptSerializer
 
 
 def _django_errors(exc):
@@ -76,7 +76,8 @@ class FeedbackRateView(APIView):
 
     required_scope = "checks:run"
 
-    @extend_schema(parameters=[OpenApiParameter("start", dt.date, required=True),
+    @extend_schema(responses=FeedbackRateSerializer(many=True),
+                   parameters=[OpenApiParameter("start", dt.date, required=True),
                                OpenApiParameter("end", dt.date, required=True)])
     def get(self, request):
         try:
