@@ -148,9 +148,9 @@ def load_shipped(force: bool = False) -> int:
 
 # --- computing grades --------------------------------------------------------
 
-def digest(result: scoring.Result) -> str:
-    """Identifies an outcome regardless of the day it was computed on."""
-    data = result.to_json()
+def digest(result: scoring.Result, data: dict | None = None) -> str:
+    """Identifies an outcome regardless of the day it was computed on (``data``: its JSON, if made)."""
+    data = dict(data or result.to_json())
     del data["as_of"]
     return hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
@@ -214,23 +214,25 @@ def _evaluate_chunk(rows, choose: selectors.Chooser, as_of: dt.date, trigger: st
             tally.not_evaluated += 1
             tally.grades["未评价"] += 1
             if old is None or old[0] != SubjectGrade.State.NOT_EVALUATED:
-                grades.append(writer.Current(sid, SubjectGrade.State.NOT_EVALUATED, None, None, "", None, "", "", now))
+                grades.append(writer.Current(sid, SubjectGrade.State.NOT_EVALUATED, None, None, "", None, "", "", now,
+                                             new=old is None))
                 tally.changed += 1
             continue
         row, scheme = picked
         result = scoring.evaluate(scheme, evidence.get(sid, ()), as_of)
         tally.grades[f"{scheme.code}:{result.grade}"] += 1
-        dig = digest(result)
+        data = result.to_json()
+        dig = digest(result, data)
         if old is not None and old[3] == dig and old[1] == row.pk:
             continue
         tally.changed += 1
         snap = writer.Snapshot(sid, row.pk, result.as_of, result.score, result.grade, result.score_grade,
-                               bool(result.vetoes), result.to_json(), dig, trigger)
+                               bool(result.vetoes), data, dig, trigger)
         new_evals.append(snap)
         sup = scheme.band(result.grade).supervision
         same_grade = old is not None and old[2] == result.grade and old[1] == row.pk
         grades.append(writer.Current(sid, SubjectGrade.State.EVALUATED, row.pk, snap, result.grade, result.score,
-                                     sup.klass if sup else "", dig, None if same_grade else now))
+                                     sup.klass if sup else "", dig, None if same_grade else now, new=old is None))
     writer.store(new_evals, grades, now)
 
 

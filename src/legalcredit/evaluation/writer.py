@@ -14,7 +14,7 @@ import json
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 
 from .models import Evaluation, SubjectGrade
 
@@ -51,6 +51,7 @@ class Current:
     supervision_class: str
     digest: str
     since: dt.datetime | None
+    new: bool = False              # the subject has no current grade yet (a plain insert will do)
 
 
 def _ids(n: int) -> list[int]:
@@ -87,6 +88,35 @@ def _put(cur, table: str, columns: tuple[str, ...], rows: list[tuple], pg: bool)
         cur.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
 
 
+def _plain_insert(cur, table: str, rows: list[tuple]) -> bool:
+    """The first grading of these subjects (a cold run) needs no merge. If another job graded one of
+    them meanwhile, the insert is undone and the caller merges instead."""
+    import psycopg
+
+    try:
+        with transaction.atomic():
+            _put(cur, table, GRADE_COLUMNS, rows, True)
+        return True
+    except (IntegrityError, psycopg.IntegrityError):
+        return False
+
+
+def _merge(cur, table: str, rows: list[tuple], pg: bool) -> None:
+    """Upsert current grades; a grade that did not change keeps its ``since`` (None in the row)."""
+    updates = ", ".join(f"{c} = excluded.{c}" for c in GRADE_COLUMNS[1:] if c != "since")
+    merge = f"ON CONFLICT (subject_id) DO UPDATE SET {updates}, since = COALESCE(excluded.since, {table}.since)"
+    cols = ", ".join(GRADE_COLUMNS)
+    if pg:
+        cur.execute(f"CREATE TEMP TABLE IF NOT EXISTS grade_chunk (LIKE {table} INCLUDING DEFAULTS)")
+        # Emptied first: several chunks may share one transaction (and the session's temp table).
+        cur.execute("TRUNCATE grade_chunk")
+        _put(cur, "grade_chunk", GRADE_COLUMNS, rows, pg)
+        cur.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM grade_chunk {merge}")
+    else:
+        marks = ", ".join(["%s"] * len(GRADE_COLUMNS))
+        cur.executemany(f"INSERT INTO {table} ({cols}) VALUES ({marks}) {merge}", rows)
+
+
 def store(snapshots: list[Snapshot], grades: list[Current], now: dt.datetime) -> None:
     if not grades:
         return
@@ -101,19 +131,8 @@ def store(snapshots: list[Snapshot], grades: list[Current], now: dt.datetime) ->
         rows = [tuple(_value(v, pg) for v in (
             g.subject_id, g.state, g.scheme_id, g.snapshot.id if g.snapshot else None, g.grade, g.score,
             g.supervision_class, g.digest, g.since, now)) for g in grades]
-        updates = ", ".join(f"{c} = excluded.{c}" for c in GRADE_COLUMNS[1:] if c != "since")
-        merge = (f"ON CONFLICT (subject_id) DO UPDATE SET {updates}, "
-                 f"since = COALESCE(excluded.since, {current}.since)")
-        if pg:
-            cur.execute(f"CREATE TEMP TABLE IF NOT EXISTS grade_chunk (LIKE {current} INCLUDING DEFAULTS)")
-            # Emptied first: several chunks may share one transaction (and the session's temp table).
-            cur.execute("TRUNCATE grade_chunk")
-            _put(cur, "grade_chunk", GRADE_COLUMNS, rows, pg)
-            cols = ", ".join(GRADE_COLUMNS)
-            cur.execute(f"INSERT INTO {current} ({cols}) SELECT {cols} FROM grade_chunk {merge}")
-        else:
-            marks = ", ".join(["%s"] * len(GRADE_COLUMNS))
-            cur.executemany(f"INSERT INTO {current} ({', '.join(GRADE_COLUMNS)}) VALUES ({marks}) {merge}", rows)
+        if not (pg and all(g.new for g in grades) and _plain_insert(cur, current, rows)):
+            _merge(cur, current, rows, pg)
     if pg and len(snapshots) > 10_000:
         with connection.cursor() as cur:
             cur.execute(f"ANALYZE {table}")

@@ -202,3 +202,22 @@ def test_approving_an_import_batch_regrades_every_subject_in_it(lawyer, law_firm
         records.approve_batch(batch, checker=checker)
     assert selectors.grade_of(lawyer.pk).grade == "A"
     assert selectors.grade_of(law_firm.pk).score == Decimal("700.00")
+
+
+def test_a_first_grading_that_meets_a_grade_written_meanwhile_merges_instead_of_failing(lawyer, law_firm):
+    """A cold run inserts first grades without merging; if another job graded one of those subjects
+    in between, the chunk is merged instead and nothing is lost or duplicated."""
+    from legalcredit.evaluation import writer
+
+    services.evaluate_subjects([lawyer.pk])
+    before = SubjectGrade.objects.get(pk=lawyer.pk)
+    now = timezone.now()
+    snap = writer.Snapshot(lawyer.pk, before.scheme_id, dt.date.today(), Decimal("900"), "A", "A", False,
+                           {"lines": []}, "x" * 64, "full")
+    writer.store([snap], [writer.Current(lawyer.pk, "evaluated", before.scheme_id, snap, "A", Decimal("900"),
+                                         "routine", "x" * 64, now, new=True),
+                          writer.Current(law_firm.pk, "not_evaluated", None, None, "", None, "", "", now, new=True)],
+                 now)
+    after = SubjectGrade.objects.get(pk=lawyer.pk)
+    assert (after.grade, after.evaluation_id, after.digest) == ("A", snap.id, "x" * 64)
+    assert SubjectGrade.objects.filter(pk=law_firm.pk).exists()
