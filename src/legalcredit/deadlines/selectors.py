@@ -18,6 +18,10 @@ def remind_before() -> int:
     return current("remedies").remind_before
 
 
+def _soon(today: dt.date) -> dt.date:
+    return deadlines.due_soon_bound(work_calendar(), today, remind_before())
+
+
 def queue(scope: Scope, *, today: dt.date, state: str | None = None, assignee=None) -> QuerySet[Clock]:
     qs = filter_subjects(Clock.objects.filter(stopped_on__isnull=True), scope, "subject").select_related(
         "subject", "assignee")
@@ -26,16 +30,18 @@ def queue(scope: Scope, *, today: dt.date, state: str | None = None, assignee=No
     if state == "overdue":
         qs = qs.filter(due_on__lt=today)
     elif state == "due_soon":
-        qs = qs.filter(due_on__gte=today, due_on__lt=deadlines.due_soon_bound(work_calendar(), today, remind_before()))
+        qs = qs.filter(due_on__gte=today, due_on__lt=_soon(today))
     elif state == "paused":
         qs = qs.filter(due_on__isnull=True)
     elif state == "open":
-        qs = qs.filter(due_on__gte=deadlines.due_soon_bound(work_calendar(), today, remind_before()))
+        qs = qs.filter(due_on__gte=_soon(today))
     return qs.order_by("due_on", "id")
 
 
-def state_of(clock: Clock, today: dt.date) -> str:
-    return deadlines.state(work_calendar(), clock.due_on, today, remind_before=remind_before(),
+def state_of(clock: Clock, today: dt.date, lead: int | None = None) -> str:
+    """``lead``: the reminder lead, read once by callers that label many clocks."""
+    return deadlines.state(work_calendar(), clock.due_on, today,
+                           remind_before=remind_before() if lead is None else lead,
                            stopped=clock.stopped_on is not None)
 
 

@@ -17,6 +17,7 @@ from legalcredit.domain import deadlines
 from legalcredit.domain.remedies import TimeLimit
 from legalcredit.refdata.selectors import work_calendar
 
+from . import selectors
 from .models import Clock
 
 
@@ -32,9 +33,11 @@ def _recompute(clock: Clock) -> None:
         raise ValidationError(str(exc)) from None
 
 
-def start(case_type: str, case_id: int, limit: TimeLimit, *, subject, on: dt.date, assignee=None) -> Clock:
+def start(case_type: str, case_id: int, limit: TimeLimit, *, subject, on: dt.date, assignee=None,
+          pauses: list | None = None) -> Clock:
     clock = Clock(case_type=case_type, case_id=case_id, step=limit.key, name=limit.name, source=limit.source,
-                  subject=subject, assignee=assignee, started_on=on, working_days=limit.working_days)
+                  subject=subject, assignee=assignee, started_on=on, working_days=limit.working_days,
+                  pauses=pauses or [])
     _recompute(clock)
     clock.save(force_insert=True)
     return clock
@@ -88,12 +91,8 @@ def extend(case_type: str, case_id: int, old_step: str, limit: TimeLimit, *, on:
         raise ValidationError(f"没有正在计时的期限“{old_step}”")
     old.stopped_on, old.late = on, None
     old.save(update_fields=["stopped_on", "late"])
-    clock = Clock(case_type=case_type, case_id=case_id, step=limit.key, name=limit.name, source=limit.source,
-                  subject_id=old.subject_id, assignee=assignee or old.assignee, started_on=old.started_on,
-                  working_days=limit.working_days, pauses=old.pauses)
-    _recompute(clock)
-    clock.save(force_insert=True)
-    return clock
+    return start(case_type, case_id, limit, subject=old.subject, on=old.started_on,
+                 assignee=assignee or old.assignee, pauses=old.pauses)
 
 
 def _officers_for(subject, exclude=()) -> list:
@@ -118,11 +117,8 @@ def _message(clock: Clock, lead: str) -> str:
 def remind_and_escalate(today: dt.date | None = None) -> tuple[int, int]:
     """Reminders to the assignee before the last day; escalation to the unit's officers after it.
     Each clock is reminded once and escalated once; a clock with nobody to tell is still marked."""
-    from legalcredit.refdata.rulesets import current
-
     today = today or timezone.localdate()
-    remind_before = current("remedies").remind_before
-    bound = deadlines.due_soon_bound(work_calendar(), today, remind_before)
+    bound = deadlines.due_soon_bound(work_calendar(), today, selectors.remind_before())
     sender = settings.DEFAULT_FROM_EMAIL
     mails, reminded, escalated = [], 0, 0
     with transaction.atomic():

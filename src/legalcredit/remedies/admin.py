@@ -129,10 +129,10 @@ def _history(case_type: str, case_id: int):
     steps = format_html_join("", "<tr><td>{}</td><td>{}</td><td>{}</td><td><pre>{}</pre></td></tr>",
                              ((s.on, s.action, s.officer or "系统", s.document)
                               for s in selectors.steps(case_type, case_id)))
-    today = timezone.localdate()
+    today, lead = timezone.localdate(), deadline_selectors.remind_before()
     clocks = format_html_join("", "<tr><td>{}</td><td>{}个工作日</td><td>{}</td><td>{}</td><td>{}</td></tr>",
                               ((c.name, c.working_days, c.started_on, c.due_on or "暂停计时",
-                                STATES[deadline_selectors.state_of(c, today)])
+                                STATES[deadline_selectors.state_of(c, today, lead)])
                                for c in deadline_selectors.clocks_of(case_type, case_id)))
     files = format_html_join("", '<li>{} · <a href="{}">{}</a>（{} 字节，SHA-256 {}…）</li>',
                              ((m.get_kind_display(), reverse("admin:remedies_material_download", args=[m.pk]),

@@ -90,6 +90,16 @@ def notify(user, title: str, body: str) -> None:
                                                 settings.DEFAULT_FROM_EMAIL, [email], fail_silently=True))
 
 
+def subject_entry(subject, entry_id: int):
+    """The subject's list entry by id; or a field error."""
+    from legalcredit.lists.models import ListEntry
+
+    entry = ListEntry.objects.filter(pk=entry_id, subject=subject).first()
+    if entry is None:
+        raise field_error("list_entry", "名单记录", "该主体没有这条名单记录")
+    return entry
+
+
 def number(prefix: str, day: dt.date, pk: int) -> str:
     return f"{prefix}{day:%Y%m%d}{pk:06d}"
 

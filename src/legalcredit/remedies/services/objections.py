@@ -18,7 +18,6 @@ from django.db import transaction
 from legalcredit.core.errors import field_error
 from legalcredit.deadlines import services as clocks
 from legalcredit.lists import services as lists
-from legalcredit.lists.models import ListEntry
 from legalcredit.records import rules as record_rules
 from legalcredit.records import services as records
 from legalcredit.records.prepare import Draft
@@ -26,7 +25,7 @@ from legalcredit.records.prepare import Draft
 from ..models import OPEN_OBJECTION, Objection, ObjectionStage, Outcome
 from . import materials
 from .common import (current_record, different_officer, may, notify, number, pause_for_supplement, policy,
-                     resume_after_supplement, step, text, today)
+                     resume_after_supplement, step, subject_entry, text, today)
 
 CASE = "objection"
 FILE, HANDLE, DECIDE = "remedies.add_objection", "remedies.handle_objection", "remedies.decide_objection"
@@ -39,9 +38,7 @@ def _item(subject, record_number: str, list_entry_id: int | None, grade: bool):
         rec = current_record(subject, record_number)
         return {"record_key": rec.key}, f"{record_rules.kinds()[rec.kind].name} {rec.decision_no or rec.number}"
     if list_entry_id:
-        entry = ListEntry.objects.filter(pk=list_entry_id, subject=subject).first()
-        if entry is None:
-            raise field_error("list_entry", "名单记录", "该主体没有这条名单记录")
+        entry = subject_entry(subject, list_entry_id)
         return {"list_entry": entry}, f"{lists.catalogue().lists[entry.list_code].name} {entry.decision_no or entry.pk}"
     return {"grade": True}, "信用等级"
 

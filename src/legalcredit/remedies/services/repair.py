@@ -27,7 +27,7 @@ from legalcredit.refdata.selectors import work_calendar
 from ..models import OPEN_REPAIR, Commitment, RepairApplication, RepairStage, SyncEntry
 from . import commitments, materials
 from .common import (current_record, different_officer, may, notify, number, pause_for_supplement, policy,
-                     resume_after_supplement, step, text, today)
+                     resume_after_supplement, step, subject_entry, text, today)
 
 CASE = "repair"
 APPLY, HANDLE, DECIDE = ("remedies.add_repairapplication", "remedies.handle_repairapplication",
@@ -69,10 +69,7 @@ def _target(subject, record_number: str = "", list_entry_id: int | None = None):
     if record_number:
         rec = current_record(subject, record_number)
         return rec, None
-    entry = ListEntry.objects.filter(pk=list_entry_id, subject=subject).first()
-    if entry is None:
-        raise field_error("list_entry", "名单记录", "该主体没有这条名单记录")
-    return None, entry
+    return None, subject_entry(subject, list_entry_id)
 
 
 def eligibility(subject, *, record_number: str = "", list_entry_id: int | None = None,
