@@ -6,4 +6,8 @@ class AuditConfig(AppConfig):
     verbose_name = "安全审计"
 
     def ready(self):
-        from . import receivers  # noqa: F401  (connects the write and login receivers)
+        from django.db.models.signals import post_migrate
+
+        from . import guard, receivers  # noqa: F401  (connects the write and login receivers)
+
+        post_migrate.connect(guard.on_post_migrate, sender=self)

@@ -2,10 +2,10 @@ import datetime as dt
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import connection
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
-from legalcredit.audit import selectors, services
+from legalcredit.audit import guard, selectors, services
 from legalcredit.audit.models import AuditEntry
 from legalcredit.registry import services as registry
 
@@ -56,9 +56,43 @@ def test_intact_chain_verifies(trail):
     call_command("audit", "verify")
 
 
+def _drop_guard(cur):
+    """What someone who owns the database could do; rolled back with the test's transaction."""
+    if connection.vendor == "sqlite":
+        for name in guard.SQLITE_TRIGGERS:
+            cur.execute(f"DROP TRIGGER {name}")
+    else:
+        cur.execute(f"ALTER TABLE {guard.TABLE} DISABLE TRIGGER {guard.PG_TRIGGER}")
+
+
 def _tamper(sql, params=()):
     with connection.cursor() as cur:
+        if guard.in_place():
+            _drop_guard(cur)
         cur.execute(sql, params)
+
+
+@pytest.mark.parametrize("sql", ["UPDATE audit_auditentry SET reason = 'x' WHERE seq = 2",
+                                 "DELETE FROM audit_auditentry WHERE seq = 2",
+                                 "UPDATE audit_auditentry SET seq = seq + 100"])
+def test_the_database_itself_refuses_to_change_entries(trail, sql):
+    before = list(AuditEntry.objects.order_by("seq").values_list("seq", "reason"))
+    with pytest.raises(DatabaseError, match="审计日志只可追加"), transaction.atomic():
+        with connection.cursor() as cur:
+            cur.execute(sql)
+    assert list(AuditEntry.objects.order_by("seq").values_list("seq", "reason")) == before
+    assert guard.in_place()
+
+
+def test_verify_reports_a_missing_guard(trail):
+    with connection.cursor() as cur:
+        _drop_guard(cur)
+    assert not guard.in_place()
+    with pytest.raises(CommandError, match="只追加保护触发器缺失"):
+        call_command("audit", "verify")
+    guard.install()  # what the next migrate does
+    assert guard.in_place()
+    call_command("audit", "verify")
 
 
 def _verify_fails_at(seq, kind):

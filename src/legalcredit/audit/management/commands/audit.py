@@ -4,7 +4,7 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from legalcredit.audit import selectors
+from legalcredit.audit import guard, selectors
 
 
 class Command(BaseCommand):
@@ -20,7 +20,11 @@ class Command(BaseCommand):
             count, problem = selectors.verify_chain()
             if problem:
                 raise CommandError(f"审计链校验失败：{problem.message}（前 {count} 条完好）")
-            self.stdout.write(self.style.SUCCESS(f"审计链完整：共 {count} 条记录，哈希逐条相符"))
+            if not guard.in_place():
+                raise CommandError(f"审计链完整（共 {count} 条），但数据库的只追加保护触发器缺失或被停用："
+                                   "请运行 legalcredit migrate 恢复，并调查原因")
+            self.stdout.write(self.style.SUCCESS(f"审计链完整：共 {count} 条记录，哈希逐条相符；"
+                                                 "只追加保护已启用"))
             return
         try:
             day = dt.date.fromisoformat(date) if date else timezone.localdate() - dt.timedelta(days=1)
