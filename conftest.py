@@ -22,6 +22,31 @@ def django_db_setup(django_db_setup, django_db_blocker):
         load_all()
 
 
+@pytest.fixture(autouse=True)
+def _second_factor_with_force_login(monkeypatch):
+    """``client.force_login`` stands for a whole login: for a role that must use TOTP, that
+    includes a confirmed device and a verified session (the TOTP tests log in for real)."""
+    from django.test import Client
+
+    original = Client.force_login
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        from django_otp import DEVICE_ID_SESSION_KEY
+
+        from legalcredit.accounts import two_factor
+
+        if two_factor.required(user):
+            device = two_factor.confirmed_device(user) or two_factor.enrolment_device(user)
+            device.confirmed = True
+            device.save(update_fields=["confirmed"])
+            session = self.session
+            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+            session.save()
+
+    monkeypatch.setattr(Client, "force_login", force_login)
+
+
 @pytest.fixture
 def officer(db, django_user_model):
     return django_user_model.objects.create_user("maker", password="x-Strong-pass-1")

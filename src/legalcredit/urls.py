@@ -3,12 +3,15 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from legalcredit.accounts.views import second_factor
+
 admin.site.site_header = "公共法律服务信用监管平台"
 admin.site.site_title = "信用监管平台"
 admin.site.index_title = "后台管理"
 
 urlpatterns = [
     path("", RedirectView.as_view(url="/admin/", permanent=False)),
+    path("admin/otp/", second_factor, name="second-factor"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("legalcredit.registry.api.urls")),
     path("api/v1/", include("legalcredit.evaluation.api.urls")),

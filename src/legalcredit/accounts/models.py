@@ -18,6 +18,7 @@ class Role(models.Model):
     group = models.OneToOneField(Group, models.PROTECT, related_name="role", verbose_name="权限组")
     scope = models.CharField("数据范围", max_length=20, choices=Scope.choices)
     full_id_number = models.BooleanField("可见完整身份证号", default=False)
+    two_factor = models.BooleanField("须动态口令登录", default=False)
 
     class Meta:
         verbose_name = verbose_name_plural = "角色"
@@ -56,6 +57,8 @@ class ApiToken(models.Model):
     prefix = models.CharField("前缀", max_length=12, unique=True)
     key_hash = models.CharField("密钥摘要", max_length=64)
     scopes = models.JSONField("授权范围", default=list)
+    # 查询使用登记: what the department registered it reads for; empty = any registered purpose.
+    purposes = models.JSONField("登记的查询用途", default=list, blank=True)
     rate_per_minute = models.PositiveIntegerField("每分钟调用上限", default=60)
     expires_at = models.DateTimeField("有效期至")
     revoked_at = models.DateTimeField("吊销时间", null=True, blank=True)

@@ -39,7 +39,8 @@ def sync_roles(doc: dict) -> int:
         group.permissions.set(perms)
         Role.objects.update_or_create(code=item["code"], defaults={
             "name": item["name"], "group": group, "scope": item["scope"],
-            "full_id_number": item.get("full_id_number", False)})
+            "full_id_number": item.get("full_id_number", False),
+            "two_factor": item.get("two_factor", False)})
         count += 1
     return count
 
@@ -49,6 +50,20 @@ def assign(user, role_code: str, *, region=None, subject=None, unit: str = "") -
     OfficerProfile.objects.update_or_create(user=user, defaults={
         "region": region, "subject": subject, "unit": unit})
     user.__dict__.pop("_legalcredit_scope", None)
+
+
+def _demo_password() -> str:
+    """Random, and meeting the platform's own password policy."""
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
+    while True:
+        candidate = secrets.token_urlsafe(9)
+        try:
+            validate_password(candidate)
+            return candidate
+        except ValidationError:
+            continue
 
 
 def demo_logins_file() -> Path:
@@ -81,7 +96,7 @@ def ensure_demo_users(province_code: str) -> list[tuple[str, str, str]]:
         plan.append(("firm", "institution_user", f"机构用户（{firm.name}）", {"subject": firm}))
     rows = []
     for username, role, label, where in plan:
-        password = secrets.token_urlsafe(9)
+        password = _demo_password()
         user, _ = User.objects.get_or_create(username=username, defaults={"is_staff": True})
         user.is_staff, user.is_superuser = True, role is None
         user.set_password(password)

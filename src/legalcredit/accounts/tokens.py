@@ -25,20 +25,23 @@ def _digest(key: str) -> str:
 
 @transaction.atomic
 def issue(*, owner, name: str, scopes: list[str], days: int = 365,
-          rate_per_minute: int = 60) -> tuple[ApiToken, str]:
+          rate_per_minute: int = 60, purposes: list[str] = ()) -> tuple[ApiToken, str]:
     unknown = set(scopes) - set(SCOPES)
     if unknown or not scopes:
         raise ValueError(f"授权范围应为 {', '.join(SCOPES)} 中的一项或多项，收到 {sorted(unknown) or '空'}")
     if not 1 <= days <= 3 * 365:
         raise ValueError("有效期应为 1 至 1095 天")
+    from .purposes import check_registration
+    purposes = check_registration(list(purposes))
     prefix = secrets.token_hex(4)
     key = f"{_PREFIX}{prefix}_{secrets.token_urlsafe(32)}"
     token = ApiToken.objects.create(
         name=name, owner=owner, prefix=prefix, key_hash=_digest(key), scopes=sorted(scopes),
-        rate_per_minute=rate_per_minute, expires_at=timezone.now() + dt.timedelta(days=days))
+        purposes=purposes, rate_per_minute=rate_per_minute, expires_at=timezone.now() + dt.timedelta(days=days))
     from legalcredit.audit import services as audit
     audit.record(action="create", actor=owner, object_type="accounts.apitoken", object_id=token.pk,
-                 summary=f"签发接口令牌 {token}", reason=",".join(token.scopes))
+                 summary=f"签发接口令牌 {token}", reason=",".join(token.scopes),
+                 data={"purposes": purposes})
     return token, key
 
 

@@ -21,6 +21,7 @@ from legalcredit.accounts.policy import scope_for
 from legalcredit.audit.models import AuditEntry
 from legalcredit.audit.services import record as audit
 from legalcredit.core.errors import field_error
+from legalcredit.core.sealing import seal_fields, unseal_fields
 from legalcredit.domain.identifiers import IdentifierError, id_number, uscc
 from legalcredit.evaluation import selectors as grades
 from legalcredit.evaluation import services as evaluation
@@ -32,6 +33,7 @@ from legalcredit.registry.models import Subject
 from .models import Check, Feedback
 
 IDENTIFIERS = {"uscc": "统一社会信用代码", "id_number": "公民身份号码", "license_no": "执业证号"}
+SEALED_QUERY = frozenset({"id_number"})
 MAX_SUBJECTS = 100
 
 
@@ -52,12 +54,20 @@ def _find(query: dict) -> tuple[Subject | None, str]:
     found = list(Subject.objects.filter(**{key: value}).select_related("subject_type", "status")[:2])
     if len(found) > 1:
         raise field_error("subjects", "核查对象", f"执业证号 {value} 对应多个主体，请改用统一社会信用代码或公民身份号码")
-    return (found[0] if found else None), f"{IDENTIFIERS[key]} {value}"
+    # The description goes into the answer and the audit trail, which outlive any key: masked.
+    shown = id_number.mask(value) if key == "id_number" else value
+    return (found[0] if found else None), f"{IDENTIFIERS[key]} {shown}"
+
+
+def asked(check: Check) -> dict:
+    """The identifiers as asked (stored sealed; the digest is over the clear values, so a key
+    rotation leaves every receipt valid)."""
+    return unseal_fields(check.query, SEALED_QUERY)
 
 
 def _digest(check: Check) -> str:
     body = {"id": str(check.id), "answered_at": check.answered_at.isoformat(), "unit": check.unit,
-            "matter_type": check.matter_type, "purpose": check.purpose, "query": check.query,
+            "matter_type": check.matter_type, "purpose": check.purpose, "query": asked(check),
             "on": check.on.isoformat(), "answer": check.answer}
     return hashlib.sha256(json.dumps(body, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
@@ -149,7 +159,8 @@ def run(*, by, token=None, queries: list[dict], matter: str, purpose: str, on: d
         if subject is not None and not scope.covers_subject(subject):
             raise PermissionDenied(f"{described} 对应的主体不在您的查询范围内")
         check = Check(unit=unit, user=by, token=token, matter_type=matter, purpose=purpose,
-                      query={k: v for k, v in query.items() if k in IDENTIFIERS}, subject=subject, on=on,
+                      query=seal_fields({k: v for k, v in query.items() if k in IDENTIFIERS}, SEALED_QUERY),
+                      subject=subject, on=on,
                       answered_at=now, answer=_answer(subject, described, matter, on, today))
         check.digest = _digest(check)
         check.save(force_insert=True)

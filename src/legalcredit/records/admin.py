@@ -41,11 +41,29 @@ class CreditRecordAdmin(ReadOnlyAdmin):
     date_hierarchy = "decision_date"
     list_select_related = ("subject",)
     actions = ["approve_selected"]
-    readonly_fields = ("publication_explained", "version_history")
-    exclude = ("raw",)
+    readonly_fields = ("publication_explained", "version_history", "details_shown")
+    exclude = ("raw", "details")
 
     def get_queryset(self, request):
         return selectors.visible_records(policy.scope_for(request.user)).select_related("subject")
+
+    @admin.display(description="双公示字段")
+    def details_shown(self, obj):
+        from legalcredit.core.sealing import unseal_fields
+        from legalcredit.domain.identifiers.id_number import mask
+
+        from . import rules
+        personal = rules.personal_codes()
+        full = getattr(obj, "_viewer_sees_full_id", False)
+        shown = unseal_fields(obj.details or {}, personal)
+        rows = ((k, v if full or k not in personal else mask(str(v or ""))) for k, v in shown.items())
+        return format_html("<table>{}</table>", format_html_join("", "<tr><th>{}</th><td>{}</td></tr>", rows))
+
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is not None:  # details_shown masks by the viewer's role
+            obj._viewer_sees_full_id = policy.may_see_full_id_number(request.user)
+        return obj
 
     @admin.display(description="信息类别")
     def kind_name(self, obj):

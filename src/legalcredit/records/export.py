@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from legalcredit.accounts.policy import Scope
 from legalcredit.audit.models import AuditEntry
+from legalcredit.core.sealing import unseal_fields
 from legalcredit.audit.services import record as audit
 
 from . import rules, selectors
@@ -39,8 +40,9 @@ def rows(kind: str, *, scope: Scope, since: dt.datetime | None = None):
     from legalcredit.remedies.selectors import record_flags
 
     flags = record_flags(qs.values("key"))
+    personal = rules.personal_codes()
     for rec in qs.iterator(chunk_size=2000):
-        d = dict(rec.details)
+        d = unseal_fields(rec.details, personal)
         if kind == "penalty" and rec.publication_end:
             d["CF_GSJZQ"] = rec.publication_end.isoformat()
         notes = [f"已撤回公示：{rec.withdrawal_reason}"] if rec.status == Status.WITHDRAWN else []

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Callable, Iterable
 
+from legalcredit.core.sealing import seal_fields, unseal_fields
 from legalcredit.domain import publication, sanctions as sx
 from legalcredit.domain.identifiers import IdentifierError, uscc
 
@@ -192,8 +193,12 @@ def prepare(subject, draft: Draft, *, today: dt.date, ctx: rules.Rules | None = 
         publication_regime="",
     )
     values.update(_publication(kind, severity, draft, ctx.policy))
+    # Hashed in clear (a key rotation must not make a re-import look new), then sealed.
+    personal = rules.personal_codes()
+    values["details"] = unseal_fields(values["details"], personal)
     values["content_hash"] = content_hash(subject.pk, values)
-    values.update(subject_id=subject.pk, raw=draft.raw, warnings=warnings)
+    values.update(subject_id=subject.pk, raw=seal_fields(draft.raw, personal), warnings=warnings,
+                  details=seal_fields(values["details"], personal))
     return Prepared(values, [], warnings)
 
 

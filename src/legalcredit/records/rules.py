@@ -19,6 +19,12 @@ def schemas() -> dict[str, Schema]:
     return rulesets.current("dual_publication")
 
 
+def personal_codes() -> frozenset[str]:
+    """双公示 fields that hold a person's ID number: sealed at rest, masked on screen."""
+    return frozenset(f.code for schema in schemas().values() for f in schema.fields
+                     if f.type == "id_number")
+
+
 def catalogue() -> Catalogue:
     return rulesets.current("penalty_catalogue")
 

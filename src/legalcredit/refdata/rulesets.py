@@ -16,7 +16,8 @@ import yaml
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from legalcredit.domain import credit_lists, dual_publication, publication, record_kinds, remedies, sanctions
+from legalcredit.domain import (credit_lists, dual_publication, publication, purposes, record_kinds,
+                                remedies, sanctions)
 
 from .models import RuleSet
 
@@ -27,6 +28,7 @@ PARSERS: dict[str, tuple[str, Callable[[dict], Any]]] = {
     "record_kinds": ("record_kinds.yaml", record_kinds.parse_kinds),
     "credit_lists": ("credit_lists.yaml", credit_lists.parse),
     "remedies": ("remedies.yaml", remedies.parse),
+    "query_purposes": ("query_purposes.yaml", purposes.parse),
 }
 
 _lock = threading.Lock()

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from django.db import connection
 from django.utils import timezone
 
+from legalcredit.core.sealing import seal
 from legalcredit.domain.synthetic import AffiliationRow, SubjectRow
 from legalcredit.domain.text import pinyin_initials
 
@@ -39,7 +40,7 @@ class BulkWriter:
     def _subject_tuple(self, s: SubjectRow):
         cat = self.categories.get((s.subject_type, s.category)) if s.category else None
         return (s.id, s.kind, s.subject_type, cat, s.name, s.region, s.status, s.status_since,
-                None, s.uscc, s.address, s.legal_representative, s.id_number, s.gender,
+                None, s.uscc, s.address, s.legal_representative, seal(s.id_number), s.gender,
                 s.birth_date, s.license_no, s.license_issued_on, s.license_valid_until,
                 pinyin_initials(s.name), self.batch_id, self.now, self.now)
 

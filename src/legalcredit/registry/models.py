@@ -12,6 +12,7 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from legalcredit.core.models import NoDeleteModel, NoDeleteQuerySet
+from legalcredit.core.sealing import SealedCharField
 from legalcredit.domain.identifiers.id_number import mask
 from legalcredit.refdata.models import SubjectKind
 
@@ -38,7 +39,8 @@ class Subject(NoDeleteModel):
     legal_representative = models.CharField("负责人/法定代表人（登记）", max_length=60, blank=True)
 
     # Practitioners
-    id_number = models.CharField("公民身份号码", max_length=18, null=True, blank=True, unique=True)
+    # Sealed at rest; 64 holds the token of an 18-character number.
+    id_number = SealedCharField("公民身份号码", max_length=64, null=True, blank=True, unique=True)
     gender = models.CharField("性别", max_length=10, choices=Gender.choices, blank=True)
     birth_date = models.DateField("出生日期", null=True, blank=True)
     license_no = models.CharField("执业证号", max_length=40, null=True, blank=True)

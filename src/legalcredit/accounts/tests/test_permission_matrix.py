@@ -74,15 +74,15 @@ def test_view_in_the_back_office_and_the_api(role, world, client, django_user_mo
         allowed = key in SEES[role]
         page = client.get(admin_url(obj, "change/"))
         assert (page.status_code == 200) == (allowed and role not in API_ONLY), (role, key)
-        api = client.get(f"/api/v1/subjects/{obj.pk}/")
+        api = client.get(f"/api/v1/subjects/{obj.pk}/", {"purpose": "supervision"})
         assert (api.status_code == 200) == allowed, (role, key, api.status_code)
 
 
 @pytest.mark.parametrize("role", ROLES)
 def test_lists_and_search_stay_inside_the_scope(role, world, client, django_user_model):
     client.force_login(user_for(role, world, django_user_model))
-    found = {r["name"] for r in client.get("/api/v1/subjects/", {"q": "德恒"}).json()}
-    found |= {r["name"] for r in client.get("/api/v1/subjects/", {"q": "李明"}).json()}
+    found = {r["name"] for r in client.get("/api/v1/subjects/", {"q": "德恒", "purpose": "supervision"}).json()}
+    found |= {r["name"] for r in client.get("/api/v1/subjects/", {"q": "李明", "purpose": "supervision"}).json()}
     assert found == {world[k].name for k in SEES[role]}, role
     listing = client.get("/admin/registry/practitioner/")
     if listing.status_code == 200:
@@ -136,7 +136,7 @@ def test_full_id_numbers_only_for_roles_that_need_them(role, world, client, djan
     pa = world["pA"]
     if "pA" not in SEES[role]:
         return
-    shown = client.get(f"/api/v1/subjects/{pa.pk}/").json()["id_number"]
+    shown = client.get(f"/api/v1/subjects/{pa.pk}/", {"purpose": "supervision"}).json()["id_number"]
     assert (shown == pa.id_number) == (role in FULL_ID), role
     assert shown == pa.id_number or shown == pa.masked_id_number
     page = client.get(admin_url(pa, "change/")).content.decode()
@@ -155,7 +155,7 @@ DECIDES = {"province_admin", "city_checker", "county_checker"}
 def test_grades_are_read_by_the_roles_that_need_them_inside_their_scope(role, world, client, django_user_model):
     client.force_login(user_for(role, world, django_user_model))
     for key in OBJECTS:
-        resp = client.get(f"/api/v1/subjects/{world[key].pk}/grade/")
+        resp = client.get(f"/api/v1/subjects/{world[key].pk}/grade/", {"purpose": "supervision"})
         assert (resp.status_code == 200) == (role in READS_GRADES and key in SEES[role]), (role, key, resp.status_code)
 
 

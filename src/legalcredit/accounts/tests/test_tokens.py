@@ -24,7 +24,7 @@ def bearer(key):
 
 def test_a_department_system_reads_with_its_token(client, department, firm):
     token, key = tokens.issue(owner=department, name="政府采购系统", scopes=["subjects:read"])
-    resp = client.get("/api/v1/subjects/", {"q": firm.uscc, "purpose": "供应商资格审查"}, **bearer(key))
+    resp = client.get("/api/v1/subjects/", {"q": firm.uscc, "purpose": "joint_measures"}, **bearer(key))
     assert resp.status_code == 200 and [r["name"] for r in resp.json()] == [firm.name]
     token.refresh_from_db()
     assert token.last_used_at is not None
@@ -33,26 +33,26 @@ def test_a_department_system_reads_with_its_token(client, department, firm):
 
 def test_expired_revoked_and_wrong_tokens_are_refused_in_chinese(client, department, firm):
     token, key = tokens.issue(owner=department, name="采购", scopes=["subjects:read"])
-    assert client.get("/api/v1/subjects/?q=德恒", **bearer(key[:-2] + "xx")).json()["detail"] == "接口令牌无效"
+    assert client.get("/api/v1/subjects/?q=德恒&purpose=supervision", **bearer(key[:-2] + "xx")).json()["detail"] == "接口令牌无效"
     ApiToken.objects.filter(pk=token.pk).update(expires_at=timezone.now() - dt.timedelta(days=1))
-    resp = client.get("/api/v1/subjects/?q=德恒", **bearer(key))
+    resp = client.get("/api/v1/subjects/?q=德恒&purpose=supervision", **bearer(key))
     assert resp.status_code == 401 and "过期" in resp.json()["detail"]
     token2, key2 = tokens.issue(owner=department, name="采购", scopes=["subjects:read"])
     tokens.revoke(token2, actor=None, reason="系统下线")
-    resp = client.get("/api/v1/subjects/?q=德恒", **bearer(key2))
+    resp = client.get("/api/v1/subjects/?q=德恒&purpose=supervision", **bearer(key2))
     assert resp.status_code == 401 and "吊销" in resp.json()["detail"]
 
 
 def test_a_token_reaches_only_its_scopes(client, department, firm, monkeypatch):
     monkeypatch.setitem(tokens.SCOPES, "checks:write", "信用核查")
     _, key = tokens.issue(owner=department, name="采购", scopes=["checks:write"])
-    resp = client.get(f"/api/v1/subjects/{firm.pk}/", **bearer(key))
+    resp = client.get(f"/api/v1/subjects/{firm.pk}/", {"purpose": "supervision"}, **bearer(key))
     assert resp.status_code == 403 and resp.json()["detail"] == "接口令牌未获授权访问此接口"
 
 
 def test_rate_limit_per_token(client, department, firm):
     _, key = tokens.issue(owner=department, name="采购", scopes=["subjects:read"], rate_per_minute=3)
-    codes = [client.get("/api/v1/subjects/?q=德恒", **bearer(key)).status_code for _ in range(5)]
+    codes = [client.get("/api/v1/subjects/?q=德恒&purpose=supervision", **bearer(key)).status_code for _ in range(5)]
     assert codes == [200, 200, 200, 429, 429]
 
 

@@ -45,9 +45,9 @@ def test_logins_and_failed_logins_are_logged(client, django_user_model):
 
 def test_api_reads_are_logged_with_their_purpose(client, admin_user, trail):
     client.force_login(admin_user)
-    client.get(f"/api/v1/subjects/{trail.pk}/", {"purpose": "政府采购资格审查"})
+    client.get(f"/api/v1/subjects/{trail.pk}/", {"purpose": "行政许可审查"})
     read = AuditEntry.objects.filter(action="read", actor="admin").latest("seq")
-    assert read.reason == "政府采购资格审查" and read.object_id == str(trail.pk)
+    assert read.reason == "行政许可审查（licensing）" and read.object_id == str(trail.pk)
 
 
 def test_intact_chain_verifies(trail):

@@ -23,8 +23,17 @@ class ReceiptSerializer(serializers.Serializer):
     matter_type = serializers.CharField()
     purpose = serializers.CharField()
     on = serializers.DateField()
-    query = serializers.JSONField()
+    query = serializers.SerializerMethodField(help_text="核查条件（公开验证时身份证号脱敏）")
     answer = serializers.JSONField(help_text="found、subject、grade、lists、measures（含法律依据）、flags、data_version")
+
+    def get_query(self, check) -> dict:
+        from legalcredit.domain.identifiers.id_number import mask
+
+        from ..services import asked
+        query = asked(check)
+        if self.context.get("public") and query.get("id_number"):
+            query["id_number"] = mask(query["id_number"])
+        return query
 
 
 class FeedbackSerializer(serializers.Serializer):

@@ -6,10 +6,12 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from legalcredit.accounts import purposes
 from legalcredit.accounts.policy import scope_for
 from legalcredit.audit import services as audit
 from legalcredit.domain import scoring
 from legalcredit.registry import selectors as registry
+from legalcredit.registry.api.views import PURPOSE
 
 from .. import selectors, services
 from ..models import SubjectGrade
@@ -63,11 +65,12 @@ class GradeView(APIView):
 
     @extend_schema(responses=GradeSerializer, parameters=[
         OpenApiParameter("on", dt.date, description="历史日期（可选）"),
-        OpenApiParameter("purpose", str, description="查询用途（记入审计日志）")])
+        PURPOSE])
     def get(self, request, pk):
         _may_read(request)
+        purpose = purposes.stated(request)
         subject = generics.get_object_or_404(registry.visible_subjects(scope_for(request.user)), pk=pk)
-        audit.record_read(request, [subject], purpose=request.query_params.get("purpose", ""),
+        audit.record_read(request, [subject], purpose=purposes.audit_reason(purpose),
                           what=f"查阅“{subject.name}”的信用等级")
         raw = request.query_params.get("on")
         if raw:

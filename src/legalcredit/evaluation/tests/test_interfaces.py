@@ -17,7 +17,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
 def test_a_department_reads_a_grade_with_every_point_and_the_supervision(client, department, lawyer, record):
     rec = record(lawyer, "commendation", "省级")
     _, key = tokens.issue(owner=department, name="采购系统", scopes=["grades:read"])
-    resp = client.get(f"/api/v1/subjects/{lawyer.pk}/grade/", {"purpose": "评先评优资格审查"},
+    resp = client.get(f"/api/v1/subjects/{lawyer.pk}/grade/", {"purpose": "joint_measures"},
                       HTTP_AUTHORIZATION=f"Bearer {key}")
     assert resp.status_code == 200, resp.content
     body = resp.json()
@@ -26,20 +26,20 @@ def test_a_department_reads_a_grade_with_every_point_and_the_supervision(client,
                               "record_id": rec.pk, "ref": rec.decision_no, "points": "60.00", "note": ""}]
     assert body["supervision"]["klass"] == "optimized" and body["supervision"]["honor_candidate"] is True
     entry = AuditEntry.objects.filter(action="read").latest("seq")
-    assert entry.reason == "评先评优资格审查" and entry.object_id == str(lawyer.pk)
+    assert entry.reason == "联合奖惩（joint_measures）" and entry.object_id == str(lawyer.pk)
 
 
 def test_a_past_date_is_answered_without_storing_and_a_token_needs_the_scope(client, department, lawyer, record):
     record(lawyer, "commendation", "省级")
     _, key = tokens.issue(owner=department, name="采购系统", scopes=["grades:read"])
     day = timezone.localdate() - dt.timedelta(days=1)
-    body = client.get(f"/api/v1/subjects/{lawyer.pk}/grade/", {"on": day.isoformat()},
+    body = client.get(f"/api/v1/subjects/{lawyer.pk}/grade/", {"on": day.isoformat(), "purpose": "联合奖惩"},
                       HTTP_AUTHORIZATION=f"Bearer {key}").json()
     assert (body["grade"], body["stored"], body["lines"]) == ("AA", False, [])
-    bad = client.get(f"/api/v1/subjects/{lawyer.pk}/grade/", {"on": "2026-13-01"}, HTTP_AUTHORIZATION=f"Bearer {key}")
+    bad = client.get(f"/api/v1/subjects/{lawyer.pk}/grade/", {"on": "2026-13-01", "purpose": "evaluation"}, HTTP_AUTHORIZATION=f"Bearer {key}")
     assert bad.status_code == 400 and "YYYY-MM-DD" in bad.json()["on"]
     _, other = tokens.issue(owner=department, name="名录", scopes=["subjects:read"])
-    assert client.get(f"/api/v1/subjects/{lawyer.pk}/grade/", HTTP_AUTHORIZATION=f"Bearer {other}").status_code == 403
+    assert client.get(f"/api/v1/subjects/{lawyer.pk}/grade/", {"purpose": "evaluation"}, HTTP_AUTHORIZATION=f"Bearer {other}").status_code == 403
 
 
 def test_not_evaluated_is_said_plainly(client, checker, maker, codes):
@@ -50,7 +50,7 @@ def test_not_evaluated_is_said_plainly(client, checker, maker, codes):
                                               uscc_code=codes.uscc("52"))
     services.evaluate_subjects([office.pk])
     client.force_login(checker)
-    body = client.get(f"/api/v1/subjects/{office.pk}/grade/").json()
+    body = client.get(f"/api/v1/subjects/{office.pk}/grade/", {"purpose": "evaluation"}).json()
     assert (body["state"], body["grade"], body["score"]) == ("not_evaluated", None, None)
 
 
@@ -61,7 +61,7 @@ def test_officers_outside_the_region_cannot_read_the_grade(client, lawyer, djang
     assign(other, "city_checker", region=Region.objects.get(code="320100"))
     services.evaluate_subjects([lawyer.pk])
     client.force_login(other)
-    assert client.get(f"/api/v1/subjects/{lawyer.pk}/grade/").status_code == 404
+    assert client.get(f"/api/v1/subjects/{lawyer.pk}/grade/", {"purpose": "evaluation"}).status_code == 404
     assert client.get("/api/v1/grades/distribution/").json() == []
 
 

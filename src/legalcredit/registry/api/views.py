@@ -5,11 +5,16 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics
 from rest_framework.exceptions import ValidationError
 
+from legalcredit.accounts import purposes
 from legalcredit.accounts.policy import scope_for
 from legalcredit.audit import services as audit
 
 from .. import selectors
 from .serializers import AffiliationSerializer, SubjectSerializer
+
+
+PURPOSE = OpenApiParameter("purpose", str, required=True,
+                           description="查询用途：已登记用途的代码或名称（query_purposes 规则集），记入审计日志")
 
 
 class SubjectSearchView(generics.ListAPIView):
@@ -23,12 +28,13 @@ class SubjectSearchView(generics.ListAPIView):
         OpenApiParameter("q", str, required=True, description="检索词"),
         OpenApiParameter("kind", str, enum=["institution", "practitioner"]),
         OpenApiParameter("limit", int, description="最多返回条数（1-100，默认20）"),
-        OpenApiParameter("purpose", str, description="查询用途（记入审计日志）"),
+        PURPOSE,
     ])
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
+        purpose = purposes.stated(self.request)
         q = self.request.query_params.get("q", "")
         try:
             limit = min(max(int(self.request.query_params.get("limit", 20)), 1), 100)
@@ -37,7 +43,7 @@ class SubjectSearchView(generics.ListAPIView):
         hits = selectors.search_subjects(q, scope=scope_for(self.request.user),
                                          kind=self.request.query_params.get("kind") or None,
                                          limit=limit)
-        audit.record_read(self.request, hits, purpose=self.request.query_params.get("purpose", ""),
+        audit.record_read(self.request, hits, purpose=purposes.audit_reason(purpose),
                           what=f"检索“{q[:50]}”")
         return hits
 
@@ -46,12 +52,17 @@ class SubjectDetailView(generics.RetrieveAPIView):
     serializer_class = SubjectSerializer
     required_scope = "subjects:read"
 
+    @extend_schema(parameters=[PURPOSE])
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
     def get_queryset(self):
         return selectors.visible_subjects(scope_for(self.request.user))
 
     def get_object(self):
+        purpose = purposes.stated(self.request)
         subject = super().get_object()
-        audit.record_read(self.request, [subject], purpose=self.request.query_params.get("purpose", ""),
+        audit.record_read(self.request, [subject], purpose=purposes.audit_reason(purpose),
                           what=f"查阅主体“{subject.name}”")
         return subject
 
@@ -66,13 +77,17 @@ class AffiliationsOnView(generics.ListAPIView):
     @extend_schema(parameters=[
         OpenApiParameter("on", dt.date, description="日期，默认今天"),
         OpenApiParameter("role", str, description="身份代码，如 head、partner、member"),
+        PURPOSE,
     ])
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
+        purpose = purposes.stated(self.request)
         subject = generics.get_object_or_404(
             selectors.visible_subjects(scope_for(self.request.user)), pk=self.kwargs["pk"])
+        audit.record_read(self.request, [subject], purpose=purposes.audit_reason(purpose),
+                          what=f"查阅“{subject.name}”的执业关系")
         raw = self.request.query_params.get("on")
         try:
             day = dt.date.fromisoformat(raw) if raw else timezone.localdate()

@@ -30,13 +30,13 @@ def county_officer(db, django_user_model):
 
 
 def test_api_requires_login(client, people):
-    resp = client.get("/api/v1/subjects/?q=德恒")
+    resp = client.get("/api/v1/subjects/?q=德恒&purpose=supervision")
     assert resp.status_code == 401 and resp["WWW-Authenticate"] == "Bearer"
 
 
 def test_api_search_masks_id_numbers_for_officers(client, county_officer, people):
     client.force_login(county_officer)
-    body = client.get("/api/v1/subjects/?q=李明").json()
+    body = client.get("/api/v1/subjects/?q=李明&purpose=supervision").json()
     assert [r["name"] for r in body] == ["李明"]
     assert body[0]["id_number"] == people[2].masked_id_number
     assert "*" in body[0]["id_number"]
@@ -44,23 +44,23 @@ def test_api_search_masks_id_numbers_for_officers(client, county_officer, people
 
 def test_api_shows_full_id_number_to_roles_that_may_see_it(client, admin_user, people):
     client.force_login(admin_user)
-    body = client.get("/api/v1/subjects/?q=李明").json()
+    body = client.get("/api/v1/subjects/?q=李明&purpose=supervision").json()
     assert body[0]["id_number"] == people[2].id_number
 
 
 def test_api_jurisdiction(client, county_officer, people):
     client.force_login(county_officer)
-    assert [r["name"] for r in client.get("/api/v1/subjects/?q=德恒").json()] == ["清江浦德恒律师事务所"]
-    assert client.get(f"/api/v1/subjects/{people[1].pk}/").status_code == 404
+    assert [r["name"] for r in client.get("/api/v1/subjects/?q=德恒&purpose=supervision").json()] == ["清江浦德恒律师事务所"]
+    assert client.get(f"/api/v1/subjects/{people[1].pk}/", {"purpose": "supervision"}).status_code == 404
 
 
 def test_api_affiliations_on_a_date(client, admin_user, people):
     client.force_login(admin_user)
     firm_a, _, li = people
     url = f"/api/v1/subjects/{firm_a.pk}/affiliations/"
-    assert [r["person_name"] for r in client.get(url, {"on": "2021-01-01"}).json()] == ["李明"]
-    assert client.get(url, {"on": "2019-01-01"}).json() == []
-    bad = client.get(url, {"on": "2021-13-01"})
+    assert [r["person_name"] for r in client.get(url, {"on": "2021-01-01", "purpose": "supervision"}).json()] == ["李明"]
+    assert client.get(url, {"on": "2019-01-01", "purpose": "supervision"}).json() == []
+    bad = client.get(url, {"on": "2021-13-01", "purpose": "supervision"})
     assert bad.status_code == 400 and "YYYY-MM-DD" in bad.json()["on"]
 
 

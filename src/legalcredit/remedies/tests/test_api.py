@@ -61,7 +61,7 @@ def test_an_objection_to_the_grade_shows_on_the_grade_and_the_commitments_are_li
     r = client.post("/api/v1/objections/", {"grade": True, "applicant_name": "李明", "interest": "本人",
                                             "grounds": "年度考核结果录入错误"}, format="json")
     assert r.status_code == 201
-    grade = client.get(f"/api/v1/subjects/{lawyer.pk}/grade/").json()
+    grade = client.get(f"/api/v1/subjects/{lawyer.pk}/grade/", {"purpose": "self"}).json()
     assert [(f["flag"], f["grade"]) for f in grade["flags"]] == [("under_objection", True)]
 
     c = commitments.make(lawyer, by=maker, commitment_type="self_discipline", cause="年度执业承诺",

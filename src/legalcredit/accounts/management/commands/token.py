@@ -14,6 +14,8 @@ class Command(BaseCommand):
         parser.add_argument("--user", help="令牌所属账号（issue）")
         parser.add_argument("--name", help="调用单位/系统名称（issue）")
         parser.add_argument("--scopes", default="subjects:read", help="授权范围，逗号分隔")
+        parser.add_argument("--purposes", default="",
+                            help="登记的查询用途代码，逗号分隔（默认不限，须为已登记用途）")
         parser.add_argument("--days", type=int, default=365, help="有效天数")
         parser.add_argument("--rate", type=int, default=60, help="每分钟调用上限")
         parser.add_argument("--id", type=int, help="令牌编号（revoke）")
@@ -24,7 +26,7 @@ class Command(BaseCommand):
             for t in ApiToken.objects.select_related("owner"):
                 state = "已吊销" if t.revoked_at else f"有效至 {t.expires_at:%Y-%m-%d}"
                 self.stdout.write(f"{t.pk:4} {t.prefix} {t.name} {t.owner} {','.join(t.scopes)} "
-                                  f"{t.rate_per_minute}/分钟 {state}")
+                                  f"{t.rate_per_minute}/分钟 用途:{','.join(t.purposes) or '不限'} {state}")
             return
         try:
             if action == "issue":
@@ -35,7 +37,8 @@ class Command(BaseCommand):
                     raise CommandError(f"账号 {o['user']} 不存在")
                 token, key = tokens.issue(owner=owner, name=o["name"], days=o["days"],
                                           scopes=[s.strip() for s in o["scopes"].split(",") if s.strip()],
-                                          rate_per_minute=o["rate"])
+                                          rate_per_minute=o["rate"],
+                                          purposes=[p.strip() for p in o["purposes"].split(",") if p.strip()])
                 self.stdout.write(f"令牌 #{token.pk} 已签发，有效至 {token.expires_at:%Y-%m-%d}。"
                                   "请立即妥善交付，此后无法再次查看：")
                 self.stdout.write(key)

@@ -1,0 +1,63 @@
+"""TOTP second factor (GB/T 22239 level 3: two kinds of authentication for privileged users).
+
+Who must use it is data: roles with ``two_factor: true`` in roles.yaml (administrators and
+checkers), and superusers. django-otp keeps the devices, checks codes (with its throttling
+against guessing) and marks the session verified; this module decides who needs it and
+handles enrolment.
+"""
+from __future__ import annotations
+
+import io
+
+from django.conf import settings
+from django.db import transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+
+def required(user) -> bool:
+    if not getattr(user, "is_authenticated", False) or not settings.TWO_FACTOR_REQUIRED:
+        return False
+    if user.is_superuser:
+        return True
+    from .models import Role
+
+    return Role.objects.filter(group__user=user, two_factor=True).exists()
+
+
+def confirmed_device(user) -> TOTPDevice | None:
+    return TOTPDevice.objects.filter(user=user, confirmed=True).order_by("id").first()
+
+
+@transaction.atomic
+def enrolment_device(user) -> TOTPDevice:
+    """The unconfirmed device a user is enrolling, made once and shown until confirmed."""
+    device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=False).first()
+    return device or TOTPDevice.objects.create(user=user, name="动态口令", confirmed=False)
+
+
+def qr_svg(device: TOTPDevice) -> str:
+    """The enrolment QR code as inline SVG, drawn here (no image service, works offline)."""
+    import segno
+
+    out = io.BytesIO()
+    segno.make(device.config_url, error="m").save(out, kind="svg", scale=4, xmldecl=False,
+                                                  svgns=True, omitsize=False)
+    return out.getvalue().decode("utf-8")
+
+
+def secret_text(device: TOTPDevice) -> str:
+    """The base32 secret in groups of four, for typing into an authenticator by hand."""
+    from base64 import b32encode
+
+    raw = b32encode(device.bin_key).decode("ascii").rstrip("=")
+    return " ".join(raw[i:i + 4] for i in range(0, len(raw), 4))
+
+
+def verify(device: TOTPDevice, token: str) -> bool:
+    token = (token or "").strip().replace(" ", "")
+    allowed, _ = device.verify_is_allowed()
+    return bool(allowed) and token.isdigit() and device.verify_token(token)
+
+
+def throttled(device: TOTPDevice) -> bool:
+    return not device.verify_is_allowed()[0]
