@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI shipped in the package: no CDN on a government network
     "simple_history",
     "huey.contrib.djhuey",
     "axes",
@@ -234,6 +235,9 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "legalcredit REST API (v1)",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 _redis = os.environ.get("REDIS_URL", "").strip()
