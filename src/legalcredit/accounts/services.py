@@ -66,6 +66,19 @@ def _demo_password() -> str:
             continue
 
 
+def demo_login_lines(logins) -> list[str]:
+    """How `serve` and `demo` show the demo accounts, saying which need a TOTP code."""
+    from . import two_factor
+
+    User = get_user_model()
+    lines = []
+    for username, password, role in logins:
+        user = User.objects.filter(username=username).first()
+        second = "（首次登录用手机认证器绑定动态口令）" if user and two_factor.required(user) else ""
+        lines.append(f"  演示账号 {username:8} 密码 {password:14} {role}{second}")
+    return lines
+
+
 def demo_logins_file() -> Path:
     return Path(settings.HOME) / "demo-logins.txt"
 

@@ -110,3 +110,18 @@ def test_passwords_need_three_kinds_of_character(password, ok):
         accepted = False
         assert any("至少 3 类" in m for m in exc.messages) or len(password) < 10
     assert accepted is ok
+
+
+def test_the_province_administrator_resets_a_lost_authenticator(client, checker, django_user_model):
+    from legalcredit.accounts.services import assign
+
+    device = TOTPDevice.objects.create(user=checker, name="动态口令", confirmed=True)
+    admin = django_user_model.objects.create_user("prov", password=PASSWORD, is_staff=True)
+    assign(admin, "province_admin")
+    client.force_login(admin)
+    url = f"/admin/otp_totp/totpdevice/{device.pk}/delete/"
+    assert client.post(url, {"post": "yes"}).status_code == 302
+    assert not TOTPDevice.objects.filter(pk=device.pk).exists()
+    client.logout()
+    password_login(client, checker)
+    assert "绑定动态口令" in client.get("/admin/otp/").content.decode(), "enrols again"

@@ -21,4 +21,7 @@ class Command(BaseCommand):
         except backup.BackupError as exc:
             raise CommandError(str(exc)) from None
         self.stdout.write(self.style.SUCCESS(f"备份完成：{manifest}"))
+        from legalcredit.core.sealing import keyring_path
+        self.stdout.write(f"注意：身份证号等个人信息在库中加密，密钥文件 {keyring_path()} 不在本备份内。"
+                          "请另行离线保存（与备份分开存放）；恢复到新机器时须一并放回，否则无法读取。")
 

@@ -27,7 +27,7 @@ class Command(BaseCommand):
         parser.add_argument("--no-worker", action="store_true", help="不启动后台任务进程")
 
     def handle(self, bind, workers, demo, demo_size, no_worker, **opts):
-        from legalcredit.accounts.services import ensure_demo_users
+        from legalcredit.accounts.services import demo_login_lines, ensure_demo_users
         from legalcredit.refdata import services as refdata
         from legalcredit.registry.models import Subject
 
@@ -51,8 +51,8 @@ class Command(BaseCommand):
 
         self.stdout.write(self.style.SUCCESS(f"\n公共法律服务信用监管平台已启动：http://{bind}/"))
         if demo:
-            for user, pw, role in logins:
-                self.stdout.write(f"  演示账号 {user:8} 密码 {pw:14} {role}")
+            for line in demo_login_lines(logins):
+                self.stdout.write(line)
         self.stdout.write("按 Ctrl-C 停止 / press Ctrl-C to stop\n")
         return self._supervise(procs)
 

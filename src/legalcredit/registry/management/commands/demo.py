@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from legalcredit.accounts.services import ensure_demo_users
+from legalcredit.accounts.services import demo_login_lines, ensure_demo_users
 from legalcredit.refdata import services as refdata
 from legalcredit.registry import demo
 
@@ -44,8 +44,8 @@ class Command(BaseCommand):
         self.stdout.write(f"  演示信用记录 {n:,} 条；已评定信用等级 {run.subjects - run.summary['not_evaluated']:,} 个主体"
                           f"（{run.summary['not_evaluated']:,} 个无适用方案，未评价）")
         if not no_users:
-            for user, pw, role in ensure_demo_users(province):
-                self.stdout.write(f"  演示账号 {user:8} 密码 {pw:14} {role}")
+            for line in demo_login_lines(ensure_demo_users(province)):
+                self.stdout.write(line)
             from legalcredit.remedies import demo as remedies_demo
 
             self.stdout.write(f"  演示信用修复、异议与承诺案件 {remedies_demo.build()} 件")
