@@ -19,6 +19,8 @@ class Role(models.Model):
     scope = models.CharField("数据范围", max_length=20, choices=Scope.choices)
     full_id_number = models.BooleanField("可见完整身份证号", default=False)
     two_factor = models.BooleanField("须动态口令登录", default=False)
+    # Kinds of credit record the role may enter and see; empty = every kind.
+    record_kinds = models.JSONField("可录入的信息类别", default=list, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "角色"

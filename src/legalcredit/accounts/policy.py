@@ -17,6 +17,11 @@ class Scope:
     region_prefixes: tuple[str, ...] = ()
     subject_ids: frozenset[int] = frozenset()
     full_id_number: bool = False
+    # Kinds of credit record within reach; None = every kind (an association: 行业处分 only).
+    record_kinds: frozenset[str] | None = None
+
+    def covers_kind(self, kind: str) -> bool:
+        return self.record_kinds is None or kind in self.record_kinds
 
     @property
     def nothing(self) -> bool:
@@ -61,6 +66,9 @@ def _compute(user) -> Scope:
     roles = list(Role.objects.filter(group__user=user))
     profile = getattr(user, "officer", None)
     everything, prefixes, ids = False, set(), set()
+    # A role limited to some kinds narrows only if no other role of the user reaches them all.
+    kinds = None if not roles or any(not r.record_kinds for r in roles) else frozenset(
+        k for r in roles for k in r.record_kinds)
     for role in roles:
         if role.scope == Role.Scope.PROVINCE:
             everything = True
@@ -72,7 +80,8 @@ def _compute(user) -> Scope:
         elif role.scope == Role.Scope.OWN_RECORD and profile and profile.subject_id:
             ids.add(profile.subject_id)
     return Scope(everything=everything, region_prefixes=tuple(sorted(prefixes)),
-                 subject_ids=frozenset(ids), full_id_number=any(r.full_id_number for r in roles))
+                 subject_ids=frozenset(ids), full_id_number=any(r.full_id_number for r in roles),
+                 record_kinds=kinds)
 
 
 def _current_members(institution_id: int) -> set[int]:

@@ -40,7 +40,8 @@ def sync_roles(doc: dict) -> int:
         Role.objects.update_or_create(code=item["code"], defaults={
             "name": item["name"], "group": group, "scope": item["scope"],
             "full_id_number": item.get("full_id_number", False),
-            "two_factor": item.get("two_factor", False)})
+            "two_factor": item.get("two_factor", False),
+            "record_kinds": item.get("record_kinds", [])})
         count += 1
     return count
 

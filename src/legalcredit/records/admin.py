@@ -5,7 +5,7 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
@@ -13,6 +13,7 @@ from legalcredit.accounts import policy
 from legalcredit.core.admin_base import ReadOnlyAdmin
 
 from . import importer, selectors, services
+from .forms import EntryForm
 from .models import CreditRecord
 
 
@@ -116,10 +117,35 @@ class CreditRecordAdmin(ReadOnlyAdmin):
             self.message_user(request, f"已审核通过 {done} 条", messages.SUCCESS)
 
     def get_urls(self):
-        return [path("import/", self.admin_site.admin_view(self.import_view), name="records_import"),
+        return [path("enter/", self.admin_site.admin_view(self.enter_view), name="records_enter"),
+                path("import/", self.admin_site.admin_view(self.import_view), name="records_import"),
                 path("import/report/<str:name>/", self.admin_site.admin_view(self.report_view),
                      name="records_import_report"),
                 *super().get_urls()]
+
+    def enter_view(self, request):
+        """One record of any kind the officer may enter; pending until a checker approves it."""
+        if not request.user.has_perm("records.add_creditrecord"):
+            raise PermissionDenied
+        profile = getattr(request.user, "officer", None)
+        form = EntryForm(request.POST or None, scope=policy.scope_for(request.user),
+                         unit=getattr(profile, "unit", "") or "")
+        if request.method == "POST" and form.is_valid():
+            try:
+                rec = services.submit(form.cleaned_data["subject"], form.draft(), actor=request.user,
+                                      reason=form.cleaned_data["reason"])
+            except ValidationError as exc:
+                form.add_service_errors(exc.message_dict if hasattr(exc, "error_dict")
+                                        else {"__all__": exc.messages})
+            except PermissionDenied as exc:
+                form.add_error(None, str(exc))
+            else:
+                self.message_user(request, f"已录入 {rec.number}（第{rec.version}版），待审核员审核后生效",
+                                  messages.SUCCESS)
+                return redirect(reverse("admin:records_creditrecord_change", args=[rec.pk]))
+        return render(request, "admin/records/enter.html", {
+            **self.admin_site.each_context(request), "form": form, "title": "录入信用信息",
+            "opts": self.model._meta})
 
     def import_view(self, request):
         if not request.user.has_perm("records.add_creditrecord"):

@@ -449,5 +449,7 @@ def import_records(path: str | Path, *, kind: str, actor, reason: str, unknown_s
         raise ImportRefused("unknown_subjects 只能是 reject 或 register")
     if regime:
         rules.policy().regime(regime)
+    if actor is not None and not scope_for(actor).covers_kind(kind):
+        raise ImportRefused(f"您的角色不能导入“{rules.kinds()[kind].name}”信息")
     return _Importer(kind, actor=actor, reason=reason.strip(), unknown_subjects=unknown_subjects,
                      regime=regime, progress=progress, chunk=chunk).run(Path(path))

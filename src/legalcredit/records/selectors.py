@@ -18,7 +18,8 @@ from .models import CreditRecord, Review, Status
 
 
 def visible_records(scope: Scope) -> QuerySet[CreditRecord]:
-    return filter_subjects(CreditRecord.objects.all(), scope, "subject")
+    qs = filter_subjects(CreditRecord.objects.all(), scope, "subject")
+    return qs if scope.record_kinds is None else qs.filter(kind__in=scope.record_kinds)
 
 
 def current_records(subject_id: int) -> QuerySet[CreditRecord]:

@@ -48,16 +48,22 @@ def _raise(errors: list[tuple[str, str]]) -> None:
     raise ValidationError(by_field)
 
 
-def _in_scope(user, subject) -> None:
-    if user is not None and not scope_for(user).covers_subject(subject):
+def _in_scope(user, subject, kind: str | None = None) -> None:
+    if user is None:
+        return
+    scope = scope_for(user)
+    if not scope.covers_subject(subject):
         raise PermissionDenied(f"“{subject.name}”不在您的辖区内")
+    if kind is not None and not scope.covers_kind(kind):
+        names = "、".join(rules.kinds()[k].name for k in sorted(scope.record_kinds) if k in rules.kinds())
+        raise PermissionDenied(f"您的角色只能录入{names}信息，不能录入“{rules.kinds()[kind].name}”")
 
 
 @transaction.atomic
 def submit(subject, draft: Draft, *, actor, reason: str, batch=None) -> CreditRecord:
     """A maker enters a new record; it waits for a checker."""
     reason = _reason(reason)
-    _in_scope(actor, subject)
+    _in_scope(actor, subject, draft.kind if draft.kind in rules.kinds() else None)
     prepared = prepare(subject, draft, today=_today())
     if not prepared.ok:
         _raise(prepared.errors)
@@ -112,7 +118,7 @@ def correct(key, *, actor, reason: str, **changes) -> CreditRecord:
     """A correction is a new version with a reason; the old one stays readable."""
     reason = _reason(reason)
     base = _current(key)
-    _in_scope(actor, base.subject)
+    _in_scope(actor, base.subject, base.kind)
     draft = draft_of(base)
     for name, value in changes.items():
         if not hasattr(draft, name):
@@ -135,7 +141,7 @@ def withdraw(key, *, actor, reason: str, reversal_date: dt.date, revoked: bool =
     """
     reason = _reason(reason)
     base = _current(key)
-    _in_scope(actor, base.subject)
+    _in_scope(actor, base.subject, base.kind)
     if base.status != Status.IN_EFFECT:
         raise ValidationError("该记录已撤回或撤销")
     if reversal_date > _today() or reversal_date < base.decision_date:
@@ -192,7 +198,7 @@ def _may_check(checker, rec: CreditRecord) -> None:
         raise PermissionDenied("不能审核本人录入的记录（录入与审核须由不同人员完成）")
     if rec.import_batch_id and rec.import_batch.created_by_id == checker.pk:
         raise PermissionDenied("不能审核本人导入的批次")
-    _in_scope(checker, rec.subject)
+    _in_scope(checker, rec.subject, rec.kind)
 
 
 def _publish(rec: CreditRecord, today: dt.date) -> None:

@@ -1,0 +1,82 @@
+"""Entering one record in the back office; an association enters industry discipline only."""
+import datetime as dt
+
+import pytest
+
+from legalcredit.records import services
+from legalcredit.records.models import CreditRecord, Review
+
+
+@pytest.fixture
+def association(db, django_user_model):
+    from legalcredit.accounts.services import assign
+    from legalcredit.refdata.models import Region
+
+    user = django_user_model.objects.create_user("bar", password="x-Strong-pass-1", is_staff=True)
+    assign(user, "association", region=Region.objects.get(code="320800"), unit="淮安市律师协会")
+    return user
+
+
+def form(who, **kw):
+    data = dict(subject=who.license_no or who.uscc or who.id_number, kind="discipline",
+                subtype="警告", decision_no="淮律协惩〔2026〕3号", decision_date="2026-06-01",
+                authority="淮安市律师协会", source_unit="淮安市律师协会", content="违反执业规范，给予警告",
+                legal_basis="《律师协会会员违规行为处分规则》第十五条", reason="律协处分决定")
+    data.update(kw)
+    return data
+
+
+def test_an_association_enters_discipline_which_a_bureau_checker_approves(client, association, checker, lawyer):
+    client.force_login(association)
+    page = client.get("/admin/records/creditrecord/enter/")
+    kinds = page.context["form"].fields["kind"].choices
+    assert kinds == [("discipline", "行业处分")], "an association sees only its own kind"
+    response = client.post("/admin/records/creditrecord/enter/", form(lawyer, subject=lawyer.id_number))
+    assert response.status_code == 302
+    rec = CreditRecord.objects.get(subject=lawyer)
+    assert (rec.kind, rec.subtype, rec.severity, rec.review, rec.entered_by) == (
+        "discipline", "警告", "minor", Review.PENDING, association)
+    services.approve(rec.pk, checker=checker, note="核对无误")
+    rec.refresh_from_db()
+    assert rec.review == Review.APPROVED
+
+
+def test_an_association_cannot_enter_or_see_other_kinds(client, association, maker, checker, lawyer, penalty):
+    from legalcredit.accounts.policy import scope_for
+    from legalcredit.records import selectors
+    from legalcredit.records.importer import ImportRefused, import_records
+
+    client.force_login(association)
+    refused = client.post("/admin/records/creditrecord/enter/", form(lawyer, kind="penalty", subtype="警告"))
+    assert refused.status_code == 200 and "kind" in refused.context["form"].errors
+    with pytest.raises(Exception, match="只能录入行业处分信息"):
+        services.submit(lawyer, penalty(), actor=association, reason="越权")
+    with pytest.raises(ImportRefused, match="不能导入“行政处罚”"):
+        import_records("x.csv", kind="penalty", actor=association, reason="越权")
+    pen = services.submit(lawyer, penalty(), actor=maker, reason="处罚决定")
+    services.approve(pen.pk, checker=checker)
+    assert not selectors.visible_records(scope_for(association)).filter(kind="penalty").exists()
+    assert client.get(f"/admin/records/creditrecord/{pen.pk}/change/").status_code == 302, "not found for them"
+
+
+def test_a_maker_enters_an_annual_assessment_and_errors_name_the_field(client, maker, lawyer):
+    client.force_login(maker)
+    bad = client.post("/admin/records/creditrecord/enter/", form(
+        lawyer, kind="annual_assessment", subtype="优秀", decision_no="淮司考〔2026〕1号",
+        authority="淮安市司法局", source_unit="淮安市司法局", decision_date="2099-01-01"))
+    errors = bad.context["form"].errors
+    assert "不是年度考核的有效取值（称职、基本称职、不称职）" in errors["subtype"][0]
+    assert "晚于今天" in errors["decision_date"][0]
+    assert not CreditRecord.objects.exists(), "nothing half-written"
+    ok = client.post("/admin/records/creditrecord/enter/", form(
+        lawyer, kind="annual_assessment", subtype="不称职", decision_no="淮司考〔2026〕1号",
+        authority="淮安市司法局", source_unit="淮安市司法局", decision_date="2026-03-31"))
+    assert ok.status_code == 302
+    rec = CreditRecord.objects.get()
+    assert (rec.kind, rec.severity, rec.review) == ("annual_assessment", "general", "pending")
+
+
+def test_an_unknown_or_out_of_region_subject_is_named(client, maker, codes):
+    client.force_login(maker)
+    response = client.post("/admin/records/creditrecord/enter/", {"subject": codes.uscc(), "kind": "discipline"})
+    assert "在您的辖区内未找到标识为" in response.context["form"].errors["subject"][0]
