@@ -207,3 +207,34 @@ def test_remedies_follow_role_and_region(role, world, client, django_user_model)
         for key in OBJECTS:
             # Each objection filed above started a clock; the queue holds only the jurisdiction's clocks.
             assert (world[key].name in html) == (role in FILES_REMEDIES and key in SEES[role]), (role, key)
+
+
+# Who may enter which kind of credit record, in the back office, for a subject at home (pA)
+# and one across a city border (pB).
+ENTERS = {"province_admin": {"penalty", "discipline", "annual_assessment"},
+          "city_maker": {"penalty", "discipline", "annual_assessment"},
+          "county_maker": {"penalty", "discipline", "annual_assessment"},
+          "association": {"discipline"}}
+ENTRY = {"penalty": {"subtype": "警告", "severity": "minor", "legal_basis": "《中华人民共和国律师法》第四十七条"},
+         "discipline": {"subtype": "警告", "legal_basis": "律师协会会员违规行为处分规则"},
+         "annual_assessment": {"subtype": "不称职", "legal_basis": "律师事务所年度检查考核办法"}}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_entering_credit_records_by_kind_and_region(role, world, client, django_user_model):
+    from legalcredit.records.models import CreditRecord
+
+    user = user_for(role, world, django_user_model)
+    client.force_login(user)
+    for key in ("pA", "pB"):
+        for kind, extra in ENTRY.items():
+            before = CreditRecord.objects.count()
+            response = client.post("/admin/records/creditrecord/enter/", {
+                "subject": world[key].id_number, "kind": kind, "decision_no": f"测〔2026〕{kind}{key}",
+                "decision_date": "2026-05-06", "authority": "淮安市司法局", "source_unit": "淮安市司法局",
+                "content": "矩阵测试", "reason": "矩阵测试", **extra})
+            entered = CreditRecord.objects.count() == before + 1
+            expected = kind in ENTERS.get(role, set()) and (key == "pA" or role == "province_admin")
+            assert entered is expected, (role, key, kind, response.status_code,
+                                         response.context and response.context["form"].errors)
+            assert response.status_code in ((302,) if expected else (200, 302, 403)), (role, key, kind)
