@@ -103,11 +103,12 @@ def ensure_demo_users(province_code: str) -> list[tuple[str, str, str]]:
     firm = Subject.objects.filter(subject_type="law_firm", region_id=county.code).first()
     plan = [
         ("admin", None, "省级管理员（超级用户，全部数据）", {}),
-        ("county", "county_maker", f"县级办理员（{city.name}{county.name}）", {"region": county}),
-        ("checker", "city_checker", f"市级审核员（{city.name}）", {"region": city}),
+        ("county", "county_maker", f"县级办理员（{city.name}{county.name}）",
+         {"region": county, "unit": f"{city.name}{county.name}司法局"}),
+        ("checker", "city_checker", f"市级审核员（{city.name}）", {"region": city, "unit": f"{city.name}司法局"}),
     ]
     if firm is not None:
-        plan.append(("firm", "institution_user", f"机构用户（{firm.name}）", {"subject": firm}))
+        plan.append(("firm", "institution_user", f"机构用户（{firm.name}）", {"subject": firm, "unit": firm.name}))
     rows = []
     for username, role, label, where in plan:
         password = _demo_password()
@@ -116,7 +117,7 @@ def ensure_demo_users(province_code: str) -> list[tuple[str, str, str]]:
         user.set_password(password)
         user.save()
         if role:
-            assign(user, role, unit=label, **where)
+            assign(user, role, **where)
         rows.append((username, password, label))
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("".join("\t".join(r) + "\n" for r in rows), "utf-8")

@@ -59,5 +59,13 @@ def verify(device: TOTPDevice, token: str) -> bool:
     return bool(allowed) and token.isdigit() and device.verify_token(token)
 
 
-def throttled(device: TOTPDevice) -> bool:
-    return not device.verify_is_allowed()[0]
+def wait_seconds(device: TOTPDevice) -> int:
+    """Seconds until django-otp's throttle lets this device try again (0: it may now); the
+    wait doubles with every wrong code in a row."""
+    from django.utils import timezone
+
+    allowed, info = device.verify_is_allowed()
+    if allowed:
+        return 0
+    until = (info or {}).get("locked_until")
+    return max(1, int((until - timezone.now()).total_seconds()) + 1) if until else 1

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import django_otp
+from django.contrib import admin
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -33,8 +34,9 @@ def second_factor(request):
         device = two_factor.enrolment_device(user)
     error = ""
     if request.method == "POST":
-        if two_factor.throttled(device):
-            error = "动态口令错误次数过多，请稍后再试"
+        wait = two_factor.wait_seconds(device)
+        if wait:
+            error = f"动态口令连续输入错误，请于 {wait} 秒后再试（每错一次，等待时间加倍）"
         elif two_factor.verify(device, request.POST.get("token", "")):
             if enrolling:
                 device.confirmed = True
@@ -48,7 +50,9 @@ def second_factor(request):
             error = "动态口令（token）：应为认证器当前显示的 6 位数字，输入有误或已过期"
             audit(action=AuditEntry.Action.LOGIN_FAILED, actor=user, object_type="otp_totp.totpdevice",
                   object_id=device.pk, summary=f"{user.get_username()} 动态口令错误", request=request)
-    context = {"enrolling": enrolling, "error": error, "next": _next(request),
+    # The admin's look, without its menu: nothing of the back office before the second factor.
+    context = {**admin.site.each_context(request), "available_apps": [], "is_nav_sidebar_enabled": False,
+               "enrolling": enrolling, "error": error, "next": _next(request),
                "title": "绑定动态口令" if enrolling else "动态口令验证"}
     if enrolling:
         context.update(qr=two_factor.qr_svg(device), secret=two_factor.secret_text(device))

@@ -67,7 +67,7 @@ def test_a_used_code_cannot_be_replayed_and_guessing_is_throttled(client, checke
     for _ in range(3):
         client.post("/admin/otp/", {"token": "000000"})
     throttled = client.post("/admin/otp/", {"token": code(device, offset=1)})
-    assert throttled.status_code == 400 and "错误次数过多" in throttled.content.decode()
+    assert throttled.status_code == 400 and "连续输入错误，请于" in throttled.content.decode()
 
 
 def test_a_maker_needs_no_second_factor(client, maker):
