@@ -267,8 +267,14 @@ class PractitionerAdmin(SubjectAdmin):
     def masked_id(self, obj):
         return obj.masked_id_number
 
+    def _purpose(self, request):
+        from legalcredit.accounts.purposes import catalogue
+        return catalogue().find(request.GET.get("purpose", ""))
+
     def _may_see_id(self, request):
-        return policy.may_see_full_id_number(request.user)
+        """A full ID number is shown to a role that may see it, for a registered purpose it
+        states on the page (查询使用登记); otherwise it stays masked."""
+        return policy.may_see_full_id_number(request.user) and self._purpose(request) is not None
 
     def get_fields(self, request, obj=None):
         fields = [f for f in super().get_fields(request, obj) if f != "masked_id"]
@@ -289,11 +295,28 @@ class PractitionerAdmin(SubjectAdmin):
         return super().get_exclude(request, obj)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
+        from legalcredit.accounts.purposes import audit_reason, catalogue
+
+        purpose = self._purpose(request)
+        full = self._may_see_id(request)
         if request.method == "GET":
             subject = self.get_object(request, object_id)
             if subject is not None:
-                audit.record_read(request, [subject], what=f"后台查阅从业人员“{subject.name}”")
+                audit.record_read(request, [subject], purpose=audit_reason(purpose) if purpose else "",
+                                  what=f"后台查阅从业人员“{subject.name}”" + ("（完整身份证号）" if full else ""))
+        offer = policy.may_see_full_id_number(request.user) and not full
+        extra_context = {**(extra_context or {}), "id_purpose": purpose if full else None,
+                         "id_purposes": list(catalogue().purposes.values()) if offer else None}
         return super().change_view(request, object_id, form_url, extra_context)
+
+    def history_view(self, request, object_id, extra_context=None):
+        if self._may_see_id(request):
+            from legalcredit.accounts.purposes import audit_reason
+            subject = self.get_object(request, object_id)
+            if subject is not None:
+                audit.record_read(request, [subject], purpose=audit_reason(self._purpose(request)),
+                                  what=f"后台查阅从业人员“{subject.name}”的变更历史（完整身份证号）")
+        return super().history_view(request, object_id, extra_context)
 
     def get_historical_record_context_helper(self, request, historical_record):
         if self._may_see_id(request):

@@ -119,7 +119,22 @@ def test_history_shows_who_when_why_with_id_numbers_masked(client, county_office
     version = li.history.first().history_id
     assert client.get(f"/admin/registry/practitioner/{li.pk}/history/{version}/").status_code == 403
     client.force_login(admin_user)
-    assert new_number in client.get(f"/admin/registry/practitioner/{li.pk}/history/").content.decode()
+    history = f"/admin/registry/practitioner/{li.pk}/history/"
+    assert new_number not in client.get(history).content.decode(), "masked until a purpose is stated"
+    assert new_number in client.get(history, {"purpose": "supervision"}).content.decode()
+
+
+def test_a_full_id_number_is_shown_only_for_a_stated_purpose_and_audited(client, admin_user, people):
+    from legalcredit.audit.models import AuditEntry
+
+    li = people[2]
+    client.force_login(admin_user)
+    page = client.get(f"/admin/registry/practitioner/{li.pk}/change/").content.decode()
+    assert li.id_number not in page and "显示完整身份证号" in page and 'value="supervision"' in page
+    page = client.get(f"/admin/registry/practitioner/{li.pk}/change/", {"purpose": "licensing"}).content.decode()
+    assert li.id_number in page and "已按用途“行政许可审查”显示完整身份证号" in page
+    entry = AuditEntry.objects.filter(action="read").latest("seq")
+    assert entry.reason == "行政许可审查（licensing）" and "完整身份证号" in entry.summary
 
 
 def test_admin_add_with_bad_uscc_shows_the_rule_and_writes_nothing(client, admin_user, codes):
