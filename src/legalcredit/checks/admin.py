@@ -23,3 +23,15 @@ class CheckAdmin(ReadOnlyAdmin):
     search_fields = ("subject__name", "unit", "purpose", "id")
     list_select_related = ("subject",)
     inlines = [FeedbackInline]
+    exclude = ("query",)
+    readonly_fields = ("query_shown",)
+
+    @admin.display(description="查询条件")
+    def query_shown(self, obj):
+        from legalcredit.domain.identifiers.id_number import mask
+
+        from .services import asked
+        query = asked(obj)
+        if query.get("id_number"):
+            query["id_number"] = mask(query["id_number"])
+        return "；".join(f"{k}：{v}" for k, v in query.items())

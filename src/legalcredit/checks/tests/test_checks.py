@@ -116,3 +116,13 @@ def test_an_unrepaired_serious_record_bars_notification_commitment_until_its_pub
     assert bar["eligible_from"] == str(rec.publication_end + dt.timedelta(days=1))
     [later] = services.run(by=department, queries=[{"uscc": law_firm.uscc}], matter="awards", purpose="评优")
     assert "notification_commitment" not in later.answer
+
+
+def test_the_back_office_shows_a_check_with_the_id_number_masked(client, admin_user, department, lawyer):
+    from legalcredit.domain.identifiers.id_number import mask
+
+    [check] = services.run(by=department, queries=[{"id_number": lawyer.id_number}], matter="awards",
+                           purpose="评优")
+    client.force_login(admin_user)
+    page = client.get(f"/admin/checks/check/{check.pk}/change/").content.decode()
+    assert mask(lawyer.id_number) in page and lawyer.id_number not in page and "enc:" not in page

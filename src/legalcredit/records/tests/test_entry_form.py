@@ -80,3 +80,12 @@ def test_an_unknown_or_out_of_region_subject_is_named(client, maker, codes):
     client.force_login(maker)
     response = client.post("/admin/records/creditrecord/enter/", {"subject": codes.uscc(), "kind": "discipline"})
     assert "在您的辖区内未找到标识为" in response.context["form"].errors["subject"][0]
+
+
+def test_a_record_page_shows_the_persons_id_number_masked_never_sealed(client, admin_user, maker, lawyer, penalty):
+    from legalcredit.domain.identifiers.id_number import mask
+
+    rec = services.submit(lawyer, penalty(details={"CF_XDR_ZJHM": lawyer.id_number}), actor=maker, reason="处罚")
+    client.force_login(admin_user)
+    page = client.get(f"/admin/records/creditrecord/{rec.pk}/change/").content.decode()
+    assert mask(lawyer.id_number) in page and lawyer.id_number not in page and "enc:" not in page
