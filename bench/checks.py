@@ -7,7 +7,7 @@ the institutions on the serious dishonesty list (written raw, as decided entries
 sample of subjects the checks ask about. gunicorn serves the platform on a local port with
 --workers processes; wrk drives it with --connections connections. Measured in the same run:
 
-* baseline: `GET /api/v1/subjects/{id}/` with a department token (token check, scope, rate limit,
+* baseline: `GET /api/v1/subjects/{id}/?purpose=joint_measures` with a department token (token check, scope, rate limit,
   one subject row, and the audit entry every read of non-public data gets), random subjects;
 * check: `POST /api/v1/checks/` for one random subject and a procurement matter, with its receipt
   stored and its digest chained into the audit trail.
@@ -111,7 +111,7 @@ def main():
     evaluation.evaluate_subjects([pk for pk, _, _ in sample])
 
     work = Path(tempfile.mkdtemp(prefix="lc-bench-checks-"))
-    (work / "get.txt").write_text("\n".join(f"/api/v1/subjects/{pk}/" for pk, _, _ in sample) + "\n")
+    (work / "get.txt").write_text("\n".join(f"/api/v1/subjects/{pk}/?purpose=joint_measures" for pk, _, _ in sample) + "\n")
     (work / "post.txt").write_text("\n".join(json.dumps(
         {"matter_type": "procurement", "purpose": "基准测试：供应商资格审查",
          "subjects": [{"uscc": u} if u else {"id_number": n}]}, ensure_ascii=False) for _, u, n in sample) + "\n")
