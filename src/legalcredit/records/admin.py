@@ -162,6 +162,9 @@ class CreditRecordAdmin(ReadOnlyAdmin):
                     unknown_subjects="register" if form.cleaned_data["register_unknown"] else "reject")
             except importer.ImportRefused as exc:
                 form.add_error("file", str(exc))
+            finally:
+                # The upload holds ID numbers in clear; what is kept of it is in the database, sealed.
+                target.unlink(missing_ok=True)
             if result and result.report_path:
                 request.session.setdefault("import_reports", []).append(result.report_path.name)
                 request.session.modified = True

@@ -205,6 +205,9 @@ def test_back_office_import_with_downloadable_report(tmp_path, client, maker, ro
     with open(good, "rb") as fh:
         page = client.post(url, {"file": fh, "kind": "penalty", "reason": "补录"})
     assert "已导入批次" in page.content.decode()
+    from django.conf import settings
+    uploads = settings.HOME / "uploads"
+    assert not list(uploads.glob(f"{maker.pk}-*.csv")), "the upload (ID numbers in clear) is not kept"
     listing = client.get(reverse("admin:records_creditrecord_changelist"))
     assert listing.status_code == 200 and "淮司罚决〔2026〕11号" in listing.content.decode()
 
