@@ -50,10 +50,22 @@ def test_a_token_reaches_only_its_scopes(client, department, firm, monkeypatch):
     assert resp.status_code == 403 and resp.json()["detail"] == "接口令牌未获授权访问此接口"
 
 
-def test_rate_limit_per_token(client, department, firm):
+def test_rate_limit_per_token(client, department, firm, monkeypatch):
+    clock = [1_800_000_000.0 + 10]  # ten seconds into a minute
+    monkeypatch.setattr(tokens.TokenRateThrottle, "timer", lambda self: clock[0])
     _, key = tokens.issue(owner=department, name="采购", scopes=["subjects:read"], rate_per_minute=3)
-    codes = [client.get("/api/v1/subjects/?q=德恒&purpose=supervision", **bearer(key)).status_code for _ in range(5)]
+    _, other = tokens.issue(owner=department, name="名录", scopes=["subjects:read"], rate_per_minute=3)
+
+    def call(k):
+        return client.get("/api/v1/subjects/?q=德恒&purpose=supervision", **bearer(k))
+
+    codes = [call(key).status_code for _ in range(5)]
     assert codes == [200, 200, 200, 429, 429]
+    refused = call(key)
+    assert refused["Retry-After"] == "50", "the wait until the next minute"
+    assert call(other).status_code == 200, "each token counts on its own"
+    clock[0] += 50
+    assert call(key).status_code == 200, "a new minute, a new allowance"
 
 
 def test_issue_rules(db):
