@@ -22,8 +22,9 @@ class TwoFactorMiddleware:
         if (user.is_authenticated and not user.is_verified()
                 and not request.path.startswith(OPEN) and two_factor.required(user)):
             if request.path.startswith("/api/"):
-                if request.headers.get("Authorization"):
-                    return self.get_response(request)  # a department token: no session involved
+                if request.headers.get("Authorization", "").startswith("Bearer "):
+                    # A department token: DRF authenticates it (or answers 401); the session is not used.
+                    return self.get_response(request)
                 return JsonResponse({"detail": "请先在后台完成动态口令验证"}, status=403)
             return redirect(f"{OTP_PATH}?{urlencode({'next': request.get_full_path()})}")
         return self.get_response(request)

@@ -78,8 +78,12 @@ def test_a_maker_needs_no_second_factor(client, maker):
 
 def test_an_unverified_session_gets_no_api_data(client, checker, law_firm):
     password_login(client, checker)
-    response = client.get(f"/api/v1/subjects/{law_firm.pk}/", {"purpose": "日常监管"})
+    url = f"/api/v1/subjects/{law_firm.pk}/"
+    response = client.get(url, {"purpose": "日常监管"})
     assert response.status_code == 403 and "动态口令" in response.json()["detail"]
+    assert client.get(url, {"purpose": "日常监管"}, HTTP_AUTHORIZATION="Basic eDp5").status_code == 403
+    forged = client.get(url, {"purpose": "日常监管"}, HTTP_AUTHORIZATION="Bearer lc_x_y")
+    assert forged.status_code == 401, "a token header is judged as a token, not as the session"
 
 
 @pytest.mark.parametrize("target", ["https://example.org/", "//example.org/admin/"])
