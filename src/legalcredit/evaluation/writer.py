@@ -6,14 +6,16 @@ a model instance per row and letting ``bulk_create`` adapt every value cost more
 the database as tuples: COPY on PostgreSQL, executemany on SQLite. Snapshot ids are taken first
 (PostgreSQL: from the table's sequence; SQLite: after the largest id, safe because a SQLite write
 transaction holds the database's only write lock), so the current grades can point at them.
+Explanations are encoded with orjson (about ten times json's speed; the stored text is parsed
+again by the database or by Django, so its spacing does not matter).
 """
 from __future__ import annotations
 
 import datetime as dt
-import json
 from dataclasses import dataclass
 from decimal import Decimal
 
+import orjson
 from django.db import IntegrityError, connection, transaction
 
 from .models import Evaluation, SubjectGrade
@@ -127,7 +129,7 @@ def store(snapshots: list[Snapshot], grades: list[Current], now: dt.datetime) ->
             s.id = pk
         _put(cur, table, EVALUATION_COLUMNS, [tuple(_value(v, pg) for v in (
             s.id, s.subject_id, s.scheme_id, s.as_of, s.score, s.grade, s.score_grade, s.vetoed,
-            json.dumps(s.explanation, ensure_ascii=False), s.digest, s.trigger, now)) for s in snapshots], pg)
+            orjson.dumps(s.explanation).decode(), s.digest, s.trigger, now)) for s in snapshots], pg)
         rows = [tuple(_value(v, pg) for v in (
             g.subject_id, g.state, g.scheme_id, g.snapshot.id if g.snapshot else None, g.grade, g.score,
             g.supervision_class, g.digest, g.since, now)) for g in grades]
