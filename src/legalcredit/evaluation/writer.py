@@ -119,12 +119,38 @@ def _merge(cur, table: str, rows: list[tuple], pg: bool) -> None:
         cur.executemany(f"INSERT INTO {table} ({cols}) VALUES ({marks}) {merge}", rows)
 
 
+def _not_stored_meanwhile(cur, table: str, grades: list[Current], snapshots: list[Snapshot],
+                          pg: bool) -> tuple[list[Current], list[Snapshot]]:
+    """What is still to store once the chunk's current grades are locked: another job (the
+    record-change task beside the nightly run) may have stored the same outcome since this one
+    read them, and a second snapshot of it would double the subject's history."""
+    ids = [g.subject_id for g in grades]
+    if pg:
+        cur.execute(f"SELECT subject_id, state, scheme_id, digest FROM {table} "
+                    "WHERE subject_id = ANY(%s) FOR UPDATE", [ids])
+    else:  # the IMMEDIATE transaction already holds the database's write lock
+        cur.execute(f"SELECT subject_id, state, scheme_id, digest FROM {table} "
+                    f"WHERE subject_id IN ({', '.join(['%s'] * len(ids))})", ids)
+    stored = {sid: rest for sid, *rest in cur.fetchall()}
+    keep = []
+    for g in grades:
+        if stored.get(g.subject_id) == [g.state, g.scheme_id, g.digest]:
+            continue
+        g.new = g.subject_id not in stored
+        keep.append(g)
+    kept = {g.subject_id for g in keep}
+    return keep, [s for s in snapshots if s.subject_id in kept]
+
+
 def store(snapshots: list[Snapshot], grades: list[Current], now: dt.datetime) -> None:
     if not grades:
         return
     pg = connection.vendor == "postgresql"
     table, current = Evaluation._meta.db_table, SubjectGrade._meta.db_table
     with transaction.atomic(), connection.cursor() as cur:
+        grades, snapshots = _not_stored_meanwhile(cur, current, grades, snapshots, pg)
+        if not grades:
+            return
         for s, pk in zip(snapshots, _ids(len(snapshots))):
             s.id = pk
         _put(cur, table, EVALUATION_COLUMNS, [tuple(_value(v, pg) for v in (

@@ -221,3 +221,27 @@ def test_a_first_grading_that_meets_a_grade_written_meanwhile_merges_instead_of_
     after = SubjectGrade.objects.get(pk=lawyer.pk)
     assert (after.grade, after.evaluation_id, after.digest) == ("A", snap.id, "x" * 64)
     assert SubjectGrade.objects.filter(pk=law_firm.pk).exists()
+
+
+def test_two_jobs_storing_the_same_new_outcome_leave_one_snapshot(lawyer, law_firm, record):
+    """The record-change task and the nightly run both grade a subject from the same stored
+    state; whichever stores second finds the outcome already there and adds nothing."""
+    from legalcredit.evaluation import writer
+
+    services.evaluate_subjects([lawyer.pk, law_firm.pk])
+    grade = SubjectGrade.objects.get(pk=lawyer.pk)
+    now = timezone.now()
+
+    def job():  # what each job computed: a new outcome for the lawyer, nothing new for the firm
+        snap = writer.Snapshot(lawyer.pk, grade.scheme_id, dt.date.today(), Decimal("1060"), "AAA", "AAA",
+                               False, {"lines": []}, "y" * 64, "record_change")
+        return [snap], [writer.Current(lawyer.pk, "evaluated", grade.scheme_id, snap, "AAA", Decimal("1060"),
+                                       "optimized", "y" * 64, now)]
+
+    before = Evaluation.objects.filter(subject=lawyer).count()
+    first, second = job(), job()
+    writer.store(*first, now)
+    writer.store(*second, now)
+    assert Evaluation.objects.filter(subject=lawyer).count() == before + 1
+    after = SubjectGrade.objects.get(pk=lawyer.pk)
+    assert (after.digest, after.evaluation_id) == ("y" * 64, first[0][0].id)
