@@ -8,6 +8,6 @@ class AuditConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
-        from . import guard, receivers  # noqa: F401  (connects the write and login receivers)
+        from . import guard, receivers  # noqa: F401  (receivers connects the write and login receivers)
 
         post_migrate.connect(guard.on_post_migrate, sender=self)

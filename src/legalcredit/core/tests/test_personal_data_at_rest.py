@@ -11,7 +11,6 @@ from legalcredit.core import sealing
 from legalcredit.records import export, services as records
 from legalcredit.records.tests.test_import import rows, run, write_csv  # noqa: F401  (fixture)
 from legalcredit.registry import selectors as registry_selectors
-from legalcredit.registry import services as registry
 from legalcredit.registry.models import Subject
 
 

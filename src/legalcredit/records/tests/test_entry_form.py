@@ -1,6 +1,4 @@
 """Entering one record in the back office; an association enters industry discipline only."""
-import datetime as dt
-
 import pytest
 
 from legalcredit.records import services
