@@ -28,10 +28,5 @@ class CheckAdmin(ReadOnlyAdmin):
 
     @admin.display(description="查询条件")
     def query_shown(self, obj):
-        from legalcredit.domain.identifiers.id_number import mask
-
         from .services import asked
-        query = asked(obj)
-        if query.get("id_number"):
-            query["id_number"] = mask(query["id_number"])
-        return "；".join(f"{k}：{v}" for k, v in query.items())
+        return "；".join(f"{k}：{v}" for k, v in asked(obj, masked=True).items())

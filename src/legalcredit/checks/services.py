@@ -59,10 +59,13 @@ def _find(query: dict) -> tuple[Subject | None, str]:
     return (found[0] if found else None), f"{IDENTIFIERS[key]} {shown}"
 
 
-def asked(check: Check) -> dict:
+def asked(check: Check, *, masked: bool = False) -> dict:
     """The identifiers as asked (stored sealed; the digest is over the clear values, so a key
-    rotation leaves every receipt valid)."""
-    return unseal_fields(check.query, SEALED_QUERY)
+    rotation leaves every receipt valid); ``masked`` for pages that show no full ID number."""
+    query = unseal_fields(check.query, SEALED_QUERY)
+    if masked and query.get("id_number"):
+        query["id_number"] = id_number.mask(query["id_number"])
+    return query
 
 
 def _digest(check: Check) -> str:

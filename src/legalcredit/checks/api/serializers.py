@@ -27,13 +27,8 @@ class ReceiptSerializer(serializers.Serializer):
     answer = serializers.JSONField(help_text="found、subject、grade、lists、measures（含法律依据）、flags、data_version")
 
     def get_query(self, check) -> dict:
-        from legalcredit.domain.identifiers.id_number import mask
-
         from ..services import asked
-        query = asked(check)
-        if self.context.get("public") and query.get("id_number"):
-            query["id_number"] = mask(query["id_number"])
-        return query
+        return asked(check, masked=bool(self.context.get("public")))
 
 
 class FeedbackSerializer(serializers.Serializer):
