@@ -261,6 +261,11 @@ class Schema:
         raise SchemaError(f"未知字段类型 {t}")
 
 
+def personal_codes(schemas: Mapping[str, Schema]) -> frozenset[str]:
+    """Fields that hold a person's ID number: sealed at rest, masked on screen."""
+    return frozenset(f.code for schema in schemas.values() for f in schema.fields if f.type == "id_number")
+
+
 def load(doc: Mapping) -> dict[str, Schema]:
     return {kind: Schema.from_document(doc, kind) for kind in doc["kinds"]}
 

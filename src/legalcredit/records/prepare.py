@@ -194,7 +194,7 @@ def prepare(subject, draft: Draft, *, today: dt.date, ctx: rules.Rules | None = 
     )
     values.update(_publication(kind, severity, draft, ctx.policy))
     # Hashed in clear (a key rotation must not make a re-import look new), then sealed.
-    personal = rules.personal_codes()
+    personal = ctx.personal_codes
     values["details"] = unseal_fields(values["details"], personal)
     values["content_hash"] = content_hash(subject.pk, values)
     values.update(subject_id=subject.pk, raw=seal_fields(draft.raw, personal), warnings=warnings,

@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
-from legalcredit.domain import publication
+from legalcredit.domain import dual_publication, publication
 from legalcredit.domain.dual_publication import Schema
 from legalcredit.domain.record_kinds import Kind
 from legalcredit.domain.sanctions import Catalogue
@@ -21,8 +22,7 @@ def schemas() -> dict[str, Schema]:
 
 def personal_codes() -> frozenset[str]:
     """双公示 fields that hold a person's ID number: sealed at rest, masked on screen."""
-    return frozenset(f.code for schema in schemas().values() for f in schema.fields
-                     if f.type == "id_number")
+    return dual_publication.personal_codes(schemas())
 
 
 def catalogue() -> Catalogue:
@@ -44,6 +44,11 @@ class Rules:
     # Region code → level, filled as bureaus are met: an import meets a handful of
     # bureaus many times, a single entry one bureau once.
     region_levels: dict[str, str | None] = field(default_factory=dict)
+
+    @cached_property
+    def personal_codes(self) -> frozenset[str]:
+        """Worked out once per snapshot: an import prepares every row against it."""
+        return dual_publication.personal_codes(self.schemas)
 
     def authority_level(self, region_code: str) -> str | None:
         """The deciding level of a bureau registered in ``region_code`` (USCC positions 3–8)."""
