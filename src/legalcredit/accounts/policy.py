@@ -17,6 +17,7 @@ class Scope:
     region_prefixes: tuple[str, ...] = ()
     subject_ids: frozenset[int] = frozenset()
     full_id_number: bool = False
+    two_factor: bool = False  # must confirm each login with a TOTP code
     # Kinds of credit record within reach; None = every kind (an association: 行业处分 only).
     record_kinds: frozenset[str] | None = None
 
@@ -60,7 +61,7 @@ def scope_for(user) -> Scope:
 
 def _compute(user) -> Scope:
     if user.is_superuser:
-        return Scope(everything=True, full_id_number=True)
+        return Scope(everything=True, full_id_number=True, two_factor=True)
     from .models import Role
 
     roles = list(Role.objects.filter(group__user=user))
@@ -81,6 +82,7 @@ def _compute(user) -> Scope:
             ids.add(profile.subject_id)
     return Scope(everything=everything, region_prefixes=tuple(sorted(prefixes)),
                  subject_ids=frozenset(ids), full_id_number=any(r.full_id_number for r in roles),
+                 two_factor=any(r.two_factor for r in roles),
                  record_kinds=kinds)
 
 

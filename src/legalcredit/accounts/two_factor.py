@@ -15,13 +15,10 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 
 def required(user) -> bool:
-    if not getattr(user, "is_authenticated", False) or not settings.TWO_FACTOR_REQUIRED:
-        return False
-    if user.is_superuser:
-        return True
-    from .models import Role
+    """From the roles the access policy already read for this request (superusers: always)."""
+    from .policy import scope_for
 
-    return Role.objects.filter(group__user=user, two_factor=True).exists()
+    return settings.TWO_FACTOR_REQUIRED and scope_for(user).two_factor
 
 
 def confirmed_device(user) -> TOTPDevice | None:
