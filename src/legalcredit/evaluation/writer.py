@@ -67,17 +67,23 @@ def _ids(n: int) -> list[int]:
     return list(range(start, start + n))
 
 
-def _value(v, pg: bool):
-    """A value as the driver takes it: psycopg adapts Python types itself; SQLite gets Django's text forms."""
-    if pg or v is None or isinstance(v, (int, str, bool)):
-        return v
-    if isinstance(v, Decimal):
-        return connection.ops.adapt_decimalfield_value(v, 10, 2)
-    if isinstance(v, dt.datetime):
-        return connection.ops.adapt_datetimefield_value(v)
-    if isinstance(v, dt.date):
-        return connection.ops.adapt_datefield_value(v)
-    return v
+def _adapter(pg: bool):
+    """Values as the driver takes them: psycopg adapts Python types itself; SQLite gets Django's
+    text forms. A chunk shares a handful of dates and one timestamp, so each is adapted once
+    (adapting them per row cost a fifth of a cold run on SQLite)."""
+    if pg:
+        return lambda v: v
+    ops, memo = connection.ops, {}
+
+    def adapt(v):
+        if v is None or isinstance(v, (int, str, bool, Decimal)):  # Decimal: Django's sqlite3 adapter
+            return v
+        hit = memo.get(v)
+        if hit is None:
+            hit = memo[v] = (ops.adapt_datetimefield_value(v) if isinstance(v, dt.datetime)
+                             else ops.adapt_datefield_value(v) if isinstance(v, dt.date) else v)
+        return hit
+    return adapt
 
 
 def _put(cur, table: str, columns: tuple[str, ...], rows: list[tuple], pg: bool) -> None:
@@ -153,10 +159,11 @@ def store(snapshots: list[Snapshot], grades: list[Current], now: dt.datetime) ->
             return
         for s, pk in zip(snapshots, _ids(len(snapshots))):
             s.id = pk
-        _put(cur, table, EVALUATION_COLUMNS, [tuple(_value(v, pg) for v in (
+        value = _adapter(pg)
+        _put(cur, table, EVALUATION_COLUMNS, [tuple(value(v) for v in (
             s.id, s.subject_id, s.scheme_id, s.as_of, s.score, s.grade, s.score_grade, s.vetoed,
             orjson.dumps(s.explanation).decode(), s.digest, s.trigger, now)) for s in snapshots], pg)
-        rows = [tuple(_value(v, pg) for v in (
+        rows = [tuple(value(v) for v in (
             g.subject_id, g.state, g.scheme_id, g.snapshot.id if g.snapshot else None, g.grade, g.score,
             g.supervision_class, g.digest, g.since, now)) for g in grades]
         if not (pg and all(g.new for g in grades) and _plain_insert(cur, current, rows)):
