@@ -12,8 +12,9 @@ Measured in the same run:
 * baseline: streaming the same records out of the database (the columns the engine reads,
   one pass, server-side cursor on PostgreSQL, rows as the driver returns them) with nothing done
   to them;
-* full evaluation, cold: ``legalcredit evaluation recompute`` in a child process (so its peak RSS
-  is its own), every subject graded and its first result stored;
+* full evaluation, cold: ``legalcredit evaluation recompute`` in a child process, every subject
+  graded and its first result stored, spread over EVALUATION_WORKERS processes (default one per
+  core); peak memory is the summed RSS of the child and its workers, sampled every 0.2 s;
 * full evaluation, steady: the same again the next day's way, when nothing changed and nothing
   is written;
 * re-evaluation of one subject after one of its records changed (what the background job does):
@@ -26,7 +27,6 @@ from __future__ import annotations
 import json
 import os
 import random
-import resource
 import subprocess
 import sys
 import time
@@ -37,6 +37,37 @@ sys.path.insert(0, str(HERE))
 from run import arguments, start, summary  # noqa: E402
 
 CLI = "import sys; from legalcredit.cli import main; sys.exit(main(sys.argv[1:]))"
+
+
+def _rss_kb(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            return next((int(line.split()[1]) for line in f if line.startswith("VmRSS:")), 0)
+    except OSError:
+        return 0
+
+
+def _descendants(pid: int) -> list[int]:
+    out, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        out.append(p)
+        try:
+            for task in os.listdir(f"/proc/{p}/task"):
+                with open(f"/proc/{p}/task/{task}/children") as f:
+                    todo.extend(int(c) for c in f.read().split())
+        except OSError:
+            pass
+    return out
+
+
+def tree_rss_peak(proc, every: float = 0.2) -> int:
+    """Peak of the summed RSS (MB) of a process and its worker processes, sampled while it runs."""
+    peak = 0
+    while proc.poll() is None:
+        peak = max(peak, sum(_rss_kb(p) for p in _descendants(proc.pid)))
+        time.sleep(every)
+    return round(peak / 1024)
 
 
 def main():
@@ -85,17 +116,17 @@ def main():
     assert n == opts.records, n
 
     def child(label):
-        before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
         t = time.perf_counter()
-        proc = subprocess.run([sys.executable, "-c", CLI, "evaluation", "recompute"], env=dict(os.environ),
-                              capture_output=True, text=True)
+        proc = subprocess.Popen([sys.executable, "-c", CLI, "evaluation", "recompute"], env=dict(os.environ),
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        peak = tree_rss_peak(proc)
+        out, err = proc.communicate()
         seconds = time.perf_counter() - t
         if proc.returncode:
-            print(proc.stdout[-3000:], proc.stderr[-3000:])
+            print(out[-3000:], err[-3000:])
             raise SystemExit(f"{label} failed")
-        rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-        print(label, f"{seconds:.1f} s", proc.stdout.strip().splitlines()[0], flush=True)
-        return seconds, round(max(rss, before) / 1024), proc.stdout
+        print(label, f"{seconds:.1f} s", out.strip().splitlines()[0], f"peak RSS {peak} MB", flush=True)
+        return seconds, peak, out
 
     cold_s, cold_rss, cold_out = child("cold")
     steady_s, steady_rss, _ = child("steady")
@@ -103,7 +134,8 @@ def main():
         "baseline_stream_records_seconds": round(stream_s, 1),
         "cold_seconds": round(cold_s, 1), "cold_ratio_to_stream": round(cold_s / stream_s, 2),
         "steady_seconds": round(steady_s, 1), "steady_ratio_to_stream": round(steady_s / stream_s, 2),
-        "peak_rss_mb_evaluation_process": max(cold_rss, steady_rss),
+        "peak_rss_mb_evaluation_processes": max(cold_rss, steady_rss),
+        "workers": os.environ.get("EVALUATION_WORKERS") or os.cpu_count(),
         "subjects_per_second_cold": round(opts.subjects / cold_s),
         "cold_output": cold_out.strip().splitlines()[:12]}
     print(json.dumps(result["full_evaluation"], ensure_ascii=False), flush=True)

@@ -270,6 +270,9 @@ else:
         "immediate": env_bool("HUEY_IMMEDIATE", False),
     }
 
+# Processes a full evaluation is spread over (0: one per core; 1: grade in the calling process).
+EVALUATION_WORKERS = int(os.environ.get("EVALUATION_WORKERS", "0")) or None
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

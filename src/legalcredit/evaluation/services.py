@@ -162,6 +162,12 @@ class Tally:
     not_evaluated: int = 0
     grades: Counter = field(default_factory=Counter)
 
+    def add(self, other: "Tally") -> None:
+        self.subjects += other.subjects
+        self.changed += other.changed
+        self.not_evaluated += other.not_evaluated
+        self.grades.update(other.grades)
+
 
 def _subjects(lo: int, hi: int | None, ids: Iterable[int] | None, types: frozenset[str] | None):
     qs = Subject.objects.order_by("pk").filter(pk__gte=lo)
@@ -174,17 +180,16 @@ def _subjects(lo: int, hi: int | None, ids: Iterable[int] | None, types: frozens
     return qs.values_list("pk", "subject_type_id", "region_id")
 
 
-def _chunks(ids: list[int] | None, types: frozenset[str] | None, size: int):
-    """Lists of (id, type, region), CHUNK at a time, in id order (keyset pagination)."""
+def _chunks(ids: list[int] | None, types: frozenset[str] | None, size: int, lo: int = 0, hi: int | None = None):
+    """Lists of (id, type, region), CHUNK at a time, in id order (keyset pagination), ids in [lo, hi]."""
     if ids is not None:
         ids = sorted(set(ids))
         for i in range(0, len(ids), size):
             part = ids[i:i + size]
             yield list(_subjects(part[0], part[-1], part, types))
         return
-    lo = 0
     while True:
-        rows = list(_subjects(lo, None, None, types)[:size])
+        rows = list(_subjects(lo, hi, None, types)[:size])
         if not rows:
             return
         yield rows
@@ -238,12 +243,29 @@ def _evaluate_chunk(rows, choose: selectors.Chooser, as_of: dt.date, trigger: st
 
 def evaluate_subjects(ids: Iterable[int] | None = None, *, trigger: str = Evaluation.Trigger.RECORD_CHANGE,
                       as_of: dt.date | None = None, progress: Callable[[int], None] | None = None,
-                      types: frozenset[str] | None = None) -> Tally:
-    """Recompute current grades for ``ids`` (all subjects when None); store only changed outcomes."""
+                      types: frozenset[str] | None = None, workers: int | None = None) -> Tally:
+    """Recompute current grades for ``ids`` (all subjects when None); store only changed outcomes.
+
+    A pass over all subjects is spread over ``workers`` processes (default: the setting
+    EVALUATION_WORKERS, one per core) when the registry is large enough to repay starting them."""
     as_of = as_of or timezone.localdate()
+    if ids is None:
+        from . import workers as pool
+
+        parts = pool.ranges(types, workers)
+        if parts:
+            return pool.evaluate_ranges(parts, as_of=as_of, trigger=trigger, types=types, progress=progress,
+                                        workers=workers)
+    return evaluate_range(list(ids) if ids is not None else None, as_of=as_of, trigger=trigger, types=types,
+                          progress=progress)
+
+
+def evaluate_range(ids: list[int] | None, *, as_of: dt.date, trigger: str, types: frozenset[str] | None,
+                   lo: int = 0, hi: int | None = None, progress: Callable[[int], None] | None = None) -> Tally:
+    """One process's share of an evaluation: ``ids``, or every subject with an id in [lo, hi]."""
     choose = selectors.Chooser(selectors.published())
     tally = Tally()
-    for rows in _chunks(list(ids) if ids is not None else None, types, CHUNK):
+    for rows in _chunks(ids, types, CHUNK, lo, hi):
         if rows:
             _evaluate_chunk(rows, choose, as_of, trigger, tally)
             if progress:
@@ -252,9 +274,9 @@ def evaluate_subjects(ids: Iterable[int] | None = None, *, trigger: str = Evalua
 
 
 def recompute_all(*, by=None, trigger: str = Evaluation.Trigger.FULL,
-                  progress: Callable[[int], None] | None = None) -> EvaluationRun:
+                  progress: Callable[[int], None] | None = None, workers: int | None = None) -> EvaluationRun:
     run = EvaluationRun.objects.create(kind=EvaluationRun.Kind.FULL, started_by=by, as_of=timezone.localdate())
-    tally = evaluate_subjects(None, trigger=trigger, as_of=run.as_of, progress=progress)
+    tally = evaluate_subjects(None, trigger=trigger, as_of=run.as_of, progress=progress, workers=workers)
     run.subjects, run.changed, run.finished_at = tally.subjects, tally.changed, timezone.now()
     run.summary = {"not_evaluated": tally.not_evaluated, "grades": dict(sorted(tally.grades.items()))}
     run.save(update_fields=["subjects", "changed", "finished_at", "summary"])

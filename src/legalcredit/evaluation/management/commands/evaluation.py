@@ -32,6 +32,7 @@ class Command(BaseCommand):
                 p.add_argument("--reason", required=True)
         p = sub.add_parser("recompute", help="按现行方案重新评价（全部或指定主体）")
         p.add_argument("--subject", type=int, action="append", help="主体编号，可重复")
+        p.add_argument("--workers", type=int, help="并行进程数（默认每个 CPU 核一个；1 为单进程）")
         p = sub.add_parser("grade", help="查看主体等级与得分明细")
         p.add_argument("subject", type=int)
         p.add_argument("--on", help="历史日期 YYYY-MM-DD：按当日掌握的记录重现当日等级（不保存）")
@@ -91,13 +92,13 @@ class Command(BaseCommand):
         for move, n in list(s["moves"].items())[:20]:
             self.stdout.write(f"  {move}: {n:,}")
 
-    def do_recompute(self, subject, **_):
+    def do_recompute(self, subject, workers=None, **_):
         if subject:
             tally = services.evaluate_subjects(subject)
             self.stdout.write(f"已重新评价 {tally.subjects} 个主体，结果变化 {tally.changed} 个")
             return
         with self._bar(Subject.objects.count(), "重新评价") as bar:
-            run = services.recompute_all(progress=bar.update)
+            run = services.recompute_all(progress=bar.update, workers=workers)
         self.stdout.write(f"已评价 {run.subjects:,} 个主体，结果变化 {run.changed:,} 个，"
                           f"未评价（无适用方案）{run.summary['not_evaluated']:,} 个")
         for grade, n in run.summary["grades"].items():
