@@ -4,6 +4,7 @@ from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from legalcredit.accounts.views import second_factor
+from legalcredit.evaluation.views import public_forensic_grades
 
 admin.site.site_header = "公共法律服务信用监管平台"
 admin.site.site_title = "信用监管平台"
@@ -12,6 +13,7 @@ admin.site.index_title = "后台管理"
 urlpatterns = [
     path("", RedirectView.as_view(url="/admin/", permanent=False)),
     path("admin/otp/", second_factor, name="second-factor"),
+    path("public/forensic-grades/", public_forensic_grades, name="public-forensic-grades"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("legalcredit.registry.api.urls")),
     path("api/v1/", include("legalcredit.evaluation.api.urls")),

@@ -17,7 +17,7 @@ from legalcredit.records.models import CreditRecord, Status
 from legalcredit.refdata import rulesets
 from legalcredit.refdata.models import SubjectType
 
-from .models import Evaluation, Scheme, SubjectGrade
+from .models import Evaluation, ForensicGrading, Scheme, SubjectGrade
 
 _lock = threading.Lock()
 _parsed: dict[tuple, scoring.Scheme] = {}
@@ -178,3 +178,32 @@ def explain(evaluation: Evaluation) -> list[dict]:
     return [{"indicator": ind, "indicator_name": names.get(ind, ind), "category": cats.get(cat, cat),
              "record_id": rid, "ref": ref, "points": pts, "note": note}
             for ind, cat, rid, ref, pts, note in evaluation.explanation["lines"]]
+
+
+PUBLIC_STAGES = (ForensicGrading.Stage.PUBLICITY, ForensicGrading.Stage.PUBLISHED)
+
+
+def public_forensic_grades(*, year: int | None = None, stage: str = "", region: str = "",
+                           name: str = "") -> list[dict]:
+    """The forensic integrity grades in publicity or published, as the public sees them: the
+    institution, the year, the decided grade and the publicity period. Nothing from the steps
+    (scores, opinions, on-site notes) is public; the institution's own identifiers are."""
+    qs = (ForensicGrading.objects.filter(stage__in=[stage] if stage in PUBLIC_STAGES else PUBLIC_STAGES)
+          .select_related("institution__region", "scheme").order_by("-year", "institution__region_id",
+                                                                    "institution__name", "-opened_at"))
+    if year:
+        qs = qs.filter(year=year)
+    if region:
+        qs = qs.filter(institution__region_id__startswith=region)
+    if name:
+        qs = qs.filter(institution__name__contains=name)
+    out = []
+    for g in qs:
+        band = next((b for b in parsed(g.scheme).bands if b.code == g.final_grade), None)
+        out.append({"institution": g.institution.name, "uscc": g.institution.uscc or "",
+                    "region": g.institution.region.name, "region_code": g.institution.region_id,
+                    "year": g.year, "round": g.get_round_display(), "grade": g.final_grade,
+                    "grade_name": band.name if band else g.final_grade, "stage": g.stage,
+                    "stage_name": g.get_stage_display(), "publicity_from": g.publicity_from,
+                    "publicity_until": g.publicity_until, "published_on": g.published_on})
+    return out

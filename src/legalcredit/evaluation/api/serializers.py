@@ -55,3 +55,19 @@ class DistributionSerializer(serializers.Serializer):
     scheme = serializers.CharField()
     grade = serializers.CharField()
     count = serializers.IntegerField()
+
+
+class PublicForensicGradeSerializer(serializers.Serializer):
+    institution = serializers.CharField(help_text="司法鉴定机构名称")
+    uscc = serializers.CharField(help_text="统一社会信用代码")
+    region = serializers.CharField(help_text="所在行政区划名称")
+    region_code = serializers.CharField()
+    year = serializers.IntegerField(help_text="评估年度")
+    round = serializers.CharField(help_text="年度评估 / 重新评估（重大事项）")
+    grade = serializers.CharField(help_text="审定等级")
+    grade_name = serializers.CharField()
+    stage = serializers.CharField(help_text="publicity 公示中 / published 已公布")
+    stage_name = serializers.CharField()
+    publicity_from = serializers.DateField()
+    publicity_until = serializers.DateField()
+    published_on = serializers.DateField(allow_null=True)

@@ -3,6 +3,7 @@ import datetime as dt
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics
 from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -15,7 +16,8 @@ from legalcredit.registry.api.views import PURPOSE
 
 from .. import selectors, services
 from ..models import SubjectGrade
-from .serializers import DistributionSerializer, GradeSerializer
+from ..views import public_filters
+from .serializers import DistributionSerializer, GradeSerializer, PublicForensicGradeSerializer
 
 
 def _may_read(request) -> None:
@@ -109,3 +111,30 @@ class DistributionView(APIView):
             raise ValidationError({"level": "level：应为 2、4 或 6"})
         rows = selectors.distribution(scope_for(request.user), by_region_level=int(level))
         return Response(DistributionSerializer(rows, many=True).data)
+
+
+class PublicForensicGradesView(generics.ListAPIView):
+    """司法鉴定机构诚信等级评估结果公示（公开数据，无需登录）：公示中与已公布的等级及公示期。
+
+    Public by law (司规〔2021〕4号 公示): no account, no purpose. Scores, opinions and on-site
+    notes of the steps are not part of it."""
+
+    permission_classes = [AllowAny]
+    authentication_classes = []
+    serializer_class = PublicForensicGradeSerializer
+
+    @extend_schema(parameters=[
+        OpenApiParameter("year", int, description="评估年度"),
+        OpenApiParameter("stage", str, enum=list(selectors.PUBLIC_STAGES), description="公示中 / 已公布"),
+        OpenApiParameter("name", str, description="机构名称（包含）"),
+        OpenApiParameter("region", str, description="行政区划代码（前缀）")])
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        from django.core.exceptions import ValidationError as DjangoValidationError
+
+        try:
+            return selectors.public_forensic_grades(**public_filters(self.request.query_params))
+        except DjangoValidationError as exc:
+            raise ValidationError(exc.message_dict) from None

@@ -1,5 +1,6 @@
 """The annual forensic integrity grading, from self-evaluation to publication, and the event re-evaluation."""
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -87,3 +88,53 @@ def test_a_serious_record_opens_an_event_re_evaluation(forensic, record, provinc
     assert (event.stage, event.trigger_record_id, event.year) == ("city", rec.pk, timezone.localdate().year)
     # the current year to date is judged, the new record included
     assert [line[2] for line in event.system_evaluation.explanation["lines"] if line[4].startswith("-")] == [rec.pk]
+
+
+def _to_publicity(g, institution_user, checker, province_admin, grade="B"):
+    flows.submit(g.pk, by=institution_user, grade="A", score=92, opinion="自评A级")
+    flows.submit(g.pk, by=checker, grade=grade, score=Decimal("73.25"), opinion="初评意见：案卷签名不全",
+                 onsite_notes="现场抽查案卷20份")
+    return flows.submit(g.pk, by=province_admin, grade=grade, opinion="同意市级初评意见")
+
+
+def test_grades_in_publicity_are_public_without_the_steps_behind_them(forensic, institution_user, checker,
+                                                                      province_admin, client, codes, maker):
+    from legalcredit.registry import services as registry
+
+    other, _ = registry.register_institution(
+        actor=maker, reason="执业许可", name="淮安明鉴司法鉴定所", subject_type="forensic_institution",
+        region="320812", uscc_code=codes.uscc("34"), license_issued_on=dt.date(2013, 3, 1))
+    g = _to_publicity(flows.open_annual(forensic, YEAR, by=province_admin), institution_user, checker,
+                      province_admin)
+    flows.open_annual(other, YEAR, by=province_admin)             # still at self-evaluation: not public
+
+    page = client.get("/public/forensic-grades/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "淮安正衡司法鉴定所" in html and forensic.uscc in html and "公示中" in html
+    assert "淮安明鉴司法鉴定所" not in html
+    assert "案卷签名不全" not in html and "73.25" not in html       # opinions and step scores stay internal
+
+    api = client.get("/api/v1/public/forensic-grades/", {"year": YEAR}).json()
+    assert api["count"] == 1
+    row = api["results"][0]
+    assert (row["institution"], row["grade"], row["stage"], row["year"]) == ("淮安正衡司法鉴定所", "B",
+                                                                             "publicity", YEAR)
+    assert (row["publicity_from"], row["publicity_until"]) == (g.publicity_from.isoformat(),
+                                                              g.publicity_until.isoformat())
+    assert row["published_on"] is None
+
+    flows.end_publicity(g.publicity_until + dt.timedelta(days=1))
+    row = client.get("/api/v1/public/forensic-grades/", {"stage": "published"}).json()["results"][0]
+    assert (row["stage_name"], row["published_on"]) == ("已公布", (g.publicity_until + dt.timedelta(days=1)).isoformat())
+    assert client.get("/api/v1/public/forensic-grades/", {"stage": "publicity"}).json()["count"] == 0
+    assert client.get("/api/v1/public/forensic-grades/", {"year": YEAR - 1}).json()["count"] == 0
+
+
+def test_a_bad_public_filter_is_refused_naming_the_field(client):
+    r = client.get("/api/v1/public/forensic-grades/", {"year": "去年"})
+    assert r.status_code == 400 and "评估年度" in r.json()["year"][0]
+    r = client.get("/api/v1/public/forensic-grades/", {"stage": "self"})
+    assert r.status_code == 400 and "状态" in r.json()["stage"][0]
+    page = client.get("/public/forensic-grades/", {"year": "20x5"})
+    assert page.status_code == 400 and "评估年度：应为四位年份" in page.content.decode()
