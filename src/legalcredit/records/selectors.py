@@ -7,7 +7,9 @@ published on a day, from the publication dates and any withdrawal).
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
@@ -57,16 +59,50 @@ def public_on(rec: CreditRecord, day: dt.date) -> bool:
     return True
 
 
+class RecordState(NamedTuple):
+    """One record version as an as-of view shows it: what it says, and its publication dates."""
+    id: int
+    key: uuid.UUID
+    version: int
+    kind: str
+    subtype: str
+    status: str
+    severity: str
+    authority: str
+    decision_no: str
+    decision_date: dt.date
+    effective_from: dt.date | None
+    effective_until: dt.date | None
+    content: str
+    public: bool
+    published_from: dt.date | None
+    publication_end: dt.date | None
+    withdrawn_on: dt.date | None
+    repaired_on: dt.date | None
+    effective_at: dt.datetime
+    superseded_at: dt.datetime | None
+
+    @property
+    def pk(self) -> int:
+        return self.id
+
+
 @dataclass
 class AsOf:
     day: dt.date
-    records: list[CreditRecord]
-    public: list[CreditRecord]
+    records: list[RecordState]
+    public: list[RecordState]
 
 
-def as_of(subject_id: int, day: dt.date) -> AsOf:
-    """The subject's records as they stood at the end of ``day``, and which were public."""
-    records = known_at(subject_id, end_of(day))
+def as_of(subject_id: int, day: dt.date, kinds: frozenset[str] | None = None) -> AsOf:
+    """The subject's records as they stood at the end of ``day``, and which were public.
+
+    Rows, not model instances: a subject with 200 records took 24 ms to build as instances of a
+    50-column model, most of it in Django's per-field set-up."""
+    qs = held_at(subject_id, end_of(day)).order_by("-decision_date", "-id")
+    if kinds is not None:
+        qs = qs.filter(kind__in=kinds)
+    records = [RecordState._make(row) for row in qs.values_list(*RecordState._fields)]
     return AsOf(day, records, [r for r in records if public_on(r, day)])
 
 
