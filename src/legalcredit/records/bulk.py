@@ -87,3 +87,31 @@ class RecordWriter:
         if self.vendor == "postgresql" and self.written > 10000:
             with connection.cursor() as cur:
                 cur.execute(f"ANALYZE {CreditRecord._meta.db_table}")
+
+
+def set_publication_days(batch_id: int, days: dict[tuple, int], dual_kinds: list[str], deadline: int,
+                         step: int = 3000) -> None:
+    """Working days from decision to publication for a batch's pending rows, in one joined UPDATE
+    per ``step`` (decision date, publication date) pairs: an UPDATE per pair scanned the whole
+    batch each time (100,000 rows over a year of decision dates: half a minute).
+    ``on_time`` is set for the 双公示 kinds only; the rest keep theirs."""
+    table = CreditRecord._meta.db_table
+    pg = connection.vendor == "postgresql"
+    ops = connection.ops
+    kinds = ", ".join(["%s"] * len(dual_kinds)) or "NULL"
+    cast = "::date" if pg else ""
+    items = list(days.items())
+    with connection.cursor() as cur:
+        for i in range(0, len(items), step):
+            part = items[i:i + step]
+            values = ", ".join([f"(%s{cast}, %s{cast}, %s{'::int' if pg else ''})"] * len(part))
+            params = [v for (decided, published), wd in part
+                      for v in (ops.adapt_datefield_value(decided), ops.adapt_datefield_value(published), wd)]
+            cur.execute(
+                f"WITH pairs(decided, published, wd) AS (VALUES {values}) "
+                f"UPDATE {table} SET publication_working_days = pairs.wd, "
+                f"on_time = CASE WHEN {table}.kind IN ({kinds}) THEN pairs.wd <= %s ELSE {table}.on_time END "
+                f"FROM pairs WHERE {table}.import_batch_id = %s AND {table}.review = %s "
+                f"AND {table}.decision_date = pairs.decided AND {table}.published_on = pairs.published "
+                f"AND {table}.publication_working_days IS NULL",
+                [*params, *dual_kinds, deadline, batch_id, "pending"])

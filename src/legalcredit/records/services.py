@@ -23,6 +23,7 @@ from legalcredit.domain.periods import add_months
 from legalcredit.refdata.selectors import work_calendar
 
 from . import rules
+from .bulk import set_publication_days
 from .models import CreditRecord, Review, Status
 from .prepare import LABELS, Draft, prepare, priors_of
 from .signals import announce
@@ -318,11 +319,7 @@ def approve_batch(batch, *, checker, note: str = "") -> int:
     dual = [k for k, v in rules.kinds().items() if v.dual_publication]
     pairs = (pending.filter(published_on__isnull=False, publication_working_days__isnull=True)
              .order_by().values_list("decision_date", "published_on").distinct())
-    for decided, published in pairs:
-        wd = cal.working_days_between(decided, published)
-        rows = pending.filter(decision_date=decided, published_on=published, publication_working_days__isnull=True)
-        rows.filter(kind__in=dual).update(publication_working_days=wd, on_time=wd <= deadline)
-        rows.exclude(kind__in=dual).update(publication_working_days=wd)
+    set_publication_days(batch.pk, {(d, p): cal.working_days_between(d, p) for d, p in pairs}, dual, deadline)
     ids = list(pending.filter(kind="penalty", effective_until__gte=today).exclude(sanctions=[])
                .values_list("pk", flat=True))
     subjects = list(pending.order_by().values_list("subject_id", flat=True).distinct())

@@ -217,3 +217,19 @@ def test_report_of_another_officer_is_not_served(client, checker):
 
     client.force_login(checker)
     assert client.get(reverse("admin:records_import_report", args=["import-errors-x.csv"])).status_code in (403, 404)
+
+
+def test_batch_approval_counts_working_days_per_decision_date(tmp_path, maker, checker, rows):
+    from legalcredit.refdata.selectors import work_calendar
+
+    today = timezone.localdate()
+    cal = work_calendar()
+    recent = today - dt.timedelta(days=3)    # at most 3 working days ago, within the 7
+    late = dict(rows[0])
+    timely = dict(rows[0], CF_WSH="淮司罚决〔2026〕13号", CF_JDRQ=recent.isoformat())
+    services.approve_batch(run(write_csv(tmp_path / "cf.csv", [late, timely]), maker).batch, checker=checker)
+    for no, decided, on_time in (("淮司罚决〔2026〕11号", dt.date.fromisoformat(late["CF_JDRQ"]), False),
+                                 ("淮司罚决〔2026〕13号", recent, True)):
+        rec = CreditRecord.objects.get(decision_no=no, is_current=True)
+        assert rec.publication_working_days == cal.working_days_between(decided, today)
+        assert rec.on_time is on_time
