@@ -17,6 +17,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("legalcredit.registry.api.urls")),
     path("api/v1/", include("legalcredit.evaluation.api.urls")),
+    path("api/v1/", include("legalcredit.records.api.urls")),
     path("api/v1/", include("legalcredit.checks.api.urls")),
     path("api/v1/", include("legalcredit.remedies.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -13,6 +13,7 @@ from rest_framework import authentication, exceptions, permissions, throttling
 from .models import ApiToken
 
 SCOPES = {"subjects:read": "主体名录查询", "grades:read": "信用等级与得分明细查询",
+          "records:read": "信用记录查询（含历史日期与版本）",
           "checks:run": "信用核查（联合奖惩）与措施反馈",
           "remedies:apply": "代为提交信用修复申请、异议及材料（如政务服务一网通办）"}
 _PREFIX = "lc_"
