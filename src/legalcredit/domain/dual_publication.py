@@ -93,7 +93,8 @@ def parse_money(raw: Any, decimals: int) -> Decimal:
 
 class Schema:
     def __init__(self, kind: str, prefix: str, specs: list[FieldSpec], *, placeholder_uscc: str,
-                 groups: Mapping[str, frozenset[str]], deadline_working_days: int):
+                 groups: Mapping[str, frozenset[str]], deadline_working_days: int,
+                 roles: Mapping[str, str] | None = None):
         self.kind = kind
         self.prefix = prefix
         self.fields = specs
@@ -112,7 +113,7 @@ class Schema:
             "authority_uscc": f"{p}_CFJGDM" if p == "CF" else f"{p}_XKJGDM",
             "source_unit": f"{p}_SJLY" if p == "CF" else f"{p}_LYDW",
             "source_unit_uscc": f"{p}_SJLYDM" if p == "CF" else f"{p}_LYDWDM",
-        }
+        } | dict(roles or {})
 
     @classmethod
     def from_document(cls, doc: Mapping, kind: str) -> "Schema":
@@ -134,8 +135,12 @@ class Schema:
             for s in specs:
                 if s.required not in known:
                     raise SchemaError(f"字段 {s.code} 的必填条件“{s.required}”未定义")
+            roles = dict(body.get("roles") or {})
+            for role, code in roles.items():
+                if code not in {s.code for s in specs}:
+                    raise SchemaError(f"角色 {role} 指向不存在的字段 {code}")
             return cls(kind, body["prefix"], specs, placeholder_uscc=doc["placeholder_uscc"],
-                       groups=groups, deadline_working_days=int(doc["deadline_working_days"]))
+                       groups=groups, deadline_working_days=int(doc["deadline_working_days"]), roles=roles)
         except KeyError as exc:
             raise SchemaError(f"双公示字段定义缺少 {exc}") from None
 

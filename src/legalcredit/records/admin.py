@@ -4,7 +4,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
@@ -18,8 +18,8 @@ from .models import CreditRecord
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label="文件（CSV 或 XLSX，国家标准双公示模板）")
-    kind = forms.ChoiceField(label="类别", choices=[("penalty", "行政处罚"), ("license", "行政许可")])
+    file = forms.FileField(label="文件（CSV 或 XLSX：双公示国家模板，或其他类别的通用模板）")
+    kind = forms.ChoiceField(label="类别", choices=lambda: list(importer.importable_kinds().items()))
     reason = forms.CharField(label="导入原因", max_length=200)
     register_unknown = forms.BooleanField(label="自动登记名录中没有的机构", required=False)
 
@@ -114,6 +114,8 @@ class CreditRecordAdmin(ReadOnlyAdmin):
     def get_urls(self):
         return [path("enter/", self.admin_site.admin_view(self.enter_view), name="records_enter"),
                 path("import/", self.admin_site.admin_view(self.import_view), name="records_import"),
+                path("import/template/<str:kind>/", self.admin_site.admin_view(self.template_view),
+                     name="records_import_template"),
                 path("import/report/<str:name>/", self.admin_site.admin_view(self.report_view),
                      name="records_import_report"),
                 *super().get_urls()]
@@ -170,9 +172,23 @@ class CreditRecordAdmin(ReadOnlyAdmin):
                 request.session.modified = True
         return render(request, "admin/records/import.html", {
             **self.admin_site.each_context(request), "form": form, "result": result,
-            "title": "导入双公示数据", "opts": self.model._meta,
+            "title": "导入信用信息", "opts": self.model._meta,
+            "template_kinds": list(importer.importable_kinds().items()),
             "report_url": reverse("admin:records_import_report", args=[result.report_path.name])
             if result and result.report_path else None})
+
+    def template_view(self, request, kind):
+        from . import templates
+
+        if not request.user.has_perm("records.add_creditrecord"):
+            raise PermissionDenied
+        try:
+            body = templates.blank_csv(kind)
+        except importer.ImportRefused:
+            raise Http404 from None
+        response = HttpResponse(body, content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="template-{kind}.csv"'
+        return response
 
     def report_view(self, request, name):
         # Only the officer whose import produced a report may download it.

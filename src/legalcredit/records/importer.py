@@ -1,4 +1,5 @@
-"""Bulk import of 双公示 files (national 行政许可 / 行政处罚 templates).
+"""Bulk import of credit records: 双公示 files (national 行政许可 / 行政处罚 templates) and, for
+every other kind, the platform's general template (record_templates rule set).
 
 One batch is one transaction: every row is validated, and the batch is
 applied whole or not at all. A killed process leaves the database as it was
@@ -39,7 +40,15 @@ from .files import FileProblem, open_rows
 from .models import CreditRecord, Review
 from .prepare import Draft, prepare, priors_by_subject
 
-KINDS = {"penalty": "行政处罚", "license": "行政许可"}
+# Commitments are made and fulfilled through their own workflow (codes, letters, checks by a
+# second officer), so a file cannot bring them in.
+NOT_IMPORTED = frozenset({"commitment"})
+
+
+def importable_kinds() -> dict[str, str]:
+    """Kind code → name of every kind a file may bring in."""
+    return {code: k.name for code, k in rules.kinds().items() if code not in NOT_IMPORTED}
+
 REPORT_HEADER = ["行号", "字段代码", "字段名称", "原值", "错误说明"]
 # Columns beyond the national template that the importer understands.
 EXTENSION_FIELDS = {"YZCD": "严重程度", "GSRQ": "公示日期"}
@@ -136,7 +145,9 @@ class _Importer:
         self.chunk = chunk
         self.today = timezone.localdate()
         self.ctx = rules.snapshot()
-        self.schema: Schema = self.ctx.schemas[kind]
+        self.schema: Schema = rules.import_schema(self.ctx, kind)
+        self.dual = kind in self.ctx.schemas
+        self.kind_name = self.ctx.kinds[kind].name
         self.scope = scope_for(actor)
         cat = self.ctx.catalogue
         names = set(cat.status_effects) | set(cat.national_category)
@@ -179,7 +190,7 @@ class _Importer:
         unknown = [h for h in unknown if h not in EXTENSION_FIELDS and h not in EXTENSION_FIELDS.values()]
         if unknown:
             raise ImportRefused(f"无法识别的表头：{'、'.join(unknown[:10])}。"
-                                f"表头应为{KINDS[self.kind]}国家标准字段代码（如 {self.schema.role['decision_no']}）"
+                                f"表头应为{self.kind_name}国家标准字段代码（如 {self.schema.role['decision_no']}）"
                                 f"或中文字段名")
         missing = [s for s in self.schema.fields if s.required == "always" and s.code not in mapping.values()]
         if missing:
@@ -203,7 +214,7 @@ class _Importer:
                 self.writer.finish()
                 audit(action=AuditEntry.Action.BULK, actor=self.actor, object_type="core.importbatch",
                       object_id=self.batch.pk, reason=self.reason,
-                      summary=f"导入{KINDS[self.kind]} {path.name}：新增{self.result.created}，"
+                      summary=f"导入{self.kind_name} {path.name}：新增{self.result.created}，"
                               f"新版本{self.result.new_versions}，未变化{self.result.unchanged}（待审核）")
                 self.result.batch = self.batch
         except _Rollback:
@@ -216,7 +227,7 @@ class _Importer:
                 self.report_file.close()
         if not self.result.applied:
             audit(action=AuditEntry.Action.BULK, actor=self.actor, object_type="core.importbatch",
-                  summary=f"导入{KINDS[self.kind]} {path.name} 未执行：{self.result.errors}处错误",
+                  summary=f"导入{self.kind_name} {path.name} 未执行：{self.result.errors}处错误",
                   reason=self.reason, data={"report": str(self.result.report_path or "")})
         return self.result
 
@@ -251,7 +262,7 @@ class _Importer:
             if row.ok:
                 checked.append((line, row, raw, extra))
         subjects = self._subjects(checked)
-        existing = self._existing(subjects.values(), [r.values[role["decision_no"]] for _, r, _, _ in checked])
+        existing = self._existing(subjects.values(), [r.values.get(role["decision_no"], "") for _, r, _, _ in checked])
         # Earlier penalties of the chunk's subjects, in one query instead of one per row.
         priors = priors_by_subject([s.pk for s in subjects.values()])
         out = []
@@ -270,13 +281,13 @@ class _Importer:
                 for fname, message in prepared.errors:
                     code = {"decision_date": role["decision_date"], "decision_no": role["decision_no"],
                             "authority_uscc": role["authority_uscc"], "sanctions": f"{s.prefix}_NR",
-                            "authority": role["authority"]}.get(fname, fname)
+                            "authority": role["authority"], **GENERAL_FIELDS}.get(fname, fname)
                     label = s.by_code[code].label if code in s.by_code else fname
                     self.error(line, code, label, v.get(code, ""), message)
                 continue
             values = prepared.values
             values["warnings"] = values["warnings"] + [str(w) for w in row.warnings]
-            k = (subject.pk, values["decision_no"])
+            k = _identity(subject.pk, values)
             if k in seen:
                 if seen[k] != values["content_hash"]:
                     self.error(line, role["decision_no"], s.by_code[role["decision_no"]].label,
@@ -387,7 +398,20 @@ class _Importer:
         self.result.registered += 1
         return subject
 
+    def _general_draft(self, v: dict, raw: dict) -> Draft:
+        role = self.schema.role
+        return Draft(
+            kind=self.kind, subtype=v.get("XY_XLJG", ""), severity=_SEVERITY.get(v.get("XY_YZCD", ""), ""),
+            decision_date=v.get(role["decision_date"]), decision_no=v.get(role["decision_no"], ""),
+            authority=v.get(role["authority"], ""), authority_uscc=v.get(role["authority_uscc"], ""),
+            source_unit=v.get(role["source_unit"], ""), source_unit_uscc=v.get(role["source_unit_uscc"], ""),
+            content=v.get("XY_NR", ""), legal_basis=v.get("XY_YJ", ""),
+            effective_from=v.get("XY_YXQZ"), effective_until=v.get("XY_YXQZI"),
+            details=dict(v), raw={k: str(x) for k, x in raw.items() if x not in (None, "")}, regime=self.regime)
+
     def _draft(self, line: int, v: dict, raw: dict, extra: dict) -> Draft | None:
+        if not self.dual:
+            return self._general_draft(v, raw)
         p = self.schema.prefix
         role = self.schema.role
         severity = ""
@@ -423,26 +447,41 @@ class _Importer:
         ids = {s.pk for s in subjects}
         if not ids or not decision_nos:
             return {}
+        numbers = set(decision_nos)
         rows = (CreditRecord.objects
-                .filter(kind=self.kind, subject_id__in=ids, decision_no__in=set(decision_nos))
+                .filter(kind=self.kind, subject_id__in=ids, decision_no__in=numbers)
                 .filter(is_current=True) | CreditRecord.objects.filter(
-                    kind=self.kind, subject_id__in=ids, decision_no__in=set(decision_nos),
+                    kind=self.kind, subject_id__in=ids, decision_no__in=numbers,
                     review=Review.PENDING))
         out = {}
         for r in rows.values("key", "version", "content_hash", "subject_id", "decision_no", "review",
                              "import_batch_id"):
-            k = (r["subject_id"], r["decision_no"])
+            k = _identity(r["subject_id"], r)
             # A pending version (of this batch or another) takes precedence over the current one.
             if k not in out or r["review"] == Review.PENDING:
                 out[k] = r
         return out
 
 
+# Prepare's field names → the general template's columns, for the error report.
+GENERAL_FIELDS = {"subtype": "XY_XLJG", "severity": "XY_YZCD", "content": "XY_NR", "effective_from": "XY_YXQZ",
+                  "effective_until": "XY_YXQZI", "legal_basis": "XY_YJ", "source_unit": "XY_SJLY",
+                  "source_unit_uscc": "XY_SJLYDM"}
+
+
+def _identity(subject_id: int, values: dict) -> tuple[int, str]:
+    """What makes two rows the same record: the subject and the decision number. A record that
+    may have none (an oral 训诫) is known by its content: the same content again is unchanged,
+    other content a new record, since nothing says which earlier one it would correct."""
+    return (subject_id, values["decision_no"] or "#" + values["content_hash"])
+
+
 def import_records(path: str | Path, *, kind: str, actor, reason: str, unknown_subjects: str = "reject",
                    regime: str = "", progress: Callable[[int], None] | None = None,
                    chunk: int = 2000) -> ImportResult:
-    if kind not in KINDS:
-        raise ImportRefused(f"未知的导入类别“{kind}”（可选：{'、'.join(KINDS)}）")
+    kinds = importable_kinds()
+    if kind not in kinds:
+        raise ImportRefused(f"未知的导入类别“{kind}”（可选：{'、'.join(f'{c}（{n}）' for c, n in kinds.items())}）")
     if not (reason or "").strip():
         raise ImportRefused("必须填写导入原因")
     if unknown_subjects not in ("reject", "register"):

@@ -20,9 +20,17 @@ def schemas() -> dict[str, Schema]:
     return rulesets.current("dual_publication")
 
 
+def templates() -> dict[str, Schema]:
+    """Import templates of the kinds without a 双公示 field set (record_templates rule set)."""
+    return rulesets.current("record_templates")
+
+
+GENERAL_TEMPLATE = "general"
+
+
 def personal_codes() -> frozenset[str]:
-    """双公示 fields that hold a person's ID number: sealed at rest, masked on screen."""
-    return dual_publication.personal_codes(schemas())
+    """Import fields that hold a person's ID number: sealed at rest, masked on screen."""
+    return dual_publication.personal_codes({**schemas(), **templates()})
 
 
 def catalogue() -> Catalogue:
@@ -41,6 +49,7 @@ class Rules:
     catalogue: Catalogue
     policy: publication.Policy
     schemas: dict[str, Schema]
+    templates: dict[str, Schema] = field(default_factory=dict)
     # Region code → level, filled as bureaus are met: an import meets a handful of
     # bureaus many times, a single entry one bureau once.
     region_levels: dict[str, str | None] = field(default_factory=dict)
@@ -48,7 +57,7 @@ class Rules:
     @cached_property
     def personal_codes(self) -> frozenset[str]:
         """Worked out once per snapshot: an import prepares every row against it."""
-        return dual_publication.personal_codes(self.schemas)
+        return dual_publication.personal_codes({**self.schemas, **self.templates})
 
     def authority_level(self, region_code: str) -> str | None:
         """The deciding level of a bureau registered in ``region_code`` (USCC positions 3–8)."""
@@ -60,4 +69,9 @@ class Rules:
 
 
 def snapshot() -> Rules:
-    return Rules(kinds(), catalogue(), policy(), schemas())
+    return Rules(kinds(), catalogue(), policy(), schemas(), templates())
+
+
+def import_schema(ctx: Rules, kind: str) -> Schema:
+    """The field set a file of ``kind`` is read with: its 双公示 set, or the general template."""
+    return ctx.schemas.get(kind) or ctx.templates[GENERAL_TEMPLATE]

@@ -24,6 +24,7 @@ from .models import RuleSet
 PARSERS: dict[str, tuple[str, Callable[[dict], Any]]] = {
     "publication_policies": ("publication_policies.yaml", publication.parse_policy),
     "dual_publication": ("dual_publication.yaml", dual_publication.load),
+    "record_templates": ("record_templates.yaml", dual_publication.load),
     "penalty_catalogue": ("penalty_catalogue.yaml", sanctions.parse_catalogue),
     "record_kinds": ("record_kinds.yaml", record_kinds.parse_kinds),
     "credit_lists": ("credit_lists.yaml", credit_lists.parse),

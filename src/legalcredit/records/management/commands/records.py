@@ -11,20 +11,26 @@ from legalcredit.records import export, importer, selectors, services
 
 
 class Command(BaseCommand):
-    help = ("信用记录：import 导入双公示文件 / approve-batch 审核批次 / export 导出国家标准格式 / "
-            "timeliness 双公示上报率、合规率、及时率。Credit records: import | approve-batch | export | timeliness.")
+    help = ("信用记录：import 导入（双公示国家模板或通用模板）/ template 生成空白导入模板 / approve-batch 审核批次 / "
+            "export 导出国家标准格式 / timeliness 双公示上报率、合规率、及时率。"
+            "Credit records: import | template | approve-batch | export | timeliness.")
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)
-        p = sub.add_parser("import", help="导入 CSV/XLSX（国家双公示模板）")
+        p = sub.add_parser("import", help="导入 CSV/XLSX（行政处罚、行政许可用国家双公示模板，其他类别用通用模板）")
         p.add_argument("file")
-        p.add_argument("--kind", choices=["penalty", "license"], required=True,
-                       help="penalty 行政处罚 / license 行政许可")
+        p.add_argument("--kind", required=True,
+                       help="penalty 行政处罚 / license 行政许可 / discipline 行业处分 / annual_assessment 年度考核 / "
+                            "commendation 表彰奖励 / complaint_upheld 投诉查实 / legal_aid_review 法律援助评查 …"
+                            "（record_kinds 规则集中除信用承诺外的类别）")
         p.add_argument("--user", required=True, help="办理员用户名（录入人）")
         p.add_argument("--reason", required=True, help="导入原因")
         p.add_argument("--register-unknown", action="store_true",
                        help="自动登记名录中没有的机构（仅限可由代码判断类型的机构）")
         p.add_argument("--regime", default="", help="公示期限规则（历史数据可选 ndrc-2019-527、ndrc-order-58）")
+        p = sub.add_parser("template", help="生成某类信息的空白导入模板（表头为中文字段名）")
+        p.add_argument("file", help="输出文件（.csv 或 .xlsx）")
+        p.add_argument("--kind", required=True)
         p = sub.add_parser("approve-batch", help="审核通过导入批次")
         p.add_argument("batch", type=int)
         p.add_argument("--user", required=True, help="审核员用户名（不得为录入人）")
@@ -60,6 +66,12 @@ class Command(BaseCommand):
         except (ValidationError, PermissionDenied, importer.ImportRefused) as exc:
             msg = "；".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
             raise CommandError(msg) from None
+
+    def do_template(self, file, kind, **_):
+        from legalcredit.records import templates
+
+        n = templates.write_blank(kind, file)
+        self.stdout.write(f"已生成{importer.importable_kinds()[kind]}导入模板 {file}（{n} 列）")
 
     def do_import(self, file, kind, user, reason, register_unknown, regime, **_):
         from tqdm import tqdm
