@@ -22,7 +22,8 @@ legalcredit — 公共法律服务信用监管平台 / credit supervision platfo
   refdata load       加载基础数据（行政区划、机构与人员类型、节假日）
                      load reference data (regions, subject types, holidays)
   refdata status     查看已加载的基础数据版本 / show loaded reference data versions
-  records import     导入双公示文件（CSV/XLSX，国家标准模板），全部成功才生效，错误报告可修改后重传
+  records import     导入信用信息（CSV/XLSX：双公示国家模板或通用模板），全部成功才生效，错误报告可修改后重传
+  records template   生成某类信息的空白导入模板 / a blank import template
                      import 双公示 files; all or nothing, with an error report
   records approve-batch  审核员审核导入批次 / a checker approves an import batch
   records export     导出国家标准格式（全量或增量，CSV/XLSX）/ export in the national format
