@@ -31,6 +31,7 @@ from legalcredit.audit.services import record as audit
 from legalcredit.core.models import ImportBatch
 from legalcredit.domain.dual_publication import NATURAL_PERSON, RESIDENT_ID, Row, Schema, parse_date
 from legalcredit.domain.identifiers.id_number import mask
+from legalcredit.domain import sanctions as sx
 from legalcredit.domain.periods import add_months
 from legalcredit.registry.models import Subject
 
@@ -38,7 +39,7 @@ from . import rules
 from .bulk import RecordWriter
 from .files import FileProblem, open_rows
 from .models import CreditRecord, Review
-from .prepare import Draft, prepare, priors_by_subject
+from .prepare import Draft, may_recur, prepare, priors_by_subject, sanctions_of
 
 # Commitments are made and fulfilled through their own workflow (codes, letters, checks by a
 # second officer), so a file cannot bring them in.
@@ -133,6 +134,18 @@ def statutory_sanctions(v: dict, prefix: str, names: list[str], durational: set[
     return out
 
 
+@dataclass(frozen=True)
+class _Penalty:
+    """A penalty of the file that a later one could repeat (律师法 Art 51), kept for the file-wide check."""
+    line: int
+    subject_type: str
+    provision: str
+    level: str | None
+    decision_date: dt.date
+    sanctions: tuple[sx.Sanction, ...]
+    effect_end: dt.date | None
+
+
 class _Importer:
     def __init__(self, kind: str, *, actor, reason: str, unknown_subjects: str, regime: str,
                  progress: Callable[[int], None] | None, chunk: int):
@@ -161,6 +174,8 @@ class _Importer:
         self.report_file = None
         self.report = None
         self.writer: RecordWriter | None = None
+        self.repeatable: dict[int, list[_Penalty]] = {}
+        self.corrected_keys: set = set()
 
     # -- report -------------------------------------------------------------
     def error(self, line: int, code: str, label: str, value, message: str) -> None:
@@ -246,6 +261,7 @@ class _Importer:
                 chunk = []
         if chunk:
             self._chunk(chunk)
+        self._repeat_offences()
         if self.result.rows == 0 and not self.result.errors:
             self.file_error("文件没有数据行")
 
@@ -315,11 +331,46 @@ class _Importer:
                 self.result.created += 1
             if extra.get("GSRQ"):
                 values["published_on"] = self._date(extra["GSRQ"])
+            self._keep_if_repeatable(line, subject, values)
             out.append(values)
         if out and not self.result.errors:
             self.writer.write(out)
         if self.progress:
             self.progress(self.result.rows)
+
+    def _keep_if_repeatable(self, line: int, subject, values: dict) -> None:
+        if self.kind != "penalty" or not values["provision"] or not values["sanctions"]:
+            return
+        sanctions = sanctions_of(values["sanctions"])
+        if may_recur(self.ctx.catalogue, subject.subject_type_id, sanctions):
+            self.repeatable.setdefault(subject.pk, []).append(_Penalty(
+                line, subject.subject_type_id, values["provision"], values["authority_level"] or None,
+                values["decision_date"], sanctions, values["effective_until"]))
+            if "key" in values:
+                self.corrected_keys.add(values["key"])
+
+    def _repeat_offences(self) -> None:
+        """Repeat offences between rows of the file, in whatever order the rows come: each row was
+        checked against the records already held; a subject with several such penalties in the
+        file is checked again with the file's earlier-dated ones counted too."""
+        several = [sid for sid, rows in self.repeatable.items() if len(rows) > 1]
+        cat, field = self.ctx.catalogue, f"{self.schema.prefix}_NR"
+        label = self.schema.by_code[field].label if field in self.schema.by_code else "处罚内容"
+        for i in range(0, len(several), 500):
+            part = several[i:i + 500]
+            held = priors_by_subject(part, exclude_keys=self.corrected_keys)
+            for sid in part:
+                rows = self.repeatable[sid]
+                for r in rows:
+                    earlier = [sx.Prior(o.decision_date, o.sanctions, o.effect_end) for o in rows
+                               if (o.decision_date, o.line) < (r.decision_date, r.line)]
+                    if not earlier:
+                        continue
+                    priors = [p for p in held.get(sid, ()) if p.decision_date <= r.decision_date] + earlier
+                    for fault in sx.check(cat, cat.provisions[r.provision], r.subject_type, r.sanctions,
+                                          authority_level=r.level, decision_date=r.decision_date, priors=priors):
+                        lines = "、".join(str(o.line) for o in rows if (o.decision_date, o.line) < (r.decision_date, r.line))
+                        self.error(r.line, field, label, "", f"{fault}（计入本文件第{lines}行同一主体的处罚）")
 
     @staticmethod
     def _date(value):

@@ -90,20 +90,25 @@ def content_hash(subject_id: int, values: dict) -> str:
                                      default=_jsonable).encode()).hexdigest()
 
 
-def priors_by_subject(subject_ids, *, exclude_key=None) -> dict[int, list[sx.Prior]]:
+def priors_by_subject(subject_ids, *, exclude_key=None, exclude_keys=()) -> dict[int, list[sx.Prior]]:
     """The subjects' penalties in effect, for repeat-offence checks, in one query.
 
-    ``exclude_key``: a record being corrected is not its own earlier offence.
+    ``exclude_key`` / ``exclude_keys``: a record being corrected is not its own earlier offence.
     """
     qs = CreditRecord.objects.filter(subject_id__in=subject_ids, kind="penalty", is_current=True,
                                      status=Status.IN_EFFECT)
-    if exclude_key is not None:
-        qs = qs.exclude(key=exclude_key)
+    keys = {*exclude_keys, *([exclude_key] if exclude_key is not None else [])}
+    if keys:
+        qs = qs.exclude(key__in=keys)
     out: dict[int, list[sx.Prior]] = {}
     for sid, day, ss, end in qs.values_list("subject_id", "decision_date", "sanctions", "effective_until"):
-        sanctions = tuple(sx.Sanction(s["type"], s.get("months"), s.get("fine_yuan")) for s in ss)
-        out.setdefault(sid, []).append(sx.Prior(day, sanctions, end))
+        out.setdefault(sid, []).append(sx.Prior(day, sanctions_of(ss), end))
     return out
+
+
+def sanctions_of(stored: list[dict]) -> tuple[sx.Sanction, ...]:
+    """Sanctions as a record stores them (``values["sanctions"]``), for the statutory checks."""
+    return tuple(sx.Sanction(s["type"], s.get("months"), s.get("fine_yuan")) for s in stored)
 
 
 def priors_of(subject_id: int, before: dt.date, exclude_key=None) -> list[sx.Prior]:
@@ -170,7 +175,7 @@ def prepare(subject, draft: Draft, *, today: dt.date, ctx: rules.Rules | None = 
             for fault in sx.check(cat, prov, subject_type, sanctions_list, authority_level=level,
                                   decision_date=draft.decision_date,
                                   priors=(priors(subject.pk, draft.decision_date)
-                                          if _may_recur(cat, subject_type, sanctions_list) else ())):
+                                          if may_recur(cat, subject_type, sanctions_list) else ())):
                 errors.append(("sanctions", fault))
         elif not sanctions_list:
             warnings.append("未能识别处罚种类及幅度，未做处罚幅度校验")
@@ -202,7 +207,7 @@ def prepare(subject, draft: Draft, *, today: dt.date, ctx: rules.Rules | None = 
     return Prepared(values, [], warnings)
 
 
-def _may_recur(cat: sx.Catalogue, subject_type: str, sanctions: list[sx.Sanction]) -> bool:
+def may_recur(cat: sx.Catalogue, subject_type: str, sanctions: list[sx.Sanction]) -> bool:
     types = {s.type for s in sanctions}
     return any(subject_type in r.subject_types and types & (r.applies_when | set(r.requires))
                for r in cat.recidivism)

@@ -233,3 +233,28 @@ def test_batch_approval_counts_working_days_per_decision_date(tmp_path, maker, c
         rec = CreditRecord.objects.get(decision_no=no, is_current=True)
         assert rec.publication_working_days == cal.working_days_between(decided, today)
         assert rec.on_time is on_time
+
+
+def _warning(rows, no, day):
+    return dict(rows[1], CF_WSH=no, CF_CFLB="警告", CF_NR="警告", CF_YXQ="", CF_JDRQ=day.isoformat(),
+                CF_YJ="《中华人民共和国律师法》第四十七条", CF_WFXW="同时在两个律师事务所执业", CF_SY="同时在两所执业")
+
+
+def test_a_repeat_offence_between_rows_of_one_file_is_refused_whatever_their_order(tmp_path, maker, rows):
+    today = timezone.localdate()
+    later, earlier = today - dt.timedelta(days=20), today - dt.timedelta(days=200)
+    # The later warning comes first in the file: the order of rows must not matter.
+    r = run(write_csv(tmp_path / "cf.csv", [_warning(rows, "淮司罚决〔2026〕21号", later),
+                                            _warning(rows, "淮司罚决〔2025〕20号", earlier)]), maker)
+    assert not r.applied and r.errors == 1 and not CreditRecord.objects.exists()
+    [message] = r.first_errors
+    assert "第2行" in message and "第五十一条第一款" in message and "本文件第3行" in message
+
+
+def test_penalties_of_one_file_that_do_not_repeat_are_applied(tmp_path, maker, rows):
+    today = timezone.localdate()
+    # More than a year apart: the second warning is no repeat (律师法 Art 51 counts one year).
+    r = run(write_csv(tmp_path / "cf.csv", [_warning(rows, "淮司罚决〔2026〕21号", today - dt.timedelta(days=20)),
+                                            _warning(rows, "淮司罚决〔2024〕20号", today - dt.timedelta(days=500))]),
+            maker)
+    assert r.applied and r.created == 2, r.first_errors
