@@ -46,6 +46,10 @@ def write_file(path: Path, n: int, rng: random.Random, bureau: str, heavy_subjec
     others = list(Subject.objects.filter(kind="institution").exclude(subject_type_id="law_firm")
                   .exclude(uscc__isnull=True).values_list("name", "uscc"))
     start = dt.date(2025, 1, 1)
+    # A lawyer suspended twice within the file would be a repeat offence (律师法 Art 51: the
+    # second must be a revocation), so each lawyer is suspended once; when all have been, the
+    # row goes to a firm.
+    rng.shuffle(lawyers)
     common = {"CF_CFJG": "江苏省南京市司法局", "CF_CFJGDM": bureau, "CF_SJLY": "江苏省南京市司法局",
               "CF_SJLYDM": bureau}
     with path.open("w", encoding="utf-8", newline="") as fh:
@@ -59,6 +63,8 @@ def write_file(path: Path, n: int, rng: random.Random, bureau: str, heavy_subjec
                 name, code = heavy_subject
                 pick = 0.1
                 row.update(CF_XDR_MC=name, CF_XDR_LB="法人及非法人组织", CF_XDR_SHXYM=code)
+            if 0.4 <= pick < 0.8 and not lawyers:
+                pick = 0.3
             if pick < 0.4:
                 if i >= 200:
                     name, code = rng.choice(firms)
@@ -68,7 +74,7 @@ def write_file(path: Path, n: int, rng: random.Random, bureau: str, heavy_subjec
                            CF_YJ="《中华人民共和国律师法》第五十条", CF_CFLB="警告;罚款",
                            CF_NR=f"警告，罚款{fine}万元", CF_NR_FK=str(fine))
             elif pick < 0.8:
-                name, number = rng.choice(lawyers)
+                name, number = lawyers.pop()
                 months = rng.randint(3, 6)
                 row.update(CF_XDR_MC=name, CF_XDR_LB="自然人", CF_XDR_ZJLX="身份证", CF_XDR_ZJHM=number,
                            CF_WFXW="私自收案收费", CF_SY="私自接受委托、收取费用",

@@ -7,6 +7,7 @@ which carries historical codes that are still valid on old ID cards.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 from stdnum.cn import ric as _stdnum_ric
 from stdnum.exceptions import ValidationError as _StdnumError
@@ -32,8 +33,15 @@ def region_name(code6: str, born: dt.date) -> str | None:
     A code is judged by the year the number was issued, since counties are
     created and abolished; stdnum's table records those year ranges.
     """
+    return _region_name(code6, born.year)
+
+
+@functools.lru_cache(maxsize=65536)
+def _region_name(code6: str, year: int) -> str | None:
+    # stdnum reads only the year of the date; an import meets the same few thousand
+    # (code, year) pairs again and again, and each lookup walks its table.
     try:
-        place = _stdnum_ric.get_birth_place(f"{code6}{born:%Y%m%d}0000")
+        place = _stdnum_ric.get_birth_place(f"{code6}{year:04d}01010000")
     except (_StdnumError, KeyError):  # KeyError: a province-only entry in stdnum's table
         return None
     return place.get("county") or place.get("prefecture") or place.get("province")
