@@ -48,6 +48,17 @@ def _second_factor_with_force_login(monkeypatch):
 
 
 @pytest.fixture
+def refdata_after_flush(django_db_blocker):
+    """A transactional test empties the database when it ends; put the reference data back for
+    the tests that follow it (they expect what the session loaded)."""
+    yield
+    from legalcredit.refdata.services import load_all
+
+    with django_db_blocker.unblock():
+        load_all()
+
+
+@pytest.fixture
 def officer(db, django_user_model):
     return django_user_model.objects.create_user("maker", password="x-Strong-pass-1")
 

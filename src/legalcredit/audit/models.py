@@ -1,4 +1,10 @@
-"""The audit trail: append-only, each entry chained to the one before by hash."""
+"""The audit trail: append-only, each entry chained to the one before by hash.
+
+An entry is written unlinked (no sequence number, no hashes) in the transaction of the change it
+records, so concurrent requests never wait on each other for the trail; the sealer
+(``services.seal``) then links committed entries into the chain in the order it finds them. The
+database lets that one step through and refuses every other change (``guard``).
+"""
 from django.db import models
 
 from legalcredit.core.models import NoDeleteModel
@@ -19,7 +25,8 @@ class AuditEntry(NoDeleteModel):
         REJECT = "reject", "审核退回"
         PUBLISH = "publish", "发布"
 
-    seq = models.BigIntegerField("序号", unique=True)
+    # Blank until sealed: the place in the chain is given when the entry is linked, not when written.
+    seq = models.BigIntegerField("序号", unique=True, null=True, blank=True)
     at = models.DateTimeField("时间")
     # No foreign key: the trail must outlive any account and never cascade.
     actor_id = models.BigIntegerField("操作人编号", null=True, blank=True)
@@ -31,17 +38,19 @@ class AuditEntry(NoDeleteModel):
     reason = models.CharField("原因/用途", max_length=300, blank=True)
     ip = models.CharField("来源地址", max_length=45, blank=True)
     data = models.JSONField("详情", default=dict, blank=True)
-    prev_hash = models.CharField("前序哈希", max_length=64)
-    hash = models.CharField("哈希", max_length=64)
+    prev_hash = models.CharField("前序哈希", max_length=64, blank=True, default="")
+    hash = models.CharField("哈希", max_length=64, blank=True, default="")
 
     class Meta:
         verbose_name = verbose_name_plural = "审计日志"
-        ordering = ["-seq"]
+        ordering = ["-id"]
         indexes = [models.Index(fields=["object_type", "object_id"], name="audit_object_idx"),
-                   models.Index(fields=["actor_id", "at"], name="audit_actor_idx")]
+                   models.Index(fields=["actor_id", "at"], name="audit_actor_idx"),
+                   # The sealer's work list stays small however long the trail grows.
+                   models.Index(fields=["id"], condition=models.Q(hash=""), name="audit_unsealed_idx")]
 
     def __str__(self):
-        return f"#{self.seq} {self.actor} {self.get_action_display()} {self.summary}"
+        return f"#{self.seq or '待链接'} {self.actor} {self.get_action_display()} {self.summary}"
 
     def hashed_fields(self) -> dict:
         """What the hash covers: everything but the two hashes themselves."""
@@ -52,7 +61,7 @@ class AuditEntry(NoDeleteModel):
 
 
 class AuditHead(models.Model):
-    """The chain's last link, one row; locking it serialises appends on PostgreSQL."""
+    """The chain's last link, one row; locking it serialises the sealers (never the writers)."""
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     seq = models.BigIntegerField(default=0)

@@ -14,7 +14,7 @@ def verify_chain(batch: int = 5000) -> tuple[int, hashchain.Problem | None]:
     def rows():
         last = 0
         while True:
-            chunk = list(AuditEntry.objects.filter(seq__gt=last).order_by("seq")[:batch])
+            chunk = list(AuditEntry.objects.filter(seq__gt=last).order_by("seq")[:batch])  # sealed only
             if not chunk:
                 return
             for e in chunk:
@@ -37,6 +37,11 @@ def daily_digest(day: dt.date) -> dict:
     start = dt.datetime.combine(day, dt.time.min, tzinfo=tz)
     end = start + dt.timedelta(days=1)
     todays = AuditEntry.objects.filter(at__gte=start, at__lt=end)
-    last = todays.order_by("-seq").first()
-    return {"date": day.isoformat(), "entries": todays.count(),
+    last = todays.filter(seq__isnull=False).order_by("-seq").first()
+    return {"date": day.isoformat(), "entries": todays.count(), "unsealed": todays.filter(hash="").count(),
             "last_seq": last.seq if last else None, "last_hash": last.hash if last else None}
+
+
+def unsealed() -> int:
+    """Entries written but not yet linked into the chain (deferred sealing)."""
+    return AuditEntry.objects.filter(hash="").count()

@@ -1,8 +1,21 @@
-"""Appending to the audit trail. Called inside the transaction of the change it
-records, so an entry exists exactly when the change does."""
+"""Appending to the audit trail, and sealing it.
+
+``record`` is called inside the transaction of the change it records, so an entry exists exactly
+when the change does. It takes no lock: the entry is written unlinked. ``seal`` links committed
+entries into the hash chain, oldest first, under the chain head's row lock, so only sealers ever
+wait on each other. Where sealing happens is the setting ``AUDIT_SEAL_INLINE``:
+
+* inline (the default on SQLite, where writes are serialised anyway): ``record`` seals in the
+  writer's own transaction, so the chain is always complete;
+* deferred (the default on PostgreSQL): the scheduler seals every minute (``tasks.seal_trail``),
+  and ``audit verify`` / ``audit digest`` seal before they read. Concurrent writers (credit checks,
+  audited reads) then never queue behind one row lock. The append-only trigger guards an entry
+  from the moment it is written; the chain adds tamper evidence within a minute.
+"""
 from __future__ import annotations
 
-from django.db import transaction
+from django.conf import settings
+from django.db import connections, transaction
 from django.utils import timezone
 
 from legalcredit.domain.hashchain import GENESIS, entry_hash
@@ -18,22 +31,59 @@ def client_ip(request) -> str:
     return (forwarded.split(",")[0].strip() or request.META.get("REMOTE_ADDR", ""))[:45]
 
 
+def seals_inline(using: str = "default") -> bool:
+    configured = getattr(settings, "AUDIT_SEAL_INLINE", None)
+    return connections[using].vendor == "sqlite" if configured is None else bool(configured)
+
+
 @transaction.atomic
 def record(*, action: str, actor=None, object_type: str = "", object_id="", summary: str = "",
            reason: str = "", request=None, data: dict | None = None) -> AuditEntry:
-    head, _ = AuditHead.objects.select_for_update().get_or_create(
-        id=1, defaults={"seq": 0, "hash": GENESIS})
     authenticated = actor is not None and getattr(actor, "pk", None) is not None
-    entry = AuditEntry(
-        seq=head.seq + 1, at=timezone.now(), actor_id=actor.pk if authenticated else None,
+    entry = AuditEntry.objects.create(
+        at=timezone.now(), actor_id=actor.pk if authenticated else None,
         actor=actor.get_username() if authenticated else "", action=action,
         object_type=object_type, object_id=str(object_id)[:64], summary=summary[:300],
-        reason=(reason or "")[:300], ip=client_ip(request), data=data or {}, prev_hash=head.hash)
-    entry.hash = entry_hash(entry.prev_hash, entry.hashed_fields())
-    entry.save(force_insert=True)
-    head.seq, head.hash = entry.seq, entry.hash
-    head.save(update_fields=["seq", "hash"])
+        reason=(reason or "")[:300], ip=client_ip(request), data=data or {})
+    if seals_inline():
+        _seal_batch(BATCH)
+        entry.refresh_from_db(fields=["seq", "prev_hash", "hash"])
     return entry
+
+
+BATCH = 2000
+
+
+def _seal_batch(limit: int) -> int:
+    """Link up to ``limit`` unlinked entries, in the order they were written (id order)."""
+    head, _ = AuditHead.objects.select_for_update().get_or_create(id=1, defaults={"seq": 0, "hash": GENESIS})
+    pending = list(AuditEntry.objects.filter(hash="").order_by("id")[:limit])
+    if not pending:
+        return 0
+    seq, prev = head.seq, head.hash
+    for entry in pending:
+        seq += 1
+        entry.seq, entry.prev_hash = seq, prev
+        entry.hash = prev = entry_hash(prev, entry.hashed_fields())
+    AuditEntry.objects.bulk_update(pending, ["seq", "prev_hash", "hash"], batch_size=500)
+    head.seq, head.hash = seq, prev
+    head.save(update_fields=["seq", "hash"])
+    return len(pending)
+
+
+def seal() -> int:
+    """Link every committed entry not yet in the chain; how many were linked.
+
+    Each batch is its own transaction, so a long backlog never holds the head for long. An entry
+    whose transaction commits after a batch is read is linked by the next run, behind the entries
+    already sealed: the chain's order is the order of sealing."""
+    total = 0
+    while True:
+        with transaction.atomic():
+            done = _seal_batch(BATCH)
+        total += done
+        if done < BATCH:
+            return total
 
 
 def record_read(request, objects, *, purpose: str = "", what: str = "") -> AuditEntry | None:

@@ -32,7 +32,7 @@ def test_a_purpose_may_be_stated_by_code_or_name_and_is_audited(client, checker,
     client.force_login(checker)
     for stated in ("licensing", "行政许可审查"):
         assert client.get(f"/api/v1/subjects/{law_firm.pk}/", {"purpose": stated}).status_code == 200
-        entry = AuditEntry.objects.filter(action="read").latest("seq")
+        entry = AuditEntry.objects.filter(action="read").latest("id")
         assert entry.reason == "行政许可审查（licensing）" and entry.actor == checker.username
 
 

@@ -19,6 +19,7 @@ def trail(officer, codes):
     services.record(action="read", actor=officer, object_type="registry.subject", object_id=firm.pk,
                     summary="查阅", reason="行政许可审查")
     services.record(action="export", actor=officer, summary="导出名录", reason="年度统计")
+    services.seal()   # deferred on PostgreSQL; a no-op where record() sealed inline
     return firm
 
 
@@ -46,7 +47,7 @@ def test_logins_and_failed_logins_are_logged(client, django_user_model):
 def test_api_reads_are_logged_with_their_purpose(client, admin_user, trail):
     client.force_login(admin_user)
     client.get(f"/api/v1/subjects/{trail.pk}/", {"purpose": "行政许可审查"})
-    read = AuditEntry.objects.filter(action="read", actor="admin").latest("seq")
+    read = AuditEntry.objects.filter(action="read", actor="admin").latest("id")
     assert read.reason == "行政许可审查（licensing）" and read.object_id == str(trail.pk)
 
 
@@ -82,6 +83,42 @@ def test_the_database_itself_refuses_to_change_entries(trail, sql):
             cur.execute(sql)
     assert list(AuditEntry.objects.order_by("seq").values_list("seq", "reason")) == before
     assert guard.in_place()
+
+
+def _unsealed_entry(officer):
+    entry = services.record(action="read", actor=officer, summary="查阅", reason="核查")
+    if not entry.hash:   # deferred sealing: already as a writer leaves it
+        return entry
+    with connection.cursor() as cur:   # sealed inline: unseal it, as a deferred writer leaves it
+        _drop_guard(cur)
+        cur.execute("UPDATE audit_auditentry SET seq = NULL, prev_hash = '', hash = '' WHERE id = %s", [entry.pk])
+        cur.execute("UPDATE audit_audithead SET seq = seq - 1, hash = %s", [entry.prev_hash])
+    guard.install()
+    return entry
+
+
+def test_sealing_is_the_one_change_the_database_lets_through(trail, officer):
+    entry = _unsealed_entry(officer)
+    with pytest.raises(DatabaseError, match="审计日志只可追加"), transaction.atomic():
+        with connection.cursor() as cur:   # sealing that also rewrites the content
+            cur.execute("UPDATE audit_auditentry SET seq = 999, hash = 'x', reason = '改' WHERE id = %s", [entry.pk])
+    with pytest.raises(DatabaseError, match="审计日志只可追加"), transaction.atomic():
+        with connection.cursor() as cur:   # editing an entry before it is sealed
+            cur.execute("UPDATE audit_auditentry SET reason = '改' WHERE id = %s", [entry.pk])
+    assert services.seal() == 1
+    entry.refresh_from_db()
+    assert entry.hash and entry.seq == AuditEntry.objects.filter(seq__isnull=False).count()
+    assert selectors.verify_chain() == (entry.seq, None)
+    with pytest.raises(DatabaseError, match="审计日志只可追加"), transaction.atomic():
+        with connection.cursor() as cur:   # a sealed entry cannot be sealed again
+            cur.execute("UPDATE audit_auditentry SET hash = 'x' WHERE id = %s", [entry.pk])
+
+
+def test_verify_seals_what_is_pending_first(trail, officer):
+    _unsealed_entry(officer)
+    assert selectors.unsealed() == 1
+    call_command("audit", "verify")
+    assert selectors.unsealed() == 0
 
 
 def test_verify_reports_a_missing_guard(trail):
@@ -153,3 +190,40 @@ def test_repeated_failures_lock_the_account(client, django_user_model, settings)
 def test_passwords_are_hashed_with_argon2(django_user_model):
     user = django_user_model.objects.create_user("clerk3", password="A-very-long-pass-42")
     assert user.password.startswith("argon2")
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql" and not __import__("os").environ.get(
+    "DATABASE_URL", "").startswith("postgres"), reason="concurrent writers need a server database")
+def test_concurrent_writers_do_not_wait_on_each_other(refdata_after_flush, transactional_db, officer):
+    """A check or audited read must not queue behind another request's open transaction: two
+    writers append at once, and sealing links both into one chain that verifies."""
+    import threading
+
+    from django.db import connections
+
+    written, release = threading.Event(), threading.Event()
+
+    def other_request():
+        try:
+            with transaction.atomic():
+                services.record(action="read", actor=officer, summary="另一请求", reason="核查")
+                written.set()
+                release.wait(10)
+        finally:
+            connections.close_all()
+
+    t = threading.Thread(target=other_request)
+    t.start()
+    try:
+        assert written.wait(10)
+        with transaction.atomic():
+            with connection.cursor() as cur:
+                cur.execute("SET LOCAL lock_timeout = '300ms'")
+            services.record(action="read", actor=officer, summary="本请求", reason="核查")
+    finally:
+        release.set()
+        t.join(10)
+    services.seal()
+    count, problem = selectors.verify_chain()
+    assert problem is None and count == AuditEntry.objects.count() and selectors.unsealed() == 0
+    assert {"另一请求", "本请求"} <= set(AuditEntry.objects.values_list("summary", flat=True))

@@ -25,7 +25,7 @@ def test_a_department_reads_a_grade_with_every_point_and_the_supervision(client,
     assert body["lines"] == [{"indicator": "honour_provincial", "indicator_name": "省级表彰奖励", "category": "bonus",
                               "record_id": rec.pk, "ref": rec.decision_no, "points": "60.00", "note": ""}]
     assert body["supervision"]["klass"] == "optimized" and body["supervision"]["honor_candidate"] is True
-    entry = AuditEntry.objects.filter(action="read").latest("seq")
+    entry = AuditEntry.objects.filter(action="read").latest("id")
     assert entry.reason == "联合奖惩（joint_measures）" and entry.object_id == str(lawyer.pk)
 
 

@@ -24,15 +24,6 @@ def _outcome():
     return sorted(SubjectGrade.objects.values_list("subject_id", "state", "scheme_id", "grade", "score", "digest"))
 
 
-@pytest.fixture
-def refdata_after_flush(django_db_blocker):
-    """A transactional test empties the database when it ends; put the reference data back for
-    the tests that follow it (they expect what the session loaded)."""
-    yield
-    from legalcredit.refdata.services import load_all
-
-    with django_db_blocker.unblock():
-        load_all()
 
 
 def test_an_in_memory_database_is_graded_in_one_process(db):

@@ -42,7 +42,7 @@ def test_records_as_they_stood_on_a_past_date_and_today(client, department, lawy
     assert (now["id"], now["version"], now["content"]) == (v2.pk, 2, "私自收费，已退还")
     long_ago = (today - dt.timedelta(days=30)).isoformat()
     assert _get(client, key, f"/api/v1/subjects/{lawyer.pk}/records/", on=long_ago).json()["records"] == []
-    entry = AuditEntry.objects.filter(action="read").latest("seq")
+    entry = AuditEntry.objects.filter(action="read").latest("id")
     assert entry.object_id == str(lawyer.pk) and entry.reason.startswith("日常监管")
 
 

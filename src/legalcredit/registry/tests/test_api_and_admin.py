@@ -133,7 +133,7 @@ def test_a_full_id_number_is_shown_only_for_a_stated_purpose_and_audited(client,
     assert li.id_number not in page and "显示完整身份证号" in page and 'value="supervision"' in page
     page = client.get(f"/admin/registry/practitioner/{li.pk}/change/", {"purpose": "licensing"}).content.decode()
     assert li.id_number in page and "已按用途“行政许可审查”显示完整身份证号" in page
-    entry = AuditEntry.objects.filter(action="read").latest("seq")
+    entry = AuditEntry.objects.filter(action="read").latest("id")
     assert entry.reason == "行政许可审查（licensing）" and "完整身份证号" in entry.summary
 
 
