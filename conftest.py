@@ -11,6 +11,10 @@ def pytest_configure(config):
     from huey.contrib.djhuey import HUEY
 
     HUEY.immediate = True
+    # Tests roll back the rule-set editions they install: every read asks which one is current.
+    from django.conf import settings
+
+    settings.RULESET_RECHECK_SECONDS = 0
 
 
 @pytest.fixture(scope="session")

@@ -273,6 +273,9 @@ else:
 # Processes a full evaluation is spread over (0: one per core; 1: grade in the calling process).
 EVALUATION_WORKERS = int(os.environ.get("EVALUATION_WORKERS", "0")) or None
 
+# How long a process trusts its idea of which rule-set edition is current (refdata/rulesets.py).
+RULESET_RECHECK_SECONDS = float(os.environ.get("RULESET_RECHECK_SECONDS", "2"))
+
 # Where the audit trail is sealed into its hash chain: unset = in the writer's transaction on
 # SQLite, every minute by the scheduler on PostgreSQL (audit/services.py says why).
 AUDIT_SEAL_INLINE = (env_bool("AUDIT_SEAL_INLINE", False) if os.environ.get("AUDIT_SEAL_INLINE") else None)

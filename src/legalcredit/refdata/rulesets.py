@@ -10,9 +10,11 @@ import datetime as dt
 import hashlib
 import json
 import threading
+import time
 from typing import Any, Callable
 
 import yaml
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
@@ -33,7 +35,7 @@ PARSERS: dict[str, tuple[str, Callable[[dict], Any]]] = {
 }
 
 _lock = threading.Lock()
-_parsed: dict[str, tuple[int, Any]] = {}
+_parsed: dict[str, tuple[int, Any, float]] = {}   # code -> (edition id, parsed, ask again after)
 
 
 def _checksum(doc: dict) -> str:
@@ -81,6 +83,7 @@ def install(code: str, text: str | bytes, *, origin: str = "province", by: str =
     rs = RuleSet.objects.create(code=code, version=str(doc["version"]),
                                 source=str(doc.get("source", "")).strip(), document=doc,
                                 checksum=checksum, origin=origin, loaded_by=by)
+    clear_cache()   # this transaction reads its own edition at once, and the next after commit
     transaction.on_commit(clear_cache)
     return rs
 
@@ -100,17 +103,27 @@ def load_shipped(force: bool = False) -> int:
 
 
 def current(code: str) -> Any:
-    """The parsed current edition of a rule set (cached per process by edition)."""
+    """The parsed current edition of a rule set (cached per process by edition).
+
+    Which edition is current is asked of the database again once ``RULESET_RECHECK_SECONDS`` have
+    passed since this process last asked (default 2): a credit check reads three rule sets, and
+    asking each time cost it three round trips. A new edition installed by another process is
+    therefore used here within that time; the installing process uses it at once."""
+    now, recheck = time.monotonic(), float(getattr(settings, "RULESET_RECHECK_SECONDS", 2))
+    with _lock:
+        hit = _parsed.get(code)
+        if hit and recheck > 0 and now < hit[2]:
+            return hit[1]
     row = RuleSet.objects.filter(code=code, active=True).values_list("id", flat=True).first()
     if row is None:
         raise ValidationError(f"规则集“{code}”尚未加载，请运行 legalcredit refdata load")
+    fresh_until = now + recheck
+    if hit and hit[0] == row:
+        parsed = hit[1]
+    else:
+        parsed = parse(code, RuleSet.objects.get(pk=row).document)
     with _lock:
-        hit = _parsed.get(code)
-        if hit and hit[0] == row:
-            return hit[1]
-    parsed = parse(code, RuleSet.objects.get(pk=row).document)
-    with _lock:
-        _parsed[code] = (row, parsed)
+        _parsed[code] = (row, parsed, fresh_until)
     return parsed
 
 
