@@ -66,7 +66,8 @@ def check(key: str) -> ApiToken:
     if not key.startswith(_PREFIX) or key.count("_") < 2:
         raise exceptions.AuthenticationFailed("接口令牌格式不正确")
     prefix = key[len(_PREFIX):].split("_", 1)[0]
-    token = ApiToken.objects.select_related("owner").filter(prefix=prefix).first()
+    # The owner's officer profile too: the scope of every call reads it.
+    token = ApiToken.objects.select_related("owner", "owner__officer").filter(prefix=prefix).first()
     if token is None or not secrets.compare_digest(token.key_hash, _digest(key)):
         raise exceptions.AuthenticationFailed("接口令牌无效")
     if token.revoked_at is not None:

@@ -96,9 +96,9 @@ def _answer(subject: Subject | None, described: str, matter: str, on: dt.date, t
     if subject is None:
         return {"found": False, "message": f"平台未登记{described}对应的主体，无信用信息", "measures": []}
     if on == today:
-        stored = grades.grade_of(subject.pk)
+        stored = grades.grade_of(subject.pk, with_evaluation=False)
         grade = None
-        if stored is not None and stored.evaluation is not None:
+        if stored is not None and stored.evaluation_id is not None:
             sup = grades.supervision(stored)
             grade = {"grade": stored.grade, "score": str(stored.score), "scheme": stored.scheme.code,
                      "scheme_version": stored.scheme.version, "evaluation": stored.evaluation_id,

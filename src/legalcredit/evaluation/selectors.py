@@ -141,8 +141,11 @@ def evidence_known_on(subject_id: int, day: dt.date) -> list[scoring.Evidence]:
         subject_id, [])
 
 
-def grade_of(subject_id: int) -> SubjectGrade | None:
-    return SubjectGrade.objects.select_related("scheme", "evaluation").filter(subject_id=subject_id).first()
+def grade_of(subject_id: int, *, with_evaluation: bool = True) -> SubjectGrade | None:
+    """``with_evaluation=False`` leaves the evaluation (and its explanation) unread, for callers
+    that need only its id, such as the credit check."""
+    related = ("scheme", "evaluation") if with_evaluation else ("scheme",)
+    return SubjectGrade.objects.select_related(*related).filter(subject_id=subject_id).first()
 
 
 def history(subject_id: int) -> QuerySet[Evaluation]:
