@@ -10,6 +10,7 @@ from rest_framework.views import APIView
 from legalcredit.accounts import purposes
 from legalcredit.accounts.policy import scope_for
 from legalcredit.audit import services as audit
+from legalcredit.core.params import query_date
 from legalcredit.domain import scoring
 from legalcredit.registry import selectors as registry
 from legalcredit.registry.api.views import PURPOSE
@@ -74,12 +75,8 @@ class GradeView(APIView):
         subject = generics.get_object_or_404(registry.visible_subjects(scope_for(request.user)), pk=pk)
         audit.record_read(request, [subject], purpose=purposes.audit_reason(purpose),
                           what=f"查阅“{subject.name}”的信用等级")
-        raw = request.query_params.get("on")
-        if raw:
-            try:
-                day = dt.date.fromisoformat(raw)
-            except ValueError:
-                raise ValidationError({"on": f"on：日期格式应为 YYYY-MM-DD，收到 {raw}"}) from None
+        day = query_date(request, label="评价基准日", default_today=False)
+        if day is not None:
             picked = selectors.scheme_for(subject)
             result = services.evaluate_on(subject, day, picked=picked)
             names = {i.code: i.name for i in picked[1].indicators} if picked else {}

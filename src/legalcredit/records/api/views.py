@@ -1,16 +1,16 @@
 """Credit records over the API: a subject's records as they stood on any date, and a record's versions."""
 import datetime as dt
 
-from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics
-from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from legalcredit.accounts import purposes
 from legalcredit.accounts.policy import scope_for
 from legalcredit.audit import services as audit
+from legalcredit.core.params import query_date
 from legalcredit.registry import selectors as registry
 from legalcredit.registry.api.views import PURPOSE
 
@@ -22,15 +22,6 @@ def _may_read(request) -> None:
     # A department token is limited by its scopes; a signed-in officer by the role's permissions.
     if request.auth is None and not request.user.has_perm("records.view_creditrecord"):
         raise PermissionDenied("您没有查看信用记录的权限")
-
-
-def _day(raw: str | None) -> dt.date:
-    if not raw:
-        return timezone.localdate()
-    try:
-        return dt.date.fromisoformat(raw)
-    except ValueError:
-        raise ValidationError({"on": f"on（查询日期）：日期格式应为 YYYY-MM-DD，收到 {raw}"}) from None
 
 
 class SubjectRecordsView(APIView):
@@ -50,7 +41,7 @@ class SubjectRecordsView(APIView):
         purpose = purposes.stated(request)
         scope = scope_for(request.user)
         subject = generics.get_object_or_404(registry.visible_subjects(scope), pk=pk)
-        day = _day(request.query_params.get("on"))
+        day = query_date(request)
         public_only = request.query_params.get("public", "").lower() in ("1", "true", "yes")
         snap = selectors.as_of(subject.pk, day, kinds=scope.record_kinds)
         audit.record_read(request, [subject], purpose=purposes.audit_reason(purpose),

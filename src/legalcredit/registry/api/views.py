@@ -1,6 +1,5 @@
 import datetime as dt
 
-from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics
 from rest_framework.exceptions import ValidationError
@@ -8,6 +7,7 @@ from rest_framework.exceptions import ValidationError
 from legalcredit.accounts import purposes
 from legalcredit.accounts.policy import scope_for
 from legalcredit.audit import services as audit
+from legalcredit.core.params import query_date
 
 from .. import selectors
 from .serializers import AffiliationSerializer, SubjectSerializer
@@ -88,11 +88,7 @@ class AffiliationsOnView(generics.ListAPIView):
             selectors.visible_subjects(scope_for(self.request.user)), pk=self.kwargs["pk"])
         audit.record_read(self.request, [subject], purpose=purposes.audit_reason(purpose),
                           what=f"查阅“{subject.name}”的执业关系")
-        raw = self.request.query_params.get("on")
-        try:
-            day = dt.date.fromisoformat(raw) if raw else timezone.localdate()
-        except ValueError:
-            raise ValidationError({"on": f"on：日期格式应为 YYYY-MM-DD，收到 {raw}"}) from None
+        day = query_date(self.request)
         key = "institution" if subject.is_institution else "person"
         return selectors.affiliations_on(day, role=self.request.query_params.get("role") or None,
                                          **{key: subject})
