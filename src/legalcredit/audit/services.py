@@ -46,20 +46,22 @@ def record(*, action: str, actor=None, object_type: str = "", object_id="", summ
         object_type=object_type, object_id=str(object_id)[:64], summary=summary[:300],
         reason=(reason or "")[:300], ip=client_ip(request), data=data or {})
     if seals_inline():
-        _seal_batch(BATCH)
-        entry.refresh_from_db(fields=["seq", "prev_hash", "hash"])
+        linked = {e.pk: e for e in _seal_batch(BATCH)}.get(entry.pk)
+        if linked is not None:   # else behind a backlog of over BATCH entries: the next write links it
+            entry.seq, entry.prev_hash, entry.hash = linked.seq, linked.prev_hash, linked.hash
     return entry
 
 
 BATCH = 2000
 
 
-def _seal_batch(limit: int) -> int:
-    """Link up to ``limit`` unlinked entries, in the order they were written (id order)."""
+def _seal_batch(limit: int) -> list[AuditEntry]:
+    """Link up to ``limit`` unlinked entries, in the order they were written (id order); the
+    entries linked."""
     head, _ = AuditHead.objects.select_for_update().get_or_create(id=1, defaults={"seq": 0, "hash": GENESIS})
     pending = list(AuditEntry.objects.filter(hash="").order_by("id")[:limit])
     if not pending:
-        return 0
+        return pending
     seq, prev = head.seq, head.hash
     for entry in pending:
         seq += 1
@@ -68,7 +70,7 @@ def _seal_batch(limit: int) -> int:
     AuditEntry.objects.bulk_update(pending, ["seq", "prev_hash", "hash"], batch_size=500)
     head.seq, head.hash = seq, prev
     head.save(update_fields=["seq", "hash"])
-    return len(pending)
+    return pending
 
 
 def seal() -> int:
@@ -80,7 +82,7 @@ def seal() -> int:
     total = 0
     while True:
         with transaction.atomic():
-            done = _seal_batch(BATCH)
+            done = len(_seal_batch(BATCH))
         total += done
         if done < BATCH:
             return total

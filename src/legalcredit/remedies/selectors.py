@@ -20,10 +20,14 @@ MATTER_FLAGGED = "违反信用承诺，拟撤销"
 BREACHED = ("partial", "none")
 
 
+def _flagged_kinds() -> list[str]:
+    """Commitment types whose breach puts the matter they were given for at risk."""
+    return [t for t, ct in current("remedies").commitment_types.items()
+            if ct.breach_consequence in MATTER_CONSEQUENCES]
+
+
 def _flagged_matters(**filters):
-    kinds = [t for t, ct in current("remedies").commitment_types.items()
-             if ct.breach_consequence in MATTER_CONSEQUENCES]
-    return Commitment.objects.filter(fulfilment__in=BREACHED, commitment_type__in=kinds,
+    return Commitment.objects.filter(fulfilment__in=BREACHED, commitment_type__in=_flagged_kinds(),
                                      matter_record_key__isnull=False, **filters)
 
 
@@ -43,7 +47,7 @@ def record_flags(keys) -> dict:
 
 def _part(model, rank: int, columns: tuple[str, ...], filters: dict[str, list]) -> tuple[str, list]:
     """One SELECT of the flags UNION: ``columns`` are field names (None for a NULL column),
-    ``filters`` field name -> allowed values (an empty list selects nothing)."""
+    ``filters`` field name -> allowed values, each list non-empty (``IN ()`` is not SQL)."""
     meta = model._meta
     col = {f.name: f.column for f in meta.concrete_fields}
     select = ", ".join("NULL" if c is None else col[c] for c in columns)
@@ -61,16 +65,15 @@ def flags(subject_ids) -> dict[int, list[dict]]:
     One hand-written UNION ALL: a credit check asks this for each subject it answers about, and the
     ORM took 6 ms to build the same statement that the database answers in under 1 ms."""
     subject_ids = list(subject_ids)
-    kinds = [t for t, ct in current("remedies").commitment_types.items()
-             if ct.breach_consequence in MATTER_CONSEQUENCES]
     if not subject_ids:
         return {}
+    kinds = _flagged_kinds()
     parts = [
         _part(Objection, 0, ("subject", "number", "filed_on", "item", "record_key", "list_entry"),
               {"stage": [str(s) for s in OPEN_OBJECTION], "subject": subject_ids}),
         _part(RepairApplication, 1, ("subject", "number", "applied_on", "item", "record_key", "list_entry"),
               {"stage": [str(s) for s in OPEN_REPAIR], "subject": subject_ids})]
-    if kinds:
+    if kinds:   # the same commitments as _flagged_matters
         sql, params = _part(Commitment, 2, ("subject", "code", "fulfilment_decided_on", "matter",
                                             "matter_record_key", None),
                             {"fulfilment": list(BREACHED), "commitment_type": kinds, "subject": subject_ids})
