@@ -90,18 +90,20 @@ def start(opts) -> None:
 
 def raw_load(columns: str, rows, width: int) -> float:
     """Seconds for the fastest plain load of ``rows`` into a scratch table: the baseline."""
-    from django.db import connection
+    from django.db import connection, transaction
 
     with connection.cursor() as cur:
         cur.execute(f"CREATE TABLE bench_baseline ({columns})")
         t = time.perf_counter()
-        if connection.vendor == "postgresql":
-            with cur.cursor.copy("COPY bench_baseline FROM STDIN") as cp:
-                for r in rows:
-                    cp.write_row(r)
-        else:
-            marks = ", ".join(["%s"] * width)
-            cur.executemany(f"INSERT INTO bench_baseline VALUES ({marks})", rows)
+        # One transaction, as an import is: on SQLite each row would otherwise commit alone.
+        with transaction.atomic():
+            if connection.vendor == "postgresql":
+                with cur.cursor.copy("COPY bench_baseline FROM STDIN") as cp:
+                    for r in rows:
+                        cp.write_row(r)
+            else:
+                marks = ", ".join(["%s"] * width)
+                cur.executemany(f"INSERT INTO bench_baseline VALUES ({marks})", rows)
         elapsed = time.perf_counter() - t
         cur.execute("DROP TABLE bench_baseline")
     return elapsed

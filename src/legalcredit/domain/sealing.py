@@ -14,6 +14,7 @@ random IV makes equality lookups and unique constraints impossible; hence this m
 from __future__ import annotations
 
 import base64
+import functools
 import secrets
 from dataclasses import dataclass
 
@@ -49,6 +50,12 @@ def key_id_of(token: str) -> str | None:
     return token.split(":", 2)[1] if is_sealed(token) and token.count(":") >= 2 else None
 
 
+@functools.lru_cache(maxsize=16)
+def _aessiv(key: str) -> AESSIV:
+    # Setting up the cipher cost more than sealing one ID number with it.
+    return AESSIV(_unb64(key))
+
+
 @dataclass(frozen=True)
 class Keyring:
     current: str
@@ -63,7 +70,7 @@ class Keyring:
 
     def _cipher(self, kid: str) -> AESSIV:
         try:
-            return AESSIV(_unb64(self.keys[kid]))
+            return _aessiv(self.keys[kid])
         except KeyError:
             raise SealingError(f"密钥环中没有密钥 {kid}，无法解密（请从密钥备份恢复）") from None
 

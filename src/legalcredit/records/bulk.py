@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import uuid
-from decimal import Decimal
 
 from django.db import connection
 from django.utils import timezone
@@ -21,6 +20,25 @@ JSON_FIELDS = {"sanctions", "penalty_types", "details", "raw", "warnings"}
 
 def _json(value):
     return json.dumps(value, ensure_ascii=False, default=str)
+
+
+def _pk(value):
+    return getattr(value, "pk", value)
+
+
+def _uuid_hex(value):
+    # A new record's first version gets its key here.
+    if value is None:
+        return uuid.uuid4().hex
+    return value.hex if isinstance(value, uuid.UUID) else value
+
+
+def _text(value):
+    return None if value is None else str(value)
+
+
+def _iso(value):
+    return value if value is None or isinstance(value, str) else value.isoformat()
 
 
 class RecordWriter:
@@ -47,25 +65,39 @@ class RecordWriter:
             elif f.get_internal_type() == "BooleanField":
                 blank[f.attname] = False
         self.blank = blank
+        self.plan = self._plan()
         self.written = 0
+
+    def _plan(self) -> list[tuple[tuple[str, ...], object, object]]:
+        """Per column: the keys a prepared row may carry it under, its default, its conversion."""
+        plan = []
+        for f in COLUMNS:
+            name = f.attname
+            default = self.defaults.get(name, self.blank.get(name))
+            if f.is_relation:
+                keys, conv = (f.name, name), _pk
+            elif f.name in JSON_FIELDS:
+                keys, conv = (name,), _json
+            elif f.get_internal_type() == "UUIDField":
+                keys, conv = (name,), _uuid_hex
+            elif f.get_internal_type() == "DecimalField":
+                keys, conv = (name,), _text
+            elif f.get_internal_type() in ("DateField", "DateTimeField"):
+                keys, conv = (name,), _iso
+            else:
+                keys, conv = (name,), None
+            plan.append((keys, default, conv))
+        return plan
 
     def _tuple(self, values: dict) -> tuple:
         row = []
-        for name in self.names:
-            key = name[:-3] if name.endswith("_id") and name[:-3] in values else name
-            v = values.get(key, values.get(name, self.defaults.get(name, self.blank.get(name))))
-            if hasattr(v, "pk"):
-                v = v.pk
-            if key in JSON_FIELDS:
-                v = _json(v)
-            elif isinstance(v, uuid.UUID):
-                v = v.hex
-            elif isinstance(v, Decimal):
-                v = str(v)
-            elif v is None and name == "key":
-                v = uuid.uuid4().hex
-            elif hasattr(v, "isoformat") and not isinstance(v, str):
-                v = v.isoformat()
+        for keys, v, conv in self.plan:
+            for k in keys:
+                if k in values:
+                    v = values[k]
+                    break
+            if conv is not None:
+                v = conv(v)
             row.append(v)
         return tuple(row)
 

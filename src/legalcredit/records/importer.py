@@ -19,7 +19,7 @@ import re
 import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Callable, NamedTuple
 
 from django.conf import settings
 from django.db import transaction
@@ -29,6 +29,7 @@ from legalcredit.accounts.policy import scope_for
 from legalcredit.audit.models import AuditEntry
 from legalcredit.audit.services import record as audit
 from legalcredit.core.models import ImportBatch
+from legalcredit.core.sql import member_of, rows
 from legalcredit.domain.dual_publication import NATURAL_PERSON, RESIDENT_ID, Row, Schema, parse_date
 from legalcredit.domain.identifiers.id_number import mask
 from legalcredit.domain import sanctions as sx
@@ -134,6 +135,19 @@ def statutory_sanctions(v: dict, prefix: str, names: list[str], durational: set[
     return out
 
 
+class _Subject(NamedTuple):
+    """The few columns of a subject the importer needs (a model instance per row cost more)."""
+    pk: int
+    uscc: str | None
+    id_number: str | None
+    subject_type_id: str
+    region_id: str
+    name: str
+
+
+_ID_FIELD = Subject._meta.get_field("id_number")
+
+
 @dataclass(frozen=True)
 class _Penalty:
     """A penalty of the file that a later one could repeat (律师法 Art 51), kept for the file-wide check."""
@@ -173,21 +187,30 @@ class _Importer:
         self.result = ImportResult(kind)
         self.report_file = None
         self.report = None
+        self.unwritten: list[tuple] = []
         self.writer: RecordWriter | None = None
         self.repeatable: dict[int, list[_Penalty]] = {}
         self.corrected_keys: set = set()
 
     # -- report -------------------------------------------------------------
     def error(self, line: int, code: str, label: str, value, message: str) -> None:
+        self.result.errors += 1
+        self.unwritten.append((line, code, label, "" if value is None else str(value)[:200], message))
+
+    def flush_errors(self) -> None:
+        """Write the errors found so far, in row order: a chunk finds them in several passes."""
+        if not self.unwritten:
+            return
         if self.report is None:
             self.result.report_path = _report_path()
             self.report_file = self.result.report_path.open("w", encoding="utf-8-sig", newline="")
             self.report = csv.writer(self.report_file)
             self.report.writerow(REPORT_HEADER)
-        self.report.writerow([line, code, label, "" if value is None else str(value)[:200], message])
-        self.result.errors += 1
-        if len(self.result.first_errors) < 20:
+        self.unwritten.sort(key=lambda e: e[0])
+        self.report.writerows(self.unwritten)
+        for line, code, label, _, message in self.unwritten[:20 - len(self.result.first_errors)]:
             self.result.first_errors.append(f"第{line}行 {label}（{code}）：{message}")
+        self.unwritten = []
 
     def file_error(self, message: str) -> None:
         self.error(1, "", "文件", "", message)
@@ -238,6 +261,7 @@ class _Importer:
             self.file_error(str(exc))
             self.result.batch = None
         finally:
+            self.flush_errors()
             if self.report_file:
                 self.report_file.close()
         if not self.result.applied:
@@ -279,18 +303,26 @@ class _Importer:
                 checked.append((line, row, raw, extra))
         subjects = self._subjects(checked)
         existing = self._existing(subjects.values(), [r.values.get(role["decision_no"], "") for _, r, _, _ in checked])
-        # Earlier penalties of the chunk's subjects, in one query instead of one per row.
-        priors = priors_by_subject([s.pk for s in subjects.values()])
-        out = []
-        seen: dict[tuple[int, str], str] = {}
+        drafted = []
+        recurring = set()
         for line, row, raw, extra in checked:
-            v = row.values
-            subject = self._subject_for(line, v, subjects)
+            subject = self._subject_for(line, row.values, subjects)
             if subject is None:
                 continue
-            draft = self._draft(line, v, raw, extra)
+            draft = self._draft(line, row.values, raw, extra)
             if draft is None:
                 continue
+            drafted.append((line, row, subject, draft, extra))
+            if self.kind == "penalty" and may_recur(self.ctx.catalogue, subject.subject_type_id,
+                                                    sanctions_of(draft.sanctions)):
+                recurring.add(subject.pk)
+        # Earlier penalties, read only for the subjects whose rows a repeat offence could concern
+        # (prepare asks for no others), in one query instead of one per row.
+        priors = priors_by_subject(recurring) if recurring else {}
+        out = []
+        seen: dict[tuple[int, str], str] = {}
+        for line, row, subject, draft, extra in drafted:
+            v = row.values
             prepared = prepare(subject, draft, today=self.today, ctx=self.ctx,
                                priors=lambda pk, day: [p for p in priors.get(pk, ()) if p.decision_date <= day])
             if not prepared.ok:
@@ -335,6 +367,7 @@ class _Importer:
             out.append(values)
         if out and not self.result.errors:
             self.writer.write(out)
+        self.flush_errors()
         if self.progress:
             self.progress(self.result.rows)
 
@@ -379,7 +412,7 @@ class _Importer:
         except ValueError:
             return None
 
-    def _subjects(self, checked) -> dict[tuple[str, str], Subject]:
+    def _subjects(self, checked) -> dict[tuple[str, str], "_Subject"]:
         role = self.schema.role
         usccs, ids = set(), set()
         for _, row, _, _ in checked:
@@ -389,13 +422,18 @@ class _Importer:
             elif v.get(role["id_number"]) and v.get(role["id_type"]) == RESIDENT_ID:
                 ids.add(v[role["id_number"]])
         found = {}
-        fields = ("pk", "uscc", "id_number", "subject_type_id", "region_id", "name")
+        table = Subject._meta.db_table
+        columns = "id, uscc, id_number, subject_type_id, region_id, name"
         if usccs:
-            for s in Subject.objects.filter(uscc__in=usccs).only(*fields):
-                found[("uscc", s.uscc)] = s
+            where, params = member_of("uscc", usccs)
+            for r in rows(f"SELECT {columns} FROM {table} WHERE {where}", params):
+                found[("uscc", r[1])] = _Subject(*r)
         if ids:
-            for s in Subject.objects.filter(id_number__in=ids).only(*fields):
-                found[("id", s.id_number)] = s
+            # ID numbers are stored sealed, and sealing is deterministic: ask for the sealed forms.
+            sealed = {_ID_FIELD.get_prep_value(n): n for n in ids}
+            where, params = member_of("id_number", sealed)
+            for r in rows(f"SELECT {columns} FROM {table} WHERE {where}", params):
+                found[("id", sealed[r[2]])] = _Subject(r[0], r[1], sealed[r[2]], *r[3:])
         return found
 
     def _subject_for(self, line: int, v: dict, subjects) -> Subject | None:
@@ -496,22 +534,27 @@ class _Importer:
 
     def _existing(self, subjects, decision_nos) -> dict[tuple[int, str], dict]:
         ids = {s.pk for s in subjects}
-        if not ids or not decision_nos:
-            return {}
         numbers = set(decision_nos)
-        rows = (CreditRecord.objects
-                .filter(kind=self.kind, subject_id__in=ids, decision_no__in=numbers)
-                .filter(is_current=True) | CreditRecord.objects.filter(
-                    kind=self.kind, subject_id__in=ids, decision_no__in=numbers,
-                    review=Review.PENDING))
+        if not ids or not numbers:
+            return {}
+        by_subject, p1 = member_of("subject_id", ids)
+        by_number, p2 = member_of("decision_no", numbers)
+        names = ("key", "version", "content_hash", "subject_id", "decision_no", "review", "import_batch_id")
+        found = rows(f"SELECT {', '.join(names)} FROM {CreditRecord._meta.db_table} "
+                     f"WHERE kind = %s AND {by_subject} AND {by_number} AND (is_current OR review = %s)",
+                     [self.kind, *p1, *p2, Review.PENDING])
         out = {}
-        for r in rows.values("key", "version", "content_hash", "subject_id", "decision_no", "review",
-                             "import_batch_id"):
+        for values in found:
+            r = dict(zip(names, values))
+            r["key"] = _KEY_FIELD.to_python(r["key"])
             k = _identity(r["subject_id"], r)
             # A pending version (of this batch or another) takes precedence over the current one.
             if k not in out or r["review"] == Review.PENDING:
                 out[k] = r
         return out
+
+
+_KEY_FIELD = CreditRecord._meta.get_field("key")
 
 
 # Prepare's field names → the general template's columns, for the error report.

@@ -36,7 +36,10 @@ class Status(models.TextChoices):
 
 
 class CreditRecord(NoDeleteModel):
-    key = models.UUIDField("记录编号", default=uuid.uuid4, db_index=True)
+    # No single-column indexes where a composite one leads with the column (key: the
+    # (key, version) constraint; subject: record_subject_asof_idx), and none on who entered or
+    # checked a record, which nothing looks up: every index is paid for on each imported row.
+    key = models.UUIDField("记录编号", default=uuid.uuid4)
     version = models.PositiveIntegerField("版本", default=1)
     review = models.CharField("审核状态", max_length=10, choices=Review.choices, default=Review.PENDING)
     is_current = models.BooleanField("现行版本", default=False)
@@ -44,7 +47,7 @@ class CreditRecord(NoDeleteModel):
     superseded_at = models.DateTimeField("被取代时间", null=True, blank=True)
 
     subject = models.ForeignKey("registry.Subject", models.PROTECT, related_name="credit_records",
-                                verbose_name="信用主体")
+                                verbose_name="信用主体", db_index=False)
     kind = models.CharField("信息类别", max_length=30)
     subtype = models.CharField("细类/结果", max_length=40, blank=True)
     status = models.CharField("记录状态", max_length=12, choices=Status.choices, default=Status.IN_EFFECT)
@@ -94,10 +97,10 @@ class CreditRecord(NoDeleteModel):
 
     reason = models.TextField("本版本原因")
     entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True,
-                                   related_name="+", verbose_name="录入人")
+                                   related_name="+", verbose_name="录入人", db_index=False)
     entered_at = models.DateTimeField("录入时间", auto_now_add=True)
     checked_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True,
-                                   related_name="+", verbose_name="审核人")
+                                   related_name="+", verbose_name="审核人", db_index=False)
     checked_at = models.DateTimeField("审核时间", null=True, blank=True)
     check_note = models.TextField("审核意见", blank=True)
     import_batch = models.ForeignKey("core.ImportBatch", models.PROTECT, null=True, blank=True,

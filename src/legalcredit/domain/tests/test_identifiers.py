@@ -155,6 +155,36 @@ def test_region_must_have_existed_in_birth_year():
         id_number.validate(generate.id_number_for("110103", dt.date(2015, 5, 1), 21))
 
 
+def _stdnum_region(code6: str, year: int):
+    from stdnum.cn import ric
+    from stdnum.exceptions import ValidationError
+
+    try:
+        place = ric.get_birth_place(f"{code6}{year:04d}01010000")
+    except (ValidationError, KeyError):
+        return None
+    return place.get("county") or place.get("prefecture") or place.get("province")
+
+
+def _address_codes():
+    """Codes of four provinces that stdnum knows, half of them with counties valid only for
+    some years (the case the lookup's year rule is for)."""
+    from stdnum import numdb
+
+    db = numdb.get("cn/loc")
+    known = {c: "".join(p.get("county", "") for _, p in db.info(c))
+             for c in (f"{p}{i:04d}" for p in ("11", "32", "44", "65") for i in range(10000))}
+    dated = [c for c, county in known.items() if "[" in county]
+    plain = [c for c, county in known.items() if county and "[" not in county]
+    return dated + plain[:len(dated)]
+
+
+@given(st.sampled_from(_address_codes()), st.integers(1900, 2030))
+def test_region_lookup_gives_stdnums_answer(code, year):
+    # The address-code table is read once per code; the answer must stay stdnum's.
+    assert id_number.region_name(code, dt.date(year, 6, 1)) == _stdnum_region(code, year)
+
+
 def test_mask():
     assert id_number.mask("110101198501010017") == "110101********0017"
     assert id_number.mask("") == ""

@@ -111,6 +111,9 @@ def test_invalid_rows_are_reported_and_nothing_is_applied(tmp_path, maker, rows,
     report = list(csv.reader(io.open(r.report_path, encoding="utf-8-sig")))
     assert report[0] == importer.REPORT_HEADER
     by_line = {int(line): (code, msg) for line, code, _, _, msg in report[1:]}
+    # In the file's order, whichever check found each fault, so a clerk can fix them top down.
+    assert [int(line) for line, *_ in report[1:]] == [4, 5, 6, 7, 8]
+    assert [e.split("行")[0] for e in r.first_errors] == ["第4", "第5", "第6", "第7", "第8"]
     assert by_line[4] == ("CF_NR_FK", "处罚类别含罚款时必填")
     assert "超过《律师法》第四十八条规定的上限6个月" in by_line[5][1]
     assert by_line[6][0] == "CF_CFJGDM" and "校验码错误" in by_line[6][1]
