@@ -65,41 +65,34 @@ class RecordWriter:
             elif f.get_internal_type() == "BooleanField":
                 blank[f.attname] = False
         self.blank = blank
-        self.plan = self._plan()
+        self.base, self.plan = self._plan()
         self.written = 0
 
-    def _plan(self) -> list[tuple[tuple[str, ...], object, object]]:
-        """Per column: the keys a prepared row may carry it under, its default, its conversion."""
-        plan = []
+    def _plan(self) -> tuple[dict, list[tuple[str, object]]]:
+        """Every column's default, and per column the key a prepared row carries it under (its
+        attribute name) with its conversion."""
+        base, plan = {}, []
         for f in COLUMNS:
             name = f.attname
-            default = self.defaults.get(name, self.blank.get(name))
+            base[name] = self.defaults.get(name, self.blank.get(name))
             if f.is_relation:
-                keys, conv = (f.name, name), _pk
+                conv = _pk
             elif f.name in JSON_FIELDS:
-                keys, conv = (name,), _json
+                conv = _json
             elif f.get_internal_type() == "UUIDField":
-                keys, conv = (name,), _uuid_hex
+                conv = _uuid_hex
             elif f.get_internal_type() == "DecimalField":
-                keys, conv = (name,), _text
+                conv = _text
             elif f.get_internal_type() in ("DateField", "DateTimeField"):
-                keys, conv = (name,), _iso
+                conv = _iso
             else:
-                keys, conv = (name,), None
-            plan.append((keys, default, conv))
-        return plan
+                conv = None
+            plan.append((name, conv))
+        return base, plan
 
     def _tuple(self, values: dict) -> tuple:
-        row = []
-        for keys, v, conv in self.plan:
-            for k in keys:
-                if k in values:
-                    v = values[k]
-                    break
-            if conv is not None:
-                v = conv(v)
-            row.append(v)
-        return tuple(row)
+        row = {**self.base, **values}
+        return tuple(row[name] if conv is None else conv(row[name]) for name, conv in self.plan)
 
     def write(self, rows: list[dict]) -> None:
         tuples = [self._tuple(r) for r in rows]

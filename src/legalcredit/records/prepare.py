@@ -84,7 +84,9 @@ def _jsonable(v: Any) -> Any:
 
 
 def content_hash(subject_id: int, values: dict) -> str:
-    body = {k: _jsonable(values.get(k)) for k in CONTENT_FIELDS}
+    """The digest a re-import is recognised by. Stored with every version, so its form must never
+    change: a changed form would make every record of a re-imported file look new."""
+    body = {k: values.get(k) for k in CONTENT_FIELDS}  # dates and amounts: through ``default``
     body["subject"] = subject_id
     return hashlib.sha256(json.dumps(body, sort_keys=True, ensure_ascii=False,
                                      default=_jsonable).encode()).hexdigest()
@@ -163,7 +165,8 @@ def prepare(subject, draft: Draft, *, today: dt.date, ctx: rules.Rules | None = 
     provision_code = draft.provision
     if draft.kind == "penalty":
         cat = ctx.catalogue
-        prov = cat.provisions.get(draft.provision) if draft.provision else cat.find(draft.legal_basis, subject_type)
+        prov = cat.provisions.get(draft.provision) if draft.provision else ctx.provision_cited(draft.legal_basis,
+                                                                                               subject_type)
         if draft.provision and prov is None:
             errors.append(("provision", f"处罚目录中没有条款“{draft.provision}”"))
         elif prov is None:
@@ -197,7 +200,7 @@ def prepare(subject, draft: Draft, *, today: dt.date, ctx: rules.Rules | None = 
         details={k: _jsonable(v) for k, v in draft.details.items()}, status=draft.status,
         publication_regime="",
     )
-    values.update(_publication(kind, severity, draft, ctx.policy))
+    values.update(_publication(kind, severity, draft, ctx.window))
     # Hashed in clear (a key rotation must not make a re-import look new), then sealed.
     personal = ctx.personal_codes
     values["details"] = unseal_fields(values["details"], personal)
@@ -213,7 +216,7 @@ def may_recur(cat: sx.Catalogue, subject_type: str, sanctions: list[sx.Sanction]
                for r in cat.recidivism)
 
 
-def _publication(kind, severity: str | None, draft: Draft, pol: publication.Policy) -> dict:
+def _publication(kind, severity: str | None, draft: Draft, pol: Callable[..., publication.Window]) -> dict:
     if not kind.public:
         return dict(public=False, publication_note=f"{kind.name}为内部监管信息，不向社会公示")
     if not severity:
@@ -221,8 +224,7 @@ def _publication(kind, severity: str | None, draft: Draft, pol: publication.Poli
         note = f"{kind.name}信息自决定日起公示" + (f"，至许可有效期届满（{until}）" if until else "")
         return dict(public=True, published_from=draft.decision_date, publication_end=until,
                     publication_note=note)
-    w = publication.window(draft.decision_date, severity, pol, penalty_types=draft.penalty_types,
-                           regime=draft.regime or None)
+    w = pol(draft.decision_date, severity, tuple(draft.penalty_types), draft.regime or None)
     return dict(public=w.published, publication_regime=w.regime, severity=w.severity,
                 published_from=w.start if w.published else None,
                 min_publication_until=w.min_until, publication_end=w.until,

@@ -7,7 +7,7 @@ from functools import cached_property
 from legalcredit.domain import dual_publication, publication
 from legalcredit.domain.dual_publication import Schema
 from legalcredit.domain.record_kinds import Kind
-from legalcredit.domain.sanctions import Catalogue
+from legalcredit.domain.sanctions import Catalogue, Provision
 from legalcredit.refdata import rulesets
 from legalcredit.refdata.models import Region
 
@@ -53,6 +53,25 @@ class Rules:
     # Region code → level, filled as bureaus are met: an import meets a handful of
     # bureaus many times, a single entry one bureau once.
     region_levels: dict[str, str | None] = field(default_factory=dict)
+    # Pure answers an import asks for again and again (a year of decisions has a few hundred
+    # dates and a handful of cited articles), kept for the snapshot's life.
+    _windows: dict[tuple, publication.Window] = field(default_factory=dict)
+    _cited: dict[tuple[str, str], Provision | None] = field(default_factory=dict)
+
+    def window(self, decision_date, severity: str, penalty_types: tuple[str, ...],
+               regime: str | None) -> publication.Window:
+        key = (decision_date, severity, penalty_types, regime)
+        w = self._windows.get(key)
+        if w is None:
+            w = self._windows[key] = publication.window(decision_date, severity, self.policy,
+                                                        penalty_types=penalty_types, regime=regime)
+        return w
+
+    def provision_cited(self, basis_text: str, subject_type: str) -> Provision | None:
+        key = (basis_text, subject_type)
+        if key not in self._cited:
+            self._cited[key] = self.catalogue.find(basis_text, subject_type)
+        return self._cited[key]
 
     @cached_property
     def personal_codes(self) -> frozenset[str]:
