@@ -25,6 +25,8 @@ from typing import Callable
 # its start function before Django is set up.
 from django.conf import settings
 from django.db import connection
+from django.db.models import F, Window
+from django.db.models.functions import Mod, RowNumber
 
 # Below this many subjects starting the workers (about two seconds each) costs more than it saves.
 MIN_SUBJECTS = 50_000
@@ -55,7 +57,11 @@ def ranges(types: frozenset[str] | None, workers: int | None = None) -> list[tup
     if total < max(MIN_SUBJECTS, 2):
         return []
     size = max(1, min(RANGE_SIZE, -(-total // worker_count(workers))))
-    starts = [qs.values_list("pk", flat=True)[k] for k in range(0, total, size)]
+    # Every size-th id in one ordered pass (an OFFSET query per range walked the index again
+    # from the start each time: 40 walks of up to a million entries at 1M subjects).
+    starts = list(qs.annotate(n=Window(RowNumber(), order_by=F("pk").asc()))
+                  .annotate(slot=Mod(F("n") - 1, size)).filter(slot=0)
+                  .order_by("pk").values_list("pk", flat=True))
     return [(lo, nxt - 1) for lo, nxt in zip(starts, starts[1:])] + [(starts[-1], None)]
 
 

@@ -33,7 +33,7 @@ def test_an_in_memory_database_is_graded_in_one_process(db):
     assert workers.ranges(None, workers=4) == []
 
 
-def test_ranges_cover_every_subject_once(db, monkeypatch):
+def test_ranges_cover_every_subject_once(db, monkeypatch, django_assert_max_num_queries):
     from legalcredit.registry import demo
 
     if not ON_POSTGRES:
@@ -44,8 +44,10 @@ def test_ranges_cover_every_subject_once(db, monkeypatch):
     from legalcredit.registry.models import Subject
 
     ids = list(Subject.objects.order_by("pk").values_list("pk", flat=True))
-    parts = workers.ranges(None, workers=2)
+    with django_assert_max_num_queries(2):  # the count, and one pass for the range starts
+        parts = workers.ranges(None, workers=2)
     assert len(parts) == -(-len(ids) // 25)
+    assert [lo for lo, _ in parts] == ids[::25]
     covered = [i for i in ids if sum(lo <= i and (hi is None or i <= hi) for lo, hi in parts) == 1]
     assert covered == ids
     monkeypatch.setattr(workers, "MIN_SUBJECTS", len(ids) + 1)
