@@ -18,6 +18,7 @@ Results are printed and written to bench/results/<db>-<size>.json.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import random
@@ -103,7 +104,11 @@ def raw_load(columns: str, rows, width: int) -> float:
                         cp.write_row(r)
             else:
                 marks = ", ".join(["%s"] * width)
-                cur.executemany(f"INSERT INTO bench_baseline VALUES ({marks})", rows)
+                # In lists: Django's SQLite executemany tees its argument, so a generator would
+                # be held in memory whole.
+                rows = iter(rows)
+                while part := list(itertools.islice(rows, 10_000)):
+                    cur.executemany(f"INSERT INTO bench_baseline VALUES ({marks})", part)
         elapsed = time.perf_counter() - t
         cur.execute("DROP TABLE bench_baseline")
     return elapsed
