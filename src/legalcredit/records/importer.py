@@ -29,7 +29,7 @@ from legalcredit.accounts.policy import scope_for
 from legalcredit.audit.models import AuditEntry
 from legalcredit.audit.services import record as audit
 from legalcredit.core.models import ImportBatch
-from legalcredit.core.sql import member_of, rows
+from legalcredit.core import sql
 from legalcredit.domain.dual_publication import NATURAL_PERSON, RESIDENT_ID, Row, Schema, parse_date
 from legalcredit.domain.identifiers.id_number import mask
 from legalcredit.domain import sanctions as sx
@@ -425,14 +425,14 @@ class _Importer:
         table = Subject._meta.db_table
         columns = "id, uscc, id_number, subject_type_id, region_id, name"
         if usccs:
-            where, params = member_of("uscc", usccs)
-            for r in rows(f"SELECT {columns} FROM {table} WHERE {where}", params):
+            where, params = sql.member_of("uscc", usccs)
+            for r in sql.rows(f"SELECT {columns} FROM {table} WHERE {where}", params):
                 found[("uscc", r[1])] = _Subject(*r)
         if ids:
             # ID numbers are stored sealed, and sealing is deterministic: ask for the sealed forms.
             sealed = {_ID_FIELD.get_prep_value(n): n for n in ids}
-            where, params = member_of("id_number", sealed)
-            for r in rows(f"SELECT {columns} FROM {table} WHERE {where}", params):
+            where, params = sql.member_of("id_number", sealed)
+            for r in sql.rows(f"SELECT {columns} FROM {table} WHERE {where}", params):
                 found[("id", sealed[r[2]])] = _Subject(r[0], r[1], sealed[r[2]], *r[3:])
         return found
 
@@ -537,10 +537,10 @@ class _Importer:
         numbers = set(decision_nos)
         if not ids or not numbers:
             return {}
-        by_subject, p1 = member_of("subject_id", ids)
-        by_number, p2 = member_of("decision_no", numbers)
+        by_subject, p1 = sql.member_of("subject_id", ids)
+        by_number, p2 = sql.member_of("decision_no", numbers)
         names = ("key", "version", "content_hash", "subject_id", "decision_no", "review", "import_batch_id")
-        found = rows(f"SELECT {', '.join(names)} FROM {CreditRecord._meta.db_table} "
+        found = sql.rows(f"SELECT {', '.join(names)} FROM {CreditRecord._meta.db_table} "
                      f"WHERE kind = %s AND {by_subject} AND {by_number} AND (is_current OR review = %s)",
                      [self.kind, *p1, *p2, Review.PENDING])
         out = {}
