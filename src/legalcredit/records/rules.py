@@ -41,6 +41,9 @@ def kinds() -> dict[str, Kind]:
     return rulesets.current("record_kinds")
 
 
+CITED_KEPT = 10_000
+
+
 @dataclass(frozen=True)
 class Rules:
     """The editions in force, read once for a request or an import batch."""
@@ -69,9 +72,14 @@ class Rules:
 
     def provision_cited(self, basis_text: str, subject_type: str) -> Provision | None:
         key = (basis_text, subject_type)
-        if key not in self._cited:
-            self._cited[key] = self.catalogue.find(basis_text, subject_type)
-        return self._cited[key]
+        if key in self._cited:
+            return self._cited[key]
+        found = self.catalogue.find(basis_text, subject_type)
+        # Bases are free text and may all differ: past a bound the answers are not kept, so a
+        # million-row file cannot grow the snapshot without end.
+        if len(self._cited) < CITED_KEPT:
+            self._cited[key] = found
+        return found
 
     @cached_property
     def personal_codes(self) -> frozenset[str]:
