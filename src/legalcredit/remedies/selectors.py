@@ -5,10 +5,10 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 
-from django.db import connection
 from django.db.models import QuerySet
 
 from legalcredit.accounts.policy import Scope, filter_subjects
+from legalcredit.core import sql
 from legalcredit.domain.remedies import MATTER_CONSEQUENCES
 from legalcredit.refdata.rulesets import current
 
@@ -53,7 +53,8 @@ def _part(model, rank: int, columns: tuple[str, ...], filters: dict[str, list]) 
     select = ", ".join("NULL" if c is None else col[c] for c in columns)
     where, params = [], []
     for name, values in filters.items():
-        where.append(f"{col[name]} IN ({', '.join(['%s'] * len(values))})")
+        condition, values = sql.member_of(col[name], values)
+        where.append(condition)
         params.extend(values)
     return f"SELECT {rank}, {select} FROM {meta.db_table} WHERE {' AND '.join(where)}", params
 
@@ -74,14 +75,12 @@ def flags(subject_ids) -> dict[int, list[dict]]:
         _part(RepairApplication, 1, ("subject", "number", "applied_on", "item", "record_key", "list_entry"),
               {"stage": [str(s) for s in OPEN_REPAIR], "subject": subject_ids})]
     if kinds:   # the same commitments as _flagged_matters
-        sql, params = _part(Commitment, 2, ("subject", "code", "fulfilment_decided_on", "matter",
-                                            "matter_record_key", None),
-                            {"fulfilment": list(BREACHED), "commitment_type": kinds, "subject": subject_ids})
-        parts.append((sql + f" AND {Commitment._meta.get_field('matter_record_key').column} IS NOT NULL", params))
-    sql = " UNION ALL ".join(p for p, _ in parts) + " ORDER BY 1, 4, 3"
-    with connection.cursor() as cur:
-        cur.execute(sql, [v for _, params in parts for v in params])
-        rows = cur.fetchall()
+        part, params = _part(Commitment, 2, ("subject", "code", "fulfilment_decided_on", "matter",
+                                             "matter_record_key", None),
+                             {"fulfilment": list(BREACHED), "commitment_type": kinds, "subject": subject_ids})
+        parts.append((part + f" AND {Commitment._meta.get_field('matter_record_key').column} IS NOT NULL", params))
+    statement = " UNION ALL ".join(p for p, _ in parts) + " ORDER BY 1, 4, 3"
+    rows = sql.rows(statement, [v for _, params in parts for v in params])
     out: dict[int, list[dict]] = defaultdict(list)
     for rank, subject_id, case, since, item, record_key, list_entry_id in rows:
         since = since if isinstance(since, str) else since.isoformat()   # SQLite returns the text
