@@ -36,7 +36,9 @@ def seals_inline(using: str = "default") -> bool:
     return connections[using].vendor == "sqlite" if configured is None else bool(configured)
 
 
-@transaction.atomic
+# No savepoint of its own: an entry that cannot be written must undo the change it records, and
+# a savepoint cost every audited call two more round trips.
+@transaction.atomic(savepoint=False)
 def record(*, action: str, actor=None, object_type: str = "", object_id="", summary: str = "",
            reason: str = "", request=None, data: dict | None = None) -> AuditEntry:
     authenticated = actor is not None and getattr(actor, "pk", None) is not None

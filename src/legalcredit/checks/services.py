@@ -14,7 +14,7 @@ import json
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import Q
 from django.utils import timezone
 
 from legalcredit.accounts.policy import scope_for
@@ -25,11 +25,11 @@ from legalcredit.core.sealing import seal_fields, unseal_fields
 from legalcredit.domain.identifiers import IdentifierError, id_number, uscc
 from legalcredit.evaluation import selectors as grades
 from legalcredit.evaluation import services as evaluation
-from legalcredit.lists import selectors as lists
 from legalcredit.lists.services import catalogue
 from legalcredit.records.models import CreditRecord
 from legalcredit.registry.models import Subject
 
+from . import selectors
 from .models import Check, Feedback
 
 IDENTIFIERS = {"uscc": "统一社会信用代码", "id_number": "公民身份号码", "license_no": "执业证号"}
@@ -37,7 +37,7 @@ SEALED_QUERY = frozenset({"id_number"})
 MAX_SUBJECTS = 100
 
 
-def _find(query: dict) -> tuple[Subject | None, str]:
+def _find(query: dict) -> tuple[selectors.Standing | None, str]:
     keys = [k for k in IDENTIFIERS if (query.get(k) or "").strip()]
     if len(keys) != 1:
         raise field_error("subjects", "核查对象", "每个对象须且只须给出统一社会信用代码、公民身份号码或执业证号之一")
@@ -51,7 +51,7 @@ def _find(query: dict) -> tuple[Subject | None, str]:
             value = validate(value).value
         except IdentifierError as exc:
             raise field_error("subjects", "核查对象", f"{IDENTIFIERS[key]} {value}：{exc.message}") from None
-    found = list(Subject.objects.filter(**{key: value}).select_related("subject_type", "status")[:2])
+    found = selectors.standing_by(key, value)
     if len(found) > 1:
         raise field_error("subjects", "核查对象", f"执业证号 {value} 对应多个主体，请改用统一社会信用代码或公民身份号码")
     # The description goes into the answer and the audit trail, which outlive any key: masked.
@@ -75,10 +75,10 @@ def _digest(check: Check) -> str:
     return hashlib.sha256(json.dumps(body, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 
-def _commitment_bar(subject: Subject, on: dt.date) -> dict:
+def _commitment_bar(subject_id: int, on: dt.date) -> dict:
     """告知承诺 eligibility (rules.md rule 9): refused while an unrepaired serious record or a breached
     commitment is still published, with the reason and the day it stops counting."""
-    blocking = (CreditRecord.objects.filter(subject=subject, is_current=True, status="in_effect",
+    blocking = (CreditRecord.objects.filter(subject_id=subject_id, is_current=True, status="in_effect",
                                             decision_date__lte=on, publication_end__gte=on)
                 .filter(Q(repaired_on__isnull=True) | Q(repaired_on__gt=on))
                 .filter(Q(severity="serious") | Q(kind="commitment", subtype__in=["全部未履行", "部分履行"]))
@@ -90,23 +90,21 @@ def _commitment_bar(subject: Subject, on: dt.date) -> dict:
             "eligible_from": (last + dt.timedelta(days=1)).isoformat() if last else None}
 
 
-def _answer(subject: Subject | None, described: str, matter: str, on: dt.date, today: dt.date) -> dict:
+def _answer(subject: selectors.Standing | None, described: str, matter: str, on: dt.date, today: dt.date) -> dict:
     from legalcredit.remedies.selectors import flags as remedy_flags
 
     if subject is None:
         return {"found": False, "message": f"平台未登记{described}对应的主体，无信用信息", "measures": []}
+    grade = None
     if on == today:
-        stored = grades.grade_of(subject.pk, with_evaluation=False)
-        grade = None
-        if stored is not None and stored.evaluation_id is not None:
-            sup = grades.supervision(stored)
-            grade = {"grade": stored.grade, "score": str(stored.score), "scheme": stored.scheme.code,
-                     "scheme_version": stored.scheme.version, "evaluation": stored.evaluation_id,
-                     "supervision": sup.klass if sup else None}
+        if subject.evaluation_id is not None:
+            grade = {"grade": subject.grade, "score": subject.score, "scheme": subject.scheme_code,
+                     "scheme_version": subject.scheme_version, "evaluation": subject.evaluation_id,
+                     "supervision": subject.supervision_class or None}
     else:
-        picked = grades.scheme_for(subject)
-        result = evaluation.evaluate_on(subject, on, picked=picked)
-        grade = None
+        model = Subject.objects.get(pk=subject.pk)
+        picked = grades.scheme_for(model)
+        result = evaluation.evaluate_on(model, on, picked=picked)
         if result is not None:
             sup = picked[1].band(result.grade).supervision
             grade = {"grade": result.grade, "score": str(result.score), "scheme": result.scheme,
@@ -114,17 +112,16 @@ def _answer(subject: Subject | None, described: str, matter: str, on: dt.date, t
     cat = catalogue()
     # Objections and repairs in progress are flagged as they stand now, whatever date is asked about.
     flags = remedy_flags([subject.pk])
-    entries = list(lists.in_force_on([subject.pk], on))
+    entries = selectors.in_force_on(subject.pk, on)
     triggered = cat.triggered(matter, {e.list_code for e in entries}, grade and grade["supervision"])
-    records = CreditRecord.objects.filter(subject=subject, review="approved")
-    version = {"records": str(records.aggregate(m=Max("effective_at"))["m"] or ""),
+    version = {"records": str(subject.records_changed_at or ""),
                "lists": str(max((e.decided_on for e in entries), default="") or ""),
                "evaluation": grade["evaluation"] if grade else None,
                "rules": cat.version}
     return {
         "found": True,
         "subject": {"id": subject.pk, "name": subject.name, "subject_type": subject.subject_type_id,
-                    "status": subject.status_id, "status_name": subject.status.name},
+                    "status": subject.status_id, "status_name": subject.status_name},
         "grade": grade if grade else {"grade": None, "state": "not_evaluated"},
         "lists": [{"list": e.list_code, "name": cat.lists[e.list_code].name, "decision_no": e.decision_no,
                    "authority": e.authority, "from": e.listed_from.isoformat(), "until": e.listed_until.isoformat()}
@@ -132,7 +129,7 @@ def _answer(subject: Subject | None, described: str, matter: str, on: dt.date, t
         "measures": [{"code": m.code, "name": m.name, "kind": m.kind, "legal_basis": m.legal_basis,
                       "list_item": m.list_item, "triggered_by": why} for m, why in triggered],
         "flags": flags.get(subject.pk, []),
-        **({"notification_commitment": _commitment_bar(subject, on)} if matter == "notification_commitment" else {}),
+        **({"notification_commitment": _commitment_bar(subject.pk, on)} if matter == "notification_commitment" else {}),
         "data_version": version,
     }
 
@@ -163,7 +160,7 @@ def run(*, by, token=None, queries: list[dict], matter: str, purpose: str, on: d
             raise PermissionDenied(f"{described} 对应的主体不在您的查询范围内")
         check = Check(unit=unit, user=by, token=token, matter_type=matter, purpose=purpose,
                       query=seal_fields({k: v for k, v in query.items() if k in IDENTIFIERS}, SEALED_QUERY),
-                      subject=subject, on=on,
+                      subject_id=subject.pk if subject else None, on=on,
                       answered_at=now, answer=_answer(subject, described, matter, on, today))
         check.digest = _digest(check)
         check.save(force_insert=True)

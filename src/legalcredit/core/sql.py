@@ -5,7 +5,10 @@ the query itself when a chunk of an import asks about thousands of values.
 """
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db import connection
+from django.utils.dateparse import parse_date, parse_datetime
 
 
 def member_of(column: str, values) -> tuple[str, list]:
@@ -21,3 +24,18 @@ def rows(sql: str, params) -> list[tuple]:
     with connection.cursor() as cur:
         cur.execute(sql, params)
         return cur.fetchall()
+
+
+def as_date(value) -> dt.date | None:
+    """A date column as a raw cursor returns it (SQLite returns the text)."""
+    return parse_date(value) if isinstance(value, str) else value
+
+
+def as_datetime(value) -> dt.datetime | None:
+    """A timestamp column as a raw cursor returns it: aware, as the ORM gives it (SQLite returns
+    the UTC text)."""
+    if isinstance(value, str):
+        value = parse_datetime(value)
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=dt.timezone.utc)
+    return value

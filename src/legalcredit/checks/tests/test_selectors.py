@@ -1,0 +1,86 @@
+"""The check's hand-written reads give what the ORM reads they replace give, on both databases."""
+import datetime as dt
+import random
+
+import pytest
+from django.db.models import Max
+from django.utils import timezone
+
+from legalcredit.checks import selectors
+from legalcredit.evaluation import selectors as grades
+from legalcredit.evaluation import services as evaluation
+from legalcredit.lists import selectors as lists
+from legalcredit.lists.models import ListEntry, Stage
+from legalcredit.records import services as records
+from legalcredit.records.models import CreditRecord
+from legalcredit.registry.models import Subject
+
+pytestmark = pytest.mark.django_db
+
+
+def orm_standing(subject: Subject) -> selectors.Standing:
+    subject = Subject.objects.select_related("status").get(pk=subject.pk)
+    g = grades.grade_of(subject.pk, with_evaluation=False)
+    sup = grades.supervision(g)
+    changed = CreditRecord.objects.filter(subject=subject, review="approved").aggregate(m=Max("effective_at"))["m"]
+    return selectors.Standing(
+        subject.pk, subject.name, subject.subject_type_id, subject.status_id, subject.status.name, subject.region_id,
+        g.evaluation_id if g else None, g.grade if g else None, str(g.score) if g and g.score is not None else None,
+        sup.klass if sup else "", g.scheme.code if g and g.scheme else None,
+        g.scheme.version if g and g.scheme else None, changed)
+
+
+def test_a_subject_is_found_by_each_identifier_with_its_grade_and_newest_approved_record(
+        law_firm, lawyer, maker, checker, penalty):
+    Subject.objects.filter(pk=lawyer.pk).update(license_no="13208201210000001")
+    lookups = [("uscc", law_firm.uscc, law_firm), ("id_number", lawyer.id_number, lawyer),
+               ("license_no", "13208201210000001", lawyer)]
+    for key, value, subject in lookups:   # not yet graded, no record
+        assert selectors.standing_by(key, value) == [orm_standing(subject)]
+        assert selectors.standing_by(key, value)[0].records_changed_at is None
+    first = records.submit(law_firm, penalty(), actor=maker, reason="录入")
+    records.approve(first.pk, checker=checker)
+    second = records.submit(law_firm, penalty(decision_no="淮司罚决〔2026〕2号"), actor=maker, reason="录入")
+    second = records.approve(second.pk, checker=checker)
+    records.submit(law_firm, penalty(decision_no="淮司罚决〔2026〕3号"), actor=maker, reason="录入")   # pending: not counted
+    evaluation.evaluate_subjects([law_firm.pk, lawyer.pk])
+    for key, value, subject in lookups:
+        [found] = selectors.standing_by(key, value)
+        assert found == orm_standing(subject)
+    [firm] = selectors.standing_by("uscc", law_firm.uscc)
+    assert firm.records_changed_at == CreditRecord.objects.get(pk=second.pk).effective_at   # the newer of the two
+    assert timezone.is_aware(firm.records_changed_at)
+    assert firm.grade and firm.evaluation_id is not None and firm.score is not None
+    assert selectors.standing_by("uscc", "91320800MA1XXXXXXX") == []
+
+
+def test_list_entries_in_force_on_any_day_are_the_orm_selectors(law_firm, lawyer, maker):
+    rng = random.Random(20261202)
+    base = dt.date(2026, 1, 1)
+    stages = list(Stage)
+    made = []
+    for i in range(60):
+        start = base + dt.timedelta(days=rng.randrange(0, 300))
+        until = start + dt.timedelta(days=rng.randrange(0, 200))
+        removed = start + dt.timedelta(days=rng.randrange(-5, 250)) if rng.random() < 0.4 else None
+        made.append(ListEntry(
+            list_code=rng.choice(["serious_dishonesty", "honor", "watch"]), subject=rng.choice([law_firm, lawyer]),
+            stage=rng.choice(stages), reasons="测试", legal_basis="测试", authority="淮安市司法局", proposed_by=maker,
+            decision_no=f"淮司信〔2026〕{i}号", decided_on=start if rng.random() < 0.8 else None,
+            listed_from=start, listed_until=until, removed_on=removed))
+    ListEntry.objects.bulk_create(made)
+    now = timezone.now()
+    for n, pk in enumerate(ListEntry.objects.order_by("?").values_list("pk", flat=True)):
+        ListEntry.objects.filter(pk=pk).update(proposed_at=now - dt.timedelta(minutes=n))
+    seen = 0
+    # Every day an entry starts, ends or is removed, and the days either side: where a comparison
+    # written the wrong way round would differ.
+    edges = {d for e in made for d in (e.listed_from, e.listed_until, e.removed_on) if d}
+    for day in sorted({d + dt.timedelta(days=k) for d in edges for k in (-1, 0, 1)}):
+        for subject in (law_firm, lawyer):
+            expected = [selectors.InForce(e.list_code, e.decision_no, e.authority, e.decided_on, e.listed_from,
+                                          e.listed_until)
+                        for e in lists.in_force_on([subject.pk], day).order_by("-proposed_at")]
+            assert selectors.in_force_on(subject.pk, day) == expected, day
+            seen += len(expected)
+    assert seen > 50   # the sweep met entries in force, not only empty days
