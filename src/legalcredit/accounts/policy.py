@@ -10,6 +10,8 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
+from legalcredit.core import sql
+
 
 @dataclass(frozen=True)
 class Scope:
@@ -64,7 +66,7 @@ def _compute(user) -> Scope:
         return Scope(everything=True, full_id_number=True, two_factor=True)
     from .models import Role
 
-    roles = list(Role.objects.filter(group__user=user))
+    roles = _roles(user.pk)
     profile = getattr(user, "officer", None)
     everything, prefixes, ids = False, set(), set()
     # A role limited to some kinds narrows only if no other role of the user reaches them all.
@@ -84,6 +86,26 @@ def _compute(user) -> Scope:
                  subject_ids=frozenset(ids), full_id_number=any(r.full_id_number for r in roles),
                  two_factor=any(r.two_factor for r in roles),
                  record_kinds=kinds)
+
+
+_roles_statement: tuple | None = None
+
+
+def _roles(user_id: int) -> list:
+    """``Role.objects.filter(group__user=user)``, hand-written: every API call asks it."""
+    global _roles_statement
+    if _roles_statement is None:
+        from django.contrib.auth import get_user_model
+
+        from .models import Role
+
+        through = get_user_model().groups.through._meta
+        r = sql.Loader(Role, "r")
+        _roles_statement = (r, f"SELECT {r.columns} FROM {Role._meta.db_table} r JOIN {through.db_table} ug "
+                               f"ON ug.{through.get_field('group').column} = r.{Role._meta.get_field('group').column} "
+                               f"WHERE ug.{through.get_field('user').column} = %s")
+    r, statement = _roles_statement
+    return [r.load(row) for row in sql.rows(statement, [user_id])]
 
 
 def _current_members(institution_id: int) -> set[int]:

@@ -82,3 +82,31 @@ def test_token_command_issues_once_and_revokes(department, capsys):
     call_command("token", "revoke", id=ApiToken.objects.get().pk, reason="到期更换")
     with pytest.raises(Exception, match="吊销"):
         tokens.check(key)
+
+
+def _fields(obj):
+    return {f.attname: getattr(obj, f.attname) for f in type(obj)._meta.concrete_fields}
+
+
+def test_the_token_read_on_every_call_is_what_the_orm_gives(department, django_user_model, django_assert_num_queries):
+    from legalcredit.accounts import policy
+    from legalcredit.accounts.models import Role
+    from legalcredit.accounts.services import assign
+
+    bare = django_user_model.objects.create_user("no_profile", password="x-Strong-pass-1")
+    assign(department, "city_checker", unit="省财政厅政府采购系统")   # a second role: both count
+    for owner in (department, bare):
+        token, _ = tokens.issue(owner=owner, name="系统", scopes=["subjects:read", "checks:run"], purposes=[])
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now(), revoked_reason="")
+        expected = ApiToken.objects.select_related("owner", "owner__officer").get(pk=token.pk)
+        got = tokens._by_prefix(token.prefix)
+        assert _fields(got) == _fields(expected) and _fields(got.owner) == _fields(expected.owner)
+        assert isinstance(got.scopes, list) and got.expires_at.tzinfo is not None
+        with django_assert_num_queries(0):   # the profile came with the token, or its absence did
+            profile = getattr(got.owner, "officer", None)
+        wanted = getattr(expected.owner, "officer", None)
+        assert (profile and _fields(profile)) == (wanted and _fields(wanted))
+        assert sorted(r.pk for r in policy._roles(owner.pk)) == sorted(
+            r.pk for r in Role.objects.filter(group__user=owner))
+    assert len(policy._roles(department.pk)) == 2 and policy._roles(bare.pk) == []
+    assert tokens._by_prefix("00000000") is None
