@@ -97,12 +97,12 @@ class Catalogue:
             return "city"
         return region_level
 
-    def find(self, basis_text: str, subject_type: str) -> Provision | None:
-        """The provision a free-text 处罚依据 cites, for this subject type."""
+    def find(self, basis_text: str, subject_type: str | None) -> Provision | None:
+        """The provision a free-text 处罚依据 cites, for this subject type (None: for any)."""
         text = basis_text or ""
         best = None
         for p in self.provisions.values():
-            if subject_type in p.subject_types and all(part in text for part in p.basis):
+            if (subject_type is None or subject_type in p.subject_types) and all(part in text for part in p.basis):
                 if best is None or sum(map(len, p.basis)) > sum(map(len, best.basis)):
                     best = p
         return best

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import re
 import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,6 +31,7 @@ from legalcredit.core.models import ImportBatch
 from legalcredit.core import sql
 from legalcredit.domain.dual_publication import NATURAL_PERSON, RESIDENT_ID, Row, Schema, parse_date
 from legalcredit.domain.identifiers.id_number import mask
+from legalcredit.domain import durations
 from legalcredit.domain import sanctions as sx
 from legalcredit.domain.periods import add_months
 from legalcredit.registry.models import Subject
@@ -55,7 +55,6 @@ REPORT_HEADER = ["行号", "字段代码", "字段名称", "原值", "错误说�
 # Columns beyond the national template that the importer understands.
 EXTENSION_FIELDS = {"YZCD": "严重程度", "GSRQ": "公示日期"}
 _SEVERITY = {"轻微": "minor", "一般": "general", "严重": "serious"}
-_CN_NUM = {c: i for i, c in enumerate("零一二三四五六七八九十", start=0)}
 
 
 class ImportRefused(Exception):
@@ -92,20 +91,6 @@ def _report_path() -> Path:
     return folder / f"import-errors-{timezone.localtime():%Y%m%d-%H%M%S}-{secrets.token_hex(3)}.csv"
 
 
-def _cn_int(text: str) -> int | None:
-    if text.isdigit():
-        return int(text)
-    if text == "十":
-        return 10
-    if text.startswith("十"):
-        return 10 + _CN_NUM.get(text[1:], 0)
-    if len(text) == 2 and text.endswith("十"):
-        return _CN_NUM.get(text[0], 0) * 10
-    if len(text) == 3 and text[1] == "十":
-        return _CN_NUM.get(text[0], 0) * 10 + _CN_NUM.get(text[2], 0)
-    return _CN_NUM.get(text)
-
-
 def months_between(start: dt.date, end: dt.date) -> int:
     """The smallest whole number of months from ``start`` that reaches ``end``."""
     m = max(0, (end.year - start.year) * 12 + end.month - start.month - 1)
@@ -124,8 +109,7 @@ def statutory_sanctions(v: dict, prefix: str, names: list[str], durational: set[
             continue
         item = {"type": name}
         if name in durational:
-            m = re.search(re.escape(name) + r"\s*([0-9一二三四五六七八九十]+)\s*个?月", text)
-            months = _cn_int(m.group(1)) if m else None
+            months = durations.months_after(text, name)
             if months is None and v.get(f"{prefix}_YXQ"):
                 months = months_between(v[f"{prefix}_JDRQ"], v[f"{prefix}_YXQ"])
             item["months"] = months
@@ -158,6 +142,7 @@ class _Penalty:
     decision_date: dt.date
     sanctions: tuple[sx.Sanction, ...]
     effect_end: dt.date | None
+    content: str
 
 
 class _Importer:
@@ -321,6 +306,7 @@ class _Importer:
         priors = priors_by_subject(recurring) if recurring else {}
         out = []
         seen: dict[tuple[int, str], str] = {}
+        national = {"legal_basis": f"{s.prefix}_YJ"}
         for line, row, subject, draft, extra in drafted:
             v = row.values
             prepared = prepare(subject, draft, today=self.today, ctx=self.ctx,
@@ -329,12 +315,14 @@ class _Importer:
                 for fname, message in prepared.errors:
                     code = {"decision_date": role["decision_date"], "decision_no": role["decision_no"],
                             "authority_uscc": role["authority_uscc"], "sanctions": f"{s.prefix}_NR",
-                            "authority": role["authority"], **GENERAL_FIELDS}.get(fname, fname)
+                            "authority": role["authority"], **GENERAL_FIELDS,
+                            **{k: c for k, c in national.items() if c in s.by_code}}.get(fname, fname)
                     label = s.by_code[code].label if code in s.by_code else fname
                     self.error(line, code, label, v.get(code, ""), message)
                 continue
             values = prepared.values
             values["warnings"] = values["warnings"] + [str(w) for w in row.warnings]
+            self.result.warnings += len(prepared.warnings)
             k = _identity(subject.pk, values)
             if k in seen:
                 if seen[k] != values["content_hash"]:
@@ -346,12 +334,14 @@ class _Importer:
             seen[k] = values["content_hash"]
             prev = existing.get(k)
             if prev is not None:
-                if prev["review"] == Review.PENDING and prev["import_batch_id"] != self.batch.pk:
-                    self.error(line, role["decision_no"], s.by_code[role["decision_no"]].label,
-                               values["decision_no"], "该决定已有待审核的版本，请先审核后再导入")
-                    continue
+                # The same file submitted again before its batch is approved changes nothing; only
+                # a different content must wait for the pending version's review.
                 if prev["content_hash"] == values["content_hash"]:
                     self.result.unchanged += 1
+                    continue
+                if prev["review"] == Review.PENDING and prev["import_batch_id"] != self.batch.pk:
+                    self.error(line, role["decision_no"], s.by_code[role["decision_no"]].label,
+                               values["decision_no"], "该决定已有内容不同的待审核版本，请先审核后再导入")
                     continue
                 if prev["import_batch_id"] == self.batch.pk:
                     self.error(line, role["decision_no"], s.by_code[role["decision_no"]].label,
@@ -378,7 +368,7 @@ class _Importer:
         if may_recur(self.ctx.catalogue, subject.subject_type_id, sanctions):
             self.repeatable.setdefault(subject.pk, []).append(_Penalty(
                 line, subject.subject_type_id, values["provision"], values["authority_level"] or None,
-                values["decision_date"], sanctions, values["effective_until"]))
+                values["decision_date"], sanctions, values["effective_until"], values["content"]))
             if "key" in values:
                 self.corrected_keys.add(values["key"])
 
@@ -403,7 +393,7 @@ class _Importer:
                     for fault in sx.check(cat, cat.provisions[r.provision], r.subject_type, r.sanctions,
                                           authority_level=r.level, decision_date=r.decision_date, priors=priors):
                         lines = "、".join(str(o.line) for o in rows if (o.decision_date, o.line) < (r.decision_date, r.line))
-                        self.error(r.line, field, label, "", f"{fault}（计入本文件第{lines}行同一主体的处罚）")
+                        self.error(r.line, field, label, r.content, f"{fault}（计入本文件第{lines}行同一主体的处罚）")
 
     @staticmethod
     def _date(value):

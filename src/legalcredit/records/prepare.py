@@ -169,6 +169,10 @@ def prepare(subject, draft: Draft, *, today: dt.date, ctx: rules.Rules | None = 
                                                                                                subject_type)
         if draft.provision and prov is None:
             errors.append(("provision", f"处罚目录中没有条款“{draft.provision}”"))
+        elif prov is None and (other := ctx.provision_cited(draft.legal_basis, None)) is not None:
+            # The basis cites an article of the catalogue that is not written for this kind of
+            # subject (律师法 Art 48 for a law firm): an unlawful basis, not an unknown one.
+            errors.append(("legal_basis", f"{other.citation}不适用于{ctx.subject_type_name(subject_type)}"))
         elif prov is None:
             warnings.append("未能从处罚依据识别法定条款，未做处罚幅度校验")
         elif draft.decision_date and sanctions_list:

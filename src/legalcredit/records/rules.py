@@ -59,7 +59,7 @@ class Rules:
     # Pure answers an import asks for again and again (a year of decisions has a few hundred
     # dates and a handful of cited articles), kept for the snapshot's life.
     _windows: dict[tuple, publication.Window] = field(default_factory=dict)
-    _cited: dict[tuple[str, str], Provision | None] = field(default_factory=dict)
+    _cited: dict[tuple[str, str | None], Provision | None] = field(default_factory=dict)
 
     def window(self, decision_date, severity: str, penalty_types: tuple[str, ...],
                regime: str | None) -> publication.Window:
@@ -70,7 +70,7 @@ class Rules:
                                                         penalty_types=penalty_types, regime=regime)
         return w
 
-    def provision_cited(self, basis_text: str, subject_type: str) -> Provision | None:
+    def provision_cited(self, basis_text: str, subject_type: str | None) -> Provision | None:
         key = (basis_text, subject_type)
         if key in self._cited:
             return self._cited[key]
@@ -80,6 +80,15 @@ class Rules:
         if len(self._cited) < CITED_KEPT:
             self._cited[key] = found
         return found
+
+    @cached_property
+    def _subject_type_names(self) -> dict[str, str]:
+        from legalcredit.refdata.models import SubjectType
+
+        return dict(SubjectType.objects.values_list("code", "name"))
+
+    def subject_type_name(self, code: str) -> str:
+        return self._subject_type_names.get(code, code)
 
     @cached_property
     def personal_codes(self) -> frozenset[str]:

@@ -33,16 +33,20 @@ def orm_standing(subject: Subject) -> selectors.Standing:
 def test_a_subject_is_found_by_each_identifier_with_its_grade_and_newest_approved_record(
         law_firm, lawyer, maker, checker, penalty):
     Subject.objects.filter(pk=lawyer.pk).update(license_no="13208201210000001")
+
+    def firm_penalty(**kw):
+        return penalty(legal_basis="《中华人民共和国律师法》第五十条", content="疏于管理",
+                       sanctions=[{"type": "停业整顿", "months": 4}], **kw)
     lookups = [("uscc", law_firm.uscc, law_firm), ("id_number", lawyer.id_number, lawyer),
                ("license_no", "13208201210000001", lawyer)]
     for key, value, subject in lookups:   # not yet graded, no record
         assert selectors.standing_by(key, value) == [orm_standing(subject)]
         assert selectors.standing_by(key, value)[0].records_changed_at is None
-    first = records.submit(law_firm, penalty(), actor=maker, reason="录入")
+    first = records.submit(law_firm, firm_penalty(), actor=maker, reason="录入")
     records.approve(first.pk, checker=checker)
-    second = records.submit(law_firm, penalty(decision_no="淮司罚决〔2026〕2号"), actor=maker, reason="录入")
+    second = records.submit(law_firm, firm_penalty(decision_no="淮司罚决〔2026〕2号"), actor=maker, reason="录入")
     second = records.approve(second.pk, checker=checker)
-    records.submit(law_firm, penalty(decision_no="淮司罚决〔2026〕3号"), actor=maker, reason="录入")   # pending: not counted
+    records.submit(law_firm, firm_penalty(decision_no="淮司罚决〔2026〕3号"), actor=maker, reason="录入")   # pending: not counted
     evaluation.evaluate_subjects([law_firm.pk, lawyer.pk])
     for key, value, subject in lookups:
         [found] = selectors.standing_by(key, value)

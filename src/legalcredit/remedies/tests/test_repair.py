@@ -107,7 +107,8 @@ def test_a_lawyer_repairs_a_penalty_from_application_to_synchronisation(
 
 
 def test_others_cannot_apply_for_a_subject_outside_their_reach(lawyer, law_firm, lawyer_user, approved):
-    rec = approved(law_firm, decision_no="淮司罚决〔2026〕3号", sanctions=[{"type": "停业整顿", "months": 2}])
+    rec = approved(law_firm, decision_no="淮司罚决〔2026〕3号", sanctions=[{"type": "停业整顿", "months": 2}],
+                   legal_basis="《中华人民共和国律师法》第五十条")
     with pytest.raises(PermissionDenied, match="授权范围"):
         repair.apply(law_firm, by=lawyer_user, statement="x", record_number=rec.number)
 
