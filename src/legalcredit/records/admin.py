@@ -1,3 +1,5 @@
+import datetime as dt
+import tempfile
 from pathlib import Path
 
 from django import forms
@@ -14,7 +16,13 @@ from legalcredit.core.admin_base import ReadOnlyAdmin
 
 from . import importer, selectors, services
 from .forms import EntryForm
-from .models import CreditRecord
+from .models import CreditRecord, RecordImportBatch
+
+
+def _local(moment) -> str:
+    from django.utils import timezone
+
+    return f"{timezone.localtime(moment):%Y-%m-%d %H:%M}" if moment else ""
 
 
 class ImportForm(forms.Form):
@@ -32,6 +40,23 @@ class ImportForm(forms.Form):
         return f
 
 
+class ExportForm(forms.Form):
+    kind = forms.ChoiceField(label="类别", choices=[("penalty", "行政处罚"), ("license", "行政许可")])
+    fmt = forms.ChoiceField(label="格式", choices=[("xlsx", "Excel（XLSX）"), ("csv", "CSV（UTF-8）")])
+    since = forms.DateField(label="只导出此日以来生效的版本", required=False,
+                            help_text="留空为全量；填日期为增量（该日 0 时以来生效的新增和更正）",
+                            widget=forms.DateInput(attrs={"type": "date"}))
+    mark_reported = forms.BooleanField(label="标记为已报送共享平台", required=False)
+    purpose = forms.CharField(label="导出用途", max_length=200,
+                              help_text="导出文件含完整身份证号，用途记入审计日志")
+
+
+class BatchDecisionForm(forms.Form):
+    note = forms.CharField(label="审核意见", max_length=500, required=False,
+                           widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+                           help_text="退回须说明理由")
+
+
 @admin.register(CreditRecord)
 class CreditRecordAdmin(ReadOnlyAdmin):
     list_display = ("decision_no", "subject", "kind_name", "subtype", "severity", "decision_date",
@@ -42,8 +67,50 @@ class CreditRecordAdmin(ReadOnlyAdmin):
     date_hierarchy = "decision_date"
     list_select_related = ("subject",)
     actions = ["approve_selected"]
-    readonly_fields = ("publication_explained", "version_history", "details_shown")
-    exclude = ("raw", "details")
+    readonly_fields = ("publication_explained", "version_history", "details_shown", "kind_name",
+                       "penalty_types_shown", "provision_shown", "warnings_shown", "authority_level_shown")
+    fieldsets = [
+        ("决定", {"fields": ["subject", "kind_name", "subtype", "severity", "status", "decision_no",
+                           "decision_date", "effective_from", "effective_until", "content", "legal_basis",
+                           "provision_shown", "penalty_types_shown", "fine_amount", "confiscation_amount",
+                           "certificate", "warnings_shown"]}),
+        ("决定机关与来源", {"fields": ["authority", "authority_uscc", "authority_level_shown", "source_unit",
+                                "source_unit_uscc"]}),
+        ("公示", {"fields": ["public", "publication_explained", "published_from", "min_publication_until",
+                           "publication_end", "repair_from", "published_on", "publication_working_days",
+                           "on_time", "withdrawn_on", "withdrawal_reason", "reversal_date", "withdrawal_due",
+                           "repaired_on", "reported_at"]}),
+        ("版本与审核", {"fields": ["key", "version", "review", "is_current", "effective_at", "superseded_at",
+                              "reason", "entered_by", "entered_at", "checked_by", "checked_at", "check_note",
+                              "import_batch", "version_history"]}),
+        ("双公示字段（原样）", {"classes": ["collapse"], "fields": ["details_shown"]}),
+    ]
+
+    def changelist_view(self, request, extra_context=None):
+        return super().changelist_view(request, {**(extra_context or {}),
+                                                 "may_export": policy.may_see_full_id_number(request.user)})
+
+    def lookup_allowed(self, lookup, value, request=None):
+        # The batch list links to a batch's records.
+        return lookup in ("import_batch__id__exact", "import_batch") or super().lookup_allowed(lookup, value, request)
+
+    @admin.display(description="决定机关层级")
+    def authority_level_shown(self, obj):
+        return {"county": "县级", "city": "设区的市级", "province": "省级"}.get(obj.authority_level, "-")
+
+    @admin.display(description="适用条款")
+    def provision_shown(self, obj):
+        from . import rules
+        found = rules.catalogue().provisions.get(obj.provision) if obj.provision else None
+        return found.citation if found else obj.provision or "-"
+
+    @admin.display(description="数据质量提示")
+    def warnings_shown(self, obj):
+        return format_html_join("", "<p>{}</p>", ((w,) for w in obj.warnings or [])) or "-"
+
+    @admin.display(description="处罚类别（国家标准）")
+    def penalty_types_shown(self, obj):
+        return "、".join(obj.penalty_types or []) or "-"
 
     def get_queryset(self, request):
         return selectors.visible_records(policy.scope_for(request.user)).select_related("subject")
@@ -96,7 +163,7 @@ class CreditRecordAdmin(ReadOnlyAdmin):
                                                 "<td>{}</td><td>{}</td><td>{}</td></tr>",
                                             ((v.version, v.get_review_display(), v.get_status_display(),
                                               v.reason, v.entered_by or "", v.checked_by or "",
-                                              v.effective_at or "", v.superseded_at or "") for v in rows)))
+                                              _local(v.effective_at), _local(v.superseded_at)) for v in rows)))
 
     @admin.action(description="审核通过所选记录（不能审核本人录入的记录）")
     def approve_selected(self, request, queryset):
@@ -118,6 +185,7 @@ class CreditRecordAdmin(ReadOnlyAdmin):
                      name="records_import_template"),
                 path("import/report/<str:name>/", self.admin_site.admin_view(self.report_view),
                      name="records_import_report"),
+                path("export/", self.admin_site.admin_view(self.export_view), name="records_export"),
                 *super().get_urls()]
 
     def enter_view(self, request):
@@ -153,7 +221,8 @@ class CreditRecordAdmin(ReadOnlyAdmin):
             upload = form.cleaned_data["file"]
             folder = Path(settings.HOME) / "uploads"
             folder.mkdir(parents=True, exist_ok=True)
-            target = folder / f"{request.user.pk}-{Path(upload.name).name}"
+            # A folder per upload keeps the file's own name, which the batch records as its source.
+            target = Path(tempfile.mkdtemp(dir=folder, prefix=f"{request.user.pk}-")) / Path(upload.name).name
             with target.open("wb") as fh:
                 for part in upload.chunks():
                     fh.write(part)
@@ -167,6 +236,7 @@ class CreditRecordAdmin(ReadOnlyAdmin):
             finally:
                 # The upload holds ID numbers in clear; what is kept of it is in the database, sealed.
                 target.unlink(missing_ok=True)
+                target.parent.rmdir()
             if result and result.report_path:
                 request.session.setdefault("import_reports", []).append(result.report_path.name)
                 request.session.modified = True
@@ -190,6 +260,28 @@ class CreditRecordAdmin(ReadOnlyAdmin):
         response["Content-Disposition"] = f'attachment; filename="template-{kind}.csv"'
         return response
 
+    def export_view(self, request):
+        """双公示 data in the national format, for upload to the sharing platforms."""
+        from django.utils import timezone
+
+        from . import export
+
+        if not (request.user.has_perm("records.view_creditrecord") and policy.may_see_full_id_number(request.user)):
+            raise PermissionDenied
+        form = ExportForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            d = form.cleaned_data
+            since = timezone.make_aware(dt.datetime.combine(d["since"], dt.time.min)) if d["since"] else None
+            name = f"{d['kind']}-{timezone.localtime():%Y%m%d-%H%M%S}.{d['fmt']}"
+            # A spooled file: the export streams rows and the response streams the file.
+            out = tempfile.NamedTemporaryFile(suffix=f".{d['fmt']}")
+            export.export(d["kind"], out.name, actor=request.user, scope=policy.scope_for(request.user),
+                          since=since, fmt=d["fmt"], mark_reported=d["mark_reported"], purpose=d["purpose"])
+            return FileResponse(open(out.name, "rb"), as_attachment=True, filename=name)
+        return render(request, "admin/records/export.html", {
+            **self.admin_site.each_context(request), "form": form, "title": "导出双公示数据",
+            "opts": self.model._meta})
+
     def report_view(self, request, name):
         # Only the officer whose import produced a report may download it.
         if name not in request.session.get("import_reports", []):
@@ -198,3 +290,90 @@ class CreditRecordAdmin(ReadOnlyAdmin):
         if not path.exists():
             raise Http404
         return FileResponse(path.open("rb"), as_attachment=True, filename=path.name)
+
+
+@admin.register(RecordImportBatch)
+class RecordImportBatchAdmin(ReadOnlyAdmin):
+    """Import batches waiting for a checker, and what became of each."""
+
+    list_display = ("batch_no", "kind_shown", "source", "created_by", "created_at", "rows", "pending", "approved",
+                    "rejected", "reason", "actions_shown")
+    list_display_links = None
+    search_fields = ("source",)
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm("records.view_creditrecord")
+
+    def has_module_permission(self, request):
+        return self.has_view_permission(request)
+
+    def get_queryset(self, request):
+        return selectors.import_batches(policy.scope_for(request.user), request.user)
+
+    @admin.display(description="批次", ordering="pk")
+    def batch_no(self, obj):
+        return f"#{obj.pk}"
+
+    @admin.display(description="类别")
+    def kind_shown(self, obj):
+        kind = obj.kind.removeprefix("records.")
+        return importer.importable_kinds().get(kind, kind)
+
+    @admin.display(description="待审核", ordering="pending")
+    def pending(self, obj):
+        return obj.pending
+
+    @admin.display(description="已生效")
+    def approved(self, obj):
+        return obj.approved
+
+    @admin.display(description="已退回")
+    def rejected(self, obj):
+        return obj.rejected
+
+    @admin.display(description="导入原因")
+    def reason(self, obj):
+        return (obj.parameters or {}).get("reason", "")
+
+    @admin.display(description="操作")
+    def actions_shown(self, obj):
+        records = reverse("admin:records_creditrecord_changelist") + f"?import_batch__id__exact={obj.pk}"
+        links = [format_html('<a href="{}">查看记录</a>', records)]
+        if obj.pending:
+            links.append(format_html('<a href="{}">审核本批次</a>',
+                                     reverse("admin:records_recordimportbatch_decide", args=[obj.pk])))
+        return format_html_join(" · ", "{}", ((link,) for link in links))
+
+    def get_urls(self):
+        return [path("<int:pk>/decide/", self.admin_site.admin_view(self.decide_view),
+                     name="records_recordimportbatch_decide"), *super().get_urls()]
+
+    def decide_view(self, request, pk):
+        """Approve or return a whole batch: set-based, so a year's file is decided in one step."""
+        batch = self.get_queryset(request).filter(pk=pk).first()
+        if batch is None:
+            raise Http404
+        if not request.user.has_perm(services.CHECK_PERMISSION):
+            raise PermissionDenied
+        form = BatchDecisionForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            note = form.cleaned_data["note"]
+            try:
+                if "reject" in request.POST:
+                    n = services.reject_batch(batch, checker=request.user, note=note)
+                    self.message_user(request, f"已退回批次 #{batch.pk} 的 {n} 条记录", messages.SUCCESS)
+                else:
+                    n = services.approve_batch(batch, checker=request.user, note=note)
+                    self.message_user(request, f"批次 #{batch.pk} 审核通过，{n} 条记录生效", messages.SUCCESS)
+            except PermissionDenied as exc:
+                form.add_error(None, str(exc))
+            except ValidationError as exc:
+                for message in exc.messages:
+                    form.add_error("note", message)
+            else:
+                return redirect(reverse("admin:records_recordimportbatch_changelist"))
+        return render(request, "admin/records/decide_batch.html", {
+            **self.admin_site.each_context(request), "form": form, "batch": batch,
+            "kind": self.kind_shown(batch), "reason": self.reason(batch),
+            "records_url": reverse("admin:records_creditrecord_changelist") + f"?import_batch__id__exact={batch.pk}",
+            "title": f"审核导入批次 #{batch.pk}", "opts": self.model._meta})

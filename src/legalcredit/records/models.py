@@ -14,7 +14,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from legalcredit.core.models import NoDeleteModel
+from legalcredit.core.models import ImportBatch, NoDeleteModel
 
 
 class Severity(models.TextChoices):
@@ -133,3 +133,11 @@ class CreditRecord(NoDeleteModel):
     @property
     def number(self) -> str:
         return self.key.hex[:12].upper()
+
+
+class RecordImportBatch(ImportBatch):
+    """The import batches of credit records, as the back office lists them for review."""
+
+    class Meta:
+        proxy = True
+        verbose_name = verbose_name_plural = "导入批次"

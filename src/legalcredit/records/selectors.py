@@ -169,3 +169,25 @@ def dual_publication_timeliness(start: dt.date, end: dt.date, *, scope: Scope,
             .order_by("source_unit"))
     return [Timeliness(r["source_unit"], r["decisions"], r["reported"], r["compliant"], r["on_time"])
             for r in rows]
+
+
+def import_batches(scope: Scope, user) -> QuerySet:
+    """The record import batches an officer may see: their own, and those with a record of a
+    subject in their scope; with how many of each batch's versions are pending, approved, returned."""
+    from .models import RecordImportBatch
+
+    qs = RecordImportBatch.objects.filter(kind__startswith="records.")
+    if not scope.everything:
+        qs = qs.filter(Q(created_by=user) | Q(pk__in=visible_records(scope).values("import_batch")))
+    return qs.annotate(pending=_batch_count(Review.PENDING), approved=_batch_count(Review.APPROVED),
+                       rejected=_batch_count(Review.REJECTED))
+
+
+def _batch_count(review: str):
+    # A correlated count per listed batch, on the (review, import_batch) index: the page counts
+    # its own batches only, not every imported record.
+    from django.db.models import OuterRef, Subquery
+    from django.db.models.functions import Coalesce
+
+    return Coalesce(Subquery(CreditRecord.objects.filter(import_batch=OuterRef("pk"), review=review)
+                             .order_by().values("import_batch").annotate(n=Count("*")).values("n")), 0)

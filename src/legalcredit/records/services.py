@@ -286,15 +286,14 @@ def apply_consequences(rec: CreditRecord, *, actor) -> list[str]:
 
 
 
-@transaction.atomic
-def approve_batch(batch, *, checker, note: str = "") -> int:
-    """A checker approves a whole import batch; set-based, so a million rows take seconds."""
-    from django.db.models import OuterRef, Subquery
-
+def _batch_pending(batch, checker):
+    """The batch's pending versions, once the checker may decide them all."""
     if not checker.has_perm(CHECK_PERMISSION):
         raise PermissionDenied("您没有审核信用记录的权限")
     if batch.created_by_id == checker.pk:
         raise PermissionDenied("不能审核本人导入的批次（录入与审核须由不同人员完成）")
+    # Two checkers deciding one batch at once: the second waits, then finds nothing pending.
+    list(type(batch).objects.select_for_update().filter(pk=batch.pk).values_list("pk", flat=True))
     pending = CreditRecord.objects.filter(import_batch=batch, review=Review.PENDING)
     scope = scope_for(checker)
     if not scope.everything:
@@ -302,6 +301,29 @@ def approve_batch(batch, *, checker, note: str = "") -> int:
         outside = pending.count() - filter_subjects(pending, scope, "subject").count()
         if outside:
             raise PermissionDenied(f"该批次有 {outside} 条记录的主体不在您的辖区内")
+    return pending
+
+
+@transaction.atomic
+def reject_batch(batch, *, checker, note: str) -> int:
+    """A checker sends a whole import batch back; its versions stay, marked 已退回, and the
+    maker imports the corrected file as a new batch."""
+    note = (note or "").strip()
+    if not note:
+        raise field_error("check_note", LABELS["check_note"], "退回须说明理由")
+    n = _batch_pending(batch, checker).update(review=Review.REJECTED, checked_by=checker,
+                                              checked_at=timezone.now(), check_note=note)
+    audit(action=AuditEntry.Action.REJECT, actor=checker, object_type="core.importbatch",
+          object_id=batch.pk, summary=f"退回导入批次 #{batch.pk}，{n} 条记录", reason=note)
+    return n
+
+
+@transaction.atomic
+def approve_batch(batch, *, checker, note: str = "") -> int:
+    """A checker approves a whole import batch; set-based, so a million rows take seconds."""
+    from django.db.models import OuterRef, Subquery
+
+    pending = _batch_pending(batch, checker)
     now = timezone.now()
     today = timezone.localdate(now)
     CreditRecord.objects.filter(is_current=True, key__in=pending.values("key")).update(

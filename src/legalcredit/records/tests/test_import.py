@@ -127,6 +127,55 @@ def test_fixed_file_reimports_cleanly(tmp_path, maker, rows):
     assert run(write_csv(tmp_path / "fixed.csv", rows), maker).applied
 
 
+@pytest.mark.parametrize("content, months", [("停止执业二年", 24), ("停止执业一年", 12), ("停止执业半年", 6)])
+def test_a_term_written_in_years_is_checked_against_the_range(tmp_path, maker, rows, content, months):
+    r = run(write_csv(tmp_path / "a.csv", [dict(rows[1], CF_NR=content, CF_YXQ="")]), maker)
+    if months > 6:
+        assert not r.applied
+        assert r.first_errors == [f"第2行 处罚内容（CF_NR）：“停止执业”{months}个月，超过《律师法》第四十八条规定的上限6个月"]
+    else:
+        assert r.applied
+        assert CreditRecord.objects.get().sanctions == [{"type": "停止执业", "months": 6}]
+
+
+def test_an_article_written_for_another_kind_of_subject_is_refused(tmp_path, maker, rows):
+    # 律师法 Art 48 punishes lawyers; a law firm's penalty must rest on Art 50.
+    firm = dict(rows[0], CF_CFLB="其他", CF_NR="停业整顿三个月", CF_NR_FK="",
+                CF_YJ="《中华人民共和国律师法》第四十八条")
+    r = run(write_csv(tmp_path / "a.csv", [firm]), maker)
+    assert not r.applied
+    assert r.first_errors == ["第2行 处罚依据（CF_YJ）：《律师法》第四十八条不适用于律师事务所"]
+
+
+def test_a_basis_outside_the_catalogue_is_kept_with_a_quality_note(tmp_path, maker, rows):
+    r = run(write_csv(tmp_path / "a.csv", [dict(rows[0], CF_YJ="《江苏省律师行业管理办法》第十条")]), maker)
+    assert r.applied and r.warnings == 1
+    assert CreditRecord.objects.get().warnings == ["未能从处罚依据识别法定条款，未做处罚幅度校验"]
+
+
+def test_the_same_file_again_before_approval_changes_nothing(tmp_path, maker, rows):
+    path = write_csv(tmp_path / "cf.csv", rows)
+    first = run(path, maker)
+    again = run(path, maker)
+    assert again.applied and (again.created, again.new_versions, again.unchanged) == (0, 0, 2)
+    assert CreditRecord.objects.count() == 2
+    rows[0]["CF_SY"] = "疏于管理，情节较重"
+    changed = run(write_csv(tmp_path / "cf2.csv", rows), maker)
+    assert not changed.applied
+    assert changed.first_errors == ["第2行 行政处罚决定书文号（CF_WSH）：该决定已有内容不同的待审核版本，请先审核后再导入"]
+    assert first.batch.pk != again.batch.pk
+
+
+def test_a_repeat_offence_in_the_report_shows_what_the_row_decided(tmp_path, maker, rows):
+    warn = dict(rows[1], CF_CFLB="警告", CF_NR="警告", CF_YXQ="")
+    later = dict(warn, CF_WSH="淮司罚决〔2026〕99号",
+                 CF_JDRQ=(dt.date.fromisoformat(warn["CF_JDRQ"]) + dt.timedelta(days=20)).isoformat())
+    r = run(write_csv(tmp_path / "a.csv", [warn, later]), maker)
+    assert not r.applied
+    report = list(csv.reader(io.open(r.report_path, encoding="utf-8-sig")))
+    assert report[1][:4] == ["3", "CF_NR", "处罚内容", "警告"] and "第五十一条" in report[1][4]
+
+
 def test_unknown_institution_can_be_registered_by_option(tmp_path, maker, rows, codes):
     new_code = codes.uscc("31", "320812")
     row = dict(rows[0], CF_XDR_MC="淮安新设律师事务所", CF_XDR_SHXYM=new_code, CF_WSH="x9")
@@ -210,7 +259,8 @@ def test_back_office_import_with_downloadable_report(tmp_path, client, maker, ro
     assert "已导入批次" in page.content.decode()
     from django.conf import settings
     uploads = settings.HOME / "uploads"
-    assert not list(uploads.glob(f"{maker.pk}-*.csv")), "the upload (ID numbers in clear) is not kept"
+    assert not list(uploads.glob(f"{maker.pk}-*")), "the upload (ID numbers in clear) is not kept"
+    assert ImportBatch.objects.get().source == "good.csv"
     listing = client.get(reverse("admin:records_creditrecord_changelist"))
     assert listing.status_code == 200 and "淮司罚决〔2026〕11号" in listing.content.decode()
 

@@ -1,0 +1,103 @@
+"""The back office path of a year's 双公示 file: import, the batch waits, a checker approves or
+returns it whole, the records show their publication, and the result is exported."""
+import io
+
+import pytest
+from django.urls import reverse
+
+from legalcredit.audit.models import AuditEntry
+from legalcredit.core.models import ImportBatch
+from legalcredit.records.models import CreditRecord, Review
+from legalcredit.records.tests.test_import import rows, run, write_csv  # noqa: F401 (fixture)
+
+
+@pytest.fixture
+def batch(tmp_path, maker, rows):  # noqa: F811
+    return run(write_csv(tmp_path / "cf.csv", rows), maker).batch
+
+
+def decide(client, batch, **data):
+    return client.post(reverse("admin:records_recordimportbatch_decide", args=[batch.pk]), data)
+
+
+def test_checker_sees_the_batch_waiting_and_approves_it_whole(client, checker, batch, lawyer):
+    client.force_login(checker)
+    listing = client.get(reverse("admin:records_recordimportbatch_changelist")).content.decode()
+    assert "cf.csv" in listing and "审核本批次" in listing and "2026年双公示补录" in listing
+    page = decide(client, batch, approve="1", note="抽核无误")
+    assert page.status_code == 302
+    assert set(CreditRecord.objects.values_list("review", flat=True)) == {Review.APPROVED}
+    assert CreditRecord.objects.filter(checked_by=checker, check_note="抽核无误").count() == 2
+    lawyer.refresh_from_db()
+    assert lawyer.status_id == "suspended", "the approved 停止执业 reaches the registry"
+    assert "审核本批次" not in client.get(reverse("admin:records_recordimportbatch_changelist")).content.decode()
+
+
+def test_a_returned_batch_keeps_its_versions_and_needs_a_reason(client, checker, batch):
+    client.force_login(checker)
+    refused = decide(client, batch, reject="1", note=" ")
+    assert refused.status_code == 200 and "退回须说明理由" in refused.content.decode()
+    assert CreditRecord.objects.filter(review=Review.PENDING).count() == 2
+    assert decide(client, batch, reject="1", note="第3行处罚依据有误").status_code == 302
+    assert set(CreditRecord.objects.values_list("review", "check_note")) == {(Review.REJECTED, "第3行处罚依据有误")}
+    assert AuditEntry.objects.filter(object_type="core.importbatch", object_id=str(batch.pk),
+                                     action=AuditEntry.Action.REJECT).exists()
+
+
+def test_a_maker_cannot_decide_and_a_checker_cannot_approve_their_own_import(
+        client, tmp_path, maker, checker, rows, batch):  # noqa: F811
+    client.force_login(maker)
+    assert decide(client, batch, approve="1").status_code == 403
+    own = run(write_csv(tmp_path / "own.csv", [dict(rows[0], CF_WSH="淮司罚决〔2026〕77号")]), checker).batch
+    client.force_login(checker)
+    page = decide(client, own, approve="1")
+    assert page.status_code == 200 and "不能审核本人导入的批次" in page.content.decode()
+    assert CreditRecord.objects.filter(review=Review.PENDING).count() == 3
+
+
+def test_a_batch_outside_the_officers_area_is_not_listed(client, django_user_model, batch):
+    from legalcredit.accounts.services import assign
+    from legalcredit.refdata.models import Region
+
+    other = django_user_model.objects.create_user("nanjing_checker", password="x-Strong-pass-1", is_staff=True)
+    assign(other, "city_checker", region=Region.objects.get(code="320100"))
+    client.force_login(other)
+    assert "cf.csv" not in client.get(reverse("admin:records_recordimportbatch_changelist")).content.decode()
+    assert decide(client, batch, approve="1").status_code == 404
+
+
+def test_record_page_explains_the_decision_in_words(client, checker, batch):
+    client.force_login(checker)
+    decide(client, batch, approve="1")
+    rec = CreditRecord.objects.get(decision_no="淮司罚决〔2026〕11号")
+    page = client.get(reverse("admin:records_creditrecord_change", args=[rec.pk])).content.decode()
+    assert "行政处罚" in page and "警告、罚款" in page and "《律师法》第五十条" in page and "设区的市级" in page
+    assert "+00:00" not in page, "times in the version table are local, not UTC isoformat"
+
+
+def test_export_from_the_back_office_in_the_national_format(client, checker, batch):
+    from openpyxl import load_workbook
+
+    client.force_login(checker)
+    decide(client, batch, approve="1")
+    url = reverse("admin:records_export")
+    assert "导出双公示数据" in client.get(reverse("admin:records_creditrecord_changelist")).content.decode()
+    missing = client.post(url, {"kind": "penalty", "fmt": "xlsx"})
+    assert missing.status_code == 200 and "该字段是必填项" in missing.content.decode()
+    assert not AuditEntry.objects.filter(action=AuditEntry.Action.EXPORT).exists()
+    got = client.post(url, {"kind": "penalty", "fmt": "xlsx", "purpose": "报送省平台", "mark_reported": "on"})
+    assert got.status_code == 200 and got["Content-Disposition"].startswith("attachment")
+    sheet = load_workbook(io.BytesIO(b"".join(got.streaming_content))).active
+    table = list(sheet.iter_rows(values_only=True))
+    assert table[0][0] == "CF_XDR_MC" and len(table) == 3
+    assert {r[table[0].index("CF_WSH")] for r in table[1:]} == {"淮司罚决〔2026〕11号", "淮司罚决〔2026〕12号"}
+    assert CreditRecord.objects.filter(reported_at__isnull=False).count() == 2
+    entry = AuditEntry.objects.filter(action=AuditEntry.Action.EXPORT).get()
+    assert entry.reason == "报送省平台" and entry.actor == checker.username
+
+
+def test_export_is_refused_to_roles_without_full_id_numbers(client, maker, batch):
+    client.force_login(maker)
+    assert client.get(reverse("admin:records_export")).status_code == 403
+    assert "导出双公示数据" not in client.get(reverse("admin:records_creditrecord_changelist")).content.decode()
+    assert not ImportBatch.objects.filter(kind="export").exists()
