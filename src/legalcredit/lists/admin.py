@@ -40,6 +40,45 @@ class StepForm(forms.Form):
         self.fields["action"].choices = [(k, v[0]) for k, v in ACTIONS.items() if stage in v[1]]
 
 
+class ProposeForm(forms.Form):
+    """A listing proposed by hand; proposals by rule come from approved records."""
+
+    subject = forms.CharField(label="信用主体", max_length=40, help_text="统一社会信用代码、公民身份号码或执业证号")
+    list_code = forms.ChoiceField(label="名单")
+    reasons = forms.CharField(label="列入事由", widget=forms.Textarea(attrs={"rows": 4, "cols": 80}),
+                              help_text="写入告知书：失信行为的事实与情节")
+    basis_decision_no = forms.CharField(label="所依据信用记录的决定书文号", max_length=100, required=False,
+                                        help_text="该主体现行、已生效的记录")
+    conduct_on = forms.DateField(label="失信行为发生日", required=False,
+                                 help_text="机构列入时，按此日的执业关系延伸至责任人员")
+    authority = forms.CharField(label="认定单位", max_length=200)
+    authority_uscc = forms.CharField(label="认定单位统一社会信用代码", max_length=18, required=False)
+
+    def __init__(self, *args, scope, unit: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.scope = scope
+        self.fields["list_code"].choices = [(code, lt.name) for code, lt in services.catalogue().lists.items()]
+        self.fields["authority"].initial = unit
+
+    def clean_subject(self):
+        from legalcredit.registry.forms import subject_by_identifier
+
+        return subject_by_identifier(self.cleaned_data["subject"], self.scope)
+
+    def clean(self):
+        from legalcredit.records.models import CreditRecord
+
+        d = super().clean()
+        number = (d.get("basis_decision_no") or "").strip()
+        d["basis_record"] = None
+        if number and d.get("subject") is not None:
+            d["basis_record"] = CreditRecord.objects.filter(subject=d["subject"], decision_no=number, is_current=True,
+                                                            review="approved").first()
+            if d["basis_record"] is None:
+                self.add_error("basis_decision_no", f"该主体没有文号为 {number} 的现行、已生效信用记录")
+        return d
+
+
 def _apply(entry: ListEntry, by, d: dict) -> None:
     a, on, text = d["action"], d.get("on"), d.get("text") or ""
     if a == "serve_notice":
@@ -84,13 +123,51 @@ class ListEntryAdmin(ReadOnlyAdmin):
 
     @admin.display(description="办理")
     def act(self, obj):
-        if obj.stage in (Stage.REMOVED, Stage.DROPPED):
-            return ""
-        return format_html('<a href="{}">办理</a>', reverse("admin:lists_listentry_act", args=[obj.pk]))
+        links = []
+        if obj.stage not in (Stage.REMOVED, Stage.DROPPED):
+            links.append(format_html('<a href="{}">办理</a>', reverse("admin:lists_listentry_act", args=[obj.pk])))
+        if obj.notice_text or obj.decision_text:
+            links.append(format_html('<a href="{}" target="_blank">打印文书</a>',
+                                     reverse("admin:lists_listentry_print", args=[obj.pk])))
+        return format_html_join(" · ", "{}", ((link,) for link in links))
 
     def get_urls(self):
         return [path("<int:pk>/act/", self.admin_site.admin_view(self.act_view), name="lists_listentry_act"),
+                path("<int:pk>/print/", self.admin_site.admin_view(self.print_view), name="lists_listentry_print"),
+                path("propose/", self.admin_site.admin_view(self.propose_view), name="lists_listentry_propose"),
                 *super().get_urls()]
+
+    def changelist_view(self, request, extra_context=None):
+        return super().changelist_view(request, {**(extra_context or {}),
+                                                 "may_propose": request.user.has_perm(services.PROPOSE)})
+
+    def propose_view(self, request):
+        if not request.user.has_perm(services.PROPOSE):
+            raise PermissionDenied
+        unit = getattr(getattr(request.user, "officer", None), "unit", "") or ""
+        form = ProposeForm(request.POST or None, scope=policy.scope_for(request.user), unit=unit)
+        if request.method == "POST" and form.is_valid():
+            d = form.cleaned_data
+            try:
+                entry = services.propose(d["subject"], d["list_code"], by=request.user, reasons=d["reasons"],
+                                         authority=d["authority"], authority_uscc=d["authority_uscc"],
+                                         basis_record=d["basis_record"], conduct_on=d["conduct_on"])
+            except PermissionDenied as exc:
+                form.add_error(None, str(exc))
+            except ValidationError as exc:
+                form.add_error(None, "；".join(exc.messages))
+            else:
+                self.message_user(request, f"已提出拟列入：{entry}。下一步：送达告知书", messages.SUCCESS)
+                return redirect("admin:lists_listentry_change", entry.pk)
+        return render(request, "admin/evaluation/form.html", {
+            **self.admin_site.each_context(request), "form": form, "opts": self.model._meta,
+            "title": "拟列入名单", "submit_label": "提出拟列入",
+            "intro": "提出后依次办理：送达告知书 → 陈述申辩（及听证）→ 由另一名有决定权限的人员决定 → 公示。"})
+
+    def print_view(self, request, pk):
+        """The notice and the decision as served: a page to print, with nothing else on it."""
+        entry = get_object_or_404(self.get_queryset(request), pk=pk)
+        return render(request, "admin/lists/print.html", {"entry": entry})
 
     def act_view(self, request, pk):
         entry = get_object_or_404(self.get_queryset(request), pk=pk)

@@ -4,7 +4,7 @@ from __future__ import annotations
 from django import forms
 
 from legalcredit.accounts.policy import Scope
-from legalcredit.registry import selectors as registry
+from legalcredit.registry.forms import subject_by_identifier
 
 from . import rules
 from .prepare import LABELS, Draft
@@ -45,16 +45,7 @@ class EntryForm(forms.Form):
             self.fields[name].initial = unit
 
     def clean_subject(self):
-        text = self.cleaned_data["subject"].strip()
-        base = registry.visible_subjects(self.scope)
-        for field, value in registry.identifier_candidates(text):
-            found = list(base.filter(**{field: value})[:2])
-            if len(found) == 1:
-                return found[0]
-            if len(found) > 1:
-                raise forms.ValidationError(f"执业证号 {text} 对应多个主体，请改用统一社会信用代码或公民身份号码")
-        raise forms.ValidationError(f"在您的辖区内未找到标识为 {text} 的主体（须为完整的统一社会信用代码、"
-                                    "公民身份号码或执业证号）")
+        return subject_by_identifier(self.cleaned_data["subject"], self.scope)
 
     def draft(self) -> Draft:
         d = {k: self.cleaned_data.get(k) for k in DRAFT_FIELDS}

@@ -1,0 +1,58 @@
+"""The listing due process as an officer works it in the back office: propose by hand, serve the
+notice, decide, print the documents."""
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from legalcredit.lists.models import ListEntry
+from legalcredit.records import services as records
+
+pytestmark = pytest.mark.django_db
+
+
+def propose_page(client, **data):
+    return client.post(reverse("admin:lists_listentry_propose"),
+                       {"list_code": "serious_dishonesty", "reasons": "拒不履行生效行政处罚决定，情节严重",
+                        "authority": "淮安市司法局", **data})
+
+
+def test_a_maker_proposes_by_hand_and_the_entry_goes_through_to_a_printed_decision(
+        client, maker, checker, lawyer, penalty):
+    rec = records.approve(records.submit(lawyer, penalty(), actor=maker, reason="录入").pk, checker=checker)
+    client.force_login(maker)
+    assert "拟列入名单" in client.get(reverse("admin:lists_listentry_changelist")).content.decode()
+    wrong = propose_page(client, subject=lawyer.id_number, basis_decision_no="淮司罚决〔2099〕1号")
+    assert wrong.status_code == 200 and "没有文号为 淮司罚决〔2099〕1号 的现行、已生效信用记录" in wrong.content.decode()
+    assert "未找到标识为 X123" in propose_page(client, subject="X123").content.decode()
+    done = propose_page(client, subject=lawyer.id_number, basis_decision_no=rec.decision_no,
+                        conduct_on="2026-03-01")
+    assert done.status_code == 302
+    entry = ListEntry.objects.get()
+    assert (entry.subject_id, entry.basis_record_id, entry.conduct_on, entry.stage) == (
+        lawyer.pk, rec.pk, dt.date(2026, 3, 1), "proposed")
+    again = propose_page(client, subject=lawyer.id_number)
+    assert "已有未办结或有效的记录" in again.content.decode()
+
+    act = reverse("admin:lists_listentry_act", args=[entry.pk])
+    assert client.post(act, {"action": "serve_notice", "on": "2026-11-02"}).status_code == 302
+    printed = client.get(reverse("admin:lists_listentry_print", args=[entry.pk])).content.decode()
+    assert "信用名单列入告知书" in printed and "拒不履行生效行政处罚决定" in printed and "陈述和申辩" in printed
+    assert "列入决定书" not in printed
+
+    client.force_login(checker)
+    decided = client.post(act, {"action": "list", "on": "2026-11-20", "text": "陈述申辩期满未提出意见",
+                                "decision_no": "淮司信〔2026〕1号"})
+    assert decided.status_code == 302
+    printed = client.get(reverse("admin:lists_listentry_print", args=[entry.pk])).content.decode()
+    assert "信用名单列入决定书" in printed and "淮司信〔2026〕1号" in printed and "信用修复" in printed
+
+
+def test_proposing_is_refused_to_roles_without_the_permission(client, lawyer, django_user_model):
+    from legalcredit.accounts.services import assign
+    from legalcredit.refdata.models import Region
+
+    assoc = django_user_model.objects.create_user("lawyers_assoc", password="x-Strong-pass-1", is_staff=True)
+    assign(assoc, "association", region=Region.objects.get(code="320800"))
+    client.force_login(assoc)
+    assert client.get(reverse("admin:lists_listentry_propose")).status_code == 403
