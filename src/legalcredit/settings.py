@@ -66,9 +66,9 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",  # Swagger UI shipped in the package: no CDN on a government network
     "simple_history",
     "huey.contrib.djhuey",
-    "axes",
+    "legalcredit.accounts.apps.AxesConfig",  # axes, with its back-office names in Chinese
     "django_otp",
-    "django_otp.plugins.otp_totp",
+    "legalcredit.accounts.apps.TotpConfig",  # django_otp's TOTP plugin, likewise
     "legalcredit.core",
     "legalcredit.audit",
     "legalcredit.refdata",
