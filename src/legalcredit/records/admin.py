@@ -1,6 +1,7 @@
 import datetime as dt
 import tempfile
 from pathlib import Path
+from urllib.parse import quote
 
 from django import forms
 from django.conf import settings
@@ -14,7 +15,7 @@ from django.utils.html import format_html, format_html_join
 from legalcredit.accounts import policy
 from legalcredit.core.admin_base import ReadOnlyAdmin
 
-from . import importer, selectors, services
+from . import importer, rules, selectors, services
 from .forms import EntryForm
 from .models import CreditRecord, RecordImportBatch
 
@@ -45,10 +46,21 @@ class ExportForm(forms.Form):
     fmt = forms.ChoiceField(label="格式", choices=[("xlsx", "Excel（XLSX）"), ("csv", "CSV（UTF-8）")])
     since = forms.DateField(label="只导出此日以来生效的版本", required=False,
                             help_text="留空为全量；填日期为增量（该日 0 时以来生效的新增和更正）",
-                            widget=forms.DateInput(attrs={"type": "date"}))
+                            widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
     mark_reported = forms.BooleanField(label="标记为已报送共享平台", required=False)
     purpose = forms.CharField(label="导出用途", max_length=200,
                               help_text="导出文件含完整身份证号，用途记入审计日志")
+
+
+class PeriodForm(forms.Form):
+    start = forms.DateField(label="决定日期自", widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
+    end = forms.DateField(label="至", widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
+
+    def clean(self):
+        d = super().clean()
+        if d.get("start") and d.get("end") and d["start"] > d["end"]:
+            self.add_error("end", "结束日期不能早于开始日期")
+        return d
 
 
 class BatchDecisionForm(forms.Form):
@@ -92,7 +104,8 @@ class CreditRecordAdmin(ReadOnlyAdmin):
 
     def lookup_allowed(self, lookup, value, request=None):
         # The batch list links to a batch's records.
-        return lookup in ("import_batch__id__exact", "import_batch") or super().lookup_allowed(lookup, value, request)
+        return (lookup in ("import_batch__id__exact", "import_batch", "source_unit")
+                or super().lookup_allowed(lookup, value, request))
 
     @admin.display(description="决定机关层级")
     def authority_level_shown(self, obj):
@@ -100,7 +113,6 @@ class CreditRecordAdmin(ReadOnlyAdmin):
 
     @admin.display(description="适用条款")
     def provision_shown(self, obj):
-        from . import rules
         found = rules.catalogue().provisions.get(obj.provision) if obj.provision else None
         return found.citation if found else obj.provision or "-"
 
@@ -120,7 +132,6 @@ class CreditRecordAdmin(ReadOnlyAdmin):
         from legalcredit.core.sealing import unseal_fields
         from legalcredit.domain.identifiers.id_number import mask
 
-        from . import rules
         personal = rules.personal_codes()
         # Masked for everyone here: a full number is read on the practitioner's page, for a
         # stated purpose.
@@ -130,7 +141,6 @@ class CreditRecordAdmin(ReadOnlyAdmin):
 
     @admin.display(description="信息类别")
     def kind_name(self, obj):
-        from . import rules
         kind = rules.kinds().get(obj.kind)
         return kind.name if kind else obj.kind
 
@@ -186,6 +196,7 @@ class CreditRecordAdmin(ReadOnlyAdmin):
                 path("import/report/<str:name>/", self.admin_site.admin_view(self.report_view),
                      name="records_import_report"),
                 path("export/", self.admin_site.admin_view(self.export_view), name="records_export"),
+                path("timeliness/", self.admin_site.admin_view(self.timeliness_view), name="records_timeliness"),
                 *super().get_urls()]
 
     def enter_view(self, request):
@@ -281,6 +292,31 @@ class CreditRecordAdmin(ReadOnlyAdmin):
         return render(request, "admin/records/export.html", {
             **self.admin_site.each_context(request), "form": form, "title": "导出双公示数据",
             "opts": self.model._meta})
+
+    def timeliness_view(self, request):
+        """上报率、合规率、及时率 of 双公示 decisions, per source unit, for a period."""
+        from django.utils import timezone
+
+        if not request.user.has_perm("records.view_creditrecord"):
+            raise PermissionDenied
+        today = timezone.localdate()
+        form = PeriodForm(request.GET or {"start": today.replace(month=1, day=1), "end": today})
+        rows, total = [], None
+        if form.is_valid():
+            start, end = form.cleaned_data["start"], form.cleaned_data["end"]
+            stats = selectors.dual_publication_timeliness(start, end, scope=policy.scope_for(request.user))
+            changelist = reverse("admin:records_creditrecord_changelist")
+            for t in stats:
+                late = (f"{changelist}?source_unit={quote(t.unit)}&on_time__exact=0"
+                        f"&decision_date__gte={start}&decision_date__lt={end + dt.timedelta(days=1)}")
+                rows.append((t, late))
+            if stats:
+                total = selectors.Timeliness("合计", *(sum(getattr(t, f) for t in stats)
+                                                     for f in ("decisions", "reported", "compliant", "on_time")))
+        return render(request, "admin/records/timeliness.html", {
+            **self.admin_site.each_context(request), "form": form, "rows": rows, "total": total,
+            "title": "双公示及时性统计", "opts": self.model._meta,
+            "deadline": rules.schemas()["penalty"].deadline_working_days})
 
     def report_view(self, request, name):
         # Only the officer whose import produced a report may download it.

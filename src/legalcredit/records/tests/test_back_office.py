@@ -1,6 +1,7 @@
 """The back office path of a year's 双公示 file: import, the batch waits, a checker approves or
 returns it whole, the records show their publication, and the result is exported."""
 import io
+import re
 
 import pytest
 from django.urls import reverse
@@ -101,3 +102,22 @@ def test_export_is_refused_to_roles_without_full_id_numbers(client, maker, batch
     assert client.get(reverse("admin:records_export")).status_code == 403
     assert "导出双公示数据" not in client.get(reverse("admin:records_creditrecord_changelist")).content.decode()
     assert not ImportBatch.objects.filter(kind="export").exists()
+
+
+def test_timeliness_page_gives_the_three_rates_per_unit_and_links_the_late_decisions(client, checker, batch):
+    from django.utils import timezone
+
+    client.force_login(checker)
+    decide(client, batch, approve="1")
+    today = timezone.localdate()
+    page = client.get(reverse("admin:records_timeliness"), {"start": f"{today.year - 1}-01-01", "end": str(today)})
+    html = page.content.decode()
+    # Both decisions were dated 40 days ago and published today: neither reported nor on time.
+    row = html[html.index("<td>淮安市司法局</td>"):]
+    row = row[:row.index("</tr>")]
+    assert [c.split("<")[0] for c in row.split("<td>")[1:8]] == ["淮安市司法局", "2", "0", "0.0%", "-", "0", "0.0%"]
+    late_url = re.search(r'href="([^"]+)">查看逾期', html).group(1).replace("&amp;", "&")
+    late = client.get(late_url).content.decode()
+    assert "淮司罚决〔2026〕11号" in late and "淮司罚决〔2026〕12号" in late
+    bad = client.get(reverse("admin:records_timeliness"), {"start": str(today), "end": "2000-01-01"})
+    assert "结束日期不能早于开始日期" in bad.content.decode()
