@@ -66,9 +66,9 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",  # Swagger UI shipped in the package: no CDN on a government network
     "simple_history",
     "huey.contrib.djhuey",
-    "legalcredit.accounts.apps.AxesConfig",  # axes, with its back-office names in Chinese
+    "legalcredit.accounts.third_party.AxesConfig",  # axes, with its back-office names in Chinese
     "django_otp",
-    "legalcredit.accounts.apps.TotpConfig",  # django_otp's TOTP plugin, likewise
+    "legalcredit.accounts.third_party.TotpConfig",  # django_otp's TOTP plugin, likewise
     "legalcredit.core",
     "legalcredit.audit",
     "legalcredit.refdata",
