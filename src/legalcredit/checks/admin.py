@@ -1,7 +1,18 @@
+import datetime as dt
+
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import render
+from django.urls import path
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 
 from legalcredit.core.admin_base import ReadOnlyAdmin
+from legalcredit.domain.scoring import SUPERVISION_CLASSES
+from legalcredit.lists.services import catalogue
 
+from . import services
 from .models import Check, Feedback
 
 
@@ -16,17 +27,102 @@ class FeedbackInline(admin.TabularInline):
         return False
 
 
+class MatterFilter(admin.SimpleListFilter):
+    title = "事项类型"
+    parameter_name = "matter_type"
+
+    def lookups(self, request, model_admin):
+        return [(code, m.name) for code, m in catalogue().matter_types.items()]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(matter_type=self.value()) if self.value() else queryset
+
+
+class PeriodForm(forms.Form):
+    start = forms.DateField(label="答复日期自", widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
+    end = forms.DateField(label="至", widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
+
+    def clean(self):
+        d = super().clean()
+        if d.get("start") and d.get("end") and d["start"] > d["end"]:
+            self.add_error("end", "结束日期不能早于开始日期")
+        return d
+
+
+def _matter_name(code: str) -> str:
+    m = catalogue().matter_types.get(code)
+    return m.name if m else code
+
+
 @admin.register(Check)
 class CheckAdmin(ReadOnlyAdmin):
-    list_display = ("answered_at", "unit", "matter_type", "subject", "purpose", "on", "digest")
-    list_filter = ("matter_type", "unit")
+    list_display = ("answered_at", "unit", "matter_name", "subject", "found", "measures_count", "purpose", "on")
+    list_filter = (MatterFilter, "unit")
     search_fields = ("subject__name", "unit", "purpose", "id")
     list_select_related = ("subject",)
     inlines = [FeedbackInline]
-    exclude = ("query",)
-    readonly_fields = ("query_shown",)
+    fieldsets = [
+        ("核查", {"fields": ["id", "digest", "unit", "user", "token", "matter_name", "purpose", "query_shown",
+                           "on", "answered_at"]}),
+        ("答复", {"fields": ["answer_shown"]}),
+        ("答复原文（回执摘要所依据的内容）", {"classes": ["collapse"], "fields": ["answer"]}),
+    ]
+    readonly_fields = ("query_shown", "matter_name", "answer_shown")
+
+    def get_urls(self):
+        return [path("feedback-rates/", self.admin_site.admin_view(self.rates_view), name="checks_feedback_rates"),
+                *super().get_urls()]
+
+    @admin.display(description="事项类型")
+    def matter_name(self, obj):
+        return _matter_name(obj.matter_type)
+
+    @admin.display(description="有记录", boolean=True)
+    def found(self, obj):
+        return bool(obj.answer.get("found"))
+
+    @admin.display(description="触发措施数")
+    def measures_count(self, obj):
+        return len(obj.answer.get("measures", []))
 
     @admin.display(description="查询条件")
     def query_shown(self, obj):
-        from .services import asked
-        return "；".join(f"{k}：{v}" for k, v in asked(obj, masked=True).items())
+        return "；".join(f"{k}：{v}" for k, v in services.asked(obj, masked=True).items())
+
+    @admin.display(description="答复内容")
+    def answer_shown(self, obj):
+        a = obj.answer
+        if not a.get("found"):
+            return a.get("message", "未找到")
+        s, g = a["subject"], a.get("grade") or {}
+        parts = [format_html("<p>主体：{}（{}）</p>", s["name"], s.get("status_name", s.get("status")))]
+        parts.append(format_html("<p>信用等级：{}{}</p>", g.get("grade") or "未评价",
+                                 f"（{SUPERVISION_CLASSES.get(g['supervision'], g['supervision'])}）"
+                                 if g.get("supervision") else ""))
+        parts.append(format_html("<p>名单：{}</p>", "；".join(
+            f"{e['name']} {e['decision_no']}（{e['from']}至{e['until']}）" for e in a.get("lists", [])) or "无"))
+        if a.get("measures"):
+            parts.append(format_html(
+                "<table><tr><th>触发措施</th><th>类别</th><th>法律依据</th><th>清单事项</th><th>触发原因</th></tr>{}</table>",
+                format_html_join("", "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                                 ((m["name"], "激励" if m["kind"] == "incentive" else "惩戒", m["legal_basis"],
+                                   m["list_item"], m["triggered_by"]) for m in a["measures"]))))
+        else:
+            parts.append(format_html("<p>触发措施：无</p>"))
+        if a.get("flags"):
+            parts.append(format_html("<p>标注：{}</p>", "；".join(str(f) for f in a["flags"])))
+        bar = a.get("notification_commitment")
+        if bar:
+            parts.append(format_html("<p>告知承诺：{}</p>", "可以适用" if bar["eligible"] else "；".join(bar["reasons"])))
+        return format_html_join("", "{}", ((p,) for p in parts))
+
+    def rates_view(self, request):
+        """触发—反馈率: per unit, the measures checks triggered in a period and how many got feedback."""
+        if not request.user.has_perm("checks.view_check"):
+            raise PermissionDenied
+        today = timezone.localdate()
+        form = PeriodForm(request.GET or {"start": today - dt.timedelta(days=30), "end": today})
+        rows = services.feedback_rates(form.cleaned_data["start"], form.cleaned_data["end"]) if form.is_valid() else []
+        return render(request, "admin/checks/feedback_rates.html", {
+            **self.admin_site.each_context(request), "form": form, "rows": rows,
+            "title": "触发—反馈率", "opts": self.model._meta})

@@ -35,7 +35,9 @@ class Check(NoDeleteModel):
         indexes = [models.Index(fields=["unit", "answered_at"], name="check_unit_idx")]
 
     def __str__(self):
-        return f"{self.unit} {self.matter_type} {self.answered_at:%Y-%m-%d %H:%M}"
+        from django.utils import timezone
+
+        return f"{self.unit} {self.matter_type} {timezone.localtime(self.answered_at):%Y-%m-%d %H:%M}"
 
 
 class Feedback(NoDeleteModel):
