@@ -108,7 +108,7 @@ class CheckAdmin(ReadOnlyAdmin):
                                  ((m["name"], "激励" if m["kind"] == "incentive" else "惩戒", m["legal_basis"],
                                    m["list_item"], m["triggered_by"]) for m in a["measures"]))))
         else:
-            parts.append(format_html("<p>触发措施：无</p>"))
+            parts.append(format_html("<p>{}</p>", "触发措施：无"))
         if a.get("flags"):
             parts.append(format_html("<p>标注：{}</p>", "；".join(str(f) for f in a["flags"])))
         bar = a.get("notification_commitment")

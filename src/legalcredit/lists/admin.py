@@ -111,6 +111,10 @@ class ListEntryAdmin(ReadOnlyAdmin):
     list_select_related = ("subject",)
     readonly_fields = ("steps_table",)
 
+    def lookup_allowed(self, lookup, value, request=None):
+        # A subject's registry page links to its entries.
+        return lookup == "subject__id__exact" or super().lookup_allowed(lookup, value, request)
+
     def get_queryset(self, request):
         return selectors.visible_entries(policy.scope_for(request.user)).select_related("subject")
 

@@ -103,8 +103,8 @@ class CreditRecordAdmin(ReadOnlyAdmin):
                                                  "may_export": policy.may_see_full_id_number(request.user)})
 
     def lookup_allowed(self, lookup, value, request=None):
-        # The batch list links to a batch's records.
-        return (lookup in ("import_batch__id__exact", "import_batch", "source_unit")
+        # The batch list, the statistics and a subject's page link to records by these.
+        return (lookup in ("import_batch__id__exact", "import_batch", "source_unit", "subject__id__exact")
                 or super().lookup_allowed(lookup, value, request))
 
     @admin.display(description="决定机关层级")

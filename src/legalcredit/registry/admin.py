@@ -13,6 +13,7 @@ from legalcredit.domain.identifiers import id_number
 from legalcredit.refdata.models import Region, SubjectKind, SubjectType
 
 from . import selectors, services
+from .profile import credit_profile
 from .models import Affiliation, FormerName, Institution, Practitioner
 
 
@@ -219,7 +220,14 @@ class SubjectAdmin(RequestFormMixin, SimpleHistoryAdmin):
         # A new subject starts as 执业 (status is changed later); the institution
         # is chosen only at first registration (later moves are 转所).
         drop = {"institution"} if obj else {"status", "status_since", "status_until"}
+        if obj is not None and not self.has_change_permission(request, obj):
+            drop.add("reason")  # the form's change reason: nothing to show on a read-only page
         return [f for f in super().get_fields(request, obj) if f not in drop]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        subject = self.get_queryset(request).filter(pk=object_id).first() if str(object_id).isdigit() else None
+        profile = credit_profile(subject, request.user) if subject is not None else None
+        return super().change_view(request, object_id, form_url, {**(extra_context or {}), "credit_profile": profile})
 
     def get_queryset(self, request):
         return selectors.visible_subjects(policy.scope_for(request.user)).filter(kind=self.kind)

@@ -1,0 +1,63 @@
+"""A subject's credit file at a glance, for its registry page: grade, records, lists.
+
+The registry is the base the other apps build on, so it reads them here, lazily, and only what
+the officer's role may see; each part links to the page that holds the detail.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.urls import reverse
+from django.utils import timezone
+
+from legalcredit.accounts import policy
+
+
+@dataclass
+class CreditProfile:
+    grade: str | None = None               # "AA（优化监管）", "未评价", or None when not shown
+    grade_url: str = ""
+    records: int | None = None              # current, approved versions
+    public: int | None = None               # of those, public today
+    pending: int | None = None
+    records_url: str = ""
+    lists: list[str] = field(default_factory=list)
+    lists_url: str = ""
+    show_lists: bool = False
+
+
+def credit_profile(subject, user) -> CreditProfile:
+    today = timezone.localdate()
+    p = CreditProfile()
+    if user.has_perm("evaluation.view_subjectgrade"):
+        from legalcredit.domain.scoring import SUPERVISION_CLASSES
+        from legalcredit.evaluation.selectors import grade_of
+
+        g = grade_of(subject.pk, with_evaluation=False)
+        if g is None or not g.grade:
+            p.grade = "未评价"
+        else:
+            sup = SUPERVISION_CLASSES.get(g.supervision_class, "")
+            p.grade = f"{g.grade}（{sup}）" if sup else g.grade
+        if g is not None:
+            p.grade_url = reverse("admin:evaluation_subjectgrade_change", args=[subject.pk])
+    if user.has_perm("records.view_creditrecord"):
+        from legalcredit.records import selectors as records
+        from legalcredit.records.models import Review
+
+        mine = records.visible_records(policy.scope_for(user)).filter(subject=subject)
+        current = list(mine.filter(is_current=True))
+        p.records = len(current)
+        p.public = sum(records.public_on(r, today) for r in current)
+        p.pending = mine.filter(review=Review.PENDING).count()
+        p.records_url = reverse("admin:records_creditrecord_changelist") + f"?subject__id__exact={subject.pk}"
+    if user.has_perm("lists.view_listentry"):
+        from legalcredit.lists.selectors import in_force_on
+        from legalcredit.lists.services import catalogue
+
+        names = catalogue().lists
+        p.show_lists = True
+        p.lists = [f"{names[e.list_code].name if e.list_code in names else e.list_code}（至{e.listed_until}）"
+                   for e in in_force_on([subject.pk], today)]
+        p.lists_url = reverse("admin:lists_listentry_changelist") + f"?subject__id__exact={subject.pk}"
+    return p

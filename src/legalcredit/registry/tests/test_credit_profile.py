@@ -1,0 +1,41 @@
+"""A subject's registry page opens on its credit file: grade, records, lists, each linked."""
+import pytest
+from django.urls import reverse
+
+from legalcredit.evaluation import services as evaluation
+from legalcredit.records import services as records
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_institution_page_shows_its_grade_records_and_lists(client, checker, maker, law_firm, penalty):
+    art50 = dict(legal_basis="《中华人民共和国律师法》第五十条", content="疏于管理",
+                 sanctions=[{"type": "停业整顿", "months": 2}])
+    records.approve(records.submit(law_firm, penalty(**art50), actor=maker, reason="录入").pk, checker=checker)
+    records.submit(law_firm, penalty(decision_no="淮司罚决〔2026〕2号", **art50), actor=maker, reason="录入")
+    evaluation.evaluate_subjects([law_firm.pk])
+    client.force_login(checker)
+    page = client.get(reverse("admin:registry_institution_change", args=[law_firm.pk])).content.decode()
+    assert "信用档案" in page and "不在任何名单上" in page
+    assert "现行 1 条，其中公示中 1 条" in page and "待审核 1 条" in page
+    assert f"?subject__id__exact={law_firm.pk}" in page
+    listing = client.get(reverse("admin:records_creditrecord_changelist"), {"subject__id__exact": law_firm.pk})
+    assert listing.status_code == 200 and "淮司罚决〔2026〕1号" in listing.content.decode()
+    assert reverse("admin:evaluation_subjectgrade_change", args=[law_firm.pk]) in page
+    assert ">Reason<" not in page and "None" not in page.split("信用档案")[1].split("</fieldset>")[0]
+
+
+def test_a_role_sees_only_the_parts_it_may_read(client, checker, maker, law_firm, penalty, django_user_model):
+    from legalcredit.accounts.services import assign
+    from legalcredit.refdata.models import Region
+
+    records.approve(records.submit(law_firm, penalty(legal_basis="《中华人民共和国律师法》第五十条", content="疏于管理",
+                                                     sanctions=[{"type": "停业整顿", "months": 2}]),
+                                   actor=maker, reason="录入").pk, checker=checker)
+    assoc = django_user_model.objects.create_user("assoc", password="x-Strong-pass-1", is_staff=True)
+    assign(assoc, "association", region=Region.objects.get(code="320800"))
+    client.force_login(assoc)
+    html = client.get(reverse("admin:registry_institution_change", args=[law_firm.pk])).content.decode()
+    # An association reads grades and industry discipline only: the penalty is not counted, and
+    # there is no list line at all.
+    assert "当前信用等级" in html and "现行 0 条" in html and "信用名单：" not in html
