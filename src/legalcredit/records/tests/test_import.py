@@ -240,6 +240,31 @@ def test_export_in_national_format_round_trips(tmp_path, maker, checker, rows):
         (2, 100.0, 100.0, 0.0)]
 
 
+def test_a_penalty_entered_by_hand_exports_a_full_national_row_that_imports_back(
+        tmp_path, maker, checker, lawyer, law_firm, penalty):
+    from legalcredit.accounts.policy import scope_for
+
+    firm = penalty(decision_no="淮司罚决〔2026〕31号", legal_basis="《中华人民共和国律师法》第五十条",
+                   content="疏于管理，罚款人民币二万元", penalty_types=["罚款"],
+                   sanctions=[{"type": "罚款", "fine_yuan": 20000.0}], fine_amount=2, effective_until=None)
+    for subject, draft in ((lawyer, penalty()), (law_firm, firm)):
+        services.approve(services.submit(subject, draft, actor=maker, reason="录入").pk, checker=checker)
+    out = tmp_path / "out.csv"
+    assert export.export("penalty", out, actor=checker, scope=scope_for(checker)) == 2
+    by_no = {r["CF_WSH"]: r for r in csv.DictReader(io.open(out, encoding="utf-8-sig"))}
+    person, org = by_no["淮司罚决〔2026〕1号"], by_no["淮司罚决〔2026〕31号"]
+    assert (person["CF_XDR_MC"], person["CF_XDR_LB"], person["CF_XDR_ZJLX"], person["CF_XDR_ZJHM"]) == (
+        lawyer.name, "自然人", "身份证", lawyer.id_number)
+    assert (person["CF_JDRQ"], person["CF_YXQ"], person["CF_CFJG"], person["CF_YJ"]) == (
+        "2026-03-02", "2026-07-02", "淮安市司法局", "《中华人民共和国律师法》第四十八条")
+    assert (org["CF_XDR_LB"], org["CF_XDR_SHXYM"], org["CF_CFLB"], org["CF_NR_FK"]) == (
+        "法人及非法人组织", law_firm.uscc, "罚款", "2")
+    # What was exported is a valid national file: it imports back with no error, as new versions
+    # that now carry the national values (the hand-entered ones had none to compare with).
+    again = run(out, maker)
+    assert again.applied and (again.errors, again.created, again.new_versions) == (0, 0, 2), again.first_errors
+
+
 def test_back_office_import_with_downloadable_report(tmp_path, client, maker, rows):
     from django.urls import reverse
 
