@@ -63,6 +63,18 @@ class PeriodForm(forms.Form):
         return d
 
 
+class DayForm(forms.Form):
+    on = forms.DateField(label="日期", widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
+
+    def clean_on(self):
+        from django.utils import timezone
+
+        day = self.cleaned_data["on"]
+        if day > timezone.localdate():
+            raise forms.ValidationError("不能晚于今天")
+        return day
+
+
 class BatchDecisionForm(forms.Form):
     note = forms.CharField(label="审核意见", max_length=500, required=False,
                            widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
@@ -197,6 +209,7 @@ class CreditRecordAdmin(ReadOnlyAdmin):
                      name="records_import_report"),
                 path("export/", self.admin_site.admin_view(self.export_view), name="records_export"),
                 path("timeliness/", self.admin_site.admin_view(self.timeliness_view), name="records_timeliness"),
+                path("as-of/<int:subject_id>/", self.admin_site.admin_view(self.as_of_view), name="records_as_of"),
                 *super().get_urls()]
 
     def enter_view(self, request):
@@ -292,6 +305,29 @@ class CreditRecordAdmin(ReadOnlyAdmin):
         return render(request, "admin/records/export.html", {
             **self.admin_site.each_context(request), "form": form, "title": "导出双公示数据",
             "opts": self.model._meta})
+
+    def as_of_view(self, request, subject_id):
+        """A subject's records as the platform held them at the end of a past day, and which of
+        them were public that day."""
+        from django.utils import timezone
+
+        from legalcredit.registry.selectors import visible_subjects
+
+        if not request.user.has_perm("records.view_creditrecord"):
+            raise PermissionDenied
+        scope = policy.scope_for(request.user)
+        subject = visible_subjects(scope).filter(pk=subject_id).first()
+        if subject is None:
+            raise Http404
+        form = DayForm(request.GET or {"on": timezone.localdate()})
+        snap = selectors.as_of(subject.pk, form.cleaned_data["on"], kinds=scope.record_kinds) if form.is_valid() else None
+        names = {k: v.name for k, v in rules.kinds().items()}
+        public = {r.id for r in snap.public} if snap else set()
+        rows = [(r, names.get(r.kind, r.kind), r.id in public,
+                 reverse("admin:records_creditrecord_change", args=[r.id])) for r in (snap.records if snap else [])]
+        return render(request, "admin/records/as_of.html", {
+            **self.admin_site.each_context(request), "form": form, "rows": rows, "subject": subject,
+            "public_count": len(public), "title": f"{subject.name}：某日的信用记录", "opts": self.model._meta})
 
     def timeliness_view(self, request):
         """上报率、合规率、及时率 of 双公示 decisions, per source unit, for a period."""

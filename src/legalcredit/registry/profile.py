@@ -21,6 +21,7 @@ class CreditProfile:
     public: int | None = None               # of those, public today
     pending: int | None = None
     records_url: str = ""
+    as_of_url: str = ""
     lists: list[str] = field(default_factory=list)
     lists_url: str = ""
     show_lists: bool = False
@@ -51,6 +52,7 @@ def credit_profile(subject, user) -> CreditProfile:
         p.public = sum(records.public_on(r, today) for r in current)
         p.pending = mine.filter(review=Review.PENDING).count()
         p.records_url = reverse("admin:records_creditrecord_changelist") + f"?subject__id__exact={subject.pk}"
+        p.as_of_url = reverse("admin:records_as_of", args=[subject.pk])
     if user.has_perm("lists.view_listentry"):
         from legalcredit.lists.selectors import in_force_on
         from legalcredit.lists.services import catalogue

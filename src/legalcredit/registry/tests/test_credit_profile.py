@@ -39,3 +39,22 @@ def test_a_role_sees_only_the_parts_it_may_read(client, checker, maker, law_firm
     # An association reads grades and industry discipline only: the penalty is not counted, and
     # there is no list line at all.
     assert "当前信用等级" in html and "现行 0 条" in html and "信用名单：" not in html
+
+
+def test_the_records_as_they_stood_on_a_past_day(client, checker, maker, lawyer, penalty):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    records.approve(records.submit(lawyer, penalty(), actor=maker, reason="录入").pk, checker=checker)
+    client.force_login(checker)
+    profile = client.get(reverse("admin:registry_practitioner_change", args=[lawyer.pk])).content.decode()
+    url = reverse("admin:records_as_of", args=[lawyer.pk])
+    assert url in profile
+    today = timezone.localdate()
+    now = client.get(url, {"on": str(today)}).content.decode()
+    assert "共 1 条，其中当日公示 1 条" in now and "淮司罚决〔2026〕1号" in now
+    # Approved today: the platform held nothing of it yesterday, whatever its decision date.
+    before = client.get(url, {"on": str(today - dt.timedelta(days=1))}).content.decode()
+    assert "该日平台没有该主体的信用记录" in before
+    assert "不能晚于今天" in client.get(url, {"on": str(today + dt.timedelta(days=1))}).content.decode()
