@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import secrets
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, NamedTuple
@@ -75,6 +76,7 @@ class ImportResult:
     report_path: Path | None = None
     batch: ImportBatch | None = None
     first_errors: list[str] = field(default_factory=list)
+    first_warnings: list[str] = field(default_factory=list)
 
     @property
     def applied(self) -> bool:
@@ -117,6 +119,11 @@ def statutory_sanctions(v: dict, prefix: str, names: list[str], durational: set[
             item["fine_yuan"] = float(v[f"{prefix}_NR_FK"] * 10000)
         out.append(item)
     return out
+
+
+def _plain(name: str) -> str:
+    """A name as compared: full-width forms folded (（）→()), no spaces."""
+    return unicodedata.normalize("NFKC", name).replace(" ", "")
 
 
 class _Subject(NamedTuple):
@@ -305,6 +312,7 @@ class _Importer:
         # (prepare asks for no others), in one query instead of one per row.
         priors = priors_by_subject(recurring) if recurring else {}
         out = []
+        renamed: list[tuple[int, str, _Subject, dict]] = []
         seen: dict[tuple[int, str], str] = {}
         national = {"legal_basis": f"{s.prefix}_YJ"}
         for line, row, subject, draft, extra in drafted:
@@ -322,7 +330,6 @@ class _Importer:
                 continue
             values = prepared.values
             values["warnings"] = values["warnings"] + [str(w) for w in row.warnings]
-            self.result.warnings += len(prepared.warnings)
             k = _identity(subject.pk, values)
             if k in seen:
                 if seen[k] != values["content_hash"]:
@@ -353,13 +360,43 @@ class _Importer:
                 self.result.created += 1
             if extra.get("GSRQ"):
                 values["published_on"] = self._date(extra["GSRQ"])
+            # Notes are counted for the rows stored, not for those found unchanged.
+            self.result.warnings += len(prepared.warnings)
+            self._note(line, prepared.warnings)
+            named = v.get(role["party_name"]) or ""
+            if named and _plain(named) != _plain(subject.name):
+                renamed.append((line, named, subject, values))
             self._keep_if_repeatable(line, subject, values)
             out.append(values)
+        if renamed:
+            self._check_names(renamed)
         if out and not self.result.errors:
             self.writer.write(out)
         self.flush_errors()
         if self.progress:
             self.progress(self.result.rows)
+
+    def _note(self, line: int, warnings) -> None:
+        for w in warnings:
+            if len(self.result.first_warnings) < 20:
+                self.result.first_warnings.append(f"第{line}行 {w}")
+
+    def _check_names(self, renamed) -> None:
+        """A party named otherwise than the registry names the subject its code points to: kept
+        under that subject (the code decides), with a note, unless it is one of its former names."""
+        from legalcredit.registry.models import FormerName
+
+        former: dict[int, set[str]] = {}
+        for sid, name in FormerName.objects.filter(subject_id__in={r[2].pk for r in renamed}).values_list(
+                "subject_id", "name"):
+            former.setdefault(sid, set()).add(_plain(name))
+        for line, named, subject, values in renamed:
+            if _plain(named) in former.get(subject.pk, ()):
+                continue
+            note = f"行政相对人名称“{named}”与主体名录登记的名称“{subject.name}”不一致（已按代码归属该主体）"
+            values["warnings"].append(note)
+            self.result.warnings += 1
+            self._note(line, [note])
 
     def _keep_if_repeatable(self, line: int, subject, values: dict) -> None:
         if self.kind != "penalty" or not values["provision"] or not values["sanctions"]:

@@ -153,6 +153,20 @@ def test_a_basis_outside_the_catalogue_is_kept_with_a_quality_note(tmp_path, mak
     assert CreditRecord.objects.get().warnings == ["未能从处罚依据识别法定条款，未做处罚幅度校验"]
 
 
+def test_a_party_named_otherwise_than_the_registry_is_kept_with_a_note(tmp_path, maker, rows, law_firm):
+    from legalcredit.registry.models import FormerName
+
+    FormerName.objects.create(subject=law_firm, name="淮安德恒（旧名）律师事务所", used_until=dt.date(2020, 1, 1))
+    other = dict(rows[0], CF_XDR_MC="别的律师事务所")
+    former = dict(rows[0], CF_XDR_MC="淮安德恒(旧名)律师事务所", CF_WSH="淮司罚决〔2026〕21号")
+    r = run(write_csv(tmp_path / "a.csv", [other, former, rows[1]]), maker)
+    assert r.applied and r.warnings == 1
+    assert r.first_warnings == ["第2行 行政相对人名称“别的律师事务所”与主体名录登记的名称“淮安德恒律师事务所”不一致（已按代码归属该主体）"]
+    noted = CreditRecord.objects.get(decision_no="淮司罚决〔2026〕11号")
+    assert noted.subject_id == law_firm.pk and noted.warnings == [r.first_warnings[0].split(" ", 1)[1]]
+    assert CreditRecord.objects.get(decision_no="淮司罚决〔2026〕21号").warnings == [], "a former name is no mismatch"
+
+
 def test_the_same_file_again_before_approval_changes_nothing(tmp_path, maker, rows):
     path = write_csv(tmp_path / "cf.csv", rows)
     first = run(path, maker)

@@ -94,6 +94,8 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(
             f"已导入批次 #{r.batch.pk}（待审核）：新增 {r.created:,}，新版本 {r.new_versions:,}，"
             f"未变化 {r.unchanged:,}，自动登记机构 {r.registered:,}，数据质量提示 {r.warnings:,}"))
+        for line in r.first_warnings:
+            self.stdout.write(f"  提示：{line}")
 
     def do_approve_batch(self, batch, user, note, **_):
         b = ImportBatch.objects.filter(pk=batch).first()
