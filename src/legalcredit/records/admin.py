@@ -75,6 +75,53 @@ class DayForm(forms.Form):
         return day
 
 
+class CorrectionForm(forms.Form):
+    """The fields a correction may change; the new version waits for a checker like any entry."""
+
+    subtype = forms.CharField(label="子类或结果", max_length=60, required=False)
+    severity = forms.ChoiceField(label="严重程度", required=False,
+                                 choices=[("", "按类别与结果自动判定"), ("minor", "轻微"), ("general", "一般"),
+                                          ("serious", "严重")])
+    months = forms.IntegerField(label="期限（月）", min_value=1, max_value=120, required=False)
+    decision_no = forms.CharField(label="决定文书号", max_length=100, required=False)
+    decision_date = forms.DateField(label="决定日期")
+    effective_from = forms.DateField(label="效力起始日", required=False)
+    effective_until = forms.DateField(label="效力截止日", required=False)
+    authority = forms.CharField(label="决定机关（单位）", max_length=200)
+    authority_uscc = forms.CharField(label="决定机关统一社会信用代码", max_length=18, required=False)
+    source_unit = forms.CharField(label="数据来源单位", max_length=200)
+    source_unit_uscc = forms.CharField(label="数据来源单位统一社会信用代码", max_length=18, required=False)
+    content = forms.CharField(label="内容（事实与结果）", widget=forms.Textarea(attrs={"rows": 3, "cols": 80}))
+    legal_basis = forms.CharField(label="依据", max_length=500, required=False)
+    reason = forms.CharField(label="更正原因", max_length=200, help_text="记入版本历史与审计日志")
+
+    @classmethod
+    def for_record(cls, rec, data=None):
+        months = next((s.get("months") for s in rec.sanctions or [] if s.get("months")), None)
+        initial = {f: getattr(rec, f) for f in cls.base_fields if hasattr(rec, f) and f not in ("months", "reason")}
+        return cls(data, initial={**initial, "months": months})
+
+    def changes(self, rec) -> dict:
+        """Only what differs from the current version (services.correct takes these)."""
+        d = self.cleaned_data
+        out = {f: (d[f] if d[f] is not None else "" if f not in ("effective_from", "effective_until") else None)
+               for f in self.changed_data if f not in ("months", "reason")}
+        if "months" in self.changed_data and d["months"]:
+            if rec.kind == "penalty":
+                out["sanctions"] = [{**s, "months": d["months"]} if "months" in s else s for s in rec.sanctions]
+            else:
+                out["months"] = d["months"]
+        return out
+
+
+class WithdrawalForm(forms.Form):
+    reversal_date = forms.DateField(label="原决定变更或撤销之日",
+                                    widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
+    revoked = forms.BooleanField(label="原决定已被撤销（记录标注“已撤销”；未勾选为决定变更，撤回公示）", required=False)
+    reason = forms.CharField(label="撤回原因", max_length=300, widget=forms.Textarea(attrs={"rows": 3, "cols": 80}),
+                             help_text="如：经行政复议变更为警告（复议决定书文号）")
+
+
 class BatchDecisionForm(forms.Form):
     note = forms.CharField(label="审核意见", max_length=500, required=False,
                            widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
@@ -210,6 +257,8 @@ class CreditRecordAdmin(ReadOnlyAdmin):
                 path("export/", self.admin_site.admin_view(self.export_view), name="records_export"),
                 path("timeliness/", self.admin_site.admin_view(self.timeliness_view), name="records_timeliness"),
                 path("as-of/<int:subject_id>/", self.admin_site.admin_view(self.as_of_view), name="records_as_of"),
+                path("<int:pk>/correct/", self.admin_site.admin_view(self.correct_view), name="records_correct"),
+                path("<int:pk>/withdraw/", self.admin_site.admin_view(self.withdraw_view), name="records_withdraw"),
                 *super().get_urls()]
 
     def enter_view(self, request):
@@ -305,6 +354,56 @@ class CreditRecordAdmin(ReadOnlyAdmin):
         return render(request, "admin/records/export.html", {
             **self.admin_site.each_context(request), "form": form, "title": "导出双公示数据",
             "opts": self.model._meta})
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        rec = self.get_queryset(request).filter(pk=object_id).first() if str(object_id).isdigit() else None
+        may_amend = bool(rec and rec.is_current and rec.review == "approved"
+                         and request.user.has_perm("records.change_creditrecord"))
+        return super().change_view(request, object_id, form_url, {
+            **(extra_context or {}), "may_correct": may_amend,
+            "may_withdraw": may_amend and rec.status == "in_effect"})
+
+    def _amend(self, request, pk, form_class, title: str, apply):
+        """A correction or a withdrawal of the current version: a new version, pending review."""
+        if not request.user.has_perm("records.change_creditrecord"):
+            raise PermissionDenied
+        rec = self.get_queryset(request).filter(pk=pk, is_current=True).first()
+        if rec is None:
+            raise Http404
+        form = (form_class.for_record(rec, request.POST or None) if hasattr(form_class, "for_record")
+                else form_class(request.POST or None))
+        if request.method == "POST" and form.is_valid():
+            try:
+                new = apply(rec, form)
+            except PermissionDenied as exc:
+                form.add_error(None, str(exc))
+            except ValidationError as exc:
+                for name, messages_ in (exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}).items():
+                    for message in messages_:
+                        form.add_error(name if name in form.fields else None, message)
+            else:
+                self.message_user(request, f"已形成 {new}，待审核员审核后生效", messages.SUCCESS)
+                return redirect(reverse("admin:records_creditrecord_change", args=[new.pk]))
+        return render(request, "admin/evaluation/form.html", {
+            **self.admin_site.each_context(request), "form": form, "opts": self.model._meta,
+            "title": f"{title}：{rec}", "submit_label": title,
+            "intro": format_html("<p>{}</p><p>{}</p>", rec.publication_note or "",
+                                 "提交后形成新版本，原版本保留；新版本经另一名审核员审核后生效。")})
+
+    def correct_view(self, request, pk):
+        def apply(rec, form):
+            changes = form.changes(rec)
+            if not changes:
+                raise ValidationError("没有更改任何内容")
+            return services.correct(rec.key, actor=request.user, reason=form.cleaned_data["reason"], **changes)
+        return self._amend(request, pk, CorrectionForm, "更正", apply)
+
+    def withdraw_view(self, request, pk):
+        def apply(rec, form):
+            d = form.cleaned_data
+            return services.withdraw(rec.key, actor=request.user, reason=d["reason"], reversal_date=d["reversal_date"],
+                                     revoked=d["revoked"])
+        return self._amend(request, pk, WithdrawalForm, "撤回公示", apply)
 
     def as_of_view(self, request, subject_id):
         """A subject's records as the platform held them at the end of a past day, and which of

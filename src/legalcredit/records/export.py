@@ -20,6 +20,7 @@ from legalcredit.core.sealing import unseal_fields
 from legalcredit.audit.services import record as audit
 
 from . import rules, selectors
+from .national import derived
 from .models import Status
 
 
@@ -29,39 +30,6 @@ def _cell(value) -> str:
     if isinstance(value, list):
         return "、".join(str(v) for v in value)
     return str(value)
-
-
-def _iso(day) -> str:
-    return day.isoformat() if day else ""
-
-
-def _money(value) -> str:
-    return "" if value is None else format(value.normalize(), "f")
-
-
-def derived(kind: str, rec, subject) -> dict[str, str]:
-    """The national fields a record holds in its own columns, for a record that was entered by
-    hand or migrated rather than imported from the national template (it has no raw values)."""
-    p = "CF" if kind == "penalty" else "XK"
-    person = not subject.is_institution
-    out = {f"{p}_XDR_MC": subject.name, f"{p}_XDR_LB": "自然人" if person else "法人及非法人组织",
-           f"{p}_WSH": rec.decision_no, f"{p}_NR": rec.content, f"{p}_JDRQ": _iso(rec.decision_date)}
-    if person:
-        if subject.id_number:
-            out |= {f"{p}_XDR_ZJLX": "身份证", f"{p}_XDR_ZJHM": subject.id_number}
-    else:
-        out |= {f"{p}_XDR_SHXYM": subject.uscc or "", f"{p}_FRDB": subject.legal_representative}
-    if kind == "penalty":
-        out |= {"CF_WFXW": rec.subtype or rec.content, "CF_SY": rec.content, "CF_YJ": rec.legal_basis,
-                "CF_CFLB": "、".join(rec.penalty_types or []) or rec.subtype,
-                "CF_NR_FK": _money(rec.fine_amount), "CF_NR_WFFF": _money(rec.confiscation_amount),
-                "CF_NR_ZKDX": rec.certificate, "CF_YXQ": _iso(rec.effective_until), "CF_CFJG": rec.authority,
-                "CF_CFJGDM": rec.authority_uscc, "CF_SJLY": rec.source_unit, "CF_SJLYDM": rec.source_unit_uscc}
-    else:
-        out |= {"XK_XKWS": rec.subtype or "行政许可决定书", "XK_YXQZ": _iso(rec.effective_from),
-                "XK_YXQZI": _iso(rec.effective_until), "XK_XKJG": rec.authority, "XK_XKJGDM": rec.authority_uscc,
-                "XK_LYDW": rec.source_unit, "XK_LYDWDM": rec.source_unit_uscc}
-    return {k: v for k, v in out.items() if v not in (None, "")}
 
 
 def rows(kind: str, *, scope: Scope, since: dt.datetime | None = None):

@@ -22,13 +22,14 @@ from legalcredit.core.errors import field_error
 from legalcredit.domain.periods import add_months
 from legalcredit.refdata.selectors import work_calendar
 
-from . import rules
+from . import national, rules
 from .bulk import set_publication_days
 from .models import CreditRecord, Review, Status
 from .prepare import LABELS, Draft, prepare, priors_of
 from .signals import announce
 
 CHECK_PERMISSION = "records.check_creditrecord"
+NATIONAL = ("penalty", "license")  # the kinds with a 双公示 field set
 
 
 def _today() -> dt.date:
@@ -121,10 +122,23 @@ def correct(key, *, actor, reason: str, **changes) -> CreditRecord:
     base = _current(key)
     _in_scope(actor, base.subject, base.kind)
     draft = draft_of(base)
+    before = (national.derived(base.kind, base, base.subject, fill=False)
+              if base.kind in NATIONAL and draft.details else None)
     for name, value in changes.items():
         if not hasattr(draft, name):
             raise field_error(name, name, "不能更正的字段")
         setattr(draft, name, value)
+    if before is not None:
+        # The national values an import brought follow the correction, so an export sends the
+        # corrected decision rather than the file's.
+        draft.details = dict(draft.details)
+        after, personal = national.derived(base.kind, draft, base.subject, fill=False), rules.personal_codes()
+        for code in (set(before) | set(after)) - personal:
+            if before.get(code) != after.get(code):
+                if code in after:
+                    draft.details[code] = after[code]
+                else:
+                    draft.details.pop(code, None)
     rec = _next_version(base, draft, actor=actor, reason=reason)
     if rec.content_hash == base.content_hash:
         raise ValidationError("更正后的内容与现行版本相同")

@@ -121,3 +121,55 @@ def test_timeliness_page_gives_the_three_rates_per_unit_and_links_the_late_decis
     assert "淮司罚决〔2026〕11号" in late and "淮司罚决〔2026〕12号" in late
     bad = client.get(reverse("admin:records_timeliness"), {"start": str(today), "end": "2000-01-01"})
     assert "结束日期不能早于开始日期" in bad.content.decode()
+
+
+def _approved_record(client, checker, batch, decision_no="淮司罚决〔2026〕12号"):
+    client.force_login(checker)
+    decide(client, batch, approve="1")
+    return CreditRecord.objects.get(decision_no=decision_no, is_current=True)
+
+
+def test_a_correction_from_the_record_page_makes_a_pending_version_with_its_reason(
+        client, maker, checker, batch):
+    rec = _approved_record(client, checker, batch)
+    client.force_login(maker)
+    page = client.get(reverse("admin:records_creditrecord_change", args=[rec.pk])).content.decode()
+    assert reverse("admin:records_correct", args=[rec.pk]) in page
+    url = reverse("admin:records_correct", args=[rec.pk])
+    form = client.get(url).context["form"]
+    data = {k: ("" if v is None else v) for k, v in form.initial.items()}
+    same = client.post(url, {**data, "reason": "核对"})
+    assert "没有更改任何内容" in same.content.decode()
+    too_long = client.post(url, {**data, "months": 9, "reason": "更正期限"})
+    assert "超过《律师法》第四十八条规定的上限6个月" in too_long.content.decode()
+    done = client.post(url, {**data, "months": 5, "reason": "更正停止执业期限"})
+    assert done.status_code == 302
+    new = CreditRecord.objects.get(key=rec.key, version=2)
+    assert (new.review, new.reason, new.sanctions) == (Review.PENDING, "更正停止执业期限",
+                                                       [{"type": "停止执业", "months": 5}])
+    rec.refresh_from_db()
+    assert rec.is_current, "the approved version counts until the correction is approved"
+
+
+def test_a_withdrawal_when_the_decision_is_changed_keeps_the_record_and_ends_publication(
+        client, maker, checker, batch):
+    import datetime as dt
+
+    from legalcredit.records import selectors, services
+
+    rec = _approved_record(client, checker, batch)
+    client.force_login(maker)
+    url = reverse("admin:records_withdraw", args=[rec.pk])
+    assert "撤回原因" in client.get(url).content.decode()
+    late = client.post(url, {"reversal_date": "2000-01-01", "reason": "经复议变更"})
+    assert "应在原决定日与今天之间" in late.content.decode()
+    day = rec.decision_date + dt.timedelta(days=10)
+    assert client.post(url, {"reversal_date": str(day), "reason": "经行政复议变更为警告"}).status_code == 302
+    new = CreditRecord.objects.get(key=rec.key, version=2)
+    assert (new.status, new.withdrawal_reason, new.reversal_date) == ("withdrawn", "经行政复议变更为警告", day)
+    services.approve(new.pk, checker=checker)
+    assert not selectors.public_on(CreditRecord.objects.get(pk=new.pk), dt.date.today())
+    assert rec.key not in {r.key for r in selectors.public_records(rec.subject_id)}
+    assert CreditRecord.objects.filter(key=rec.key).count() == 2, "nothing is deleted"
+    page = client.get(reverse("admin:records_creditrecord_change", args=[new.pk])).content.decode()
+    assert "撤回公示（决定变更或撤销）" not in page

@@ -279,6 +279,23 @@ def test_a_penalty_entered_by_hand_exports_a_full_national_row_that_imports_back
     assert again.applied and (again.errors, again.created, again.new_versions) == (0, 0, 2), again.first_errors
 
 
+def test_a_correction_of_an_imported_decision_is_what_the_export_sends(tmp_path, maker, checker, rows):
+    from legalcredit.accounts.policy import scope_for
+
+    services.approve_batch(run(write_csv(tmp_path / "cf.csv", rows), maker).batch, checker=checker)
+    rec = CreditRecord.objects.get(decision_no="淮司罚决〔2026〕11号")
+    day = rec.decision_date - dt.timedelta(days=3)
+    fixed = services.correct(rec.key, actor=maker, reason="决定日期录错", decision_date=day,
+                             content="警告，罚款人民币三万元（更正）")
+    services.approve(fixed.pk, checker=checker)
+    out = tmp_path / "out.csv"
+    export.export("penalty", out, actor=checker, scope=scope_for(checker))
+    row = next(r for r in csv.DictReader(io.open(out, encoding="utf-8-sig")) if r["CF_WSH"] == "淮司罚决〔2026〕11号")
+    assert (row["CF_JDRQ"], row["CF_NR"]) == (day.isoformat(), "警告，罚款人民币三万元（更正）")
+    # What the correction did not touch is still the file's own text.
+    assert (row["CF_SY"], row["CF_CFLB"], row["CF_NR_FK"]) == ("疏于管理", "警告、罚款", "3")
+
+
 def test_back_office_import_with_downloadable_report(tmp_path, client, maker, rows):
     from django.urls import reverse
 
