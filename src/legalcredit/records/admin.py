@@ -258,6 +258,7 @@ class CreditRecordAdmin(ReadOnlyAdmin):
                 path("timeliness/", self.admin_site.admin_view(self.timeliness_view), name="records_timeliness"),
                 path("as-of/<int:subject_id>/", self.admin_site.admin_view(self.as_of_view), name="records_as_of"),
                 path("<int:pk>/correct/", self.admin_site.admin_view(self.correct_view), name="records_correct"),
+                path("<int:pk>/review/", self.admin_site.admin_view(self.review_view), name="records_review"),
                 path("<int:pk>/withdraw/", self.admin_site.admin_view(self.withdraw_view), name="records_withdraw"),
                 *super().get_urls()]
 
@@ -361,7 +362,35 @@ class CreditRecordAdmin(ReadOnlyAdmin):
                          and request.user.has_perm("records.change_creditrecord"))
         return super().change_view(request, object_id, form_url, {
             **(extra_context or {}), "may_correct": may_amend,
-            "may_withdraw": may_amend and rec.status == "in_effect"})
+            "may_withdraw": may_amend and rec.status == "in_effect",
+            "may_review": bool(rec and rec.review == "pending" and request.user.has_perm(services.CHECK_PERMISSION))})
+
+    def review_view(self, request, pk):
+        """A checker approves or returns one pending version, with a note (a return needs one)."""
+        if not request.user.has_perm(services.CHECK_PERMISSION):
+            raise PermissionDenied
+        rec = self.get_queryset(request).filter(pk=pk, review="pending").first()
+        if rec is None:
+            raise Http404
+        form = BatchDecisionForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            note = form.cleaned_data["note"]
+            try:
+                if "reject" in request.POST:
+                    services.reject(rec.pk, checker=request.user, note=note)
+                    self.message_user(request, f"已退回 {rec}", messages.SUCCESS)
+                else:
+                    services.approve(rec.pk, checker=request.user, note=note)
+                    self.message_user(request, f"{rec} 审核通过，已生效", messages.SUCCESS)
+            except PermissionDenied as exc:
+                form.add_error(None, str(exc))
+            except ValidationError as exc:
+                form.add_error("note", "；".join(exc.messages))
+            else:
+                return redirect(reverse("admin:records_creditrecord_change", args=[rec.pk]))
+        return render(request, "admin/records/review.html", {
+            **self.admin_site.each_context(request), "form": form, "rec": rec, "title": f"审核：{rec}",
+            "opts": self.model._meta, "record_url": reverse("admin:records_creditrecord_change", args=[rec.pk])})
 
     def _amend(self, request, pk, form_class, title: str, apply):
         """A correction or a withdrawal of the current version: a new version, pending review."""

@@ -173,3 +173,27 @@ def test_a_withdrawal_when_the_decision_is_changed_keeps_the_record_and_ends_pub
     assert CreditRecord.objects.filter(key=rec.key).count() == 2, "nothing is deleted"
     page = client.get(reverse("admin:records_creditrecord_change", args=[new.pk])).content.decode()
     assert "撤回公示（决定变更或撤销）" not in page
+
+
+def test_a_checker_approves_or_returns_one_pending_version_from_its_page(client, maker, checker, lawyer, penalty):
+    from legalcredit.records import services
+
+    one = services.submit(lawyer, penalty(), actor=maker, reason="录入")
+    two = services.submit(lawyer, penalty(decision_no="淮司罚决〔2026〕2号", effective_from=None, effective_until=None,
+                                          sanctions=[], penalty_types=["警告"], content="警告"),
+                          actor=maker, reason="录入")
+    client.force_login(maker)
+    maker_page = client.get(reverse("admin:records_creditrecord_change", args=[one.pk])).content.decode()
+    assert reverse("admin:records_review", args=[one.pk]) not in maker_page
+    assert client.get(reverse("admin:records_review", args=[one.pk])).status_code == 403
+    client.force_login(checker)
+    page = client.get(reverse("admin:records_creditrecord_change", args=[one.pk])).content.decode()
+    assert reverse("admin:records_review", args=[one.pk]) in page
+    assert client.post(reverse("admin:records_review", args=[one.pk]), {"approve": "1", "note": "核对无误"}).status_code == 302
+    unexplained = client.post(reverse("admin:records_review", args=[two.pk]), {"reject": "1", "note": ""})
+    assert "退回须说明理由" in unexplained.content.decode()
+    client.post(reverse("admin:records_review", args=[two.pk]), {"reject": "1", "note": "缺少处罚依据条款"})
+    assert CreditRecord.objects.get(pk=one.pk).review == Review.APPROVED
+    assert (CreditRecord.objects.get(pk=two.pk).review, CreditRecord.objects.get(pk=two.pk).check_note) == (
+        Review.REJECTED, "缺少处罚依据条款")
+    assert client.get(reverse("admin:records_review", args=[one.pk])).status_code == 404, "decided: nothing to review"
