@@ -1,6 +1,5 @@
 import datetime as dt
 
-from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
@@ -9,6 +8,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from legalcredit.core.admin_base import ReadOnlyAdmin
+from legalcredit.core.admin_forms import PeriodForm
 from legalcredit.domain.scoring import SUPERVISION_CLASSES
 from legalcredit.lists.services import catalogue
 
@@ -36,17 +36,6 @@ class MatterFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         return queryset.filter(matter_type=self.value()) if self.value() else queryset
-
-
-class PeriodForm(forms.Form):
-    start = forms.DateField(label="答复日期自", widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
-    end = forms.DateField(label="至", widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
-
-    def clean(self):
-        d = super().clean()
-        if d.get("start") and d.get("end") and d["start"] > d["end"]:
-            self.add_error("end", "结束日期不能早于开始日期")
-        return d
 
 
 def _matter_name(code: str) -> str:
@@ -121,7 +110,8 @@ class CheckAdmin(ReadOnlyAdmin):
         if not request.user.has_perm("checks.view_check"):
             raise PermissionDenied
         today = timezone.localdate()
-        form = PeriodForm(request.GET or {"start": today - dt.timedelta(days=30), "end": today})
+        form = PeriodForm(request.GET or {"start": today - dt.timedelta(days=30), "end": today},
+                          start_label="答复日期自")
         rows = services.feedback_rates(form.cleaned_data["start"], form.cleaned_data["end"]) if form.is_valid() else []
         return render(request, "admin/checks/feedback_rates.html", {
             **self.admin_site.each_context(request), "form": form, "rows": rows,

@@ -61,3 +61,29 @@ class RequestFormMixin:
                 super().__init__(*a, **kw)
 
         return RequestForm
+
+
+class DateInput(forms.DateInput):
+    """The browser's date picker, which takes and shows ISO dates whatever the locale."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class PeriodForm(forms.Form):
+    """A period for the back office's statistics pages, first day and last day included."""
+
+    start = forms.DateField(label="自", widget=DateInput)
+    end = forms.DateField(label="至", widget=DateInput)
+
+    def __init__(self, *args, start_label: str = "自", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["start"].label = start_label
+
+    def clean(self):
+        d = super().clean()
+        if d.get("start") and d.get("end") and d["start"] > d["end"]:
+            self.add_error("end", "结束日期不能早于开始日期")
+        return d

@@ -3,7 +3,6 @@ import tempfile
 from pathlib import Path
 from urllib.parse import quote
 
-from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,9 +13,11 @@ from django.utils.html import format_html, format_html_join
 
 from legalcredit.accounts import policy
 from legalcredit.core.admin_base import ReadOnlyAdmin
+from legalcredit.core.admin_forms import PeriodForm
 
 from . import importer, rules, selectors, services
-from .forms import EntryForm
+from .forms import (BatchDecisionForm, CorrectionForm, DayForm, EntryForm, ExportForm, ImportForm,
+                    WithdrawalForm)
 from .models import CreditRecord, RecordImportBatch
 
 
@@ -24,108 +25,6 @@ def _local(moment) -> str:
     from django.utils import timezone
 
     return f"{timezone.localtime(moment):%Y-%m-%d %H:%M}" if moment else ""
-
-
-class ImportForm(forms.Form):
-    file = forms.FileField(label="文件（CSV 或 XLSX：双公示国家模板，或其他类别的通用模板）")
-    kind = forms.ChoiceField(label="类别", choices=lambda: list(importer.importable_kinds().items()))
-    reason = forms.CharField(label="导入原因", max_length=200)
-    register_unknown = forms.BooleanField(label="自动登记名录中没有的机构", required=False)
-
-    def clean_file(self):
-        f = self.cleaned_data["file"]
-        limit = settings.IMPORT_UPLOAD_MAX_MB
-        if f.size > limit * 1024 * 1024:
-            raise forms.ValidationError(f"文件大小 {f.size / 1048576:.0f} MB 超过后台上传上限 {limit} MB；"
-                                        f"大文件请用命令 legalcredit records import 导入")
-        return f
-
-
-class ExportForm(forms.Form):
-    kind = forms.ChoiceField(label="类别", choices=[("penalty", "行政处罚"), ("license", "行政许可")])
-    fmt = forms.ChoiceField(label="格式", choices=[("xlsx", "Excel（XLSX）"), ("csv", "CSV（UTF-8）")])
-    since = forms.DateField(label="只导出此日以来生效的版本", required=False,
-                            help_text="留空为全量；填日期为增量（该日 0 时以来生效的新增和更正）",
-                            widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
-    mark_reported = forms.BooleanField(label="标记为已报送共享平台", required=False)
-    purpose = forms.CharField(label="导出用途", max_length=200,
-                              help_text="导出文件含完整身份证号，用途记入审计日志")
-
-
-class PeriodForm(forms.Form):
-    start = forms.DateField(label="决定日期自", widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
-    end = forms.DateField(label="至", widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
-
-    def clean(self):
-        d = super().clean()
-        if d.get("start") and d.get("end") and d["start"] > d["end"]:
-            self.add_error("end", "结束日期不能早于开始日期")
-        return d
-
-
-class DayForm(forms.Form):
-    on = forms.DateField(label="日期", widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
-
-    def clean_on(self):
-        from django.utils import timezone
-
-        day = self.cleaned_data["on"]
-        if day > timezone.localdate():
-            raise forms.ValidationError("不能晚于今天")
-        return day
-
-
-class CorrectionForm(forms.Form):
-    """The fields a correction may change; the new version waits for a checker like any entry."""
-
-    subtype = forms.CharField(label="子类或结果", max_length=60, required=False)
-    severity = forms.ChoiceField(label="严重程度", required=False,
-                                 choices=[("", "按类别与结果自动判定"), ("minor", "轻微"), ("general", "一般"),
-                                          ("serious", "严重")])
-    months = forms.IntegerField(label="期限（月）", min_value=1, max_value=120, required=False)
-    decision_no = forms.CharField(label="决定文书号", max_length=100, required=False)
-    decision_date = forms.DateField(label="决定日期")
-    effective_from = forms.DateField(label="效力起始日", required=False)
-    effective_until = forms.DateField(label="效力截止日", required=False)
-    authority = forms.CharField(label="决定机关（单位）", max_length=200)
-    authority_uscc = forms.CharField(label="决定机关统一社会信用代码", max_length=18, required=False)
-    source_unit = forms.CharField(label="数据来源单位", max_length=200)
-    source_unit_uscc = forms.CharField(label="数据来源单位统一社会信用代码", max_length=18, required=False)
-    content = forms.CharField(label="内容（事实与结果）", widget=forms.Textarea(attrs={"rows": 3, "cols": 80}))
-    legal_basis = forms.CharField(label="依据", max_length=500, required=False)
-    reason = forms.CharField(label="更正原因", max_length=200, help_text="记入版本历史与审计日志")
-
-    @classmethod
-    def for_record(cls, rec, data=None):
-        months = next((s.get("months") for s in rec.sanctions or [] if s.get("months")), None)
-        initial = {f: getattr(rec, f) for f in cls.base_fields if hasattr(rec, f) and f not in ("months", "reason")}
-        return cls(data, initial={**initial, "months": months})
-
-    def changes(self, rec) -> dict:
-        """Only what differs from the current version (services.correct takes these)."""
-        d = self.cleaned_data
-        out = {f: (d[f] if d[f] is not None else "" if f not in ("effective_from", "effective_until") else None)
-               for f in self.changed_data if f not in ("months", "reason")}
-        if "months" in self.changed_data and d["months"]:
-            if rec.kind == "penalty":
-                out["sanctions"] = [{**s, "months": d["months"]} if "months" in s else s for s in rec.sanctions]
-            else:
-                out["months"] = d["months"]
-        return out
-
-
-class WithdrawalForm(forms.Form):
-    reversal_date = forms.DateField(label="原决定变更或撤销之日",
-                                    widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
-    revoked = forms.BooleanField(label="原决定已被撤销（记录标注“已撤销”；未勾选为决定变更，撤回公示）", required=False)
-    reason = forms.CharField(label="撤回原因", max_length=300, widget=forms.Textarea(attrs={"rows": 3, "cols": 80}),
-                             help_text="如：经行政复议变更为警告（复议决定书文号）")
-
-
-class BatchDecisionForm(forms.Form):
-    note = forms.CharField(label="审核意见", max_length=500, required=False,
-                           widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
-                           help_text="退回须说明理由")
 
 
 @admin.register(CreditRecord)
@@ -464,7 +363,8 @@ class CreditRecordAdmin(ReadOnlyAdmin):
         if not request.user.has_perm("records.view_creditrecord"):
             raise PermissionDenied
         today = timezone.localdate()
-        form = PeriodForm(request.GET or {"start": today.replace(month=1, day=1), "end": today})
+        form = PeriodForm(request.GET or {"start": today.replace(month=1, day=1), "end": today},
+                          start_label="决定日期自")
         rows, total = [], None
         if form.is_valid():
             start, end = form.cleaned_data["start"], form.cleaned_data["end"]

@@ -1,12 +1,15 @@
-"""The back office's form for entering one credit record of any kind the officer may enter."""
+"""The back office's record forms: entry, import, export, correction, withdrawal, review."""
 from __future__ import annotations
 
 from django import forms
 
+from django.conf import settings
+
 from legalcredit.accounts.policy import Scope
+from legalcredit.core.admin_forms import DateInput
 from legalcredit.registry.forms import subject_by_identifier
 
-from . import rules
+from . import importer, rules
 from .prepare import LABELS, Draft
 
 SEVERITIES = [("", "按类别与结果自动判定"), ("minor", "轻微"), ("general", "一般"), ("serious", "严重")]
@@ -15,10 +18,9 @@ DRAFT_FIELDS = ("subtype", "severity", "months", "decision_no", "decision_date",
                 "content", "legal_basis")
 
 
-class EntryForm(forms.Form):
-    subject = forms.CharField(label="信用主体", max_length=40,
-                              help_text="统一社会信用代码、公民身份号码或执业证号")
-    kind = forms.ChoiceField(label="信息类别")
+class DecisionFields(forms.Form):
+    """What a record says, as an officer enters or corrects it."""
+
     subtype = forms.CharField(label="子类或结果", max_length=60, required=False,
                               help_text="如 警告、中止会员权利、不称职、省级表彰；行政处罚填处罚种类（如 停止执业）")
     severity = forms.ChoiceField(label="严重程度", choices=SEVERITIES, required=False)
@@ -34,7 +36,14 @@ class EntryForm(forms.Form):
     source_unit_uscc = forms.CharField(label="数据来源单位统一社会信用代码", max_length=18, required=False)
     content = forms.CharField(label="内容（事实与结果）", widget=forms.Textarea(attrs={"rows": 3}))
     legal_basis = forms.CharField(label="依据", max_length=500, required=False)
+
+
+class EntryForm(DecisionFields):
+    subject = forms.CharField(label="信用主体", max_length=40,
+                              help_text="统一社会信用代码、公民身份号码或执业证号")
+    kind = forms.ChoiceField(label="信息类别")
     reason = forms.CharField(label="录入原因", max_length=200, help_text="记入变更历史与审计日志")
+    field_order = ["subject", "kind"]
 
     def __init__(self, *args, scope: Scope, unit: str = "", **kwargs):
         super().__init__(*args, **kwargs)
@@ -64,3 +73,79 @@ class EntryForm(forms.Form):
             for message in messages:
                 label = LABELS.get(name, name)
                 self.add_error(target, message if target else f"{label}：{message}")
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label="文件（CSV 或 XLSX：双公示国家模板，或其他类别的通用模板）")
+    kind = forms.ChoiceField(label="类别", choices=lambda: list(importer.importable_kinds().items()))
+    reason = forms.CharField(label="导入原因", max_length=200)
+    register_unknown = forms.BooleanField(label="自动登记名录中没有的机构", required=False)
+
+    def clean_file(self):
+        f = self.cleaned_data["file"]
+        limit = settings.IMPORT_UPLOAD_MAX_MB
+        if f.size > limit * 1024 * 1024:
+            raise forms.ValidationError(f"文件大小 {f.size / 1048576:.0f} MB 超过后台上传上限 {limit} MB；"
+                                        f"大文件请用命令 legalcredit records import 导入")
+        return f
+
+
+class ExportForm(forms.Form):
+    kind = forms.ChoiceField(label="类别", choices=[("penalty", "行政处罚"), ("license", "行政许可")])
+    fmt = forms.ChoiceField(label="格式", choices=[("xlsx", "Excel（XLSX）"), ("csv", "CSV（UTF-8）")])
+    since = forms.DateField(label="只导出此日以来生效的版本", required=False,
+                            help_text="留空为全量；填日期为增量（该日 0 时以来生效的新增和更正）",
+                            widget=DateInput)
+    mark_reported = forms.BooleanField(label="标记为已报送共享平台", required=False)
+    purpose = forms.CharField(label="导出用途", max_length=200,
+                              help_text="导出文件含完整身份证号，用途记入审计日志")
+
+
+class DayForm(forms.Form):
+    on = forms.DateField(label="日期", widget=DateInput)
+
+    def clean_on(self):
+        from django.utils import timezone
+
+        day = self.cleaned_data["on"]
+        if day > timezone.localdate():
+            raise forms.ValidationError("不能晚于今天")
+        return day
+
+
+class CorrectionForm(DecisionFields):
+    """The fields a correction may change; the new version waits for a checker like any entry."""
+
+    reason = forms.CharField(label="更正原因", max_length=200, help_text="记入版本历史与审计日志")
+
+    @classmethod
+    def for_record(cls, rec, data=None):
+        months = next((s.get("months") for s in rec.sanctions or [] if s.get("months")), None)
+        initial = {f: getattr(rec, f) for f in cls.base_fields if hasattr(rec, f) and f not in ("months", "reason")}
+        return cls(data, initial={**initial, "months": months})
+
+    def changes(self, rec) -> dict:
+        """Only what differs from the current version (services.correct takes these)."""
+        d = self.cleaned_data
+        out = {f: (d[f] if d[f] is not None else "" if f not in ("effective_from", "effective_until") else None)
+               for f in self.changed_data if f not in ("months", "reason")}
+        if "months" in self.changed_data and d["months"]:
+            if rec.kind == "penalty":
+                out["sanctions"] = [{**s, "months": d["months"]} if "months" in s else s for s in rec.sanctions]
+            else:
+                out["months"] = d["months"]
+        return out
+
+
+class WithdrawalForm(forms.Form):
+    reversal_date = forms.DateField(label="原决定变更或撤销之日",
+                                    widget=DateInput)
+    revoked = forms.BooleanField(label="原决定已被撤销（记录标注“已撤销”；未勾选为决定变更，撤回公示）", required=False)
+    reason = forms.CharField(label="撤回原因", max_length=300, widget=forms.Textarea(attrs={"rows": 3, "cols": 80}),
+                             help_text="如：经行政复议变更为警告（复议决定书文号）")
+
+
+class BatchDecisionForm(forms.Form):
+    note = forms.CharField(label="审核意见", max_length=500, required=False,
+                           widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+                           help_text="退回须说明理由")
