@@ -170,10 +170,14 @@ class ListEntryAdmin(ReadOnlyAdmin):
 
     def print_view(self, request, pk):
         """The notice and the decision as served: a page to print, with nothing else on it."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
         entry = get_object_or_404(self.get_queryset(request), pk=pk)
         return render(request, "admin/lists/print.html", {"entry": entry})
 
     def act_view(self, request, pk):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
         entry = get_object_or_404(self.get_queryset(request), pk=pk)
         form = StepForm(request.POST or None, stage=entry.stage)
         if request.method == "POST" and form.is_valid():

@@ -56,3 +56,19 @@ def test_proposing_is_refused_to_roles_without_the_permission(client, lawyer, dj
     assign(assoc, "association", region=Region.objects.get(code="320800"))
     client.force_login(assoc)
     assert client.get(reverse("admin:lists_listentry_propose")).status_code == 403
+
+
+def test_notices_are_not_shown_to_roles_that_cannot_read_the_lists(client, maker, lawyer, django_user_model):
+    from legalcredit.accounts.services import assign
+    from legalcredit.lists import services
+    from legalcredit.refdata.models import Region
+
+    entry = services.propose(lawyer, "serious_dishonesty", by=maker, reasons="拒不履行", authority="淮安市司法局")
+    services.serve_notice(entry.pk, by=maker)
+    assoc = django_user_model.objects.create_user("assoc2", password="x-Strong-pass-1", is_staff=True)
+    assign(assoc, "association", region=Region.objects.get(code="320800"))
+    client.force_login(assoc)
+    for name in ("admin:lists_listentry_print", "admin:lists_listentry_act"):
+        assert client.get(reverse(name, args=[entry.pk])).status_code == 403, name
+    client.force_login(maker)
+    assert client.get(reverse("admin:lists_listentry_print", args=[entry.pk])).status_code == 200

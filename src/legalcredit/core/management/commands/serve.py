@@ -12,6 +12,13 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 
+def web_command(bind: str, workers: int) -> list[str]:
+    """The gunicorn command line the platform's web processes run with."""
+    return [sys.executable, "-m", "gunicorn", "legalcredit.wsgi:application", "--bind", bind,
+            "--workers", str(workers), "--access-logfile", "-", "--graceful-timeout", "10",
+            "--timeout", str(settings.WEB_TIMEOUT_SECONDS)]
+
+
 class Command(BaseCommand):
     help = ("迁移数据库、加载基础数据（必要时生成演示数据），并同时启动网站（gunicorn）与后台任务（huey）；"
             "Ctrl-C 同时停止两者。Migrate, load reference data, start web server and worker.")
@@ -42,9 +49,7 @@ class Command(BaseCommand):
         call_command("collectstatic", interactive=False, verbosity=0)
 
         env = {**os.environ, "DJANGO_SETTINGS_MODULE": "legalcredit.settings"}
-        web = [sys.executable, "-m", "gunicorn", "legalcredit.wsgi:application", "--bind", bind,
-               "--workers", str(workers), "--access-logfile", "-", "--graceful-timeout", "10"]
-        procs = {"web": subprocess.Popen(web, env=env)}
+        procs = {"web": subprocess.Popen(web_command(bind, workers), env=env)}
         if not no_worker:
             procs["worker"] = subprocess.Popen(
                 [sys.executable, "-m", "legalcredit", "run_huey", "--workers", "1"], env=env)
