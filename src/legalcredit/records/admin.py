@@ -56,6 +56,9 @@ class CreditRecordAdmin(ReadOnlyAdmin):
         ("双公示字段（原样）", {"classes": ["collapse"], "fields": ["details_shown"]}),
     ]
 
+    def has_check_permission(self, request):
+        return request.user.has_perm(services.CHECK_PERMISSION)
+
     def changelist_view(self, request, extra_context=None):
         return super().changelist_view(request, {**(extra_context or {}),
                                                  "may_export": policy.may_see_full_id_number(request.user)})
@@ -133,7 +136,7 @@ class CreditRecordAdmin(ReadOnlyAdmin):
                                               v.reason, v.entered_by or "", v.checked_by or "",
                                               _local(v.effective_at), _local(v.superseded_at)) for v in rows)))
 
-    @admin.action(description="审核通过所选记录（不能审核本人录入的记录）")
+    @admin.action(description="审核通过所选记录（不能审核本人录入的记录）", permissions=["check"])
     def approve_selected(self, request, queryset):
         done = 0
         for rec in queryset.filter(review="pending"):

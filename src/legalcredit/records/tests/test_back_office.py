@@ -197,3 +197,10 @@ def test_a_checker_approves_or_returns_one_pending_version_from_its_page(client,
     assert (CreditRecord.objects.get(pk=two.pk).review, CreditRecord.objects.get(pk=two.pk).check_note) == (
         Review.REJECTED, "缺少处罚依据条款")
     assert client.get(reverse("admin:records_review", args=[one.pk])).status_code == 404, "decided: nothing to review"
+
+
+def test_only_a_checker_is_offered_the_approve_action(client, maker, checker, batch):
+    client.force_login(maker)
+    assert "approve_selected" not in client.get(reverse("admin:records_creditrecord_changelist")).content.decode()
+    client.force_login(checker)
+    assert "approve_selected" in client.get(reverse("admin:records_creditrecord_changelist")).content.decode()
