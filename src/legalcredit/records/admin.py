@@ -21,6 +21,18 @@ from .forms import (BatchDecisionForm, CorrectionForm, DayForm, EntryForm, Expor
 from .models import CreditRecord, RecordImportBatch
 
 
+def _officer(request) -> bool:
+    """A bureau's or association's officer, as against an institution or practitioner reading its own."""
+    return request.user.has_perm("records.add_creditrecord") or request.user.has_perm(services.CHECK_PERMISSION)
+
+
+# What an institution or practitioner sees of its own record: the decision, its authority and its
+# publication, not the bureau's workflow (who entered and checked it, the batch, the raw file).
+SUBJECT_FIELDSETS = [
+    ("版本", {"fields": ["key", "version", "effective_at", "superseded_at"]}),
+]
+
+
 def _local(moment) -> str:
     from django.utils import timezone
 
@@ -56,12 +68,18 @@ class CreditRecordAdmin(ReadOnlyAdmin):
         ("双公示字段（原样）", {"classes": ["collapse"], "fields": ["details_shown"]}),
     ]
 
+    def get_fieldsets(self, request, obj=None):
+        if _officer(request):
+            return self.fieldsets
+        return [fs for fs in self.fieldsets if fs[0] in ("决定", "决定机关与来源", "公示")] + SUBJECT_FIELDSETS
+
     def has_check_permission(self, request):
         return request.user.has_perm(services.CHECK_PERMISSION)
 
     def changelist_view(self, request, extra_context=None):
-        return super().changelist_view(request, {**(extra_context or {}),
-                                                 "may_export": policy.may_see_full_id_number(request.user)})
+        return super().changelist_view(request, {**(extra_context or {}), "officer": _officer(request),
+                                                 "may_export": _officer(request)
+                                                 and policy.may_see_full_id_number(request.user)})
 
     def lookup_allowed(self, lookup, value, request=None):
         # The batch list, the statistics and a subject's page link to records by these.
@@ -242,7 +260,7 @@ class CreditRecordAdmin(ReadOnlyAdmin):
 
         from . import export
 
-        if not (request.user.has_perm("records.view_creditrecord") and policy.may_see_full_id_number(request.user)):
+        if not (_officer(request) and policy.may_see_full_id_number(request.user)):
             raise PermissionDenied
         form = ExportForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
@@ -363,7 +381,7 @@ class CreditRecordAdmin(ReadOnlyAdmin):
         """上报率、合规率、及时率 of 双公示 decisions, per source unit, for a period."""
         from django.utils import timezone
 
-        if not request.user.has_perm("records.view_creditrecord"):
+        if not _officer(request):
             raise PermissionDenied
         today = timezone.localdate()
         form = PeriodForm(request.GET or {"start": today.replace(month=1, day=1), "end": today},
@@ -405,7 +423,7 @@ class RecordImportBatchAdmin(ReadOnlyAdmin):
     search_fields = ("source",)
 
     def has_view_permission(self, request, obj=None):
-        return request.user.has_perm("records.view_creditrecord")
+        return _officer(request)
 
     def has_module_permission(self, request):
         return self.has_view_permission(request)

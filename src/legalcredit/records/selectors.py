@@ -19,8 +19,16 @@ from legalcredit.accounts.policy import Scope, filter_subjects
 from .models import CreditRecord, Review, Status
 
 
+def subject_side(scope: Scope) -> bool:
+    """An institution's or practitioner's own view (no region, no province): not a bureau's."""
+    return not scope.everything and not scope.region_prefixes and bool(scope.subject_ids)
+
+
 def visible_records(scope: Scope) -> QuerySet[CreditRecord]:
     qs = filter_subjects(CreditRecord.objects.all(), scope, "subject")
+    if subject_side(scope):
+        # Versions a checker has not approved are the bureau's work in progress.
+        qs = qs.filter(review=Review.APPROVED)
     return qs if scope.record_kinds is None else qs.filter(kind__in=scope.record_kinds)
 
 

@@ -204,3 +204,27 @@ def test_only_a_checker_is_offered_the_approve_action(client, maker, checker, ba
     assert "approve_selected" not in client.get(reverse("admin:records_creditrecord_changelist")).content.decode()
     client.force_login(checker)
     assert "approve_selected" in client.get(reverse("admin:records_creditrecord_changelist")).content.decode()
+
+
+def test_an_institution_reads_its_own_approved_records_and_nothing_of_the_bureaus_workflow(
+        client, maker, checker, law_firm, lawyer, penalty, django_user_model):
+    from legalcredit.accounts.services import assign
+    from legalcredit.records import services
+
+    art50 = dict(legal_basis="《中华人民共和国律师法》第五十条", content="疏于管理",
+                 sanctions=[{"type": "停业整顿", "months": 2}])
+    done = services.approve(services.submit(law_firm, penalty(**art50), actor=maker, reason="录入").pk,
+                            checker=checker, note="内部审核意见")
+    waiting = services.submit(law_firm, penalty(decision_no="淮司罚决〔2026〕2号", **art50), actor=maker, reason="录入")
+    firm_user = django_user_model.objects.create_user("firm_staff", password="x-Strong-pass-1", is_staff=True)
+    assign(firm_user, "institution_user", subject=law_firm)
+    client.force_login(firm_user)
+    listing = client.get(reverse("admin:records_creditrecord_changelist")).content.decode()
+    assert done.decision_no in listing and waiting.decision_no not in listing
+    assert "导入批次" not in listing and "双公示统计" not in listing and "approve_selected" not in listing
+    page = client.get(reverse("admin:records_creditrecord_change", args=[done.pk])).content.decode()
+    assert "公示截止期" in page and str(done.key) in page
+    assert "内部审核意见" not in page and "city_checker" not in page
+    assert client.get(reverse("admin:records_creditrecord_change", args=[waiting.pk])).status_code == 302
+    for name in ("admin:records_recordimportbatch_changelist", "admin:records_timeliness", "admin:records_export"):
+        assert client.get(reverse(name)).status_code == 403, name
