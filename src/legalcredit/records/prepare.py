@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any, Callable, Iterable
 
@@ -162,6 +162,12 @@ def prepare(subject, draft: Draft, *, today: dt.date, ctx: rules.Rules | None = 
                 errors.append((fname, exc.message))
 
     sanctions_list = [sx.Sanction(s["type"], s.get("months"), s.get("fine_yuan")) for s in draft.sanctions]
+    if draft.kind == "penalty" and not draft.penalty_types and sanctions_list:
+        # Entered by hand, a penalty names its statutory sanction (吊销执业证书); its national 处罚类别
+        # (吊销许可证件) follows from the catalogue, and with it the publication period the type calls for.
+        national = ctx.catalogue.national_category
+        draft = replace(draft, penalty_types=list(dict.fromkeys(
+            national[s.type] for s in sanctions_list if s.type in national)))
     provision_code = draft.provision
     if draft.kind == "penalty":
         cat = ctx.catalogue

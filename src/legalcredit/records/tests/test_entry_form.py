@@ -87,3 +87,17 @@ def test_a_record_page_shows_the_persons_id_number_masked_never_sealed(client, a
     client.force_login(admin_user)
     page = client.get(f"/admin/records/creditrecord/{rec.pk}/change/").content.decode()
     assert mask(lawyer.id_number) in page and lawyer.id_number not in page and "enc:" not in page
+
+
+def test_a_revocation_entered_by_hand_is_published_as_long_as_the_same_decision_imported(client, maker, lawyer, bureau):
+    # 吊销执业证书 is the national 处罚类别 吊销许可证件, which carries 严重 (1 to 3 years), whatever
+    # severity the officer picked; an imported file says the category, a hand entry the sanction.
+    client.force_login(maker)
+    response = client.post("/admin/records/creditrecord/enter/", form(
+        lawyer, kind="penalty", subtype="吊销执业证书", decision_no="苏司罚〔2026〕1号", authority="江苏省司法厅",
+        authority_uscc=bureau["province"], legal_basis="《中华人民共和国律师法》第四十九条",
+        content="吊销执业证书", severity="general"))
+    assert response.status_code == 302
+    rec = CreditRecord.objects.get(subject=lawyer)
+    assert (rec.penalty_types, rec.severity) == (["吊销许可证件"], "serious")
+    assert (rec.min_publication_until.isoformat(), rec.publication_end.isoformat()) == ("2027-06-01", "2029-06-01")
