@@ -38,10 +38,23 @@ class DecisionFields(forms.Form):
     legal_basis = forms.CharField(label="依据", max_length=500, required=False)
 
 
+# The national 双公示 fields that no column of a record holds, asked of a licensing or penalty
+# decision entered by hand so that its export is a complete national row: form field → code.
+NATIONAL_FIELDS = {"penalty": {"violation_type": "CF_WFXW", "facts": "CF_SY"},
+                   "license": {"license_category": "XK_XKLB", "license_document": "XK_XKWS"}}
+
+
 class EntryForm(DecisionFields):
     subject = forms.CharField(label="信用主体", max_length=40,
                               help_text="统一社会信用代码、公民身份号码或执业证号")
     kind = forms.ChoiceField(label="信息类别")
+    violation_type = forms.CharField(label="违法行为类型", max_length=2000, required=False,
+                                     help_text="行政处罚必填（双公示字段）")
+    facts = forms.CharField(label="违法事实", required=False, widget=forms.Textarea(attrs={"rows": 3}),
+                            help_text="行政处罚必填（双公示字段）")
+    license_category = forms.ChoiceField(label="许可类别", required=False, help_text="行政许可必填（双公示字段）")
+    license_document = forms.CharField(label="行政许可决定文书名称", max_length=200, required=False,
+                                       help_text="行政许可必填（双公示字段）")
     reason = forms.CharField(label="录入原因", max_length=200, help_text="记入变更历史与审计日志")
     field_order = ["subject", "kind"]
 
@@ -52,6 +65,16 @@ class EntryForm(DecisionFields):
         self.fields["kind"].choices = [(code, k.name) for code, k in kinds.items() if scope.covers_kind(code)]
         for name in ("authority", "source_unit"):
             self.fields[name].initial = unit
+        license = rules.schemas().get("license")
+        spec = license.by_code.get("XK_XKLB") if license else None
+        self.fields["license_category"].choices = [("", "—")] + [(v, v) for v in (spec.values if spec else ())]
+
+    def clean(self):
+        d = super().clean()
+        for name in NATIONAL_FIELDS.get(d.get("kind"), {}):
+            if not (d.get(name) or "").strip():
+                self.add_error(name, f"{rules.kinds()[d['kind']].name}必须填写（双公示国家标准字段）")
+        return d
 
     def clean_subject(self):
         return subject_by_identifier(self.cleaned_data["subject"], self.scope)
@@ -61,7 +84,8 @@ class EntryForm(DecisionFields):
         d = {k: ("" if v is None and k not in ("months", "effective_from", "effective_until") else v)
              for k, v in d.items()}
         kind = self.cleaned_data["kind"]
-        draft = Draft(kind=kind, **d)
+        details = {code: self.cleaned_data[name].strip() for name, code in NATIONAL_FIELDS.get(kind, {}).items()}
+        draft = Draft(kind=kind, details=details, **d)
         if kind == "penalty" and draft.subtype:
             draft.sanctions = [{"type": draft.subtype, **({"months": draft.months} if draft.months else {})}]
         return draft

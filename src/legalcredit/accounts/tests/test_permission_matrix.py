@@ -217,7 +217,8 @@ ENTERS = {"province_admin": {"penalty", "discipline", "annual_assessment"},
           "city_maker": {"penalty", "discipline", "annual_assessment"},
           "county_maker": {"penalty", "discipline", "annual_assessment"},
           "association": {"discipline"}}
-ENTRY = {"penalty": {"subtype": "警告", "severity": "minor", "legal_basis": "《中华人民共和国律师法》第四十七条"},
+ENTRY = {"penalty": {"subtype": "警告", "severity": "minor", "legal_basis": "《中华人民共和国律师法》第四十七条",
+                     "violation_type": "同时在两个律师事务所执业", "facts": "矩阵测试"},
          "discipline": {"subtype": "警告", "legal_basis": "律师协会会员违规行为处分规则"},
          "annual_assessment": {"subtype": "不称职", "legal_basis": "律师事务所年度检查考核办法"}}
 

@@ -93,11 +93,39 @@ def test_a_revocation_entered_by_hand_is_published_as_long_as_the_same_decision_
     # 吊销执业证书 is the national 处罚类别 吊销许可证件, which carries 严重 (1 to 3 years), whatever
     # severity the officer picked; an imported file says the category, a hand entry the sanction.
     client.force_login(maker)
-    response = client.post("/admin/records/creditrecord/enter/", form(
-        lawyer, kind="penalty", subtype="吊销执业证书", decision_no="苏司罚〔2026〕1号", authority="江苏省司法厅",
-        authority_uscc=bureau["province"], legal_basis="《中华人民共和国律师法》第四十九条",
-        content="吊销执业证书", severity="general"))
+    revocation = form(lawyer, kind="penalty", subtype="吊销执业证书", decision_no="苏司罚〔2026〕1号",
+                      authority="江苏省司法厅", authority_uscc=bureau["province"],
+                      legal_basis="《中华人民共和国律师法》第四十九条", content="吊销执业证书", severity="general")
+    # The national template's 违法行为类型 and 违法事实 are asked of a penalty entered by hand.
+    missing = client.post("/admin/records/creditrecord/enter/", revocation).context["form"].errors
+    assert missing["violation_type"] == ["行政处罚必须填写（双公示国家标准字段）"] and "facts" in missing
+    response = client.post("/admin/records/creditrecord/enter/", {
+        **revocation, "violation_type": "故意犯罪", "facts": "因故意犯罪受刑事处罚"})
     assert response.status_code == 302
     rec = CreditRecord.objects.get(subject=lawyer)
     assert (rec.penalty_types, rec.severity) == (["吊销许可证件"], "serious")
     assert (rec.min_publication_until.isoformat(), rec.publication_end.isoformat()) == ("2027-06-01", "2029-06-01")
+    assert (rec.details["CF_WFXW"], rec.details["CF_SY"]) == ("故意犯罪", "因故意犯罪受刑事处罚")
+
+
+def test_a_licence_entered_by_hand_exports_its_category_and_document(client, maker, checker, law_firm, bureau,
+                                                                      tmp_path):
+    import csv
+    import io
+
+    from legalcredit.accounts.policy import scope_for
+    from legalcredit.records import export
+
+    client.force_login(maker)
+    licence = form(law_firm, kind="license", subtype="", decision_no="淮司许〔2026〕8号", authority="淮安市司法局",
+                   authority_uscc=bureau["city"], content="准予设立律师事务所分所", legal_basis="《律师事务所管理办法》")
+    missing = client.post("/admin/records/creditrecord/enter/", licence).context["form"].errors
+    assert missing["license_category"] == ["行政许可必须填写（双公示国家标准字段）"]
+    assert client.post("/admin/records/creditrecord/enter/", {
+        **licence, "license_category": "普通", "license_document": "准予行政许可决定书"}).status_code == 302
+    services.approve(CreditRecord.objects.get(subject=law_firm).pk, checker=checker)
+    out = tmp_path / "xk.csv"
+    export.export("license", out, actor=checker, scope=scope_for(checker))
+    [row] = list(csv.DictReader(io.open(out, encoding="utf-8-sig")))
+    assert (row["XK_XKLB"], row["XK_XKWS"], row["XK_WSH"], row["XK_XDR_SHXYM"]) == (
+        "普通", "准予行政许可决定书", "淮司许〔2026〕8号", law_firm.uscc)
