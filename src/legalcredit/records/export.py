@@ -35,9 +35,13 @@ def _cell(value) -> str:
 def rows(kind: str, *, scope: Scope, since: dt.datetime | None = None):
     schema = rules.schemas()[kind]
     qs = (selectors.visible_records(scope).filter(kind=kind, is_current=True, public=True)
-          .exclude(status=Status.REVOKED).select_related("subject").order_by("decision_date", "id"))
+          .select_related("subject").order_by("decision_date", "id"))
     if since:
+        # A change-since file carries revocations too, so the platforms take the decision down; a
+        # full file is what stands, without them.
         qs = qs.filter(effective_at__gte=since)
+    else:
+        qs = qs.exclude(status=Status.REVOKED)
     from legalcredit.remedies.selectors import record_flags
 
     flags = record_flags(qs.values("key"))
@@ -48,7 +52,11 @@ def rows(kind: str, *, scope: Scope, since: dt.datetime | None = None):
                                                 if v not in (None, "")}
         if kind == "penalty" and rec.publication_end:
             d["CF_GSJZQ"] = rec.publication_end.isoformat()
-        notes = [f"已撤回公示：{rec.withdrawal_reason}"] if rec.status == Status.WITHDRAWN else []
+        notes = ([f"已撤回公示：{rec.withdrawal_reason}"] if rec.status == Status.WITHDRAWN else
+                 [f"原决定已撤销（{rec.reversal_date}）：{rec.withdrawal_reason}"] if rec.status == Status.REVOKED
+                 else [])
+        if kind == "license" and rec.status != Status.IN_EFFECT:
+            d["XK_ZT"] = "2"  # 无效
         if rec.repaired_on:
             notes.append(f"已修复（{rec.repaired_on.isoformat()}），终止公示")
         notes += flags.get(rec.key, [])

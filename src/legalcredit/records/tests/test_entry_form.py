@@ -129,3 +129,15 @@ def test_a_licence_entered_by_hand_exports_its_category_and_document(client, mak
     [row] = list(csv.DictReader(io.open(out, encoding="utf-8-sig")))
     assert (row["XK_XKLB"], row["XK_XKWS"], row["XK_WSH"], row["XK_XDR_SHXYM"]) == (
         "普通", "准予行政许可决定书", "淮司许〔2026〕8号", law_firm.uscc)
+    # Revoked, the licence goes out again in a change-since file, marked 无效 (XK_ZT 2).
+    import datetime as dt
+
+    from django.utils import timezone
+
+    since = timezone.now()
+    rec = CreditRecord.objects.get(subject=law_firm)
+    services.approve(services.withdraw(rec.key, actor=maker, reason="以欺骗手段取得许可，依法撤销",
+                                       reversal_date=dt.date(2026, 7, 1), revoked=True).pk, checker=checker)
+    export.export("license", out, actor=checker, scope=scope_for(checker), since=since)
+    [row] = list(csv.DictReader(io.open(out, encoding="utf-8-sig")))
+    assert (row["XK_ZT"], row["BZ"]) == ("2", "原决定已撤销（2026-07-01）：以欺骗手段取得许可，依法撤销")

@@ -296,6 +296,26 @@ def test_a_correction_of_an_imported_decision_is_what_the_export_sends(tmp_path,
     assert (row["CF_SY"], row["CF_CFLB"], row["CF_NR_FK"]) == ("疏于管理", "警告、罚款", "3")
 
 
+def test_a_revocation_goes_out_in_the_change_since_file_and_leaves_the_full_one(tmp_path, maker, checker, rows):
+    from legalcredit.accounts.policy import scope_for
+
+    services.approve_batch(run(write_csv(tmp_path / "cf.csv", rows), maker).batch, checker=checker)
+    before = timezone.now()
+    rec = CreditRecord.objects.get(decision_no="淮司罚决〔2026〕11号")
+    day = rec.decision_date + dt.timedelta(days=5)
+    services.approve(services.withdraw(rec.key, actor=maker, reason="经行政复议撤销", reversal_date=day,
+                                       revoked=True).pk, checker=checker)
+
+    def exported(name, **kw):
+        export.export("penalty", tmp_path / name, actor=checker, scope=scope_for(checker), **kw)
+        return {r["CF_WSH"]: r for r in csv.DictReader(io.open(tmp_path / name, encoding="utf-8-sig"))}
+
+    changed = exported("since.csv", since=before)
+    assert list(changed) == ["淮司罚决〔2026〕11号"]
+    assert changed["淮司罚决〔2026〕11号"]["BZ"] == f"原决定已撤销（{day}）：经行政复议撤销"
+    assert list(exported("full.csv")) == ["淮司罚决〔2026〕12号"]
+
+
 def test_back_office_import_with_downloadable_report(tmp_path, client, maker, rows):
     from django.urls import reverse
 
