@@ -39,6 +39,25 @@ def _local(moment) -> str:
     return f"{timezone.localtime(moment):%Y-%m-%d %H:%M}" if moment else ""
 
 
+def _decide(request, form, *, approve, reject) -> bool:
+    """A checker's approve-or-return form, posted: runs the one asked for, which returns the
+    message to show; a refusal goes on the form. True once decided."""
+    if request.method != "POST" or not form.is_valid():
+        return False
+    note = form.cleaned_data["note"]
+    try:
+        message = reject(note) if "reject" in request.POST else approve(note)
+    except PermissionDenied as exc:
+        form.add_error(None, str(exc))
+    except ValidationError as exc:
+        for text in exc.messages:
+            form.add_error("note", text)
+    else:
+        messages.success(request, message)
+        return True
+    return False
+
+
 @admin.register(CreditRecord)
 class CreditRecordAdmin(ReadOnlyAdmin):
     list_display = ("decision_no", "subject", "kind_name", "subtype", "severity", "decision_date",
@@ -276,14 +295,13 @@ class CreditRecordAdmin(ReadOnlyAdmin):
             **self.admin_site.each_context(request), "form": form, "title": "导出双公示数据",
             "opts": self.model._meta})
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        rec = self.get_queryset(request).filter(pk=object_id).first() if str(object_id).isdigit() else None
-        may_amend = bool(rec and rec.is_current and rec.review == "approved"
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        may_amend = bool(obj and obj.is_current and obj.review == "approved"
                          and request.user.has_perm("records.change_creditrecord"))
-        return super().change_view(request, object_id, form_url, {
-            **(extra_context or {}), "may_correct": may_amend,
-            "may_withdraw": may_amend and rec.status == "in_effect",
-            "may_review": bool(rec and rec.review == "pending" and request.user.has_perm(services.CHECK_PERMISSION))})
+        context.update(may_correct=may_amend, may_withdraw=may_amend and obj.status == "in_effect",
+                       may_review=bool(obj and obj.review == "pending"
+                                       and request.user.has_perm(services.CHECK_PERMISSION)))
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def review_view(self, request, pk):
         """A checker approves or returns one pending version, with a note (a return needs one)."""
@@ -293,21 +311,17 @@ class CreditRecordAdmin(ReadOnlyAdmin):
         if rec is None:
             raise Http404
         form = BatchDecisionForm(request.POST or None)
-        if request.method == "POST" and form.is_valid():
-            note = form.cleaned_data["note"]
-            try:
-                if "reject" in request.POST:
-                    services.reject(rec.pk, checker=request.user, note=note)
-                    self.message_user(request, f"已退回 {rec}", messages.SUCCESS)
-                else:
-                    services.approve(rec.pk, checker=request.user, note=note)
-                    self.message_user(request, f"{rec} 审核通过，已生效", messages.SUCCESS)
-            except PermissionDenied as exc:
-                form.add_error(None, str(exc))
-            except ValidationError as exc:
-                form.add_error("note", "；".join(exc.messages))
-            else:
-                return redirect(reverse("admin:records_creditrecord_change", args=[rec.pk]))
+
+        def approve(note):
+            services.approve(rec.pk, checker=request.user, note=note)
+            return f"{rec} 审核通过，已生效"
+
+        def reject(note):
+            services.reject(rec.pk, checker=request.user, note=note)
+            return f"已退回 {rec}"
+
+        if _decide(request, form, approve=approve, reject=reject):
+            return redirect(reverse("admin:records_creditrecord_change", args=[rec.pk]))
         return render(request, "admin/records/review.html", {
             **self.admin_site.each_context(request), "form": form, "rec": rec, "title": f"审核：{rec}",
             "opts": self.model._meta, "record_url": reverse("admin:records_creditrecord_change", args=[rec.pk])})
@@ -477,22 +491,15 @@ class RecordImportBatchAdmin(ReadOnlyAdmin):
         if not request.user.has_perm(services.CHECK_PERMISSION):
             raise PermissionDenied
         form = BatchDecisionForm(request.POST or None)
-        if request.method == "POST" and form.is_valid():
-            note = form.cleaned_data["note"]
-            try:
-                if "reject" in request.POST:
-                    n = services.reject_batch(batch, checker=request.user, note=note)
-                    self.message_user(request, f"已退回批次 #{batch.pk} 的 {n} 条记录", messages.SUCCESS)
-                else:
-                    n = services.approve_batch(batch, checker=request.user, note=note)
-                    self.message_user(request, f"批次 #{batch.pk} 审核通过，{n} 条记录生效", messages.SUCCESS)
-            except PermissionDenied as exc:
-                form.add_error(None, str(exc))
-            except ValidationError as exc:
-                for message in exc.messages:
-                    form.add_error("note", message)
-            else:
-                return redirect(reverse("admin:records_recordimportbatch_changelist"))
+
+        def approve(note):
+            return f"批次 #{batch.pk} 审核通过，{services.approve_batch(batch, checker=request.user, note=note)} 条记录生效"
+
+        def reject(note):
+            return f"已退回批次 #{batch.pk} 的 {services.reject_batch(batch, checker=request.user, note=note)} 条记录"
+
+        if _decide(request, form, approve=approve, reject=reject):
+            return redirect(reverse("admin:records_recordimportbatch_changelist"))
         return render(request, "admin/records/decide_batch.html", {
             **self.admin_site.each_context(request), "form": form, "batch": batch,
             "kind": self.kind_shown(batch), "reason": self.reason(batch),
