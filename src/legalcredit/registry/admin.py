@@ -224,10 +224,10 @@ class SubjectAdmin(RequestFormMixin, SimpleHistoryAdmin):
             drop.add("reason")  # the form's change reason: nothing to show on a read-only page
         return [f for f in super().get_fields(request, obj) if f not in drop]
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        subject = self.get_queryset(request).filter(pk=object_id).first() if str(object_id).isdigit() else None
-        profile = credit_profile(subject, request.user) if subject is not None else None
-        return super().change_view(request, object_id, form_url, {**(extra_context or {}), "credit_profile": profile})
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        # The subject the page already loaded: its credit file costs no second read of it.
+        context["credit_profile"] = credit_profile(obj, request.user) if obj is not None else None
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def get_queryset(self, request):
         return selectors.visible_subjects(policy.scope_for(request.user)).filter(kind=self.kind)
