@@ -80,6 +80,7 @@ def main():
     ap.add_argument("--connections", type=int, default=32)
     ap.add_argument("--seconds", type=int, default=30)
     ap.add_argument("--workers", type=int, default=os.cpu_count() or 2)
+    ap.add_argument("--threads", type=int, default=1, help="threads per worker (gthread when more than one)")
     ap.add_argument("--redis", default="redis://127.0.0.1:6379/15", help="cache for gunicorn; '' for the file cache")
     ap.add_argument("--port", type=int, default=8765)
     ap.add_argument("--sample", type=int, default=20_000)
@@ -135,6 +136,7 @@ def main():
     if opts.redis:
         env["REDIS_URL"] = opts.redis
     server = subprocess.Popen([sys.executable, "-m", "gunicorn", "legalcredit.wsgi", "-w", str(opts.workers),
+                               "--threads", str(opts.threads),
                                "-b", f"127.0.0.1:{opts.port}", "--log-level", "warning"], env=env)
     url = f"http://127.0.0.1:{opts.port}"
     try:
@@ -170,7 +172,7 @@ def main():
     count, problem = trail.verify_chain()
     assert problem is None and trail.unsealed() == 0, problem
     result = {"db": opts.db, "subjects": opts.subjects, "connections": opts.connections, "seconds": opts.seconds,
-              "workers": opts.workers, "machine": f"{os.cpu_count()} cores",
+              "workers": opts.workers, "threads": opts.threads, "machine": f"{os.cpu_count()} cores",
               "cache": "redis" if opts.redis else "file",
               "ceiling_healthz": ceiling, "baseline_subject_read": base, "credit_check": check,
               "throughput_vs_baseline": round(check["requests_per_second"] / base["requests_per_second"], 3),

@@ -307,9 +307,12 @@ LEGALCREDIT_PROVINCE = os.environ.get("LEGALCREDIT_PROVINCE", "320000")
 
 # Back-office uploads of import files (the CLI streams files of any size).
 IMPORT_UPLOAD_MAX_MB = int(os.environ.get("LEGALCREDIT_IMPORT_UPLOAD_MAX_MB", "100"))
-# A back-office import, batch approval or export of a large file runs inside its request: the web
-# workers allow it this long (gunicorn's default of 30 s would kill a year's file half-way; the
-# batch would roll back, but the officer would get an error page). A reverse proxy in front needs
-# the same (nginx: proxy_read_timeout).
+# A back-office import runs in the background worker; a job that has reported no progress for this
+# long is shown as stopped (a chunk of 2,000 rows takes seconds).
+IMPORT_STALL_SECONDS = int(os.environ.get("LEGALCREDIT_IMPORT_STALL_SECONDS", "300"))
+# A batch approval or export of a large file runs inside its request: the web workers allow it
+# this long (gunicorn's default of 30 s would kill a year's batch half-way; it would roll back, but
+# the officer would get an error page). A reverse proxy in front needs the same (nginx:
+# proxy_read_timeout).
 WEB_TIMEOUT_SECONDS = int(os.environ.get("LEGALCREDIT_WEB_TIMEOUT", "900"))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440

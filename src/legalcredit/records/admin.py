@@ -189,6 +189,8 @@ class CreditRecordAdmin(ReadOnlyAdmin):
     def get_urls(self):
         return [path("enter/", self.admin_site.admin_view(self.enter_view), name="records_enter"),
                 path("import/", self.admin_site.admin_view(self.import_view), name="records_import"),
+                path("import/job/<uuid:pk>/", self.admin_site.admin_view(self.import_job_view),
+                     name="records_import_job"),
                 path("import/template/<str:kind>/", self.admin_site.admin_view(self.template_view),
                      name="records_import_template"),
                 path("import/report/<str:name>/", self.admin_site.admin_view(self.report_view),
@@ -226,39 +228,33 @@ class CreditRecordAdmin(ReadOnlyAdmin):
             "opts": self.model._meta})
 
     def import_view(self, request):
+        """The upload; the import itself runs in the background (``flows.run_import``)."""
+        from . import flows
+
         if not request.user.has_perm("records.add_creditrecord"):
             raise PermissionDenied
-        result = None
         form = ImportForm(request.POST or None, request.FILES or None)
         if request.method == "POST" and form.is_valid():
-            upload = form.cleaned_data["file"]
-            folder = Path(settings.HOME) / "uploads"
-            folder.mkdir(parents=True, exist_ok=True)
-            # A folder per upload keeps the file's own name, which the batch records as its source.
-            target = Path(tempfile.mkdtemp(dir=folder, prefix=f"{request.user.pk}-")) / Path(upload.name).name
-            with target.open("wb") as fh:
-                for part in upload.chunks():
-                    fh.write(part)
-            try:
-                result = importer.import_records(
-                    target, kind=form.cleaned_data["kind"], actor=request.user,
-                    reason=form.cleaned_data["reason"],
-                    unknown_subjects="register" if form.cleaned_data["register_unknown"] else "reject")
-            except importer.ImportRefused as exc:
-                form.add_error("file", str(exc))
-            finally:
-                # The upload holds ID numbers in clear; what is kept of it is in the database, sealed.
-                target.unlink(missing_ok=True)
-                target.parent.rmdir()
-            if result and result.report_path:
-                request.session.setdefault("import_reports", []).append(result.report_path.name)
-                request.session.modified = True
+            d = form.cleaned_data
+            job = flows.submit_import(d["file"], kind=d["kind"], actor=request.user, reason=d["reason"],
+                                      register_unknown=d["register_unknown"])
+            return redirect(reverse("admin:records_import_job", args=[job.pk]))
         return render(request, "admin/records/import.html", {
-            **self.admin_site.each_context(request), "form": form, "result": result,
+            **self.admin_site.each_context(request), "form": form,
             "title": "导入信用信息", "opts": self.model._meta,
             "template_kinds": list(importer.importable_kinds().items()),
-            "report_url": reverse("admin:records_import_report", args=[result.report_path.name])
-            if result and result.report_path else None})
+            "jobs": selectors.import_jobs(request.user)[:10]})
+
+    def import_job_view(self, request, pk):
+        """One import as it runs and what came of it; the page reloads itself until it is done."""
+        job = selectors.import_jobs(request.user).filter(pk=pk).first()
+        if job is None:
+            raise Http404
+        return render(request, "admin/records/import_job.html", {
+            **self.admin_site.each_context(request), "job": job, "progress": selectors.import_progress(job),
+            "kind_name": importer.importable_kinds().get(job.kind, job.kind),
+            "title": f"导入信用信息：{job.source}", "opts": self.model._meta,
+            "report_url": reverse("admin:records_import_report", args=[job.report]) if job.report else None})
 
     def template_view(self, request, kind):
         from . import templates
@@ -419,7 +415,7 @@ class CreditRecordAdmin(ReadOnlyAdmin):
 
     def report_view(self, request, name):
         # Only the officer whose import produced a report may download it.
-        if name not in request.session.get("import_reports", []):
+        if not selectors.import_jobs(request.user).filter(report=Path(name).name).exists():
             raise Http404
         path = Path(settings.HOME) / "reports" / Path(name).name
         if not path.exists():

@@ -100,3 +100,31 @@ def _xlsx(path: Path):
 
     return header, rows(), "XLSX"
 
+
+
+def estimate_rows(path: str | Path) -> int | None:
+    """About how many data rows a file holds, for a progress bar: a CSV's line breaks (a quoted
+    field may hold more), an XLSX sheet's declared dimension; None when it cannot be told."""
+    path = Path(path)
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(len(XLSX_MAGIC))
+            if head == XLSX_MAGIC:
+                from openpyxl import load_workbook
+
+                wb = load_workbook(path, read_only=True, data_only=True)
+                try:
+                    rows = wb.worksheets[0].max_row
+                finally:
+                    wb.close()
+                return max(rows - 1, 0) if rows else None
+            fh.seek(0)
+            lines, last = 0, b""
+            while part := fh.read(1 << 20):
+                lines += part.count(b"\n")
+                last = part[-1:]
+            if last and last != b"\n":
+                lines += 1
+            return max(lines - 1, 0)
+    except (OSError, ValueError, KeyError, zipfile.BadZipFile):
+        return None

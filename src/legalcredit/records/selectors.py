@@ -199,3 +199,37 @@ def _batch_count(review: str):
 
     return Coalesce(Subquery(CreditRecord.objects.filter(import_batch=OuterRef("pk"), review=review)
                              .order_by().values("import_batch").annotate(n=Count("*")).values("n")), 0)
+
+
+class ImportProgress(NamedTuple):
+    rows: int
+    estimated: int | None
+    percent: int | None
+    updated_at: dt.datetime | None
+    stalled: bool
+
+
+def import_jobs(user) -> QuerySet:
+    """The back-office imports an officer has submitted, newest first."""
+    from .models import ImportJob
+
+    return ImportJob.objects.filter(requested_by=user).select_related("batch")
+
+
+def import_progress(job) -> ImportProgress:
+    """How far a running import has got; ``stalled`` when the worker has said nothing for longer
+    than IMPORT_STALL_SECONDS (it was stopped: its batch rolled back, nothing was applied)."""
+    from django.conf import settings
+    from django.core.cache import cache
+
+    from .flows import progress_key
+
+    seen = cache.get(progress_key(job.pk)) or {}
+    rows = int(seen.get("rows", 0))
+    at = dt.datetime.fromisoformat(seen["at"]) if seen.get("at") else None
+    estimated = job.rows_estimated
+    percent = min(99, rows * 100 // estimated) if estimated and not job.finished else None
+    since = at or job.started_at
+    stalled = bool(job.state == job.State.RUNNING and since
+                   and (timezone.now() - since).total_seconds() > settings.IMPORT_STALL_SECONDS)
+    return ImportProgress(rows, estimated, 100 if job.finished and estimated else percent, at, stalled)

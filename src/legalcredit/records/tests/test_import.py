@@ -316,35 +316,125 @@ def test_a_revocation_goes_out_in_the_change_since_file_and_leaves_the_full_one(
     assert list(exported("full.csv")) == ["淮司罚决〔2026〕12号"]
 
 
-def test_back_office_import_with_downloadable_report(tmp_path, client, maker, rows):
+def _upload(client, path, capture, **extra):
+    """Post a file to the import page as an officer does; the worker runs it (inline in tests)."""
     from django.urls import reverse
 
-    bad = write_csv(tmp_path / "bad.csv", [dict(rows[0], CF_NR_FK="")])
+    with open(path, "rb") as fh, capture(execute=True):
+        posted = client.post(reverse("admin:records_import"), {"file": fh, "kind": "penalty", "reason": "补录", **extra})
+    assert posted.status_code == 302, posted.content.decode()[:500]
+    return client.get(posted["Location"])
+
+
+def test_back_office_import_runs_in_the_background_with_downloadable_report(
+        tmp_path, client, maker, rows, django_capture_on_commit_callbacks):
+    from django.conf import settings
+    from django.urls import reverse
+
+    from legalcredit.records.models import ImportJob
+
     client.force_login(maker)
-    url = reverse("admin:records_import")
-    with open(bad, "rb") as fh:
-        page = client.post(url, {"file": fh, "kind": "penalty", "reason": "补录"})
+    page = _upload(client, write_csv(tmp_path / "bad.csv", [dict(rows[0], CF_NR_FK="")]),
+                   django_capture_on_commit_callbacks)
     assert page.status_code == 200 and "本批次未导入任何数据" in page.content.decode()
-    report_url = page.context["report_url"]
-    report = client.get(report_url)
+    job = ImportJob.objects.get(source="bad.csv")
+    assert job.state == ImportJob.State.DONE and job.result["errors"] == 1 and job.batch is None
+    report = client.get(page.context["report_url"])
     assert report.status_code == 200
     assert "处罚类别含罚款时必填" in b"".join(report.streaming_content).decode("utf-8-sig")
-    good = write_csv(tmp_path / "good.csv", rows)
-    with open(good, "rb") as fh:
-        page = client.post(url, {"file": fh, "kind": "penalty", "reason": "补录"})
-    assert "已导入批次" in page.content.decode()
-    from django.conf import settings
-    uploads = settings.HOME / "uploads"
-    assert not list(uploads.glob(f"{maker.pk}-*")), "the upload (ID numbers in clear) is not kept"
-    assert ImportBatch.objects.get().source == "good.csv"
+
+    page = _upload(client, write_csv(tmp_path / "good.csv", rows), django_capture_on_commit_callbacks)
+    text = page.content.decode()
+    assert "已导入批次" in text and 'http-equiv="refresh"' not in text, "a finished job stops reloading"
+    job = ImportJob.objects.get(source="good.csv")
+    assert job.batch.source == "good.csv" and job.result["created"] == len(rows)
+    assert job.rows_estimated == len(rows) and page.context["progress"].rows == len(rows)
+    assert not list((settings.HOME / "uploads").glob(f"{job.pk}*")), "the upload (ID numbers in clear) is not kept"
     listing = client.get(reverse("admin:records_creditrecord_changelist"))
     assert listing.status_code == 200 and "淮司罚决〔2026〕11号" in listing.content.decode()
+    # The import page lists the officer's jobs with what came of each.
+    mine = client.get(reverse("admin:records_import")).content.decode()
+    assert "good.csv" in mine and "bad.csv" in mine and "1 处错误，未导入" in mine
 
 
-def test_report_of_another_officer_is_not_served(client, checker):
+def test_back_office_import_of_an_unreadable_file_says_why(tmp_path, client, maker, django_capture_on_commit_callbacks):
+    from legalcredit.records.models import ImportJob
+
+    client.force_login(maker)
+    empty = tmp_path / "empty.csv"
+    empty.write_bytes(b"   \n")
+    page = _upload(client, empty, django_capture_on_commit_callbacks)
+    job = ImportJob.objects.get()
+    assert job.state == ImportJob.State.REFUSED and "文件为空" in job.message
+    assert "文件被拒绝：文件为空" in page.content.decode()
+    assert not ImportBatch.objects.exists()
+
+
+def test_back_office_import_that_fails_is_reported_and_applies_nothing(
+        tmp_path, client, maker, rows, monkeypatch, django_capture_on_commit_callbacks):
+    from legalcredit.records import importer
+    from legalcredit.records.models import ImportJob
+
+    def broken(self, values):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(importer.RecordWriter, "write", broken)
+    client.force_login(maker)
+    page = _upload(client, write_csv(tmp_path / "cf.csv", rows), django_capture_on_commit_callbacks)
+    job = ImportJob.objects.get()
+    assert job.state == ImportJob.State.FAILED and "RuntimeError" in job.message
+    assert "本批次未导入任何数据" in page.content.decode()
+    assert not CreditRecord.objects.exists() and not ImportBatch.objects.exists()
+
+
+def test_a_job_the_worker_stopped_on_is_shown_as_stopped(client, maker, settings):
     from django.urls import reverse
 
+    from legalcredit.records import selectors
+    from legalcredit.records.models import ImportJob
+
+    job = ImportJob.objects.create(kind="penalty", source="cf.csv", reason="补录", requested_by=maker,
+                                   state=ImportJob.State.RUNNING, rows_estimated=10_000,
+                                   started_at=timezone.now() - dt.timedelta(seconds=settings.IMPORT_STALL_SECONDS + 5))
+    assert selectors.import_progress(job).stalled
+    client.force_login(maker)
+    page = client.get(reverse("admin:records_import_job", args=[job.pk])).content.decode()
+    assert "后台任务已停止响应" in page and 'http-equiv="refresh"' not in page
+    from legalcredit.records import flows
+    flows._report(job, 4000)
+    progress = selectors.import_progress(job)
+    assert not progress.stalled and progress.rows == 4000 and progress.percent == 40
+    page = client.get(reverse("admin:records_import_job", args=[job.pk])).content.decode()
+    assert "已处理 4000 行，约 10000 行" in page and 'http-equiv="refresh"' in page
+
+
+def test_a_job_is_run_once(tmp_path, maker, rows):
+    """A queue that delivers a job twice does not import its file twice."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from legalcredit.records import flows
+    from legalcredit.records.models import ImportJob
+
+    body = write_csv(tmp_path / "cf.csv", rows).read_bytes()
+    job = flows.submit_import(SimpleUploadedFile("cf.csv", body), kind="penalty", actor=maker, reason="补录",
+                              register_unknown=False)
+    assert flows.run_import(str(job.pk)).state == ImportJob.State.DONE
+    assert flows.run_import(str(job.pk)) is None
+    assert ImportBatch.objects.count() == 1
+
+
+def test_another_officers_job_and_report_are_not_served(tmp_path, client, maker, checker, rows,
+                                                          django_capture_on_commit_callbacks):
+    from django.urls import reverse
+
+    from legalcredit.records.models import ImportJob
+
+    client.force_login(maker)
+    _upload(client, write_csv(tmp_path / "bad.csv", [dict(rows[0], CF_NR_FK="")]), django_capture_on_commit_callbacks)
+    job = ImportJob.objects.get()
     client.force_login(checker)
+    assert client.get(reverse("admin:records_import_job", args=[job.pk])).status_code == 404
+    assert client.get(reverse("admin:records_import_report", args=[job.report])).status_code == 404
     assert client.get(reverse("admin:records_import_report", args=["import-errors-x.csv"])).status_code in (403, 404)
 
 

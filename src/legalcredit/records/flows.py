@@ -1,0 +1,93 @@
+"""The back-office import of a credit information file, from upload to result, in one place.
+
+An officer's upload becomes an ``ImportJob`` and the background worker runs it, so a year's
+file neither outlives its request nor ties up a web process. The upload is kept under
+``HOME/uploads/<job>/`` only until the worker has read it: it holds ID numbers in clear, and
+what is kept of it is in the database, sealed. Progress goes through the cache, since the rows
+an import writes stay invisible (and, on SQLite, the database locked) until its batch commits.
+"""
+from __future__ import annotations
+
+import logging
+import shutil
+from pathlib import Path
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.utils import timezone
+
+from . import files, importer
+from .models import ImportJob
+
+log = logging.getLogger(__name__)
+
+
+def _folder(job: ImportJob) -> Path:
+    return Path(settings.HOME) / "uploads" / str(job.pk)
+
+
+def progress_key(job_id) -> str:
+    return f"records:import-job:{job_id}"
+
+
+def submit_import(upload, *, kind: str, actor, reason: str, register_unknown: bool) -> ImportJob:
+    """Keep the upload and queue its import; the job page follows it."""
+    name = Path(upload.name).name
+    job = ImportJob.objects.create(kind=kind, source=name[:200], size_bytes=upload.size, reason=reason.strip(),
+                                   register_unknown=register_unknown, requested_by=actor)
+    folder = _folder(job)
+    folder.mkdir(parents=True, exist_ok=True)
+    with (folder / name).open("wb") as fh:
+        for part in upload.chunks():
+            fh.write(part)
+    from .tasks import import_file
+
+    # After commit: a worker that picked the job up sooner would not find its row.
+    transaction.on_commit(lambda: import_file(str(job.pk)))
+    return job
+
+
+def _report(job: ImportJob, n: int) -> None:
+    cache.set(progress_key(job.pk), {"rows": n, "at": timezone.now().isoformat()}, timeout=7 * 86400)
+
+
+def run_import(job_id: str) -> ImportJob | None:
+    """The worker's side: read the file, import it as one batch, record what came of it."""
+    job = ImportJob.objects.select_related("requested_by").filter(pk=job_id, state=ImportJob.State.QUEUED).first()
+    if job is None:     # already run (a queue delivering twice) or never committed
+        return None
+    folder = _folder(job)
+    path = folder / job.source
+    job.state, job.started_at = ImportJob.State.RUNNING, timezone.now()
+    job.rows_estimated = files.estimate_rows(path) if path.exists() else None
+    job.save(update_fields=["state", "started_at", "rows_estimated"])
+    _report(job, 0)
+    try:
+        if not path.exists():
+            raise importer.ImportRefused("上传的文件已不存在，请重新上传")
+        result = importer.import_records(
+            path, kind=job.kind, actor=job.requested_by, reason=job.reason,
+            unknown_subjects="register" if job.register_unknown else "reject",
+            progress=lambda n: _report(job, n))
+    except importer.ImportRefused as exc:
+        job.state, job.message = ImportJob.State.REFUSED, str(exc)
+    except Exception as exc:    # the batch rolled back; the officer must learn that, not wait forever
+        log.exception("import job %s failed", job.pk)
+        job.state = ImportJob.State.FAILED
+        job.message = f"导入过程出错（{type(exc).__name__}），本批次未导入任何数据；请联系系统管理员查看日志后重新上传"
+    else:
+        job.state = ImportJob.State.DONE
+        job.batch_id = result.batch.pk if result.applied else None
+        job.report = result.report_path.name if result.report_path else ""
+        job.result = {"format": result.format, "rows": result.rows, "created": result.created,
+                      "new_versions": result.new_versions, "unchanged": result.unchanged,
+                      "registered": result.registered, "errors": result.errors, "warnings": result.warnings,
+                      "applied": result.applied, "first_errors": result.first_errors,
+                      "first_warnings": result.first_warnings}
+        _report(job, result.rows)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    job.finished_at = timezone.now()
+    job.save(update_fields=["state", "message", "batch", "report", "result", "finished_at"])
+    return job
