@@ -32,8 +32,11 @@ class Command(BaseCommand):
                             help="数据库为空时生成演示省份并创建演示账号 / build a demo province when empty")
         parser.add_argument("--demo-size", default="small")
         parser.add_argument("--no-worker", action="store_true", help="不启动后台任务进程")
+        # Two threads, so a long job (a year's import) does not hold up the every-minute ones.
+        parser.add_argument("--worker-threads", type=int, default=int(os.environ.get("WORKER_THREADS", "2")),
+                            help="后台任务线程数 / huey worker threads (default 2)")
 
-    def handle(self, bind, workers, demo, demo_size, no_worker, **opts):
+    def handle(self, bind, workers, demo, demo_size, no_worker, worker_threads, **opts):
         from legalcredit.accounts.services import demo_login_lines, ensure_demo_users
         from legalcredit.refdata import services as refdata
         from legalcredit.registry.models import Subject
@@ -52,7 +55,7 @@ class Command(BaseCommand):
         procs = {"web": subprocess.Popen(web_command(bind, workers), env=env)}
         if not no_worker:
             procs["worker"] = subprocess.Popen(
-                [sys.executable, "-m", "legalcredit", "run_huey", "--workers", "1"], env=env)
+                [sys.executable, "-m", "legalcredit", "run_huey", "--workers", str(max(worker_threads, 1))], env=env)
 
         self.stdout.write(self.style.SUCCESS(f"\n公共法律服务信用监管平台已启动：http://{bind}/"))
         if demo:
