@@ -206,7 +206,21 @@ class SubjectTypeFilter(admin.SimpleListFilter):
         return queryset.filter(subject_type_id=self.value()) if self.value() else queryset
 
 
-class SubjectAdmin(RequestFormMixin, SimpleHistoryAdmin):
+class ScopedHistoryAdmin(SimpleHistoryAdmin):
+    """The change history, for what the officer's jurisdiction covers only.
+
+    simple_history falls back on the history table when the object is not in ``get_queryset``,
+    so without this an officer could read, by guessing ids, the history of subjects outside
+    their scope (or meet a server error when the exception classes of a proxy model differ).
+    """
+
+    def history_view(self, request, object_id, extra_context=None):
+        if self.get_object(request, object_id) is None:
+            return self._get_obj_does_not_exist_redirect(request, self.model._meta, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+
+class SubjectAdmin(RequestFormMixin, ScopedHistoryAdmin):
     kind = ""
     list_filter = [SubjectTypeFilter, "status", JurisdictionFilter]
     list_select_related = ["subject_type", "region", "status"]
@@ -371,7 +385,7 @@ class AffiliationForm(ServiceModelForm):
 
 
 @admin.register(Affiliation)
-class AffiliationAdmin(RequestFormMixin, SimpleHistoryAdmin):
+class AffiliationAdmin(RequestFormMixin, ScopedHistoryAdmin):
     form = AffiliationForm
     list_display = ["person", "institution", "role", "valid_from", "valid_to"]
     list_filter = ["role"]

@@ -96,6 +96,25 @@ def test_area_filter_offers_the_province_cities(client, admin_user, people):
     assert "淮安市" in page and "北京市" not in page
 
 
+def test_history_outside_the_officers_jurisdiction_is_not_shown(client, county_officer, officer, codes, people):
+    from legalcredit.registry.models import Affiliation
+
+    firm_b = people[1]
+    wang = services.register_practitioner(actor=officer, reason="登记", name="王芳", subject_type="lawyer",
+                                          region="320831", id_number_raw=codes.id_number(),
+                                          institution=firm_b, joined_on=dt.date(2021, 1, 1))[0]
+    theirs = Affiliation.objects.get(person=wang)
+    client.force_login(county_officer)
+    for url in (f"/admin/registry/institution/{firm_b.pk}/history/",
+                f"/admin/registry/practitioner/{wang.pk}/history/",
+                f"/admin/registry/affiliation/{theirs.pk}/history/"):
+        resp = client.get(url)
+        assert resp.status_code == 302, url    # to the admin index, "不存在" as for a change page
+        assert "王芳" not in client.get(resp["Location"]).content.decode()
+    own = client.get(f"/admin/registry/institution/{people[0].pk}/history/")
+    assert own.status_code == 200 and "清江浦德恒律师事务所" in own.content.decode()
+
+
 def test_county_officer_sees_only_their_county_and_masked_ids(client, county_officer, people):
     client.force_login(county_officer)
     page = client.get("/admin/registry/institution/").content.decode()
