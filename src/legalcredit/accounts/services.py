@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
+from django.db.models import Count, Q
 
 from legalcredit.refdata.models import Region
 from legalcredit.registry.models import Subject
@@ -93,12 +94,21 @@ def ensure_demo_users(province_code: str) -> list[tuple[str, str, str]]:
     LEGALCREDIT_HOME/demo-logins.txt (mode 600) so `serve` can show them again.
     """
     path = demo_logins_file()
-    if path.exists():
-        return [tuple(line.split("\t")) for line in path.read_text("utf-8").splitlines() if line]
     User = get_user_model()
+    if path.exists():
+        kept = [tuple(line.split("\t")) for line in path.read_text("utf-8").splitlines() if line]
+        # The file outlives a database that was dropped or switched (DATABASE_URL): its logins
+        # are shown only while they exist, or an officer would be handed passwords that fail.
+        if kept and User.objects.filter(username__in=[k[0] for k in kept]).count() == len(kept):
+            return kept
     prefix = province_code[:2]
-    county = Region.objects.filter(code__startswith=prefix, level="county", in_force=True,
-                                   parent__level="city").order_by("code").first()
+    counties = Region.objects.filter(code__startswith=prefix, level="county", in_force=True, parent__level="city")
+    # The county with the most subjects (and a law firm for the institution user), so the county
+    # officer's queues have cases in them; the first by code when the registry is empty.
+    busiest = (Subject.objects.filter(region__in=counties).values("region")
+               .annotate(n=Count("pk"), firms=Count("pk", filter=Q(subject_type="law_firm")))
+               .filter(firms__gt=0).order_by("-n", "region").first())
+    county = counties.get(code=busiest["region"]) if busiest else counties.order_by("code").first()
     city = county.parent
     firm = Subject.objects.filter(subject_type="law_firm", region_id=county.code).first()
     plan = [
