@@ -46,9 +46,14 @@ class Command(BaseCommand):
             if not r.skipped:
                 self.stdout.write(f"基础数据 {r.dataset} {r.version}：已加载 {r.rows} 条")
         if demo:
-            if not Subject.objects.exists():
+            built = not Subject.objects.exists()
+            if built:
                 call_command("demo", size=demo_size, no_users=True, stdout=self.stdout)
             logins = ensure_demo_users(settings.LEGALCREDIT_PROVINCE)
+            if built:
+                from legalcredit.registry.management.commands.demo import build_cases
+
+                build_cases(self.stdout)
         call_command("collectstatic", interactive=False, verbosity=0)
 
         env = {**os.environ, "DJANGO_SETTINGS_MODULE": "legalcredit.settings"}

@@ -46,6 +46,13 @@ class Command(BaseCommand):
         if not no_users:
             for line in demo_login_lines(ensure_demo_users(province)):
                 self.stdout.write(line)
-            from legalcredit.remedies import demo as remedies_demo
+            build_cases(self.stdout)
 
-            self.stdout.write(f"  演示信用修复、异议与承诺案件 {remedies_demo.build()} 件")
+
+def build_cases(stdout) -> None:
+    """Cases the demo officers handle (they must exist first), so the queues are not empty."""
+    from legalcredit.lists import demo as lists_demo
+    from legalcredit.remedies import demo as remedies_demo
+
+    stdout.write(f"  演示信用修复、异议与承诺案件 {remedies_demo.build()} 件")
+    stdout.write(f"  演示信用名单案件 {lists_demo.build()} 件（严重失信、重点关注、守信激励）")

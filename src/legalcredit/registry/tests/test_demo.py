@@ -1,0 +1,29 @@
+"""The Quick start's demo: a province whose back-office queues are not empty."""
+import io
+
+import pytest
+from django.core.management import call_command
+
+
+@pytest.mark.django_db
+def test_the_demo_opens_with_cases_in_the_list_and_remedy_queues(settings, tmp_path):
+    from legalcredit.deadlines.models import Clock
+    from legalcredit.lists.models import ListEntry, Stage
+    from legalcredit.records.models import CreditRecord
+    from legalcredit.remedies.models import Commitment, Objection, RepairApplication
+
+    settings.HOME = tmp_path    # the demo logins file
+    out = io.StringIO()
+    call_command("demo", size="small", stdout=out)
+    assert "演示信用名单案件" in out.getvalue()
+    assert CreditRecord.objects.filter(is_current=True).count() >= 6000
+    listed = ListEntry.objects.get(list_code="serious_dishonesty", stage=Stage.PUBLISHED)
+    # Due process was walked, by two officers, and reached a responsible person as its own proposal.
+    assert listed.notice_text and listed.decision_no and listed.proposed_by != listed.decided_by
+    assert [s.action for s in listed.steps.order_by("pk")][:2] == ["提出拟列入", "送达告知书"]
+    child = ListEntry.objects.get(parent=listed)
+    assert child.stage == Stage.PROPOSED and child.role and child.subject.kind == "practitioner"
+    waiting = ListEntry.objects.get(list_code="serious_dishonesty", stage=Stage.NOTICED)
+    assert Clock.objects.filter(case_type="listing", case_id=waiting.pk, stopped_on__isnull=True).exists()
+    assert ListEntry.objects.filter(list_code="honor", stage=Stage.PUBLISHED).exists()
+    assert RepairApplication.objects.exists() and Objection.objects.exists() and Commitment.objects.exists()
