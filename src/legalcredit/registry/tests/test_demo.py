@@ -27,3 +27,16 @@ def test_the_demo_opens_with_cases_in_the_list_and_remedy_queues(settings, tmp_p
     assert Clock.objects.filter(case_type="listing", case_id=waiting.pk, stopped_on__isnull=True).exists()
     assert ListEntry.objects.filter(list_code="honor", stage=Stage.PUBLISHED).exists()
     assert RepairApplication.objects.exists() and Objection.objects.exists() and Commitment.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_demo_on_a_database_not_yet_migrated_says_what_to_run(monkeypatch):
+    from django.core.management.base import CommandError
+    from django.db.migrations.executor import MigrationExecutor
+
+    from legalcredit.registry.models import Subject
+
+    monkeypatch.setattr(MigrationExecutor, "migration_plan", lambda self, targets: [("registry", "0001")])
+    with pytest.raises(CommandError, match="请先运行 legalcredit migrate"):
+        call_command("demo", size="small", stdout=io.StringIO())
+    assert not Subject.objects.exists()

@@ -19,6 +19,13 @@ class Command(BaseCommand):
         parser.add_argument("--no-users", action="store_true", help="不创建演示账号")
 
     def handle(self, size, province, seed, no_users, **opts):
+        from django.db import connection
+        from django.db.migrations.executor import MigrationExecutor
+
+        executor = MigrationExecutor(connection)
+        if executor.migration_plan(executor.loader.graph.leaf_nodes()):
+            raise CommandError("数据库尚未初始化或未升级到当前版本：请先运行 legalcredit migrate"
+                               "（或直接运行 legalcredit serve --demo，它会先迁移再生成演示数据）")
         try:
             total = demo.parse_size(size)
         except ValueError as exc:
