@@ -27,18 +27,26 @@ def _folder(job: ImportJob) -> Path:
     return Path(settings.HOME) / "uploads" / str(job.pk)
 
 
+def _upload_path(job: ImportJob) -> Path:
+    # A plain name on disk: the officer's (``source``, shown everywhere) may pass the file
+    # system's 255 bytes, which are 85 Chinese characters.
+    return _folder(job) / ("upload" + Path(job.source).suffix.lower()[:10])
+
+
 def progress_key(job_id) -> str:
     return f"records:import-job:{job_id}"
 
 
 def submit_import(upload, *, kind: str, actor, reason: str, register_unknown: bool) -> ImportJob:
     """Keep the upload and queue its import; the job page follows it."""
-    name = Path(upload.name).name
-    job = ImportJob.objects.create(kind=kind, source=name[:200], size_bytes=upload.size, reason=reason.strip(),
+    name = Path(upload.name)
+    suffix = name.suffix[:20]
+    source = name.stem[:200 - len(suffix)] + suffix    # the column's length, the extension kept
+    job = ImportJob.objects.create(kind=kind, source=source, size_bytes=upload.size, reason=reason.strip(),
                                    register_unknown=register_unknown, requested_by=actor)
-    folder = _folder(job)
-    folder.mkdir(parents=True, exist_ok=True)
-    with (folder / name).open("wb") as fh:
+    path = _upload_path(job)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("wb") as fh:
         for part in upload.chunks():
             fh.write(part)
     from .tasks import import_file
@@ -57,8 +65,7 @@ def run_import(job_id: str) -> ImportJob | None:
     job = ImportJob.objects.select_related("requested_by").filter(pk=job_id, state=ImportJob.State.QUEUED).first()
     if job is None:     # already run (a queue delivering twice) or never committed
         return None
-    folder = _folder(job)
-    path = folder / job.source
+    folder, path = _folder(job), _upload_path(job)
     job.state, job.started_at = ImportJob.State.RUNNING, timezone.now()
     job.rows_estimated = files.estimate_rows(path) if path.exists() else None
     job.save(update_fields=["state", "started_at", "rows_estimated"])
@@ -67,7 +74,7 @@ def run_import(job_id: str) -> ImportJob | None:
         if not path.exists():
             raise importer.ImportRefused("上传的文件已不存在，请重新上传")
         result = importer.import_records(
-            path, kind=job.kind, actor=job.requested_by, reason=job.reason,
+            path, kind=job.kind, actor=job.requested_by, reason=job.reason, source=job.source,
             unknown_subjects="register" if job.register_unknown else "reject",
             progress=lambda n: _report(job, n))
     except importer.ImportRefused as exc:

@@ -208,7 +208,8 @@ class _Importer:
         self.error(1, "", "文件", "", message)
 
     # -- main ---------------------------------------------------------------
-    def run(self, path: Path) -> ImportResult:
+    def run(self, path: Path, source: str = "") -> ImportResult:
+        source = source or path.name
         try:
             header, rows, fmt = open_rows(path)
         except FileProblem as exc:
@@ -228,7 +229,7 @@ class _Importer:
         try:
             with transaction.atomic():
                 self.batch = ImportBatch.objects.create(
-                    kind=f"records.{self.kind}", source=path.name, created_by=self.actor,
+                    kind=f"records.{self.kind}", source=source[:200], created_by=self.actor,
                     parameters={"format": fmt, "unknown_subjects": self.unknown_subjects,
                                 "regime": self.regime, "reason": self.reason})
                 self.writer = RecordWriter(self.batch.pk, self.actor, self.reason)
@@ -244,7 +245,7 @@ class _Importer:
                 self.writer.finish()
                 audit(action=AuditEntry.Action.BULK, actor=self.actor, object_type="core.importbatch",
                       object_id=self.batch.pk, reason=self.reason,
-                      summary=f"导入{self.kind_name} {path.name}：新增{self.result.created}，"
+                      summary=f"导入{self.kind_name} {source}：新增{self.result.created}，"
                               f"新版本{self.result.new_versions}，未变化{self.result.unchanged}（待审核）")
                 self.result.batch = self.batch
         except _Rollback:
@@ -258,7 +259,7 @@ class _Importer:
                 self.report_file.close()
         if not self.result.applied:
             audit(action=AuditEntry.Action.BULK, actor=self.actor, object_type="core.importbatch",
-                  summary=f"导入{self.kind_name} {path.name} 未执行：{self.result.errors}处错误",
+                  summary=f"导入{self.kind_name} {source} 未执行：{self.result.errors}处错误",
                   reason=self.reason, data={"report": str(self.result.report_path or "")})
         return self.result
 
@@ -599,7 +600,8 @@ def _identity(subject_id: int, values: dict) -> tuple[int, str]:
 
 def import_records(path: str | Path, *, kind: str, actor, reason: str, unknown_subjects: str = "reject",
                    regime: str = "", progress: Callable[[int], None] | None = None,
-                   chunk: int = 2000) -> ImportResult:
+                   chunk: int = 2000, source: str = "") -> ImportResult:
+    """``source``: the file's name as the batch and the audit trail show it (default: the path's)."""
     kinds = importable_kinds()
     if kind not in kinds:
         raise ImportRefused(f"未知的导入类别“{kind}”（可选：{'、'.join(f'{c}（{n}）' for c, n in kinds.items())}）")
@@ -612,4 +614,4 @@ def import_records(path: str | Path, *, kind: str, actor, reason: str, unknown_s
     if actor is not None and not scope_for(actor).covers_kind(kind):
         raise ImportRefused(f"您的角色不能导入“{rules.kinds()[kind].name}”信息")
     return _Importer(kind, actor=actor, reason=reason.strip(), unknown_subjects=unknown_subjects,
-                     regime=regime, progress=progress, chunk=chunk).run(Path(path))
+                     regime=regime, progress=progress, chunk=chunk).run(Path(path), source)

@@ -423,6 +423,22 @@ def test_a_job_is_run_once(tmp_path, maker, rows):
     assert ImportBatch.objects.count() == 1
 
 
+def test_a_file_with_a_long_name_is_imported_under_the_name_kept(tmp_path, maker, rows):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from legalcredit.records import flows
+    from legalcredit.records.models import ImportJob
+
+    long = "江苏省" + "行政处罚双公示数据" * 25 + ".csv"     # 230 characters: over the 200 kept
+    body = write_csv(tmp_path / "cf.csv", rows).read_bytes()
+    job = flows.submit_import(SimpleUploadedFile(long, body), kind="penalty", actor=maker, reason="补录",
+                              register_unknown=False)
+    assert len(job.source) == 200 and job.source.endswith(".csv")
+    done = flows.run_import(str(job.pk))
+    assert done.state == ImportJob.State.DONE and done.result["created"] == len(rows), done.message
+    assert done.batch.source == job.source
+
+
 def test_another_officers_job_and_report_are_not_served(tmp_path, client, maker, checker, rows,
                                                           django_capture_on_commit_callbacks):
     from django.urls import reverse
