@@ -222,7 +222,7 @@ class _Importer:
         if unknown:
             raise ImportRefused(f"无法识别的表头：{'、'.join(unknown[:10])}。"
                                 f"表头应为{self.kind_name}国家标准字段代码（如 {self.schema.role['decision_no']}）"
-                                f"或中文字段名")
+                                f"或中文字段名" + self._other_kind(header))
         missing = [s for s in self.schema.fields if s.required == "always" and s.code not in mapping.values()]
         if missing:
             raise ImportRefused("缺少必填列：" + "、".join(f"{s.label}（{s.code}）" for s in missing))
@@ -262,6 +262,19 @@ class _Importer:
                   summary=f"导入{self.kind_name} {source} 未执行：{self.result.errors}处错误",
                   reason=self.reason, data={"report": str(self.result.report_path or "")})
         return self.result
+
+    def _other_kind(self, header) -> str:
+        """A hint when the file is of another kind than the one chosen (a 双公示 penalty file
+        imported as licences, say): the commonest slip at the upload form."""
+        general = self.ctx.templates[rules.GENERAL_TEMPLATE]
+        for code, schema in {**self.ctx.schemas, rules.GENERAL_TEMPLATE: general}.items():
+            if schema is self.schema:
+                continue
+            mapping, unknown = schema.header_map(header)
+            if mapping and not [h for h in unknown if h not in EXTENSION_FIELDS and h not in EXTENSION_FIELDS.values()]:
+                name = self.ctx.kinds[code].name if code in self.ctx.kinds else "通用模板（其他各类信用信息）"
+                return f"。该文件的表头是“{name}”的字段，请确认导入类别是否选错"
+        return ""
 
     def _stream(self, rows, mapping: dict[int, str], ext: dict[int, str]) -> None:
         chunk = []

@@ -213,6 +213,18 @@ def test_malformed_files_are_refused_with_a_clear_message(tmp_path, maker, conte
     assert CreditRecord.objects.count() == 0
 
 
+def test_a_file_imported_under_the_wrong_kind_is_refused_naming_the_kind_it_is(tmp_path, maker, rows):
+    path = write_csv(tmp_path / "cf.csv", rows)
+    with pytest.raises(importer.ImportRefused, match="该文件的表头是“行政处罚”的字段，请确认导入类别是否选错"):
+        run(path, maker, kind="license")
+    # A file that is nobody's gets no such hint.
+    (tmp_path / "x.csv").write_bytes("CF_XDR_MC,谁知道\n甲,乙\n".encode())
+    with pytest.raises(importer.ImportRefused) as refused:
+        run(tmp_path / "x.csv", maker, kind="license")
+    assert "请确认导入类别" not in str(refused.value)
+    assert CreditRecord.objects.count() == 0
+
+
 def test_truncated_xlsx_is_refused(tmp_path, maker, rows):
     from openpyxl import Workbook
 
@@ -346,6 +358,7 @@ def test_back_office_import_runs_in_the_background_with_downloadable_report(
     page = _upload(client, write_csv(tmp_path / "good.csv", rows), django_capture_on_commit_callbacks)
     text = page.content.decode()
     assert "已导入批次" in text and 'http-equiv="refresh"' not in text, "a finished job stops reloading"
+    assert "用时 " in text and " 秒。" in text
     job = ImportJob.objects.get(source="good.csv")
     assert job.batch.source == "good.csv" and job.result["created"] == len(rows)
     assert job.rows_estimated == len(rows) and page.context["progress"].rows == len(rows)
@@ -406,6 +419,16 @@ def test_a_job_the_worker_stopped_on_is_shown_as_stopped(client, maker, settings
     assert not progress.stalled and progress.rows == 4000 and progress.percent == 40
     page = client.get(reverse("admin:records_import_job", args=[job.pk])).content.decode()
     assert "已处理 4000 行，约 10000 行" in page and 'http-equiv="refresh"' in page
+
+
+@pytest.mark.parametrize("seconds,shown", [(0, "0 秒"), (40, "40 秒"), (125, "2 分 5 秒"), (3600, "1 小时"),
+                                            (3725, "1 小时 2 分 5 秒")])
+def test_a_jobs_duration_reads_in_seconds_minutes_and_hours(seconds, shown):
+    from legalcredit.records.admin import _elapsed
+
+    start = timezone.now()
+    assert _elapsed(start, start + dt.timedelta(seconds=seconds)) == shown
+    assert _elapsed(start, None) == ""
 
 
 def test_a_job_is_run_once(tmp_path, maker, rows):
