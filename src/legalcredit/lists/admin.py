@@ -7,6 +7,7 @@ from django.utils.html import format_html, format_html_join
 
 from legalcredit.accounts import policy
 from legalcredit.core.admin_base import ReadOnlyAdmin
+from legalcredit.domain import credit_lists
 
 from . import selectors, services
 from .models import ListEntry, Stage
@@ -32,8 +33,7 @@ class StepForm(forms.Form):
     decision_no = forms.CharField(label="决定书文号", required=False)
     hearing_on = forms.DateField(label="听证日期", required=False)
     removal = forms.ChoiceField(label="移出方式", required=False,
-                                choices=[("", "—"), ("repair", "信用修复"), ("objection", "异议成立"),
-                                         ("revocation", "撤销"), ("disqualified", "不再符合条件")])
+                                choices=[("", "—"), *((k, v) for k, v in credit_lists.REMOVALS.items() if k != "expiry")])
 
     def __init__(self, *args, stage: str, **kwargs):
         super().__init__(*args, **kwargs)
@@ -102,14 +102,64 @@ def _apply(entry: ListEntry, by, d: dict) -> None:
         services.remove(entry.pk, by=by, method=d.get("removal") or "", note=text, on=on)
 
 
+class ListTypeFilter(admin.SimpleListFilter):
+    title, parameter_name = "名单", "list_code"
+
+    def lookups(self, request, model_admin):
+        return [(code, lt.name) for code, lt in services.catalogue().lists.items()]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(list_code=self.value()) if self.value() else queryset
+
+
+class RemovalFilter(admin.SimpleListFilter):
+    title, parameter_name = "移出方式", "removal"
+
+    def lookups(self, request, model_admin):
+        return list(credit_lists.REMOVALS.items())
+
+    def queryset(self, request, queryset):
+        return queryset.filter(removal=self.value()) if self.value() else queryset
+
+
+# Codes a rule set or the services hold, shown by their names (the model has no choices for them:
+# the lists are data, and a province may add one).
+SHOWN_AS = {"list_code": "list_name", "role": "role_name", "responsible": "responsible_names",
+            "removal": "removal_name"}
+
+
 @admin.register(ListEntry)
 class ListEntryAdmin(ReadOnlyAdmin):
-    list_display = ("subject", "list_code", "stage", "role", "statement_due", "hearing_on", "decision_no",
+    list_display = ("subject", "list_name", "stage", "role_name", "statement_due", "hearing_on", "decision_no",
                     "listed_from", "listed_until", "removed_on", "act")
-    list_filter = ("list_code", "stage", "removal")
+    list_filter = (ListTypeFilter, "stage", RemovalFilter)
     search_fields = ("subject__name", "subject__uscc", "decision_no")
     list_select_related = ("subject",)
-    readonly_fields = ("steps_table",)
+    readonly_fields = ("steps_table", *SHOWN_AS.values())
+
+    def get_fields(self, request, obj=None):
+        shown = [SHOWN_AS.get(f, f) for f in super().get_fields(request, obj)]
+        return list(dict.fromkeys(shown))
+
+    @admin.display(description="名单", ordering="list_code")
+    def list_name(self, obj):
+        lt = services.catalogue().lists.get(obj.list_code)
+        return lt.name if lt else obj.list_code
+
+    @admin.display(description="责任人身份", ordering="role")
+    def role_name(self, obj):
+        return services.ROLE_LABELS.get(obj.role, obj.role) or "-"
+
+    @admin.display(description="直接责任人员")
+    def responsible_names(self, obj):
+        from legalcredit.registry.models import Subject
+
+        people = Subject.objects.filter(pk__in=obj.responsible or []).order_by("pk")
+        return "、".join(p.name for p in people) or "-"
+
+    @admin.display(description="移出方式")
+    def removal_name(self, obj):
+        return credit_lists.REMOVALS.get(obj.removal, obj.removal) or "-"
 
     def lookup_allowed(self, lookup, value, request=None):
         # A subject's registry page links to its entries.

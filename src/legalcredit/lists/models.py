@@ -70,7 +70,10 @@ class ListEntry(NoDeleteModel):
         indexes = [models.Index(fields=["subject", "list_code", "stage"], name="list_entry_subject_idx")]
 
     def __str__(self):
-        return f"{self.subject} · {self.list_code}（{self.get_stage_display()}）"
+        from .services import catalogue     # the list's name is rule-set data
+
+        lt = catalogue().lists.get(self.list_code)
+        return f"{self.subject} · {lt.name if lt else self.list_code}（{self.get_stage_display()}）"
 
 
 class ListStep(NoDeleteModel):

@@ -72,3 +72,26 @@ def test_notices_are_not_shown_to_roles_that_cannot_read_the_lists(client, maker
         assert client.get(reverse(name, args=[entry.pk])).status_code == 403, name
     client.force_login(maker)
     assert client.get(reverse("admin:lists_listentry_print", args=[entry.pk])).status_code == 200
+
+
+def test_the_entries_read_in_words_not_codes(client, maker, checker, law_firm, lawyer, codes):
+    from legalcredit.lists import services
+    from legalcredit.registry import services as registry
+
+    registry.add_affiliation(actor=maker, reason="任命", person=lawyer, institution=law_firm, role="head",
+                             valid_from=dt.date(2020, 1, 1))
+    entry = services.propose(law_firm, "serious_dishonesty", by=maker, reasons="出具虚假法律意见书",
+                             authority="淮安市司法局", conduct_on=dt.date(2026, 5, 1), responsible=[lawyer])
+    services.serve_notice(entry.pk, by=maker, served_on=dt.date(2026, 11, 2))
+    services.decide(entry.pk, by=checker, listed=True, reason="事实清楚", decision_no="淮司信〔2026〕5号",
+                    on=dt.date(2026, 11, 20))
+    client.force_login(checker)
+    listing = client.get(reverse("admin:lists_listentry_changelist")).content.decode()
+    assert "严重失信主体名单" in listing and "主要负责人" in listing
+    assert "serious_dishonesty</td>" not in listing and ">head<" not in listing
+    filtered = client.get(reverse("admin:lists_listentry_changelist"), {"list_code": "serious_dishonesty"})
+    assert filtered.status_code == 200 and "淮安德恒律师事务所" in filtered.content.decode()
+    assert "守信激励对象名单" in listing, "the filter offers every list by name"
+    page = client.get(reverse("admin:lists_listentry_change", args=[entry.pk])).content.decode()
+    assert "淮安德恒律师事务所 · 严重失信主体名单（已决定列入）" in page
+    assert f"[{lawyer.pk}]" not in page and "李明" in page
