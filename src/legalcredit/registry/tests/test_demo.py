@@ -27,6 +27,16 @@ def test_the_demo_opens_with_cases_in_the_list_and_remedy_queues(settings, tmp_p
     assert Clock.objects.filter(case_type="listing", case_id=waiting.pk, stopped_on__isnull=True).exists()
     assert ListEntry.objects.filter(list_code="honor", stage=Stage.PUBLISHED).exists()
     assert RepairApplication.objects.exists() and Objection.objects.exists() and Commitment.objects.exists()
+    # Checks as a handling unit asks them: a measure triggered by the listing, fed back; a receipted absence.
+    from legalcredit.checks import services as checks
+    from legalcredit.checks.models import Check
+
+    procurement = Check.objects.get(matter_type="procurement")
+    assert procurement.subject_id == listed.subject_id and procurement.answer["measures"]
+    assert checks.verify(procurement.pk, procurement.digest)[0]
+    [rate] = checks.feedback_rates(procurement.answered_at.date(), procurement.answered_at.date())
+    assert 0 < rate["fed_back"] < rate["triggered"]
+    assert Check.objects.get(matter_type="bidding").subject_id is None
 
 
 @pytest.mark.django_db
