@@ -10,6 +10,7 @@ from django.utils.html import format_html, format_html_join
 from legalcredit.core.admin_base import ReadOnlyAdmin
 from legalcredit.core.admin_forms import PeriodForm
 from legalcredit.domain.scoring import SUPERVISION_CLASSES
+from legalcredit.evaluation.selectors import grade_name_in
 from legalcredit.lists.services import catalogue
 
 from . import services
@@ -76,7 +77,7 @@ class CheckAdmin(ReadOnlyAdmin):
 
     @admin.display(description="查询条件")
     def query_shown(self, obj):
-        return "；".join(f"{k}：{v}" for k, v in services.asked(obj, masked=True).items())
+        return "；".join(f"{services.IDENTIFIERS.get(k, k)}：{v}" for k, v in services.asked(obj, masked=True).items())
 
     @admin.display(description="答复内容")
     def answer_shown(self, obj):
@@ -85,7 +86,8 @@ class CheckAdmin(ReadOnlyAdmin):
             return a.get("message", "未找到")
         s, g = a["subject"], a.get("grade") or {}
         parts = [format_html("<p>主体：{}（{}）</p>", s["name"], s.get("status_name", s.get("status")))]
-        parts.append(format_html("<p>信用等级：{}{}</p>", g.get("grade") or "未评价",
+        shown = grade_name_in(g.get("scheme", ""), g.get("scheme_version", ""), g["grade"]) if g.get("grade") else "未评价"
+        parts.append(format_html("<p>信用等级：{}{}</p>", shown,
                                  f"（{SUPERVISION_CLASSES.get(g['supervision'], g['supervision'])}）"
                                  if g.get("supervision") else ""))
         parts.append(format_html("<p>名单：{}</p>", "；".join(

@@ -200,13 +200,17 @@ def explanation_table(evaluation: Evaluation):
 
 @admin.register(SubjectGrade)
 class SubjectGradeAdmin(ReadOnlyAdmin):
-    list_display = ("subject", "state", "scheme", "grade", "score", "supervision_class", "since")
+    list_display = ("subject", "state", "scheme", "grade_shown", "score", "supervision_class", "since")
     list_filter = ("state", "scheme", "grade", "supervision_class", "subject__subject_type")
     search_fields = ("subject__name", "subject__uscc", "subject__license_no")
     list_select_related = ("subject", "scheme")
-    fields = ("subject", "state", "scheme", "grade", "score", "supervision", "since", "checked_at",
+    fields = ("subject", "state", "scheme", "grade_shown", "score", "supervision", "since", "checked_at",
               "explanation", "grade_history")
     readonly_fields = fields
+
+    @admin.display(description="信用等级", ordering="grade")
+    def grade_shown(self, obj):
+        return selectors.grade_name(obj.scheme, obj.grade) or "-"
 
     def get_queryset(self, request):
         return policy.filter_subjects(super().get_queryset(request), policy.scope_for(request.user), "subject")
@@ -231,17 +235,22 @@ class SubjectGradeAdmin(ReadOnlyAdmin):
                            "<th>触发</th></tr>{}</table>",
                            format_html_join("", "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
                                             ((e.computed_at, f"{e.scheme.code} {e.scheme.version}", e.as_of, e.score,
-                                              e.grade, e.get_trigger_display()) for e in rows)))
+                                              selectors.grade_name(e.scheme, e.grade), e.get_trigger_display())
+                                             for e in rows)))
 
 
 @admin.register(Evaluation)
 class EvaluationAdmin(ReadOnlyAdmin):
-    list_display = ("subject", "scheme", "as_of", "score", "grade", "vetoed", "trigger", "computed_at")
+    list_display = ("subject", "scheme", "as_of", "score", "grade_shown", "vetoed", "trigger", "computed_at")
     list_filter = ("trigger", "vetoed", "scheme")
     list_select_related = ("subject", "scheme")
     search_fields = ("subject__name",)
-    fields = ("subject", "scheme", "as_of", "score", "grade", "score_grade", "trigger", "computed_at", "detail")
+    fields = ("subject", "scheme", "as_of", "score", "grade_shown", "score_grade", "trigger", "computed_at", "detail")
     readonly_fields = fields
+
+    @admin.display(description="信用等级", ordering="grade")
+    def grade_shown(self, obj):
+        return selectors.grade_name(obj.scheme, obj.grade) or "-"
 
     def get_queryset(self, request):
         return policy.filter_subjects(super().get_queryset(request), policy.scope_for(request.user), "subject")

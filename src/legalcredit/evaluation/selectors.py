@@ -152,6 +152,21 @@ def history(subject_id: int) -> QuerySet[Evaluation]:
     return Evaluation.objects.filter(subject_id=subject_id).select_related("scheme")
 
 
+def grade_name(scheme: Scheme | None, code: str) -> str:
+    """A grade as its scheme names it (差, A级（诚信）), for people; the code where it has none."""
+    if scheme is None or not code:
+        return code or ""
+    try:
+        return parsed(scheme).band(code).name or code
+    except StopIteration:
+        return code     # a grade from a scheme edition that no longer has that band
+
+
+def grade_name_in(scheme_code: str, version: str, code: str) -> str:
+    """The same, for a grade stored with its scheme's code and version (a check's answer)."""
+    return grade_name(Scheme.objects.filter(code=scheme_code, version=version).first(), code)
+
+
 def supervision(grade: SubjectGrade | None) -> scoring.Supervision | None:
     """What supervision follows from a grade (the inspection and list capabilities read this)."""
     if grade is None or grade.scheme is None or not grade.grade:

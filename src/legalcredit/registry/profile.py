@@ -15,7 +15,7 @@ from legalcredit.accounts import policy
 
 @dataclass
 class CreditProfile:
-    grade: str | None = None               # "AA（优化监管）", "未评价", or None when not shown
+    grade: str | None = None               # "AA级（诚信）（优化监管）", "未评价", or None when not shown
     grade_url: str = ""
     records: int | None = None              # current, approved versions
     public: int | None = None               # of those, public today
@@ -32,14 +32,15 @@ def credit_profile(subject, user) -> CreditProfile:
     p = CreditProfile()
     if user.has_perm("evaluation.view_subjectgrade"):
         from legalcredit.domain.scoring import SUPERVISION_CLASSES
-        from legalcredit.evaluation.selectors import grade_of
+        from legalcredit.evaluation.selectors import grade_name, grade_of
 
         g = grade_of(subject.pk, with_evaluation=False)
         if g is None or not g.grade:
             p.grade = "未评价"
         else:
             sup = SUPERVISION_CLASSES.get(g.supervision_class, "")
-            p.grade = f"{g.grade}（{sup}）" if sup else g.grade
+            name = grade_name(g.scheme, g.grade)
+            p.grade = f"{name}（{sup}）" if sup else name
         if g is not None:
             p.grade_url = reverse("admin:evaluation_subjectgrade_change", args=[subject.pk])
     if user.has_perm("records.view_creditrecord"):

@@ -17,8 +17,10 @@ def test_a_check_reads_in_words_and_its_feedback_rate_is_shown_per_unit(
     listing = admin_client.get(reverse("admin:checks_check_changelist")).content.decode()
     assert "政府采购" in listing and "触发—反馈率" in listing
     page = admin_client.get(reverse("admin:checks_check_change", args=[check.pk])).content.decode()
-    for part in ("政府采购", "严重失信主体名单 淮司信〔2026〕9号", "限制参加政府采购活动", "政府采购法", "惩戒"):
+    for part in ("政府采购", "严重失信主体名单 淮司信〔2026〕9号", "限制参加政府采购活动", "政府采购法", "惩戒",
+                 f"{check.unit} 政府采购 ", f"统一社会信用代码：{law_firm.uscc}"):
         assert part in page, part
+    assert " procurement " not in page and "uscc：" not in page
     today = timezone.localdate()
 
     def rate_row():

@@ -245,3 +245,18 @@ def test_two_jobs_storing_the_same_new_outcome_leave_one_snapshot(lawyer, law_fi
     assert Evaluation.objects.filter(subject=lawyer).count() == before + 1
     after = SubjectGrade.objects.get(pk=lawyer.pk)
     assert (after.digest, after.evaluation_id) == ("y" * 64, first[0][0].id)
+
+
+@pytest.mark.django_db
+def test_a_grade_is_shown_by_the_name_its_scheme_gives_it():
+    grassroots = Scheme.objects.get(code="grassroots", state=Scheme.State.PUBLISHED)
+    forensic = Scheme.objects.get(code="forensic_institution", state=Scheme.State.PUBLISHED)
+    assert selectors.grade_name(grassroots, "bad") == "差"
+    assert selectors.grade_name(forensic, "A") == "A级（诚信）"
+    assert selectors.grade_name_in("grassroots", grassroots.version, "bad") == "差"
+    # A band the scheme has no name for, a band it no longer has, no scheme: the code as stored.
+    law_firm = Scheme.objects.get(code="law_firm", state=Scheme.State.PUBLISHED)
+    assert selectors.grade_name(law_firm, "AA") == "AA"
+    assert selectors.grade_name(grassroots, "Z") == "Z"
+    assert selectors.grade_name(None, "AA") == "AA" and selectors.grade_name(grassroots, "") == ""
+    assert selectors.grade_name_in("nosuch", "1", "bad") == "bad"

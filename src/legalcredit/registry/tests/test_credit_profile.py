@@ -58,3 +58,17 @@ def test_the_records_as_they_stood_on_a_past_day(client, checker, maker, lawyer,
     before = client.get(url, {"on": str(today - dt.timedelta(days=1))}).content.decode()
     assert "该日平台没有该主体的信用记录" in before
     assert "不能晚于今天" in client.get(url, {"on": str(today + dt.timedelta(days=1))}).content.decode()
+
+
+def test_the_grade_reads_as_its_scheme_names_it(client, checker, maker, codes):
+    from legalcredit.registry import services as registry
+
+    office, _ = registry.register_institution(actor=maker, reason="执业许可", name="清江浦区城南法律服务所",
+                                              subject_type="grassroots_office", region="320812",
+                                              uscc_code=codes.uscc(prefix="33"))
+    evaluation.evaluate_subjects([office.pk])
+    client.force_login(checker)
+    page = client.get(reverse("admin:registry_institution_change", args=[office.pk])).content.decode()
+    # A clean office starts at the base score, 100: 良好 in the grassroots scheme (code "good").
+    grade = page.split("当前信用等级")[-1][:400]
+    assert "良好（" in grade and "good" not in grade, grade
