@@ -198,10 +198,29 @@ def explanation_table(evaluation: Evaluation):
                        format_html("<p>触发否决项：</p><ul>{}</ul>", veto_rows) if vetoes else "")
 
 
+class GradeFilter(admin.SimpleListFilter):
+    """Grades by the names the published schemes give them (差, A级（诚信）), codes being shared
+    across schemes (A is a lawyer's grade and a forensic institution's)."""
+
+    title, parameter_name = "等级", "grade"
+
+    def lookups(self, request, model_admin):
+        names: dict[str, list[str]] = {}
+        for row in Scheme.objects.filter(state=Scheme.State.PUBLISHED).order_by("code"):
+            for band in selectors.parsed(row).bands:
+                shown = names.setdefault(band.code, [])
+                if (band.name or band.code) not in shown:
+                    shown.append(band.name or band.code)
+        return [(code, "、".join(shown)) for code, shown in names.items()]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(grade=self.value()) if self.value() else queryset
+
+
 @admin.register(SubjectGrade)
 class SubjectGradeAdmin(ReadOnlyAdmin):
     list_display = ("subject", "state", "scheme", "grade_shown", "score", "supervision_class", "since")
-    list_filter = ("state", "scheme", "grade", "supervision_class", "subject__subject_type")
+    list_filter = ("state", "scheme", GradeFilter, "supervision_class", "subject__subject_type")
     search_fields = ("subject__name", "subject__uscc", "subject__license_no")
     list_select_related = ("subject", "scheme")
     fields = ("subject", "state", "scheme", "grade_shown", "score", "supervision", "since", "checked_at",

@@ -14,6 +14,7 @@ from django.utils.html import format_html, format_html_join
 from legalcredit.accounts import policy
 from legalcredit.core.admin_base import ReadOnlyAdmin
 from legalcredit.core.admin_forms import PeriodForm
+from legalcredit.registry.admin import JurisdictionFilter
 
 from . import importer, rules, selectors, services
 from .forms import (BatchDecisionForm, CorrectionForm, DayForm, EntryForm, ExportForm, ImportForm,
@@ -70,12 +71,28 @@ def _decide(request, form, *, approve, reject) -> bool:
     return False
 
 
+class KindFilter(admin.SimpleListFilter):
+    title, parameter_name = "信息类别", "kind"
+
+    def lookups(self, request, model_admin):
+        return [(code, k.name) for code, k in rules.kinds().items()]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(kind=self.value()) if self.value() else queryset
+
+
+class SubjectAreaFilter(JurisdictionFilter):
+    """By the region of the record's subject (the officer's cities, or counties within a city)."""
+
+    field = "subject__region"
+
+
 @admin.register(CreditRecord)
 class CreditRecordAdmin(ReadOnlyAdmin):
     list_display = ("decision_no", "subject", "kind_name", "subtype", "severity", "decision_date",
                     "review", "status", "public_now", "publication_end", "on_time", "version")
-    list_filter = ("kind", "severity", "review", "status", "public", "on_time", "authority_level",
-                   "is_current", ("decision_date", admin.DateFieldListFilter))
+    list_filter = (KindFilter, "severity", "review", "status", "public", "on_time", SubjectAreaFilter,
+                   "authority_level", "is_current", ("decision_date", admin.DateFieldListFilter))
     search_fields = ("decision_no", "subject__name", "authority", "subject__uscc")
     date_hierarchy = "decision_date"
     list_select_related = ("subject",)

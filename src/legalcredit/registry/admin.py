@@ -178,6 +178,7 @@ class PostsInline(_AffiliationInline):
 class JurisdictionFilter(admin.SimpleListFilter):
     title = "地区"
     parameter_name = "area"
+    field = "region"        # the path to the subject's region; other apps' lists subclass it
 
     def lookups(self, request, model_admin):
         # Province-wide users get the cities of the platform's province, not all of China.
@@ -190,7 +191,7 @@ class JurisdictionFilter(admin.SimpleListFilter):
         if self.value():
             region = Region.objects.filter(code=self.value()).first()
             if region:
-                return queryset.filter(region__code__startswith=region.jurisdiction_prefix)
+                return queryset.filter(**{f"{self.field}__code__startswith": region.jurisdiction_prefix})
         return queryset
 
 

@@ -260,3 +260,15 @@ def test_a_grade_is_shown_by_the_name_its_scheme_gives_it():
     assert selectors.grade_name(grassroots, "Z") == "Z"
     assert selectors.grade_name(None, "AA") == "AA" and selectors.grade_name(grassroots, "") == ""
     assert selectors.grade_name_in("nosuch", "1", "bad") == "bad"
+
+
+def test_the_grade_filter_offers_grades_by_name(admin_client, lawyer):
+    from django.urls import reverse
+
+    services.evaluate_subjects([lawyer.pk])
+    url = reverse("admin:evaluation_subjectgrade_changelist")
+    page = admin_client.get(url).content.decode()
+    assert "差" in page and "A级（诚信）" in page and ">bad<" not in page.replace("\n", "")
+    code = SubjectGrade.objects.get(subject=lawyer).grade
+    assert lawyer.name in admin_client.get(url, {"grade": code}).content.decode()
+    assert lawyer.name not in admin_client.get(url, {"grade": "bad"}).content.decode()

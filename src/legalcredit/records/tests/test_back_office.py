@@ -228,3 +228,16 @@ def test_an_institution_reads_its_own_approved_records_and_nothing_of_the_bureau
     assert client.get(reverse("admin:records_creditrecord_change", args=[waiting.pk])).status_code == 302
     for name in ("admin:records_recordimportbatch_changelist", "admin:records_timeliness", "admin:records_export"):
         assert client.get(reverse(name)).status_code == 403, name
+
+
+def test_records_filter_by_kind_by_name_and_by_the_subjects_area(client, checker, batch):
+    client.force_login(checker)
+    url = reverse("admin:records_creditrecord_changelist")
+    listing = client.get(url).content.decode()
+    assert "行政处罚" in listing and ">penalty<" not in listing and ">annual_assessment<" not in listing
+    assert "清江浦区" in listing and "金湖县" in listing, "the checker's city offers its counties"
+    here = client.get(url, {"area": "320812", "kind": "penalty"}).content.decode()
+    assert "淮司罚决〔2026〕11号" in here
+    there = client.get(url, {"area": "320831"}).content.decode()
+    assert "淮司罚决〔2026〕11号" not in there
+    assert "淮司罚决〔2026〕11号" not in client.get(url, {"kind": "discipline"}).content.decode()
