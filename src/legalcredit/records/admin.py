@@ -478,7 +478,7 @@ class RecordImportBatchAdmin(ReadOnlyAdmin):
     @admin.display(description="类别")
     def kind_shown(self, obj):
         kind = obj.kind.removeprefix("records.")
-        return importer.importable_kinds().get(kind, kind)
+        return "演示数据" if kind == "demo" else importer.importable_kinds().get(kind, kind)
 
     @admin.display(description="待审核", ordering="pending")
     def pending(self, obj):

@@ -6,7 +6,7 @@ from django.core.management import call_command
 
 
 @pytest.mark.django_db
-def test_the_demo_opens_with_cases_in_the_list_and_remedy_queues(settings, tmp_path):
+def test_the_demo_opens_with_cases_in_the_list_and_remedy_queues(settings, tmp_path, client, django_user_model):
     from legalcredit.deadlines.models import Clock
     from legalcredit.lists.models import ListEntry, Stage
     from legalcredit.records.models import CreditRecord
@@ -37,6 +37,11 @@ def test_the_demo_opens_with_cases_in_the_list_and_remedy_queues(settings, tmp_p
     [rate] = checks.feedback_rates(procurement.answered_at.date(), procurement.answered_at.date())
     assert 0 < rate["fed_back"] < rate["triggered"]
     assert Check.objects.get(matter_type="bidding").subject_id is None
+    from django.urls import reverse
+
+    client.force_login(django_user_model.objects.get(username="admin"))
+    batches = client.get(reverse("admin:records_recordimportbatch_changelist")).content.decode()
+    assert "演示数据" in batches and "<td class=\"field-kind_shown\">demo" not in batches
 
 
 @pytest.mark.django_db
