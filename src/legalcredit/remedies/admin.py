@@ -21,6 +21,7 @@ from legalcredit.deadlines import selectors as deadline_selectors
 from legalcredit.domain.deadlines import STATES
 
 from . import selectors
+from .forms import ObjectionFileForm, RepairApplyForm, target
 from .models import Commitment, Material, Objection, ObjectionStage, Outcome, RepairApplication, RepairStage, SyncEntry
 from .services import commitments, objections, repair, sync
 
@@ -183,7 +184,9 @@ class CaseAdmin(ReadOnlyAdmin):
     def get_urls(self):
         info = self.model._meta
         urls = [path("<int:pk>/act/", self.admin_site.admin_view(self.act_view),
-                     name=f"{info.app_label}_{info.model_name}_act")]
+                     name=f"{info.app_label}_{info.model_name}_act"),
+                path("apply/", self.admin_site.admin_view(self.apply_view),
+                     name=f"{info.app_label}_{info.model_name}_apply")]
         if self.case_type == "repair":
             urls.append(path("material/<int:pk>/", self.admin_site.admin_view(download),
                              name="remedies_material_download"))
@@ -210,6 +213,49 @@ class CaseAdmin(ReadOnlyAdmin):
     def intro(self, case):
         return ""
 
+    # The applicant's side: an institution or practitioner for itself, or an officer for a subject.
+    apply_form = None
+    apply_title = apply_label = apply_intro = ""
+
+    def changelist_view(self, request, extra_context=None):
+        info = self.model._meta
+        may = request.user.has_perm(f"{info.app_label}.add_{info.model_name}") and self.apply_form is not None
+        return super().changelist_view(request, {**(extra_context or {}), "apply_label": self.apply_label if may else "",
+                                                 "apply_url": reverse(f"admin:{info.app_label}_{info.model_name}_apply")})
+
+    def start(self, subject, by, d) -> object:
+        raise NotImplementedError
+
+    def attach(self, case, by, kind, name, content):
+        raise NotImplementedError
+
+    def apply_view(self, request):
+        from django.db import transaction
+
+        info = self.model._meta
+        if not request.user.has_perm(f"{info.app_label}.add_{info.model_name}"):
+            raise PermissionDenied
+        own = getattr(getattr(request.user, "officer", None), "subject", None)
+        form = self.apply_form(request.POST or None, request.FILES or None, scope=policy.scope_for(request.user),
+                               own=own)
+        if request.method == "POST" and form.is_valid():
+            d = form.cleaned_data
+            try:
+                with transaction.atomic():      # the application and its material, or neither
+                    case = self.start(d["subject"], request.user, d)
+                    if d.get("file"):
+                        self.attach(case, request.user, d.get("kind") or "proof", d["file"].name, d["file"].read())
+            except PermissionDenied as exc:
+                form.add_error(None, str(exc))
+            except ValidationError as exc:
+                form.add_error(None, "；".join(exc.messages))
+            else:
+                self.message_user(request, f"已提交：{case.number}（{case.item}）", messages.SUCCESS)
+                return redirect(f"admin:{info.app_label}_{info.model_name}_change", case.pk)
+        return render(request, "admin/evaluation/form.html", {
+            **self.admin_site.each_context(request), "form": form, "opts": info, "title": self.apply_title,
+            "submit_label": self.apply_label, "intro": self.apply_intro})
+
 
 @admin.register(RepairApplication)
 class RepairApplicationAdmin(CaseAdmin):
@@ -225,6 +271,16 @@ class RepairApplicationAdmin(CaseAdmin):
 
     def handle(self, case, by, data):
         _repair(case, by, data)
+
+    apply_form, apply_title, apply_label = RepairApplyForm, "申请信用修复", "申请信用修复"
+    apply_intro = "先核验是否符合修复条件：不符合的，说明依据和最早可申请日期。信用修复不收取任何费用。"
+
+    def start(self, subject, by, d):
+        return repair.apply(subject, by=by, statement=d["statement"], commitment_content=d["commitment_content"],
+                            **target(d["item"]))
+
+    def attach(self, case, by, kind, name, content):
+        repair.attach(case.pk, by=by, kind=kind, name=name, content=content)
 
     def intro(self, case):
         return format_html("<p>修复对象：{}</p><p>履行义务情况：{}</p><p>审核意见：{}</p>", case.item, case.statement,
@@ -246,6 +302,16 @@ class ObjectionAdmin(CaseAdmin):
 
     def handle(self, case, by, data):
         _objection(case, by, data)
+
+    apply_form, apply_title, apply_label = ObjectionFileForm, "提出异议", "提出异议"
+    apply_intro = "认为信用信息有误、遗漏或不应公示的，说明事实和理由；处理期间该信息标注为异议中。"
+
+    def start(self, subject, by, d):
+        return objections.file(subject, by=by, grounds=d["grounds"], applicant_name=d["applicant_name"],
+                               interest=d["interest"], contact=d["contact"], **target(d["item"]))
+
+    def attach(self, case, by, kind, name, content):
+        objections.attach(case.pk, by=by, kind=kind, name=name, content=content)
 
     def intro(self, case):
         return format_html("<p>异议对象：{}</p><p>异议人：{}（{}）</p><p>事实和理由：{}</p><p>拟处理：{} {}</p>",

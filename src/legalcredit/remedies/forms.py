@@ -1,0 +1,101 @@
+"""The applicant's side in the back office: apply for credit repair, file an objection.
+
+An institution or practitioner user applies for itself and picks the item from its own records
+and list entries; an officer entering an application on a subject's behalf names the subject by
+identifier and the item by its number. The services decide eligibility and deadlines.
+"""
+from __future__ import annotations
+
+import re
+
+from django import forms
+from django.utils import timezone
+
+from legalcredit.accounts.policy import Scope
+from legalcredit.records import rules as record_rules
+from legalcredit.records.models import CreditRecord
+
+from .services.materials import KINDS
+
+GRADE = "grade"
+
+
+def items_of(subject, *, grade: bool) -> list[tuple[str, str]]:
+    """What of a subject's file one may apply about: its current approved records, its list
+    entries in force and, for an objection, its grade. Values: a record number, list:<id>, grade."""
+    from legalcredit.lists import selectors as lists
+    from legalcredit.lists.services import catalogue
+
+    kinds = record_rules.kinds()
+    out = [(r.number, f"{kinds[r.kind].name if r.kind in kinds else r.kind} {r.decision_no or r.number}"
+                      f"（{r.decision_date}，记录编号 {r.number}）")
+           for r in CreditRecord.objects.filter(subject=subject, is_current=True, review="approved")
+           .order_by("-decision_date", "pk")]
+    names = catalogue().lists
+    out += [(f"list:{e.pk}", f"{names[e.list_code].name if e.list_code in names else e.list_code} "
+                             f"{e.decision_no}（至{e.listed_until}）")
+            for e in lists.in_force_on([subject.pk], timezone.localdate())]
+    if grade:
+        out.append((GRADE, "信用等级"))
+    return out
+
+
+def target(value: str) -> dict:
+    """The services' keywords for the item chosen or typed."""
+    value = (value or "").strip()
+    if value in (GRADE, "信用等级"):
+        return {"grade": True}
+    # Record numbers are hexadecimal, so an L never begins one.
+    if m := re.fullmatch(r"(?:list:|[Ll])(\d+)", value):
+        return {"list_entry_id": int(m.group(1))}
+    return {"record_number": value}
+
+
+class _ApplyForm(forms.Form):
+    subject = forms.CharField(label="信用主体", max_length=40, help_text="统一社会信用代码、公民身份号码或执业证号")
+    item = forms.CharField(label="对象", max_length=60,
+                           help_text="信用记录的记录编号（记录页面可见）；名单记录写 L 加编号，如 L12")
+    kind = forms.ChoiceField(label="材料类别", choices=list(KINDS.items()), required=False)
+    file = forms.FileField(label="证明材料（可选，PDF 或图片）", required=False)
+    grade = False
+
+    def __init__(self, *args, scope: Scope, own=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.scope, self.own = scope, own
+        if own is not None:
+            # Applying for oneself: the subject is known, the item is picked from one's own file.
+            del self.fields["subject"]
+            self.fields["item"] = forms.ChoiceField(label="对象", choices=items_of(own, grade=self.grade))
+
+    def clean_subject(self):
+        from legalcredit.registry.forms import subject_by_identifier
+
+        return subject_by_identifier(self.cleaned_data["subject"], self.scope)
+
+    def clean(self):
+        d = super().clean()
+        if self.own is not None:
+            d["subject"] = self.own
+        return d
+
+
+class RepairApplyForm(_ApplyForm):
+    statement = forms.CharField(label="履行义务情况说明", widget=forms.Textarea(attrs={"rows": 4, "cols": 80}),
+                                help_text="已纠正失信行为、履行法定义务（如缴纳罚款、完成整改）的情况")
+    commitment_content = forms.CharField(label="信用修复承诺（可选，默认按标准承诺书）", required=False,
+                                         widget=forms.Textarea(attrs={"rows": 2, "cols": 80}))
+    field_order = ["subject", "item", "statement", "commitment_content", "kind", "file"]
+
+
+class ObjectionFileForm(_ApplyForm):
+    grade = True
+    applicant_name = forms.CharField(label="异议人", max_length=100)
+    interest = forms.CharField(label="与该信息的利害关系", max_length=100, initial="信息主体本人")
+    contact = forms.CharField(label="联系方式", max_length=100, required=False)
+    grounds = forms.CharField(label="异议事实和理由", widget=forms.Textarea(attrs={"rows": 4, "cols": 80}))
+    field_order = ["subject", "item", "applicant_name", "interest", "contact", "grounds", "kind", "file"]
+
+    def __init__(self, *args, own=None, **kwargs):
+        super().__init__(*args, own=own, **kwargs)
+        if own is not None:
+            self.fields["applicant_name"].initial = own.name
