@@ -108,5 +108,6 @@ def test_an_officer_files_an_objection_for_a_subject_named_by_its_code(client, l
 
 def test_applying_is_refused_to_roles_without_the_permission(client, checker):
     client.force_login(checker)
-    assert client.get(reverse("admin:remedies_repairapplication_apply")).status_code == 403
+    refused = client.get(reverse("admin:remedies_repairapplication_apply"))
+    assert refused.status_code == 403 and "无权访问" in refused.content.decode(), "a page in Chinese, not a bare 403"
     assert "申请信用修复" not in client.get(reverse("admin:remedies_repairapplication_changelist")).content.decode()
