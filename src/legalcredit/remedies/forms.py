@@ -20,22 +20,24 @@ from .services.materials import KINDS
 GRADE = "grade"
 
 
-def items_of(subject, *, grade: bool) -> list[tuple[str, str]]:
-    """What of a subject's file one may apply about: its current approved records, its list
-    entries in force and, for an objection, its grade. Values: a record number, list:<id>, grade."""
+def items_of(subject, *, objection: bool) -> list[tuple[str, str]]:
+    """What of a subject's file one may apply about: its current approved records (for a repair,
+    the adverse ones only: a commendation has nothing to repair), its list entries in force and,
+    for an objection, its grade. Values: a record number, list:<id>, grade."""
     from legalcredit.lists import selectors as lists
     from legalcredit.lists.services import catalogue
 
     kinds = record_rules.kinds()
     out = [(r.number, f"{kinds[r.kind].name if r.kind in kinds else r.kind} {r.decision_no or r.number}"
                       f"（{r.decision_date}，记录编号 {r.number}）")
-           for r in CreditRecord.objects.filter(subject=subject, is_current=True, review="approved")
+           for r in CreditRecord.objects.filter(subject=subject, is_current=True, review="approved",
+                                                **({} if objection else {"severity__in": ["minor", "general", "serious"]}))
            .order_by("-decision_date", "pk")]
     names = catalogue().lists
     out += [(f"list:{e.pk}", f"{names[e.list_code].name if e.list_code in names else e.list_code} "
                              f"{e.decision_no}（至{e.listed_until}）")
             for e in lists.in_force_on([subject.pk], timezone.localdate())]
-    if grade:
+    if objection:
         out.append((GRADE, "信用等级"))
     return out
 
@@ -57,7 +59,7 @@ class _ApplyForm(forms.Form):
                            help_text="信用记录的记录编号（记录页面可见）；名单记录写 L 加编号，如 L12")
     kind = forms.ChoiceField(label="材料类别", choices=list(KINDS.items()), required=False)
     file = forms.FileField(label="证明材料（可选，PDF 或图片）", required=False)
-    grade = False
+    objection = False
 
     def __init__(self, *args, scope: Scope, own=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -65,7 +67,7 @@ class _ApplyForm(forms.Form):
         if own is not None:
             # Applying for oneself: the subject is known, the item is picked from one's own file.
             del self.fields["subject"]
-            self.fields["item"] = forms.ChoiceField(label="对象", choices=items_of(own, grade=self.grade))
+            self.fields["item"] = forms.ChoiceField(label="对象", choices=items_of(own, objection=self.objection))
 
     def clean_subject(self):
         from legalcredit.registry.forms import subject_by_identifier
@@ -88,7 +90,7 @@ class RepairApplyForm(_ApplyForm):
 
 
 class ObjectionFileForm(_ApplyForm):
-    grade = True
+    objection = True
     applicant_name = forms.CharField(label="异议人", max_length=100)
     interest = forms.CharField(label="与该信息的利害关系", max_length=100, initial="信息主体本人")
     contact = forms.CharField(label="联系方式", max_length=100, required=False)
