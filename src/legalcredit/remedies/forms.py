@@ -67,7 +67,10 @@ class _ApplyForm(forms.Form):
         if own is not None:
             # Applying for oneself: the subject is known, the item is picked from one's own file.
             del self.fields["subject"]
-            self.fields["item"] = forms.ChoiceField(label="对象", choices=items_of(own, objection=self.objection))
+            choices = items_of(own, objection=self.objection)
+            self.fields["item"] = forms.ChoiceField(
+                label="对象", choices=choices,
+                help_text="" if choices else "您目前没有可以申请的信用记录或名单记录")
 
     def clean_subject(self):
         from legalcredit.registry.forms import subject_by_identifier

@@ -111,3 +111,11 @@ def test_applying_is_refused_to_roles_without_the_permission(client, checker):
     refused = client.get(reverse("admin:remedies_repairapplication_apply"))
     assert refused.status_code == 403 and "无权访问" in refused.content.decode(), "a page in Chinese, not a bare 403"
     assert "申请信用修复" not in client.get(reverse("admin:remedies_repairapplication_changelist")).content.decode()
+
+
+def test_a_subject_with_nothing_to_repair_is_told_so(client, lawyer, lawyer_user):
+    lawyer_user.is_staff = True
+    lawyer_user.save()
+    client.force_login(lawyer_user)
+    page = client.get(reverse("admin:remedies_repairapplication_apply")).content.decode()
+    assert "您目前没有可以申请的信用记录或名单记录" in page
