@@ -203,8 +203,12 @@ def feedback(receipt, *, by, measure: str, applied: bool, reason: str = "") -> F
         raise field_error("measure", "措施", "已反馈过，不能重复反馈")
     fb = Feedback.objects.create(check_record=check, measure=measure, applied=applied, reason=reason, by=by)
     audit(action=AuditEntry.Action.CREATE, actor=by, object_type="checks.feedback", object_id=fb.pk,
-          summary=f"反馈措施 {measure}：{'已采取' if applied else '未采取'}", reason=reason)
+          summary=f"反馈措施“{_measure_name(check, measure)}”：{'已采取' if applied else '未采取'}", reason=reason)
     return fb
+
+
+def _measure_name(check: Check, code: str) -> str:
+    return next((m["name"] for m in check.answer.get("measures", []) if m["code"] == code), code)
 
 
 def feedback_rates(start: dt.date, end: dt.date, units: list[str] | None = None) -> list[dict]:

@@ -31,6 +31,11 @@ def test_a_check_reads_in_words_and_its_feedback_rate_is_shown_per_unit(
     assert rate_row() == ["1", "1", "0", "0%"]
     services.feedback(check.pk, by=department, measure="restrict_procurement", applied=True)
     assert rate_row() == ["1", "1", "1", "100%"]
+    # The audit trail says it in words too: the measure by name, the object type by its model's name.
+    trail = admin_client.get(reverse("admin:audit_auditentry_changelist")).content.decode()
+    assert "反馈措施“限制参加政府采购活动”：已采取" in trail and "信用核查记录（checks.check）" in trail
+    filtered = admin_client.get(reverse("admin:audit_auditentry_changelist"), {"object_type": "checks.feedback"})
+    assert filtered.status_code == 200 and "反馈措施" in filtered.content.decode()
 
 
 def test_the_rate_page_needs_the_view_permission(client, maker):
