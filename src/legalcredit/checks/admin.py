@@ -1,9 +1,10 @@
 import datetime as dt
 
-from django.contrib import admin
-from django.core.exceptions import PermissionDenied
-from django.shortcuts import render
-from django.urls import path
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
@@ -14,6 +15,7 @@ from legalcredit.evaluation.selectors import grade_name_in
 from legalcredit.lists.services import catalogue
 
 from . import services
+from .forms import CheckForm, FeedbackForm
 from .models import Check, Feedback
 
 
@@ -61,7 +63,88 @@ class CheckAdmin(ReadOnlyAdmin):
 
     def get_urls(self):
         return [path("feedback-rates/", self.admin_site.admin_view(self.rates_view), name="checks_feedback_rates"),
+                path("run/", self.admin_site.admin_view(self.run_view), name="checks_check_run"),
+                path("receipts/", self.admin_site.admin_view(self.receipts_view), name="checks_check_receipts"),
+                path("<uuid:pk>/feedback/", self.admin_site.admin_view(self.feedback_view),
+                     name="checks_check_feedback"),
                 *super().get_urls()]
+
+    # An officer handling a matter checks from here: the add link leads to the check form.
+    def has_add_permission(self, request):
+        return request.user.has_perm("checks.add_check")
+
+    def add_view(self, request, form_url="", extra_context=None):
+        return redirect("admin:checks_check_run")
+
+    def run_view(self, request):
+        if not request.user.has_perm("checks.add_check"):
+            raise PermissionDenied
+        form = CheckForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            d = form.cleaned_data
+            try:
+                made = services.run(by=request.user, queries=d["subjects"], matter=d["matter"], purpose=d["purpose"],
+                                    on=d["on"])
+            except PermissionDenied as exc:
+                form.add_error(None, str(exc))
+            except ValidationError as exc:
+                form.add_error(None, "；".join(exc.messages))
+            else:
+                return redirect(reverse("admin:checks_check_receipts") + "?ids=" + ",".join(str(c.pk) for c in made))
+        return render(request, "admin/evaluation/form.html", {
+            **self.admin_site.each_context(request), "form": form, "opts": self.model._meta,
+            "title": "信用核查", "submit_label": "核查",
+            "intro": "按事项类型答复主体的信用状况和应采取的激励、惩戒措施；每次核查出具回执（编号和摘要），"
+                     "可凭回执验证答复内容。办理结束后请反馈各项措施的采取情况。"})
+
+    def _own_checks(self, request, ids):
+        # An officer sees the answers to their own checks here (viewing all checks is for supervisors).
+        return Check.objects.filter(user=request.user, pk__in=ids).select_related("subject").order_by("answered_at")
+
+    def receipts_view(self, request):
+        if not request.user.has_perm("checks.add_check"):
+            raise PermissionDenied
+        ids = [i for i in request.GET.get("ids", "").split(",") if i.strip()]
+        try:
+            checks = list(self._own_checks(request, ids))
+        except ValidationError:       # not a receipt number at all
+            checks = []
+        if not checks:
+            raise Http404
+        rows = []
+        for c in checks:
+            done = {f.measure: f for f in c.feedback.all()}
+            names = {m["code"]: m["name"] for m in c.answer.get("measures", [])}
+            open_ = [(code, name) for code, name in names.items() if code not in done]
+            rows.append({"check": c, "query": self.query_shown(c), "answer": self.answer_shown(c),
+                         "matter": _matter_name(c.matter_type),
+                         "done": [(names.get(code, code), f) for code, f in done.items()],
+                         "form": FeedbackForm(measures=open_) if open_ else None})
+        return render(request, "admin/checks/receipts.html", {
+            **self.admin_site.each_context(request), "rows": rows, "ids": ",".join(ids),
+            "title": "信用核查回执", "opts": self.model._meta})
+
+    def feedback_view(self, request, pk):
+        if request.method != "POST" or not request.user.has_perm("checks.add_check"):
+            raise PermissionDenied
+        check = self._own_checks(request, [pk]).first()
+        if check is None:
+            raise Http404
+        measures = [(m["code"], m["name"]) for m in check.answer.get("measures", [])]
+        form = FeedbackForm(request.POST, measures=measures)
+        back = reverse("admin:checks_check_receipts") + "?ids=" + request.POST.get("ids", str(pk))
+        if not form.is_valid():
+            self.message_user(request, "；".join(f"{form.fields[k].label}：{'；'.join(v)}" for k, v in form.errors.items()),
+                              messages.ERROR)
+            return redirect(back)
+        d = form.cleaned_data
+        try:
+            services.feedback(check.pk, by=request.user, measure=d["measure"], applied=d["applied"], reason=d["reason"])
+        except (PermissionDenied, ValidationError) as exc:
+            self.message_user(request, "；".join(getattr(exc, "messages", [str(exc)])), messages.ERROR)
+        else:
+            self.message_user(request, "已反馈", messages.SUCCESS)
+        return redirect(back)
 
     @admin.display(description="事项类型")
     def matter_name(self, obj):

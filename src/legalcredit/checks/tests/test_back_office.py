@@ -41,3 +41,38 @@ def test_a_check_reads_in_words_and_its_feedback_rate_is_shown_per_unit(
 def test_the_rate_page_needs_the_view_permission(client, maker):
     client.force_login(maker)
     assert client.get(reverse("admin:checks_feedback_rates")).status_code == 403
+
+
+def test_an_officer_checks_subjects_in_the_back_office_and_reports_feedback(client, law_firm, lawyer, maker, checker,
+                                                                            codes):
+    from legalcredit.checks.models import Check, Feedback
+
+    listed(law_firm, maker, checker)
+    client.force_login(checker)
+    index = client.get(reverse("admin:index")).content.decode()
+    assert reverse("admin:checks_check_add") in index, "the check form is reachable from the index"
+    assert client.get(reverse("admin:checks_check_add"))["Location"] == reverse("admin:checks_check_run")
+    run = reverse("admin:checks_check_run")
+    nobody = codes.uscc("91")
+    assert "该字段是必填项" in client.post(run, {"subjects": law_firm.uscc, "matter": "procurement", "purpose": ""}
+                                      ).content.decode() and not Check.objects.exists()
+    done = client.post(run, {"subjects": f"{law_firm.uscc}\n{lawyer.id_number}\n\n{nobody}",
+                             "matter": "procurement", "purpose": "法律援助服务采购供应商资格审查"})
+    assert done.status_code == 302
+    checks = list(Check.objects.order_by("answered_at"))
+    assert [c.query for c in checks][0] == {"uscc": law_firm.uscc} and len(checks) == 3
+    assert checks[1].subject_id == lawyer.pk and checks[2].subject_id is None
+    page = client.get(done["Location"]).content.decode()
+    for part in ("限制参加政府采购活动", str(checks[0].pk), checks[0].digest, "平台未登记", "反馈措施采取情况"):
+        assert part in page, part
+    ids = done["Location"].split("ids=")[1]
+    feedback = reverse("admin:checks_check_feedback", args=[checks[0].pk])
+    refused = client.post(feedback, {"measure": "restrict_procurement", "applied": "0", "reason": "", "ids": ids},
+                          follow=True).content.decode()
+    assert "未采取措施的须说明理由" in refused and not Feedback.objects.exists()
+    client.post(feedback, {"measure": "restrict_procurement", "applied": "1", "ids": ids})
+    assert Feedback.objects.get().applied
+    assert "已反馈：限制参加政府采购活动　已采取" in client.get(done["Location"]).content.decode()
+    # Another officer's receipts are not shown here.
+    client.force_login(maker)
+    assert client.get(done["Location"]).status_code == 404
