@@ -69,9 +69,21 @@ class CheckAdmin(ReadOnlyAdmin):
                      name="checks_check_feedback"),
                 *super().get_urls()]
 
-    # An officer handling a matter checks from here: the add link leads to the check form.
+    # An officer handling a matter checks from here: the add link leads to the check form, and the
+    # list shows the officer's own checks; supervisors (view_check) see every unit's.
     def has_add_permission(self, request):
         return request.user.has_perm("checks.add_check")
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm("checks.view_check") or request.user.has_perm("checks.add_check")
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        return qs if request.user.has_perm("checks.view_check") else qs.filter(user=request.user)
+
+    def changelist_view(self, request, extra_context=None):
+        return super().changelist_view(request, {**(extra_context or {}),
+                                                 "may_see_rates": request.user.has_perm("checks.view_check")})
 
     def add_view(self, request, form_url="", extra_context=None):
         return redirect("admin:checks_check_run")

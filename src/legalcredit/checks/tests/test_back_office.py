@@ -73,6 +73,12 @@ def test_an_officer_checks_subjects_in_the_back_office_and_reports_feedback(clie
     client.post(feedback, {"measure": "restrict_procurement", "applied": "1", "ids": ids})
     assert Feedback.objects.get().applied
     assert "已反馈：限制参加政府采购活动　已采取" in client.get(done["Location"]).content.decode()
-    # Another officer's receipts are not shown here.
+    # The officer's list holds their own checks; the page of each opens; the unit rates are for supervisors.
+    mine = client.get(reverse("admin:checks_check_changelist")).content.decode()
+    assert "法律援助服务采购供应商资格审查" in mine and "触发—反馈率" not in mine
+    assert client.get(reverse("admin:checks_check_change", args=[checks[0].pk])).status_code == 200
+    # Another officer's receipts and checks are not shown to them.
     client.force_login(maker)
     assert client.get(done["Location"]).status_code == 404
+    assert "法律援助服务采购供应商资格审查" not in client.get(reverse("admin:checks_check_changelist")).content.decode()
+    assert client.get(reverse("admin:checks_check_change", args=[checks[0].pk])).status_code == 302
