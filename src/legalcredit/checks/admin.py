@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from legalcredit.core.admin_base import ReadOnlyAdmin
-from legalcredit.core.admin_forms import PeriodForm
+from legalcredit.core.admin_forms import PeriodForm, refusals_on
 from legalcredit.domain.scoring import SUPERVISION_CLASSES
 from legalcredit.evaluation.selectors import grade_name_in
 from legalcredit.lists.services import catalogue
@@ -94,14 +94,9 @@ class CheckAdmin(ReadOnlyAdmin):
         form = CheckForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             d = form.cleaned_data
-            try:
+            with refusals_on(form):
                 made = services.run(by=request.user, queries=d["subjects"], matter=d["matter"], purpose=d["purpose"],
                                     on=d["on"])
-            except PermissionDenied as exc:
-                form.add_error(None, str(exc))
-            except ValidationError as exc:
-                form.add_error(None, "；".join(exc.messages))
-            else:
                 return redirect(reverse("admin:checks_check_receipts") + "?ids=" + ",".join(str(c.pk) for c in made))
         return render(request, "admin/evaluation/form.html", {
             **self.admin_site.each_context(request), "form": form, "opts": self.model._meta,

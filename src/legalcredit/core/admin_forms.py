@@ -10,8 +10,10 @@ saved instance.
 """
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 from django import forms
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 
 
 class ServiceModelForm(forms.ModelForm):
@@ -47,6 +49,19 @@ class ServiceModelForm(forms.ModelForm):
             for err in errors:
                 message = " ".join(err.messages)
                 self.add_error(target if field != NON_FIELD_ERRORS else None, message)
+
+
+@contextmanager
+def refusals_on(form: forms.Form):
+    """Around a service call from a custom admin page: a refusal (no permission, a broken rule)
+    becomes the form's error, shown above it, and the page is drawn again; what follows the call
+    inside the block (the message, the redirect) runs only when it succeeded."""
+    try:
+        yield
+    except PermissionDenied as exc:
+        form.add_error(None, str(exc))
+    except ValidationError as exc:
+        form.add_error(None, "；".join(exc.messages))
 
 
 class RequestFormMixin:

@@ -7,6 +7,7 @@ from django.utils.html import format_html, format_html_join
 
 from legalcredit.accounts import policy
 from legalcredit.core.admin_base import ReadOnlyAdmin
+from legalcredit.core.admin_forms import refusals_on
 from legalcredit.refdata.models import Region, SubjectType
 
 from . import flows, selectors, services, tasks
@@ -112,14 +113,10 @@ class SchemeAdmin(admin.ModelAdmin):
         row = get_object_or_404(Scheme, pk=pk)
         form = ReasonForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
-            try:
+            with refusals_on(form):
                 action(row, by=request.user, reason=form.cleaned_data["reason"])
                 self.message_user(request, done.format(row=row), messages.SUCCESS)
                 return redirect("admin:evaluation_scheme_changelist")
-            except PermissionDenied as exc:
-                form.add_error(None, str(exc))
-            except ValidationError as exc:
-                form.add_error(None, "；".join(exc.messages))
         return render(request, "admin/evaluation/form.html", {
             **self.admin_site.each_context(request), "form": form, "title": f"{title}：{row}",
             "opts": self.model._meta, "submit_label": title})
@@ -365,7 +362,7 @@ class ForensicGradingAdmin(ReadOnlyAdmin):
         form = GradingActionForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             d = form.cleaned_data
-            try:
+            with refusals_on(form):
                 if d["action"] == "submit":
                     flows.submit(g.pk, by=request.user, opinion=d["opinion"], grade=d["grade"], score=d["score"],
                                  onsite_notes=d["onsite_notes"])
@@ -373,10 +370,6 @@ class ForensicGradingAdmin(ReadOnlyAdmin):
                     flows.send_back(g.pk, by=request.user, opinion=d["opinion"])
                 self.message_user(request, "已办理", messages.SUCCESS)
                 return redirect("admin:evaluation_forensicgrading_change", g.pk)
-            except PermissionDenied as exc:
-                form.add_error(None, str(exc))
-            except ValidationError as exc:
-                form.add_error(None, "；".join(exc.messages))
         return render(request, "admin/evaluation/form.html", {
             **self.admin_site.each_context(request), "form": form, "opts": self.model._meta,
             "title": f"{g}：{g.get_stage_display()}", "intro": self.system(g)})

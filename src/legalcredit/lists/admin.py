@@ -7,6 +7,7 @@ from django.utils.html import format_html, format_html_join
 
 from legalcredit.accounts import policy
 from legalcredit.core.admin_base import ReadOnlyAdmin
+from legalcredit.core.admin_forms import refusals_on
 from legalcredit.domain import credit_lists
 
 from . import selectors, services
@@ -202,15 +203,10 @@ class ListEntryAdmin(ReadOnlyAdmin):
         form = ProposeForm(request.POST or None, scope=policy.scope_for(request.user), unit=unit)
         if request.method == "POST" and form.is_valid():
             d = form.cleaned_data
-            try:
+            with refusals_on(form):
                 entry = services.propose(d["subject"], d["list_code"], by=request.user, reasons=d["reasons"],
                                          authority=d["authority"], authority_uscc=d["authority_uscc"],
                                          basis_record=d["basis_record"], conduct_on=d["conduct_on"])
-            except PermissionDenied as exc:
-                form.add_error(None, str(exc))
-            except ValidationError as exc:
-                form.add_error(None, "；".join(exc.messages))
-            else:
                 self.message_user(request, f"已提出拟列入：{entry}。下一步：送达告知书", messages.SUCCESS)
                 return redirect("admin:lists_listentry_change", entry.pk)
         return render(request, "admin/evaluation/form.html", {
@@ -231,14 +227,10 @@ class ListEntryAdmin(ReadOnlyAdmin):
         entry = get_object_or_404(self.get_queryset(request), pk=pk)
         form = StepForm(request.POST or None, stage=entry.stage)
         if request.method == "POST" and form.is_valid():
-            try:
+            with refusals_on(form):
                 _apply(entry, request.user, form.cleaned_data)
                 self.message_user(request, "已办理", messages.SUCCESS)
                 return redirect("admin:lists_listentry_change", entry.pk)
-            except PermissionDenied as exc:
-                form.add_error(None, str(exc))
-            except ValidationError as exc:
-                form.add_error(None, "；".join(exc.messages))
         return render(request, "admin/evaluation/form.html", {
             **self.admin_site.each_context(request), "form": form, "opts": self.model._meta,
             "title": f"{entry}", "intro": format_html("<pre>{}</pre>", entry.notice_text or entry.reasons)})

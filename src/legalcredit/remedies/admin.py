@@ -17,6 +17,7 @@ from django.utils.html import format_html, format_html_join
 
 from legalcredit.accounts import policy
 from legalcredit.core.admin_base import ReadOnlyAdmin
+from legalcredit.core.admin_forms import refusals_on
 from legalcredit.deadlines import selectors as deadline_selectors
 from legalcredit.domain.deadlines import STATES
 
@@ -196,15 +197,11 @@ class CaseAdmin(ReadOnlyAdmin):
         case = get_object_or_404(self.get_queryset(request), pk=pk)
         form = CaseForm(request.POST or None, request.FILES or None, stage=case.stage, actions=self.actions_map)
         if request.method == "POST" and form.is_valid():
-            try:
+            with refusals_on(form):
                 self.handle(case, request.user, form.cleaned_data)
                 self.message_user(request, "已办理", messages.SUCCESS)
                 info = self.model._meta
                 return redirect(f"admin:{info.app_label}_{info.model_name}_change", case.pk)
-            except PermissionDenied as exc:
-                form.add_error(None, str(exc))
-            except ValidationError as exc:
-                form.add_error(None, "；".join(exc.messages))
         return render(request, "admin/remedies/act.html", {
             **self.admin_site.each_context(request), "form": form, "opts": self.model._meta,
             "title": f"{case}（{case.get_stage_display()}）", "intro": self.intro(case),
@@ -240,16 +237,11 @@ class CaseAdmin(ReadOnlyAdmin):
                                own=own)
         if request.method == "POST" and form.is_valid():
             d = form.cleaned_data
-            try:
+            with refusals_on(form):
                 with transaction.atomic():      # the application and its material, or neither
                     case = self.start(d["subject"], request.user, d)
                     if d.get("file"):
                         self.attach(case, request.user, d.get("kind") or "proof", d["file"].name, d["file"].read())
-            except PermissionDenied as exc:
-                form.add_error(None, str(exc))
-            except ValidationError as exc:
-                form.add_error(None, "；".join(exc.messages))
-            else:
                 self.message_user(request, f"已提交：{case.number}（{case.item}）", messages.SUCCESS)
                 return redirect(f"admin:{info.app_label}_{info.model_name}_change", case.pk)
         return render(request, "admin/evaluation/form.html", {
@@ -361,7 +353,7 @@ class CommitmentAdmin(ReadOnlyAdmin):
         form = FulfilmentForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             d = form.cleaned_data
-            try:
+            with refusals_on(form):
                 if d["action"] == "propose":
                     commitments.propose_fulfilment(c.pk, by=request.user, status=d["status"],
                                                    unfulfilled=d["unfulfilled"], liability_pursued=d["liability_pursued"])
@@ -369,10 +361,6 @@ class CommitmentAdmin(ReadOnlyAdmin):
                     commitments.confirm_fulfilment(c.pk, by=request.user, unit=d["unit"], unit_uscc=d["unit_uscc"])
                 self.message_user(request, "已办理", messages.SUCCESS)
                 return redirect("admin:remedies_commitment_change", c.pk)
-            except PermissionDenied as exc:
-                form.add_error(None, str(exc))
-            except ValidationError as exc:
-                form.add_error(None, "；".join(exc.messages))
         return render(request, "admin/remedies/act.html", {
             **self.admin_site.each_context(request), "form": form, "opts": self.model._meta, "title": str(c),
             "intro": format_html("<pre>{}</pre>", c.letter), "history": _history("commitment", c.pk)})
