@@ -12,7 +12,7 @@ from legalcredit.core.admin_base import ReadOnlyAdmin
 from legalcredit.core.admin_forms import PeriodForm, refusals_on
 from legalcredit.domain.scoring import SUPERVISION_CLASSES
 from legalcredit.evaluation.selectors import grade_name_in
-from legalcredit.lists.services import catalogue
+from legalcredit.lists.services import catalogue, matter_name
 
 from . import services
 from .forms import CheckForm, FeedbackForm
@@ -39,11 +39,6 @@ class MatterFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         return queryset.filter(matter_type=self.value()) if self.value() else queryset
-
-
-def _matter_name(code: str) -> str:
-    m = catalogue().matter_types.get(code)
-    return m.name if m else code
 
 
 @admin.register(Check)
@@ -124,7 +119,7 @@ class CheckAdmin(ReadOnlyAdmin):
             names = {m["code"]: m["name"] for m in c.answer.get("measures", [])}
             open_ = [(code, name) for code, name in names.items() if code not in done]
             rows.append({"check": c, "query": self.query_shown(c), "answer": self.answer_shown(c),
-                         "matter": _matter_name(c.matter_type),
+                         "matter": matter_name(c.matter_type),
                          "done": [(names.get(code, code), f) for code, f in done.items()],
                          "form": FeedbackForm(measures=open_) if open_ else None})
         return render(request, "admin/checks/receipts.html", {
@@ -155,7 +150,7 @@ class CheckAdmin(ReadOnlyAdmin):
 
     @admin.display(description="事项类型")
     def matter_name(self, obj):
-        return _matter_name(obj.matter_type)
+        return matter_name(obj.matter_type)
 
     @admin.display(description="有记录", boolean=True)
     def found(self, obj):

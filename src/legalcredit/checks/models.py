@@ -37,11 +37,9 @@ class Check(NoDeleteModel):
     def __str__(self):
         from django.utils import timezone
 
-        from legalcredit.lists.services import catalogue    # matter types are rule-set data
+        from legalcredit.lists.services import matter_name    # matter types are rule-set data
 
-        matter = catalogue().matter_types.get(self.matter_type)
-        when = timezone.localtime(self.answered_at)
-        return f"{self.unit} {matter.name if matter else self.matter_type} {when:%Y-%m-%d %H:%M}"
+        return f"{self.unit} {matter_name(self.matter_type)} {timezone.localtime(self.answered_at):%Y-%m-%d %H:%M}"
 
 
 class Feedback(NoDeleteModel):

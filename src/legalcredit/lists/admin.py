@@ -144,8 +144,7 @@ class ListEntryAdmin(ReadOnlyAdmin):
 
     @admin.display(description="名单", ordering="list_code")
     def list_name(self, obj):
-        lt = services.catalogue().lists.get(obj.list_code)
-        return lt.name if lt else obj.list_code
+        return services.list_name(obj.list_code)
 
     @admin.display(description="责任人身份", ordering="role")
     def role_name(self, obj):

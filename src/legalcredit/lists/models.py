@@ -70,10 +70,9 @@ class ListEntry(NoDeleteModel):
         indexes = [models.Index(fields=["subject", "list_code", "stage"], name="list_entry_subject_idx")]
 
     def __str__(self):
-        from .services import catalogue     # the list's name is rule-set data
+        from .services import list_name     # the list's name is rule-set data
 
-        lt = catalogue().lists.get(self.list_code)
-        return f"{self.subject} · {lt.name if lt else self.list_code}（{self.get_stage_display()}）"
+        return f"{self.subject} · {list_name(self.list_code)}（{self.get_stage_display()}）"
 
 
 class ListStep(NoDeleteModel):

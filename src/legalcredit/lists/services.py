@@ -38,6 +38,18 @@ def catalogue() -> credit_lists.Catalogue:
     return rulesets.current("credit_lists")
 
 
+def list_name(code: str) -> str:
+    """A list by its name (严重失信主体名单); the code itself for a list the rule set no longer has."""
+    lt = catalogue().lists.get(code)
+    return lt.name if lt else code
+
+
+def matter_name(code: str) -> str:
+    """A matter type by its name (政府采购), as ``list_name``."""
+    m = catalogue().matter_types.get(code)
+    return m.name if m else code
+
+
 def _type(code: str) -> credit_lists.ListType:
     lists = catalogue().lists
     if code not in lists:

@@ -168,8 +168,7 @@ class CreditRecordAdmin(ReadOnlyAdmin):
 
     @admin.display(description="信息类别")
     def kind_name(self, obj):
-        kind = rules.kinds().get(obj.kind)
-        return kind.name if kind else obj.kind
+        return rules.kind_name(obj.kind)
 
     @admin.display(description="当前公示", boolean=True)
     def public_now(self, obj):

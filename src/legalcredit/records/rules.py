@@ -41,6 +41,12 @@ def kinds() -> dict[str, Kind]:
     return rulesets.current("record_kinds")
 
 
+def kind_name(code: str) -> str:
+    """A kind of credit information by its name (行政处罚); the code for one no longer in the rule set."""
+    kind = kinds().get(code)
+    return kind.name if kind else code
+
+
 CITED_KEPT = 10_000
 
 

@@ -56,11 +56,10 @@ def credit_profile(subject, user) -> CreditProfile:
         p.as_of_url = reverse("admin:records_as_of", args=[subject.pk])
     if user.has_perm("lists.view_listentry"):
         from legalcredit.lists.selectors import in_force_on
-        from legalcredit.lists.services import catalogue
+        from legalcredit.lists.services import list_name
 
-        names = catalogue().lists
         p.show_lists = True
-        p.lists = [f"{names[e.list_code].name if e.list_code in names else e.list_code}（至{e.listed_until}）"
+        p.lists = [f"{list_name(e.list_code)}（至{e.listed_until}）"
                    for e in in_force_on([subject.pk], today)]
         p.lists_url = reverse("admin:lists_listentry_changelist") + f"?subject__id__exact={subject.pk}"
     return p

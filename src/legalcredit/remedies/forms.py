@@ -25,17 +25,14 @@ def items_of(subject, *, objection: bool) -> list[tuple[str, str]]:
     the adverse ones only: a commendation has nothing to repair), its list entries in force and,
     for an objection, its grade. Values: a record number, list:<id>, grade."""
     from legalcredit.lists import selectors as lists
-    from legalcredit.lists.services import catalogue
+    from legalcredit.lists.services import list_name
 
-    kinds = record_rules.kinds()
-    out = [(r.number, f"{kinds[r.kind].name if r.kind in kinds else r.kind} {r.decision_no or r.number}"
+    out = [(r.number, f"{record_rules.kind_name(r.kind)} {r.decision_no or r.number}"
                       f"（{r.decision_date}，记录编号 {r.number}）")
            for r in CreditRecord.objects.filter(subject=subject, is_current=True, review="approved",
                                                 **({} if objection else {"severity__in": ["minor", "general", "serious"]}))
            .order_by("-decision_date", "pk")]
-    names = catalogue().lists
-    out += [(f"list:{e.pk}", f"{names[e.list_code].name if e.list_code in names else e.list_code} "
-                             f"{e.decision_no}（至{e.listed_until}）")
+    out += [(f"list:{e.pk}", f"{list_name(e.list_code)} {e.decision_no}（至{e.listed_until}）")
             for e in lists.in_force_on([subject.pk], timezone.localdate())]
     if objection:
         out.append((GRADE, "信用等级"))
