@@ -116,7 +116,7 @@ class CheckAdmin(ReadOnlyAdmin):
         rows = []
         for c in checks:
             done = {f.measure: f for f in c.feedback.all()}
-            names = {m["code"]: m["name"] for m in c.answer.get("measures", [])}
+            names = services.measure_names(c)
             open_ = [(code, name) for code, name in names.items() if code not in done]
             rows.append({"check": c, "query": self.query_shown(c), "answer": self.answer_shown(c),
                          "matter": matter_name(c.matter_type),
@@ -132,8 +132,7 @@ class CheckAdmin(ReadOnlyAdmin):
         check = self._own_checks(request, [pk]).first()
         if check is None:
             raise Http404
-        measures = [(m["code"], m["name"]) for m in check.answer.get("measures", [])]
-        form = FeedbackForm(request.POST, measures=measures)
+        form = FeedbackForm(request.POST, measures=list(services.measure_names(check).items()))
         back = reverse("admin:checks_check_receipts") + "?ids=" + request.POST.get("ids", str(pk))
         if not form.is_valid():
             self.message_user(request, "；".join(f"{form.fields[k].label}：{'；'.join(v)}" for k, v in form.errors.items()),

@@ -193,9 +193,9 @@ def feedback(receipt, *, by, measure: str, applied: bool, reason: str = "") -> F
         raise field_error("receipt", "回执编号", "不存在")
     if check.user_id != by.pk:
         raise PermissionDenied("只能由发起核查的单位反馈")
-    codes = [m["code"] for m in check.answer.get("measures", [])]
-    if measure not in codes:
-        raise field_error("measure", "措施", f"“{measure}”不是本次核查触发的措施（{'、'.join(codes) or '无'}）")
+    names = measure_names(check)
+    if measure not in names:
+        raise field_error("measure", "措施", f"“{measure}”不是本次核查触发的措施（{'、'.join(names) or '无'}）")
     reason = (reason or "").strip()
     if not applied and not reason:
         raise field_error("reason", "未采取的理由", "未采取措施的须说明理由")
@@ -203,12 +203,13 @@ def feedback(receipt, *, by, measure: str, applied: bool, reason: str = "") -> F
         raise field_error("measure", "措施", "已反馈过，不能重复反馈")
     fb = Feedback.objects.create(check_record=check, measure=measure, applied=applied, reason=reason, by=by)
     audit(action=AuditEntry.Action.CREATE, actor=by, object_type="checks.feedback", object_id=fb.pk,
-          summary=f"反馈措施“{_measure_name(check, measure)}”：{'已采取' if applied else '未采取'}", reason=reason)
+          summary=f"反馈措施“{names[measure]}”：{'已采取' if applied else '未采取'}", reason=reason)
     return fb
 
 
-def _measure_name(check: Check, code: str) -> str:
-    return next((m["name"] for m in check.answer.get("measures", []) if m["code"] == code), code)
+def measure_names(check: Check) -> dict[str, str]:
+    """The measures a check triggered, code to name, in the answer's order."""
+    return {m["code"]: m["name"] for m in check.answer.get("measures", [])}
 
 
 def feedback_rates(start: dt.date, end: dt.date, units: list[str] | None = None) -> list[dict]:
