@@ -228,8 +228,9 @@ def import_progress(job) -> ImportProgress:
     rows = int(seen.get("rows", 0))
     at = dt.datetime.fromisoformat(seen["at"]) if seen.get("at") else None
     estimated = job.rows_estimated
-    percent = min(99, rows * 100 // estimated) if estimated and not job.finished else None
+    # Below 100 until the job has finished: the estimate counts line breaks, not rows.
+    percent = None if not estimated else 100 if job.finished else min(99, rows * 100 // estimated)
     since = at or job.started_at
     stalled = bool(job.state == job.State.RUNNING and since
                    and (timezone.now() - since).total_seconds() > settings.IMPORT_STALL_SECONDS)
-    return ImportProgress(rows, estimated, 100 if job.finished and estimated else percent, at, stalled)
+    return ImportProgress(rows, estimated, percent, at, stalled)
