@@ -195,6 +195,12 @@ def explanation_table(evaluation: Evaluation):
                        format_html("<p>触发否决项：</p><ul>{}</ul>", veto_rows) if vetoes else "")
 
 
+@admin.display(description="信用等级", ordering="grade")
+def _grade_shown(self, obj):
+    """A stored grade (a subject's current one, or an evaluation's) by its scheme's name for it."""
+    return selectors.grade_name(obj.scheme, obj.grade) or "-"
+
+
 class GradeFilter(admin.SimpleListFilter):
     """Grades by the names the published schemes give them (差, A级（诚信）), codes being shared
     across schemes (A is a lawyer's grade and a forensic institution's)."""
@@ -224,9 +230,7 @@ class SubjectGradeAdmin(ReadOnlyAdmin):
               "explanation", "grade_history")
     readonly_fields = fields
 
-    @admin.display(description="信用等级", ordering="grade")
-    def grade_shown(self, obj):
-        return selectors.grade_name(obj.scheme, obj.grade) or "-"
+    grade_shown = _grade_shown
 
     def get_queryset(self, request):
         return policy.filter_subjects(super().get_queryset(request), policy.scope_for(request.user), "subject")
@@ -264,9 +268,7 @@ class EvaluationAdmin(ReadOnlyAdmin):
     fields = ("subject", "scheme", "as_of", "score", "grade_shown", "score_grade", "trigger", "computed_at", "detail")
     readonly_fields = fields
 
-    @admin.display(description="信用等级", ordering="grade")
-    def grade_shown(self, obj):
-        return selectors.grade_name(obj.scheme, obj.grade) or "-"
+    grade_shown = _grade_shown
 
     def get_queryset(self, request):
         return policy.filter_subjects(super().get_queryset(request), policy.scope_for(request.user), "subject")
