@@ -1,7 +1,7 @@
 from django.apps import apps
 from django.contrib import admin
 
-from legalcredit.core.admin_base import ReadOnlyAdmin
+from legalcredit.core.admin_base import CodeFilter, ReadOnlyAdmin
 
 from .models import AuditEntry
 
@@ -14,15 +14,13 @@ def type_name(label: str) -> str:
         return label
 
 
-class ObjectTypeFilter(admin.SimpleListFilter):
+class ObjectTypeFilter(CodeFilter):
     title, parameter_name = "对象类型", "object_type"
 
     def lookups(self, request, model_admin):
         labels = AuditEntry.objects.order_by("object_type").values_list("object_type", flat=True).distinct()
         return [(label, type_name(label)) for label in labels if label]
 
-    def queryset(self, request, queryset):
-        return queryset.filter(object_type=self.value()) if self.value() else queryset
 
 
 @admin.register(AuditEntry)

@@ -8,7 +8,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
-from legalcredit.core.admin_base import ReadOnlyAdmin
+from legalcredit.core.admin_base import CodeFilter, ReadOnlyAdmin
 from legalcredit.core.admin_forms import PeriodForm, refusals_on
 from legalcredit.domain.scoring import SUPERVISION_CLASSES
 from legalcredit.evaluation.selectors import grade_name_in
@@ -30,15 +30,13 @@ class FeedbackInline(admin.TabularInline):
         return False
 
 
-class MatterFilter(admin.SimpleListFilter):
+class MatterFilter(CodeFilter):
     title = "事项类型"
     parameter_name = "matter_type"
 
     def lookups(self, request, model_admin):
         return [(code, m.name) for code, m in catalogue().matter_types.items()]
 
-    def queryset(self, request, queryset):
-        return queryset.filter(matter_type=self.value()) if self.value() else queryset
 
 
 @admin.register(Check)

@@ -12,3 +12,14 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class CodeFilter(admin.SimpleListFilter):
+    """A list filter on a code field whose values live in a rule set or a table, offered by name:
+    subclasses give ``title``, ``parameter_name`` (the field, unless ``field`` says otherwise) and
+    ``lookups``."""
+
+    field = ""
+
+    def queryset(self, request, queryset):
+        return queryset.filter(**{self.field or self.parameter_name: self.value()}) if self.value() else queryset

@@ -6,7 +6,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
 from legalcredit.accounts import policy
-from legalcredit.core.admin_base import ReadOnlyAdmin
+from legalcredit.core.admin_base import CodeFilter, ReadOnlyAdmin
 from legalcredit.core.admin_forms import refusals_on
 from legalcredit.refdata.models import Region, SubjectType
 
@@ -201,7 +201,7 @@ def _grade_shown(self, obj):
     return selectors.grade_name(obj.scheme, obj.grade) or "-"
 
 
-class GradeFilter(admin.SimpleListFilter):
+class GradeFilter(CodeFilter):
     """Grades by the names the published schemes give them (差, A级（诚信）), codes being shared
     across schemes (A is a lawyer's grade and a forensic institution's)."""
 
@@ -216,8 +216,6 @@ class GradeFilter(admin.SimpleListFilter):
                     shown.append(band.name or band.code)
         return [(code, "、".join(shown)) for code, shown in names.items()]
 
-    def queryset(self, request, queryset):
-        return queryset.filter(grade=self.value()) if self.value() else queryset
 
 
 @admin.register(SubjectGrade)

@@ -6,7 +6,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
 from legalcredit.accounts import policy
-from legalcredit.core.admin_base import ReadOnlyAdmin
+from legalcredit.core.admin_base import CodeFilter, ReadOnlyAdmin
 from legalcredit.core.admin_forms import refusals_on
 from legalcredit.domain import credit_lists
 
@@ -103,24 +103,20 @@ def _apply(entry: ListEntry, by, d: dict) -> None:
         services.remove(entry.pk, by=by, method=d.get("removal") or "", note=text, on=on)
 
 
-class ListTypeFilter(admin.SimpleListFilter):
+class ListTypeFilter(CodeFilter):
     title, parameter_name = "名单", "list_code"
 
     def lookups(self, request, model_admin):
         return [(code, lt.name) for code, lt in services.catalogue().lists.items()]
 
-    def queryset(self, request, queryset):
-        return queryset.filter(list_code=self.value()) if self.value() else queryset
 
 
-class RemovalFilter(admin.SimpleListFilter):
+class RemovalFilter(CodeFilter):
     title, parameter_name = "移出方式", "removal"
 
     def lookups(self, request, model_admin):
         return list(credit_lists.REMOVALS.items())
 
-    def queryset(self, request, queryset):
-        return queryset.filter(removal=self.value()) if self.value() else queryset
 
 
 # Codes a rule set or the services hold, shown by their names (the model has no choices for them:

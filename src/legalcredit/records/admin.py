@@ -12,7 +12,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
 from legalcredit.accounts import policy
-from legalcredit.core.admin_base import ReadOnlyAdmin
+from legalcredit.core.admin_base import CodeFilter, ReadOnlyAdmin
 from legalcredit.core.admin_forms import PeriodForm
 from legalcredit.registry.admin import JurisdictionFilter
 
@@ -71,14 +71,12 @@ def _decide(request, form, *, approve, reject) -> bool:
     return False
 
 
-class KindFilter(admin.SimpleListFilter):
+class KindFilter(CodeFilter):
     title, parameter_name = "信息类别", "kind"
 
     def lookups(self, request, model_admin):
         return [(code, k.name) for code, k in rules.kinds().items()]
 
-    def queryset(self, request, queryset):
-        return queryset.filter(kind=self.value()) if self.value() else queryset
 
 
 class SubjectAreaFilter(JurisdictionFilter):

@@ -8,6 +8,7 @@ from simple_history.template_utils import HistoricalRecordContextHelper
 
 from legalcredit.accounts import policy
 from legalcredit.audit import services as audit
+from legalcredit.core.admin_base import CodeFilter
 from legalcredit.core.admin_forms import RequestFormMixin, ServiceModelForm
 from legalcredit.domain.identifiers import id_number
 from legalcredit.refdata.models import Region, SubjectKind, SubjectType
@@ -195,16 +196,13 @@ class JurisdictionFilter(admin.SimpleListFilter):
         return queryset
 
 
-class SubjectTypeFilter(admin.SimpleListFilter):
+class SubjectTypeFilter(CodeFilter):
     title = "主体类型"
-    parameter_name = "type"
+    parameter_name, field = "type", "subject_type_id"
     kind = ""
 
     def lookups(self, request, model_admin):
         return [(t.code, t.name) for t in SubjectType.objects.filter(kind=model_admin.kind)]
-
-    def queryset(self, request, queryset):
-        return queryset.filter(subject_type_id=self.value()) if self.value() else queryset
 
 
 class ScopedHistoryAdmin(SimpleHistoryAdmin):
