@@ -87,11 +87,7 @@ def run_import(job_id: str) -> ImportJob | None:
         job.state = ImportJob.State.DONE
         job.batch_id = result.batch.pk if result.applied else None
         job.report = result.report_path.name if result.report_path else ""
-        job.result = {"format": result.format, "rows": result.rows, "created": result.created,
-                      "new_versions": result.new_versions, "unchanged": result.unchanged,
-                      "registered": result.registered, "errors": result.errors, "warnings": result.warnings,
-                      "applied": result.applied, "first_errors": result.first_errors,
-                      "first_warnings": result.first_warnings}
+        job.result = result.summary()
         _report(job, result.rows)
     finally:
         shutil.rmtree(folder, ignore_errors=True)

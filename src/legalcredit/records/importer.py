@@ -17,7 +17,7 @@ import csv
 import datetime as dt
 import secrets
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Callable, NamedTuple
 
@@ -81,6 +81,12 @@ class ImportResult:
     @property
     def applied(self) -> bool:
         return self.errors == 0 and self.batch is not None
+
+    def summary(self) -> dict:
+        """The result as a background job keeps it (JSON): counts and first messages, not the
+        batch or the report file, which the job refers to by themselves."""
+        kept = {f.name: getattr(self, f.name) for f in fields(self) if f.name not in ("kind", "report_path", "batch")}
+        return kept | {"applied": self.applied}
 
 
 class _Rollback(Exception):
