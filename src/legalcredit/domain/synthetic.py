@@ -183,22 +183,26 @@ class Generator:
         return {code: (max(1, round(n_inst * t["share"])), t["staff"]) for code, t in inst.items()}
 
     def generate(self, total: int) -> Iterator[tuple[list[SubjectRow], list[AffiliationRow]]]:
-        """Yield (subjects, affiliations) one institution with its staff at a time."""
+        """Yield (subjects, affiliations) one institution with its staff at a time, ``total``
+        subjects in all."""
         plan = self.plan(total)
         ptype_of = {code: t["practitioner_type"] for code, t in self.profile["institution_types"].items()}
         budget = total
-        order = [(code, i) for code, (n, _) in plan.items() for i in range(n)]
-        self.rng.shuffle(order)
-        for code, _ in order:
-            if budget <= 0:
-                break
-            staff_mean = plan[code][1]
-            # Firm sizes are skewed: many small, a few large (geometric around the mean).
-            staff = min(int(self.rng.expovariate(1 / staff_mean)) + (1 if staff_mean >= 1 else 0),
-                        budget - 1)
-            subjects, affs = self.institution_with_staff(code, ptype_of[code], staff)
-            budget -= len(subjects)
-            yield subjects, affs
+        # Staff sizes are drawn, so the planned institutions may fall short of the total (338
+        # of 400 was seen): another round of the plan's institutions then fills it.
+        while budget > 0:
+            order = [(code, i) for code, (n, _) in plan.items() for i in range(n)]
+            self.rng.shuffle(order)
+            for code, _ in order:
+                if budget <= 0:
+                    break
+                staff_mean = plan[code][1]
+                # Firm sizes are skewed: many small, a few large (geometric around the mean).
+                staff = min(int(self.rng.expovariate(1 / staff_mean)) + (1 if staff_mean >= 1 else 0),
+                            budget - 1)
+                subjects, affs = self.institution_with_staff(code, ptype_of[code], staff)
+                budget -= len(subjects)
+                yield subjects, affs
 
     def institution_with_staff(self, itype: str, ptype: str, staff: int):
         cfg = self.profile["institution_types"][itype]

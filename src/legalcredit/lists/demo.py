@@ -51,12 +51,15 @@ def build() -> int:
     made = 0
     try:
         # An institution with people on record, so the listing reaches a responsible person: its
-        # head by the affiliation, or one of its practitioners named as directly responsible.
+        # head by the affiliation, or one of its practitioners named as directly responsible. It
+        # holds a USCC, so the demo's procurement check (checks/demo.py) can name it: a people's
+        # mediation committee may have no identifier a department could ask by.
         staffed = Affiliation.objects.filter(institution=OuterRef("subject"), valid_from__lte=OuterRef("decision_date")
                                              ).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=OuterRef("decision_date")))
-        firm = (_adverse(prefix, "serious", "institution").filter(Exists(staffed)).first()
-                or _adverse(prefix, "general", "institution").filter(Exists(staffed)).first()
-                or _adverse(prefix, "serious", "institution").first())
+        coded = Q(subject__uscc__isnull=False)
+        firm = (_adverse(prefix, "serious", "institution").filter(coded, Exists(staffed)).first()
+                or _adverse(prefix, "general", "institution").filter(coded, Exists(staffed)).first()
+                or _adverse(prefix, "serious", "institution").filter(coded).first())
         if firm is not None:
             held = affiliations_on(firm.decision_date, institution=firm.subject).order_by("person_id")
             named = [a.person_id for a in held.exclude(role="head")[:1]]

@@ -259,7 +259,7 @@ def propagate(entry: ListEntry, lt: credit_lists.ListType, by) -> list[ListEntry
 
     if not lt.propagate_to or not entry.subject.is_institution or entry.parent_id:
         return []
-    day = entry.conduct_on or (entry.basis_record.decision_date if entry.basis_record_id else entry.proposed_at.date())
+    day = entry.conduct_on or (entry.basis_record.decision_date if entry.basis_record_id else timezone.localdate(entry.proposed_at))
     people: dict[int, tuple[Subject, str]] = {}
     held = affiliations_on(day, institution=entry.subject).filter(role__in=lt.propagate_to).order_by("role", "person_id")
     for aff in held:

@@ -1,7 +1,7 @@
 import datetime as dt
 from collections import Counter
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from legalcredit.domain import synthetic
@@ -48,7 +48,7 @@ def test_generated_province_is_valid_unique_and_shaped_like_the_sector():
     for s, a in gen.generate(4000):
         subjects += s
         affs += a
-    assert 3900 <= len(subjects) <= 4000
+    assert len(subjects) == 4000
     ids = [s.id for s in subjects]
     assert len(set(ids)) == len(ids)
     for field in ("uscc", "id_number"):
@@ -99,3 +99,11 @@ def test_same_seed_same_province():
     b = [s.name for s, _ in synthetic.Generator(_province(), _profile(), seed=1,
                                                 today=dt.date(2026, 1, 1)).generate(300) for s in s]
     assert a == b
+
+
+@settings(max_examples=25, deadline=None)
+@given(total=st.integers(1, 1200), seed=st.integers(0, 10_000), days=st.integers(0, 3000))
+def test_the_demo_has_as_many_subjects_as_asked(total, seed, days):
+    """``legalcredit demo --size N`` builds N subjects, whatever the seed and the day it runs."""
+    gen = synthetic.Generator(_province(), _profile(), seed=seed, today=dt.date(2020, 1, 1) + dt.timedelta(days=days))
+    assert sum(len(s) for s, _ in gen.generate(total)) == total

@@ -141,6 +141,29 @@ def test_listing_an_institution_proposes_its_responsible_persons_as_they_stood_a
     assert services.serve_notice(child.pk, by=maker, served_on=TODAY + dt.timedelta(days=11)).stage == "noticed"
 
 
+def test_without_a_conduct_date_the_responsible_persons_are_those_of_the_local_day_of_the_proposal(
+        law_firm, lawyer, maker, checker, codes):
+    """A proposal made at 01:00 Beijing time is dated that day, not the UTC day before, when the
+    affiliations it reaches are read."""
+    from legalcredit.registry import services as registry
+
+    old = registry.add_affiliation(actor=maker, reason="任命", person=lawyer, institution=law_firm, role="head",
+                                   valid_from=dt.date(2020, 1, 1))
+    registry.end_affiliation(old, actor=maker, reason="卸任", valid_to=dt.date(2026, 9, 1))
+    new, _ = registry.register_practitioner(actor=maker, reason="执业", name="王强", subject_type="lawyer",
+                                            region="320812", id_number_raw=codes.id_number(),
+                                            license_issued_on=dt.date(2015, 5, 1), institution=law_firm)
+    registry.add_affiliation(actor=maker, reason="任命", person=new, institution=law_firm, role="head",
+                             valid_from=dt.date(2026, 9, 2))
+    entry = propose(law_firm, maker)
+    ListEntry.objects.filter(pk=entry.pk).update(   # 2026-09-02 01:00 in Beijing
+        proposed_at=dt.datetime(2026, 9, 1, 17, 0, tzinfo=dt.timezone.utc))
+    services.serve_notice(entry.pk, by=maker, served_on=TODAY)
+    entry = services.decide(entry.pk, by=checker, listed=True, reason="事实清楚", decision_no="淮司信〔2026〕7号",
+                            on=TODAY + dt.timedelta(days=10))
+    assert [c.subject.name for c in entry.propagated.select_related("subject")] == ["王强"]
+
+
 def test_the_back_office_takes_a_case_step_by_step(client, law_firm, maker, checker):
     from django.urls import reverse
 

@@ -34,7 +34,10 @@ def test_the_demo_opens_with_cases_in_the_list_and_remedy_queues(settings, tmp_p
     procurement = Check.objects.get(matter_type="procurement")
     assert procurement.subject_id == listed.subject_id and procurement.answer["measures"]
     assert checks.verify(procurement.pk, procurement.digest)[0]
-    [rate] = checks.feedback_rates(procurement.answered_at.date(), procurement.answered_at.date())
+    from django.utils import timezone
+
+    day = timezone.localdate(procurement.answered_at)    # rates are by the local day, not UTC's
+    [rate] = checks.feedback_rates(day, day)
     assert 0 < rate["fed_back"] < rate["triggered"]
     assert Check.objects.get(matter_type="bidding").subject_id is None
     from django.urls import reverse
