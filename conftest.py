@@ -159,9 +159,28 @@ def penalty(bureau):
 @pytest.fixture
 def fresh_cache():
     """Token rate limits count in the cache; each test starts with none used."""
-    from django.core.cache import cache
+    from legalcredit.core import counters
 
-    cache.clear()
+    counters.clear()
+
+
+@pytest.fixture(params=["file", "redis"])
+def counting_cache(request, settings):
+    """The embedded mode's file cache, and Redis as a deployment at scale counts in it."""
+    if request.param == "redis":
+        import redis
+
+        url = "redis://127.0.0.1:6379/14"
+        try:
+            redis.Redis.from_url(url, socket_connect_timeout=1).ping()
+        except redis.RedisError:
+            pytest.skip("no Redis server on 127.0.0.1:6379")
+        settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}}
+    from legalcredit.core import counters
+
+    counters.clear()
+    yield request.param
+    counters.clear()
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from rest_framework import authentication, exceptions, permissions, throttling
 
-from legalcredit.core import sql
+from legalcredit.core import counters, sql
 
 from .models import ApiToken
 
@@ -153,9 +153,10 @@ class TokenScope(permissions.BasePermission):
 class TokenRateThrottle(throttling.SimpleRateThrottle):
     """Calls per minute per token, as set when the token was issued.
 
-    A counter per token and calendar minute (one cache increment per call), not DRF's sliding
-    window, whose list of every call's time is read and rewritten on each call and grows with
-    the rate: a system allowed 100,000 calls a minute would move a list that long every call.
+    A counter per token and calendar minute (one increment per call, core/counters.py), not
+    DRF's sliding window, whose list of every call's time is read and rewritten on each call and
+    grows with the rate: a system allowed 100,000 calls a minute would move a list that long
+    every call.
     """
 
     scope = "api_token"
@@ -167,14 +168,7 @@ class TokenRateThrottle(throttling.SimpleRateThrottle):
         self.now = self.timer()
         minute = int(self.now // 60)
         self.wait_for = 60 - (self.now - minute * 60)
-        key = f"throttle_token_{token.pk}_{minute}"
-        self.cache.add(key, 0, timeout=120)
-        try:
-            used = self.cache.incr(key)
-        except ValueError:  # expired between add and incr
-            self.cache.set(key, 1, timeout=120)
-            used = 1
-        return used <= token.rate_per_minute
+        return counters.increment(f"throttle_token_{token.pk}_{minute}", ttl=120) <= token.rate_per_minute
 
     def wait(self):
         return self.wait_for

@@ -50,7 +50,7 @@ def test_a_token_reaches_only_its_scopes(client, department, firm, monkeypatch):
     assert resp.status_code == 403 and resp.json()["detail"] == "接口令牌未获授权访问此接口"
 
 
-def test_rate_limit_per_token(client, department, firm, monkeypatch):
+def test_rate_limit_per_token(client, department, firm, monkeypatch, counting_cache):
     clock = [1_800_000_000.0 + 10]  # ten seconds into a minute
     monkeypatch.setattr(tokens.TokenRateThrottle, "timer", lambda self: clock[0])
     _, key = tokens.issue(owner=department, name="采购", scopes=["subjects:read"], rate_per_minute=3)
