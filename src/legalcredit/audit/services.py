@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db import connections, transaction
 from django.utils import timezone
 
+from legalcredit.core import sql
 from legalcredit.domain.hashchain import GENESIS, entry_hash
 
 from .models import AuditEntry, AuditHead
@@ -42,11 +43,11 @@ def seals_inline(using: str = "default") -> bool:
 def record(*, action: str, actor=None, object_type: str = "", object_id="", summary: str = "",
            reason: str = "", request=None, data: dict | None = None) -> AuditEntry:
     authenticated = actor is not None and getattr(actor, "pk", None) is not None
-    entry = AuditEntry.objects.create(
+    entry = sql.insert(AuditEntry(
         at=timezone.now(), actor_id=actor.pk if authenticated else None,
         actor=actor.get_username() if authenticated else "", action=action,
         object_type=object_type, object_id=str(object_id)[:64], summary=summary[:300],
-        reason=(reason or "")[:300], ip=client_ip(request), data=data or {})
+        reason=(reason or "")[:300], ip=client_ip(request), data=data or {}))
     if seals_inline():
         linked = {e.pk: e for e in _seal_batch(BATCH)}.get(entry.pk)
         if linked is not None:   # else behind a backlog of over BATCH entries: the next write links it

@@ -20,6 +20,7 @@ from django.utils import timezone
 from legalcredit.accounts.policy import scope_for
 from legalcredit.audit.models import AuditEntry
 from legalcredit.audit.services import record as audit
+from legalcredit.core import sql
 from legalcredit.core.errors import field_error
 from legalcredit.core.sealing import seal_fields, unseal_fields
 from legalcredit.domain.identifiers import IdentifierError, id_number, uscc
@@ -66,6 +67,16 @@ def asked(check: Check, *, masked: bool = False) -> dict:
     if masked and query.get("id_number"):
         query["id_number"] = id_number.mask(query["id_number"])
     return query
+
+
+def receipt(check: Check, *, public: bool = False) -> dict:
+    """The receipt a check answers with, and shows to whoever verifies it (``public``: no full ID
+    number in the query)."""
+    answered_at = timezone.localtime(check.answered_at).isoformat()
+    return {"receipt": str(check.pk), "digest": check.digest,
+            "answered_at": answered_at[:-6] + "Z" if answered_at.endswith("+00:00") else answered_at,
+            "unit": check.unit, "matter_type": check.matter_type, "purpose": check.purpose,
+            "on": check.on.isoformat(), "query": asked(check, masked=public), "answer": check.answer}
 
 
 def _digest(check: Check) -> str:
@@ -163,7 +174,7 @@ def run(*, by, token=None, queries: list[dict], matter: str, purpose: str, on: d
                       subject_id=subject.pk if subject else None, on=on,
                       answered_at=now, answer=_answer(subject, described, matter, on, today))
         check.digest = _digest(check)
-        check.save(force_insert=True)
+        sql.insert(check)
         audit(action=AuditEntry.Action.READ, actor=by, object_type="checks.check", object_id=check.pk,
               summary=f"信用核查（{cat.matter_types[matter].name}）：{described}", reason=purpose,
               data={"receipt": str(check.pk), "digest": check.digest})

@@ -16,6 +16,9 @@ class CheckRequestSerializer(serializers.Serializer):
 
 
 class ReceiptSerializer(serializers.Serializer):
+    """A check's receipt as answered and as verified; the fields document it, ``services.receipt``
+    writes it (DRF bound nine fields afresh for every check answered)."""
+
     receipt = serializers.UUIDField(source="pk")
     digest = serializers.CharField()
     answered_at = serializers.DateTimeField()
@@ -29,6 +32,10 @@ class ReceiptSerializer(serializers.Serializer):
     def get_query(self, check) -> dict:
         from ..services import asked
         return asked(check, masked=bool(self.context.get("public")))
+
+    def to_representation(self, check) -> dict:
+        from ..services import receipt
+        return receipt(check, public=bool(self.context.get("public")))
 
 
 class FeedbackSerializer(serializers.Serializer):

@@ -48,6 +48,22 @@ def test_a_procurement_check_returns_the_measure_with_its_basis_and_a_receipt_th
     assert client.get(f"/api/v1/checks/{firm['receipt']}/", {"digest": "0" * 64}).status_code == 409
 
 
+@pytest.mark.parametrize("zone", ["Asia/Shanghai", "UTC"])
+def test_a_receipt_reads_as_its_documented_fields_give_it(department, lawyer, settings, zone):
+    """``services.receipt`` writes what ReceiptSerializer's fields would, to the caller and, with
+    the ID number masked, to whoever verifies."""
+    from rest_framework import serializers
+
+    from legalcredit.checks.api.serializers import ReceiptSerializer
+
+    settings.TIME_ZONE = zone
+    [check] = services.run(by=department, queries=[{"id_number": lawyer.id_number}], matter="awards", purpose="评优")
+    for public in (False, True):
+        documented = serializers.Serializer.to_representation(ReceiptSerializer(context={"public": public}), check)
+        assert services.receipt(check, public=public) == documented
+    assert services.receipt(check, public=True)["query"]["id_number"] != lawyer.id_number
+
+
 def test_an_edited_answer_no_longer_verifies(department, law_firm):
     [check] = services.run(by=department, queries=[{"uscc": law_firm.uscc}], matter="awards", purpose="评优")
     Check.objects.filter(pk=check.pk).update(answer={**check.answer, "found": False})
