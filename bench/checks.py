@@ -11,6 +11,9 @@ health check); wrk drives it with --connections connections. The cache (rate lim
 
 * ceiling: `GET /healthz` (the middleware stack and one `SELECT 1`), what this server and machine
   can do at all;
+* bare read: `GET /bench/subject/{id}/` (bench/bare_site.py), one subject row through the ORM as
+  JSON behind the same server and middleware, with no token, DRF or audit entry: the "bare
+  endpoint of the same server that reads one subject row" issue 5 measures the check against;
 * baseline: `GET /api/v1/subjects/{id}/?purpose=joint_measures` with a department token (token check, scope, rate limit,
   one subject row, and the audit entry every read of non-public data gets), random subjects;
 * check: `POST /api/v1/checks/` for one random subject and a procurement matter, with its receipt
@@ -126,13 +129,15 @@ def main():
             cur.execute("VACUUM ANALYZE")
     work = Path(tempfile.mkdtemp(prefix="lc-bench-checks-"))
     (work / "get.txt").write_text("\n".join(f"/api/v1/subjects/{pk}/?purpose=joint_measures" for pk, _, _ in sample) + "\n")
+    (work / "bare.txt").write_text("\n".join(f"/bench/subject/{pk}/" for pk, _, _ in sample) + "\n")
     (work / "post.txt").write_text("\n".join(json.dumps(
         {"matter_type": "procurement", "purpose": "基准测试：供应商资格审查",
          "subjects": [{"uscc": u} if u else {"id_number": n}]}, ensure_ascii=False) for _, u, n in sample) + "\n")
     lua = work / "bench.lua"
     lua.write_text(LUA)
 
-    env = dict(os.environ)
+    env = dict(os.environ, DJANGO_SETTINGS_MODULE="bare_site",
+               PYTHONPATH=os.pathsep.join(filter(None, [str(HERE), os.environ.get("PYTHONPATH", "")])))
     if opts.redis:
         env["REDIS_URL"] = opts.redis
     server = subprocess.Popen([sys.executable, "-m", "gunicorn", "legalcredit.wsgi", "-w", str(opts.workers),
@@ -153,12 +158,14 @@ def main():
         # the round with the median check throughput is reported, every round is kept.
         rounds = []
         for _ in range(opts.rounds):
+            bare = wrk(url, lua, work / "bare.txt", key, opts.connections, opts.seconds, "GET")
             base = wrk(url, lua, work / "get.txt", key, opts.connections, opts.seconds, "GET")
             check = wrk(url, lua, work / "post.txt", key, opts.connections, opts.seconds, "POST")
-            rounds.append({"baseline_subject_read": base, "credit_check": check,
+            rounds.append({"bare_subject_read": bare, "baseline_subject_read": base, "credit_check": check,
+                           "ratio_to_bare": round(check["requests_per_second"] / bare["requests_per_second"], 3),
                            "ratio": round(check["requests_per_second"] / base["requests_per_second"], 3)})
-        middle = sorted(rounds, key=lambda r: r["ratio"])[len(rounds) // 2]
-        base, check = middle["baseline_subject_read"], middle["credit_check"]
+        middle = sorted(rounds, key=lambda r: r["ratio_to_bare"])[len(rounds) // 2]
+        bare, base, check = middle["bare_subject_read"], middle["baseline_subject_read"], middle["credit_check"]
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
@@ -174,7 +181,9 @@ def main():
     result = {"db": opts.db, "subjects": opts.subjects, "connections": opts.connections, "seconds": opts.seconds,
               "workers": opts.workers, "threads": opts.threads, "machine": f"{os.cpu_count()} cores",
               "cache": "redis" if opts.redis else "file",
-              "ceiling_healthz": ceiling, "baseline_subject_read": base, "credit_check": check,
+              "ceiling_healthz": ceiling, "bare_subject_read": bare, "baseline_subject_read": base,
+              "credit_check": check,
+              "throughput_vs_bare_read": round(check["requests_per_second"] / bare["requests_per_second"], 3),
               "throughput_vs_baseline": round(check["requests_per_second"] / base["requests_per_second"], 3),
               "rounds": rounds,
               "sealing": {"entries": backlog, "seconds": round(sealing, 2),
