@@ -20,6 +20,19 @@ def member_of(column: str, values) -> tuple[str, list]:
     return f"{column} IN ({', '.join(['%s'] * len(values))})", values
 
 
+def pairs(values, types: tuple[str, str]) -> tuple[str, list]:
+    """A derived table ``p(a, b)`` of the given pairs (non-empty), to join on both columns at once:
+    the rows for exactly these pairs are found by one index probe each, where ``x IN (...) AND
+    y IN (...)`` reads every row of every ``x`` (unnest of two arrays on PostgreSQL, ``types``
+    their element types; VALUES on SQLite)."""
+    values = list(values)
+    if connection.vendor == "postgresql":
+        return (f"unnest(%s::{types[0]}[], %s::{types[1]}[]) AS p(a, b)",
+                [[a for a, _ in values], [b for _, b in values]])
+    return (f"(SELECT column1 AS a, column2 AS b FROM (VALUES {', '.join(['(%s, %s)'] * len(values))})) AS p",
+            [v for pair in values for v in pair])
+
+
 def rows(sql: str, params) -> list[tuple]:
     with connection.cursor() as cur:
         cur.execute(sql, params)
