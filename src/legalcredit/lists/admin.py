@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import BooleanField, Value
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
@@ -39,6 +40,34 @@ class StepForm(forms.Form):
     def __init__(self, *args, stage: str, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["action"].choices = [(k, v[0]) for k, v in ACTIONS.items() if stage in v[1]]
+
+
+# What the party itself may do on its own notice; always today.
+PARTY_ACTIONS = {"statement": "提交陈述申辩", "request_hearing": "申请听证"}
+
+
+class PartyForm(forms.Form):
+    """The party answers the notice served on it: 陈述申辩 while its period runs, a hearing request
+    while the notice allows one (the services decide the deadlines)."""
+
+    action = forms.ChoiceField(label="事项")
+    text = forms.CharField(label="陈述申辩意见", required=False, widget=forms.Textarea(attrs={"rows": 8, "cols": 80}),
+                           help_text="陈述事实、理由，可提出从轻、减轻或不予列入的意见；申请听证时可不填")
+
+    def __init__(self, *args, entry: ListEntry, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["action"].choices = [(k, label) for k, label in PARTY_ACTIONS.items()
+                                         if k in party_actions(entry)]
+
+
+def party_actions(entry: ListEntry) -> list[str]:
+    """The party's answers the entry's stage still admits (a deadline passed is refused, with the
+    date, by the services)."""
+    if entry.stage == Stage.NOTICED:
+        return ["statement", *(["request_hearing"] if entry.hearing_request_due else [])]
+    if entry.stage == Stage.HEARING and not entry.hearing_record:
+        return ["statement"]
+    return []
 
 
 class ProposeForm(forms.Form):
@@ -134,9 +163,21 @@ class ListEntryAdmin(ReadOnlyAdmin):
     list_select_related = ("subject",)
     readonly_fields = ("steps_table", *SHOWN_AS.values())
 
+    # Kept from the party's view: who proposed and decided inside the bureau, and the other
+    # people an institution's listing reaches.
+    INTERNAL = ("proposed_by", "decided_by", "responsible", "responsible_names", "parent", "role_name")
+
     def get_fields(self, request, obj=None):
         shown = [SHOWN_AS.get(f, f) for f in super().get_fields(request, obj)]
+        if _is_party(request.user):
+            shown = [f for f in shown if f not in self.INTERNAL]
         return list(dict.fromkeys(shown))
+
+    def get_list_display(self, request):
+        if _is_party(request.user):
+            return ("list_name", "stage", "statement_due", "hearing_request_due", "hearing_on", "decision_no",
+                    "listed_from", "listed_until", "removed_on", "act")
+        return super().get_list_display(request)
 
     @admin.display(description="名单", ordering="list_code")
     def list_name(self, obj):
@@ -162,19 +203,33 @@ class ListEntryAdmin(ReadOnlyAdmin):
         return lookup == "subject__id__exact" or super().lookup_allowed(lookup, value, request)
 
     def get_queryset(self, request):
-        return selectors.visible_entries(policy.scope_for(request.user)).select_related("subject")
+        party = _is_party(request.user)
+        # Each entry carries whose view it is shown in (the admin is shared by every request).
+        return (selectors.visible_entries(policy.scope_for(request.user), party=party).select_related("subject")
+                .annotate(party_view=Value(party, output_field=BooleanField())))
 
     @admin.display(description="办理记录")
     def steps_table(self, obj):
+        party = getattr(obj, "party_view", False)
+
+        def by(step):
+            if step.officer is None:
+                return "系统"
+            # The party deals with the authority, not with the officers inside it.
+            return ("当事人" if step.action.startswith("当事人") else obj.authority) if party else step.officer
         return format_html("<table><tr><th>日期</th><th>事项</th><th>经办人</th><th>文书/说明</th></tr>{}</table>",
                            format_html_join("", "<tr><td>{}</td><td>{}</td><td>{}</td><td><pre>{}</pre></td></tr>",
-                                            ((s.on, s.action, s.officer or "系统", s.document)
+                                            ((s.on, s.action, by(s), s.document)
                                              for s in obj.steps.select_related("officer"))))
 
     @admin.display(description="办理")
     def act(self, obj):
         links = []
-        if obj.stage not in (Stage.REMOVED, Stage.DROPPED):
+        if getattr(obj, "party_view", False):
+            if party_actions(obj):
+                links.append(format_html('<a href="{}">陈述申辩 / 申请听证</a>',
+                                         reverse("admin:lists_listentry_act", args=[obj.pk])))
+        elif obj.stage not in (Stage.REMOVED, Stage.DROPPED):
             links.append(format_html('<a href="{}">办理</a>', reverse("admin:lists_listentry_act", args=[obj.pk])))
         if obj.notice_text or obj.decision_text:
             links.append(format_html('<a href="{}" target="_blank">打印文书</a>',
@@ -220,6 +275,8 @@ class ListEntryAdmin(ReadOnlyAdmin):
         if not self.has_view_permission(request):
             raise PermissionDenied
         entry = get_object_or_404(self.get_queryset(request), pk=pk)
+        if _is_party(request.user):
+            return self.answer_view(request, entry)
         form = StepForm(request.POST or None, stage=entry.stage)
         if request.method == "POST" and form.is_valid():
             with refusals_on(form):
@@ -229,3 +286,29 @@ class ListEntryAdmin(ReadOnlyAdmin):
         return render(request, "admin/evaluation/form.html", {
             **self.admin_site.each_context(request), "form": form, "opts": self.model._meta,
             "title": f"{entry}", "intro": format_html("<pre>{}</pre>", entry.notice_text or entry.reasons)})
+
+    def answer_view(self, request, entry: ListEntry):
+        form = PartyForm(request.POST or None, entry=entry)
+        if request.method == "POST" and form.is_valid():
+            d = form.cleaned_data
+            with refusals_on(form):
+                if d["action"] == "statement":
+                    services.record_statement(entry.pk, by=request.user, text=d["text"])
+                    self.message_user(request, "陈述申辩意见已提交，认定单位作出决定前将予以考虑", messages.SUCCESS)
+                else:
+                    services.request_hearing(entry.pk, by=request.user)
+                    self.message_user(request, "听证申请已提交，认定单位将在听证七日前通知听证日期", messages.SUCCESS)
+                return redirect("admin:lists_listentry_change", entry.pk)
+        due = [f"陈述申辩截止日：{entry.statement_due}"] if entry.stage == Stage.NOTICED else []
+        if entry.stage == Stage.NOTICED and entry.hearing_request_due:
+            due.append(f"听证申请截止日：{entry.hearing_request_due}")
+        return render(request, "admin/evaluation/form.html", {
+            **self.admin_site.each_context(request), "form": form, "opts": self.model._meta,
+            "title": f"{entry}：陈述申辩与听证", "submit_label": "提交",
+            "intro": format_html("<p>{}</p><pre>{}</pre>", "；".join(due) or "本环节不再接受陈述申辩", entry.notice_text)})
+
+
+def _is_party(user) -> bool:
+    """A user who answers notices as the party (an institution's or a practitioner's account),
+    not an officer who takes cases."""
+    return not user.has_perm(services.PROPOSE) and not user.has_perm(services.DECIDE) and user.has_perm(services.ANSWER)

@@ -88,6 +88,14 @@ def build() -> int:
                             decision_no=f"{city.name[:2]}司信励〔{year}〕{subject.pk}号")
             services.publish(entry.pk, by=checker)
             made += 1
+        # The demo firm's own account has a notice to answer (陈述申辩, 听证) in its back office.
+        firm_user = User.objects.filter(username="firm").select_related("officer__subject").first()
+        own = getattr(getattr(firm_user, "officer", None), "subject", None)
+        if own is not None and not ListEntry.objects.filter(subject=own, stage__in=services.OPEN).exists():
+            entry = services.propose(own, "watch", by=proposer, authority=authority,
+                                     reasons="一年内被投诉查实三次：未按约定告知委托人办案进展（演示）")
+            services.serve_notice(entry.pk, by=proposer)
+            made += 1
     except (ValidationError, PermissionDenied):
         # The demo registry may lack a suitable case; the platform works without these.
         pass

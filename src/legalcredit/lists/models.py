@@ -66,7 +66,8 @@ class ListEntry(NoDeleteModel):
     class Meta:
         verbose_name = verbose_name_plural = "名单记录"
         ordering = ["-proposed_at"]
-        permissions = [("decide_listentry", "作出列入、移出名单决定（复核）")]
+        permissions = [("decide_listentry", "作出列入、移出名单决定（复核）"),
+                       ("answer_listentry", "以当事人身份陈述申辩、申请听证")]
         indexes = [models.Index(fields=["subject", "list_code", "stage"], name="list_entry_subject_idx")]
 
     def __str__(self):

@@ -14,8 +14,13 @@ from .models import ListEntry, Stage
 IN_FORCE = (Stage.DECIDED, Stage.PUBLISHED, Stage.REMOVED)
 
 
-def visible_entries(scope: Scope) -> QuerySet[ListEntry]:
-    return filter_subjects(ListEntry.objects.all(), scope, "subject")
+def visible_entries(scope: Scope, *, party: bool = False) -> QuerySet[ListEntry]:
+    """The entries about subjects in ``scope``; ``party`` for the party's own view, where a case
+    is the bureau's until its notice is served (or, with no notice, until it is decided)."""
+    qs = filter_subjects(ListEntry.objects.all(), scope, "subject")
+    if party:
+        qs = qs.exclude(stage=Stage.PROPOSED).exclude(stage=Stage.DROPPED, notice_served_on__isnull=True)
+    return qs
 
 
 def in_force_on(subject_ids, day: dt.date) -> QuerySet[ListEntry]:

@@ -30,6 +30,9 @@ from .models import ListEntry, ListStep, Stage
 
 DECIDE = "lists.decide_listentry"
 PROPOSE = "lists.add_listentry"
+# The party's own account (an institution's user, a practitioner) answers a notice: 陈述申辩 and
+# the hearing request, as an officer may record them for it.
+ANSWER = "lists.answer_listentry"
 OPEN = (Stage.PROPOSED, Stage.NOTICED, Stage.HEARING, Stage.DECIDED, Stage.PUBLISHED)
 IN_FORCE = (Stage.DECIDED, Stage.PUBLISHED)
 
@@ -150,21 +153,46 @@ def serve_notice(entry_id: int, *, by, served_on: dt.date | None = None) -> List
     return entry
 
 
+def _as_party(by, entry: ListEntry) -> bool:
+    """True when ``by`` answers the notice as the party (its own account, or its institution's);
+    False for an officer who may take the case and records what the party said."""
+    if not by.has_perm(PROPOSE) and by.has_perm(ANSWER):
+        if not scope_for(by).covers_subject(entry.subject):
+            raise PermissionDenied(f"“{entry.subject.name}”不在您的授权范围内")
+        return True
+    _may(by, entry.subject, PROPOSE)
+    return False
+
+
 @transaction.atomic
 def record_statement(entry_id: int, *, by, text: str, on: dt.date | None = None) -> ListEntry:
+    """陈述申辩, submitted by the party while its period runs (and until the hearing is recorded)
+    or recorded by an officer. Each statement is added to those before it, dated and attributed."""
     entry = _locked(entry_id, Stage.NOTICED, Stage.HEARING)
-    _may(by, entry.subject, PROPOSE)
-    entry.statement = _text(text, "statement", "陈述申辩意见")
+    party = _as_party(by, entry)
+    text = _text(text, "statement", "陈述申辩意见")
+    if party:
+        on = timezone.localdate()   # the party's statement is dated the day it arrives
+        if entry.stage == Stage.NOTICED and on > entry.statement_due:
+            raise field_error("statement", "陈述申辩意见",
+                              f"陈述申辩期已于{entry.statement_due}届满；如有新的事实和理由，请与{entry.authority}联系")
+        if entry.stage == Stage.HEARING and entry.hearing_record:
+            raise field_error("statement", "陈述申辩意见", "听证已经举行，陈述申辩已记入听证笔录")
+    on = _today(on)
+    action = "当事人提交陈述申辩" if party else "记录陈述申辩"
+    entry.statement = "\n\n".join(filter(None, [entry.statement, f"〔{on} {action}〕\n{text}"]))
     entry.save(update_fields=["statement"])
-    _step(entry, "记录陈述申辩", by, _today(on), entry.statement)
+    _step(entry, action, by, on, text)
     return entry
 
 
 @transaction.atomic
 def request_hearing(entry_id: int, *, by, on: dt.date | None = None) -> ListEntry:
+    """The party asks for a hearing (or an officer records that it asked) within the period the
+    notice gives."""
     entry = _locked(entry_id, Stage.NOTICED)
-    _may(by, entry.subject, PROPOSE)
-    on = _today(on)
+    party = _as_party(by, entry)
+    on = timezone.localdate() if party else _today(on)
     if entry.hearing_request_due is None:
         raise ValidationError(f"{_type(entry.list_code).name}不适用听证程序")
     if on > entry.hearing_request_due:
@@ -173,7 +201,7 @@ def request_hearing(entry_id: int, *, by, on: dt.date | None = None) -> ListEntr
                           f"至{entry.hearing_request_due}）")
     entry.hearing_requested_on, entry.stage = on, Stage.HEARING
     entry.save(update_fields=["hearing_requested_on", "stage"])
-    _step(entry, "申请听证", by, on)
+    _step(entry, "当事人申请听证" if party else "申请听证", by, on)
     return entry
 
 

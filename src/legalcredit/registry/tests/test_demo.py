@@ -42,6 +42,9 @@ def test_the_demo_opens_with_cases_in_the_list_and_remedy_queues(settings, tmp_p
     assert Check.objects.get(matter_type="bidding").subject_id is None
     from django.urls import reverse
 
+    # The demo firm's account has a notice of its own to answer.
+    client.force_login(django_user_model.objects.get(username="firm"))
+    assert "陈述申辩 / 申请听证" in client.get(reverse("admin:lists_listentry_changelist")).content.decode()
     client.force_login(django_user_model.objects.get(username="admin"))
     batches = client.get(reverse("admin:records_recordimportbatch_changelist")).content.decode()
     assert "演示数据" in batches and "<td class=\"field-kind_shown\">demo" not in batches
