@@ -23,7 +23,7 @@ from legalcredit.domain.periods import add_months
 from legalcredit.refdata.selectors import work_calendar
 
 from . import national, rules
-from .bulk import set_publication_days
+from .bulk import approve_pending
 from .models import CreditRecord, Review, Status
 from .prepare import LABELS, Draft, prepare, priors_of
 from .signals import announce
@@ -217,6 +217,16 @@ def _may_check(checker, rec: CreditRecord) -> None:
 
 
 def _publish(rec: CreditRecord, today: dt.date) -> None:
+    if rec.import_batch_id and rec.version > 1 and (rec.published_on is None or rec.repaired_on is None):
+        # A version from a file keeps the date first published and a repair, as approve_batch
+        # gives it (a version made in the back office carries its own, on purpose: a breached
+        # repair commitment's version is unrepaired).
+        earlier = CreditRecord.objects.filter(key=rec.key, version=rec.version - 1).first()
+        if earlier is not None:
+            if rec.published_on is None:
+                rec.published_on, rec.publication_working_days, rec.on_time = (
+                    earlier.published_on, earlier.publication_working_days, earlier.on_time)
+            rec.repaired_on = rec.repaired_on or earlier.repaired_on
     if rec.status != Status.IN_EFFECT:
         rec.withdrawn_on = today
         return
@@ -334,35 +344,41 @@ def reject_batch(batch, *, checker, note: str) -> int:
 
 @transaction.atomic
 def approve_batch(batch, *, checker, note: str = "") -> int:
-    """A checker approves a whole import batch; set-based, so a million rows take seconds."""
-    from django.db.models import OuterRef, Subquery
+    """A checker approves a whole import batch, set-based: each version is published as
+    ``approve`` would publish it alone, and every row is rewritten once (bulk.approve_pending)."""
+    from django.db.models import Case, DateField, OuterRef, Subquery, Value, When
+    from django.db.models.functions import Coalesce
 
     pending = _batch_pending(batch, checker)
     now = timezone.now()
     today = timezone.localdate(now)
     CreditRecord.objects.filter(is_current=True, key__in=pending.values("key")).update(
         is_current=False, superseded_at=now)
-    # A correction keeps the date the record was first published.
+    # A new version from a file keeps what the version it follows was given, as a correction in
+    # the back office does (_next_version): the date first published, and a repair.
     earlier = CreditRecord.objects.filter(key=OuterRef("key"), version=OuterRef("version") - 1)
     pending.filter(version__gt=1, published_on__isnull=True).update(
         published_on=Subquery(earlier.values("published_on")[:1]),
         publication_working_days=Subquery(earlier.values("publication_working_days")[:1]),
         on_time=Subquery(earlier.values("on_time")[:1]))
-    pending.filter(status__in=[Status.WITHDRAWN, Status.REVOKED]).update(withdrawn_on=today)
-    pending.filter(public=True, published_on__isnull=True).update(published_on=today)
+    pending.filter(version__gt=1, repaired_on__isnull=True).update(
+        repaired_on=Subquery(earlier.values("repaired_on")[:1]))
     cal = work_calendar()
     deadline = rules.schemas()["penalty"].deadline_working_days
     dual = [k for k, v in rules.kinds().items() if v.dual_publication]
-    pairs = (pending.filter(published_on__isnull=False, publication_working_days__isnull=True)
-             .order_by().values_list("decision_date", "published_on").distinct())
-    set_publication_days(batch.pk, {(d, p): cal.working_days_between(d, p) for d, p in pairs}, dual, deadline)
+    # The publication date each version will have: its own, or today for a public one with none.
+    publication = Coalesce("published_on", Case(When(public=True, then=Value(today)), output_field=DateField()))
+    pairs = (pending.filter(status=Status.IN_EFFECT, publication_working_days__isnull=True)
+             .annotate(publication=publication).exclude(publication=None)
+             .order_by().values_list("decision_date", "publication").distinct())
+    days = {(d, p): cal.working_days_between(d, p) for d, p in pairs}
     ids = list(pending.filter(kind="penalty", effective_until__gte=today).exclude(sanctions=[])
                .values_list("pk", flat=True))
     subjects = list(pending.order_by().values_list("subject_id", flat=True).distinct())
     # Adverse records may reopen a forensic grading, end honor-list entries or propose a listing.
     serious = list(pending.filter(severity__in=["general", "serious"]).values_list("pk", flat=True))
-    n = pending.update(review=Review.APPROVED, is_current=True, effective_at=now, checked_by=checker,
-                       checked_at=now, check_note=note)
+    n = pending.count()
+    approve_pending(batch.pk, days, dual, deadline, today=today, checker_id=checker.pk, at=now, note=note)
     for rec in CreditRecord.objects.filter(pk__in=ids).select_related("subject"):
         apply_consequences(rec, actor=checker)
     audit(action=AuditEntry.Action.APPROVE, actor=checker, object_type="core.importbatch",
