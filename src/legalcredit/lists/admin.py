@@ -169,12 +169,12 @@ class ListEntryAdmin(ReadOnlyAdmin):
 
     def get_fields(self, request, obj=None):
         shown = [SHOWN_AS.get(f, f) for f in super().get_fields(request, obj)]
-        if _is_party(request.user):
+        if services.is_party(request.user):
             shown = [f for f in shown if f not in self.INTERNAL]
         return list(dict.fromkeys(shown))
 
     def get_list_display(self, request):
-        if _is_party(request.user):
+        if services.is_party(request.user):
             return ("list_name", "stage", "statement_due", "hearing_request_due", "hearing_on", "decision_no",
                     "listed_from", "listed_until", "removed_on", "act")
         return super().get_list_display(request)
@@ -203,7 +203,7 @@ class ListEntryAdmin(ReadOnlyAdmin):
         return lookup == "subject__id__exact" or super().lookup_allowed(lookup, value, request)
 
     def get_queryset(self, request):
-        party = _is_party(request.user)
+        party = services.is_party(request.user)
         # Each entry carries whose view it is shown in (the admin is shared by every request).
         return (selectors.visible_entries(policy.scope_for(request.user), party=party).select_related("subject")
                 .annotate(party_view=Value(party, output_field=BooleanField())))
@@ -275,7 +275,7 @@ class ListEntryAdmin(ReadOnlyAdmin):
         if not self.has_view_permission(request):
             raise PermissionDenied
         entry = get_object_or_404(self.get_queryset(request), pk=pk)
-        if _is_party(request.user):
+        if services.is_party(request.user):
             return self.answer_view(request, entry)
         form = StepForm(request.POST or None, stage=entry.stage)
         if request.method == "POST" and form.is_valid():
@@ -297,7 +297,9 @@ class ListEntryAdmin(ReadOnlyAdmin):
                     self.message_user(request, "陈述申辩意见已提交，认定单位作出决定前将予以考虑", messages.SUCCESS)
                 else:
                     services.request_hearing(entry.pk, by=request.user)
-                    self.message_user(request, "听证申请已提交，认定单位将在听证七日前通知听证日期", messages.SUCCESS)
+                    days = services.catalogue().lists[entry.list_code].hearing_notice_days
+                    self.message_user(request, f"听证申请已提交，认定单位将在举行听证的{days}日前通知听证日期",
+                                      messages.SUCCESS)
                 return redirect("admin:lists_listentry_change", entry.pk)
         due = [f"陈述申辩截止日：{entry.statement_due}"] if entry.stage == Stage.NOTICED else []
         if entry.stage == Stage.NOTICED and entry.hearing_request_due:
@@ -306,9 +308,3 @@ class ListEntryAdmin(ReadOnlyAdmin):
             **self.admin_site.each_context(request), "form": form, "opts": self.model._meta,
             "title": f"{entry}：陈述申辩与听证", "submit_label": "提交",
             "intro": format_html("<p>{}</p><pre>{}</pre>", "；".join(due) or "本环节不再接受陈述申辩", entry.notice_text)})
-
-
-def _is_party(user) -> bool:
-    """A user who answers notices as the party (an institution's or a practitioner's account),
-    not an officer who takes cases."""
-    return not user.has_perm(services.PROPOSE) and not user.has_perm(services.DECIDE) and user.has_perm(services.ANSWER)

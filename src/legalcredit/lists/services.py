@@ -153,10 +153,16 @@ def serve_notice(entry_id: int, *, by, served_on: dt.date | None = None) -> List
     return entry
 
 
+def is_party(user) -> bool:
+    """A user who answers notices as the party (an institution's or a practitioner's account),
+    not an officer who takes or decides cases."""
+    return user.has_perm(ANSWER) and not user.has_perm(PROPOSE) and not user.has_perm(DECIDE)
+
+
 def _as_party(by, entry: ListEntry) -> bool:
     """True when ``by`` answers the notice as the party (its own account, or its institution's);
     False for an officer who may take the case and records what the party said."""
-    if not by.has_perm(PROPOSE) and by.has_perm(ANSWER):
+    if is_party(by):
         if not scope_for(by).covers_subject(entry.subject):
             raise PermissionDenied(f"“{entry.subject.name}”不在您的授权范围内")
         return True
