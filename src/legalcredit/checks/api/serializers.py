@@ -1,3 +1,5 @@
+import datetime as dt
+
 from rest_framework import serializers
 
 
@@ -13,6 +15,55 @@ class CheckRequestSerializer(serializers.Serializer):
     purpose = serializers.CharField(help_text="核查用途（必填，记入审计日志）")
     on = serializers.DateField(required=False, help_text="核查基准日（默认今天）")
     subjects = SubjectQuerySerializer(many=True)
+
+
+_QUERY_KEYS = ("uscc", "id_number", "license_no")
+
+
+def _text(value) -> str | None:
+    """A string as a DRF CharField takes it (whitespace trimmed), or None where the field would
+    refuse it or convert it (not a string, a NUL, a lone surrogate)."""
+    if not isinstance(value, str) or "\x00" in value:
+        return None
+    try:
+        value.encode()
+    except UnicodeEncodeError:
+        return None
+    return value.strip()
+
+
+def plain_request(data) -> dict | None:
+    """What CheckRequestSerializer validates a plainly well-formed body to, or None for any other
+    body (the serializer then gives the errors). A department's system sends checks by the
+    thousand, and binding the serializer's fields, with its nested list, took a tenth of each
+    check's CPU. A property test pins the two together."""
+    if not isinstance(data, dict) or not isinstance(data.get("subjects"), list):
+        return None
+    out = {}
+    for key in ("matter_type", "purpose"):
+        out[key] = _text(data.get(key))
+        if not out[key]:
+            return None
+    if "on" in data:
+        on = data["on"]
+        if not isinstance(on, str) or len(on) != 10:
+            return None
+        try:
+            out["on"] = dt.date.fromisoformat(on)
+        except ValueError:
+            return None
+    out["subjects"] = []
+    for item in data["subjects"]:
+        if not isinstance(item, dict):
+            return None
+        query = {}
+        for key in _QUERY_KEYS:
+            if key in item:
+                query[key] = _text(item[key])
+                if query[key] is None:
+                    return None
+        out["subjects"].append(query)
+    return out
 
 
 class ReceiptSerializer(serializers.Serializer):

@@ -4,8 +4,7 @@ import datetime as dt
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from legalcredit.checks.api.serializers import CheckRequestSerializer
-from legalcredit.checks.api.views import plain_request
+from legalcredit.checks.api.serializers import CheckRequestSerializer, plain_request
 
 texts = st.one_of(st.text(max_size=12), st.sampled_from(["", " ", " procurement ", "政府采购", "a\x00b", "\ud800"]),
                   st.integers(), st.none(), st.booleans(), st.floats(allow_nan=False), st.lists(st.text(max_size=3), max_size=2))
