@@ -123,43 +123,40 @@ class RecordWriter:
 
 
 def approve_pending(batch_id: int, days: dict[tuple, int], dual_kinds: list[str], deadline: int, *, today,
-                    checker_id: int, at, note: str, step: int = 3000) -> None:
+                    checker_id: int, at, note: str) -> None:
     """Approve a batch's pending rows, each rewritten once: approved and current, and published as
     ``services._publish`` publishes one version (an in-effect public version with no publication
     date is published today; the working days from decision to publication, and ``on_time`` for
     the 双公示 kinds, are set where missing; a withdrawn or revoked one is marked withdrawn today).
     ``days``: (decision date, publication date) → working days, for every pair the batch needs.
-    Before, approval rewrote a million-row batch three times over (publication date, working days,
-    approval: five and a half minutes). The rows with a pair are approved one joined UPDATE per
-    ``step`` pairs; the rest in one."""
+
+    The pairs go into a temporary table keyed by both dates, which each row looks up. Approval
+    used to rewrite a million-row batch three times over (publication date, working days,
+    approval: five and a half minutes on PostgreSQL), and SQLite, joining the rows to a list of
+    pairs with no key, compared every row with every pair."""
     t = CreditRecord._meta.db_table
-    pg = connection.vendor == "postgresql"
     ops = connection.ops
+    pg = connection.vendor == "postgresql"
     cast = "::date" if pg else ""
     kinds = ", ".join(["%s"] * len(dual_kinds)) or "NULL"
     day = ops.adapt_datefield_value(today)
-    approved = ("review = 'approved', is_current = TRUE, effective_at = %s, checked_by_id = %s, checked_at = %s, "
-                "check_note = %s")
     stamp = [ops.adapt_datetimefield_value(at), checker_id, ops.adapt_datetimefield_value(at), note]
-    items = list(days.items())
+    publication = f"COALESCE({t}.published_on, CASE WHEN {t}.public THEN %s{cast} END)"
     with connection.cursor() as cur:
-        for i in range(0, len(items), step):
-            part = items[i:i + step]
-            values = ", ".join([f"(%s{cast}, %s{cast}, %s{'::int' if pg else ''})"] * len(part))
-            params = [v for (decided, published), wd in part
-                      for v in (ops.adapt_datefield_value(decided), ops.adapt_datefield_value(published), wd)]
-            cur.execute(
-                f"WITH pairs(decided, published, wd) AS (VALUES {values}) "
-                f"UPDATE {t} SET {approved}, published_on = pairs.published, publication_working_days = pairs.wd, "
-                f"on_time = CASE WHEN {t}.kind IN ({kinds}) THEN pairs.wd <= %s ELSE {t}.on_time END "
-                f"FROM pairs WHERE {t}.import_batch_id = %s AND {t}.review = 'pending' "
-                f"AND {t}.status = 'in_effect' AND {t}.publication_working_days IS NULL "
-                f"AND {t}.decision_date = pairs.decided "
-                f"AND pairs.published = COALESCE({t}.published_on, CASE WHEN {t}.public THEN %s{cast} END)",
-                [*params, *stamp, *dual_kinds, deadline, batch_id, day])
+        cur.execute("CREATE TEMPORARY TABLE approval_days (decided date, published date, wd integer, "
+                    "PRIMARY KEY (decided, published))")
+        cur.executemany("INSERT INTO approval_days VALUES (%s, %s, %s)",
+                        [(ops.adapt_datefield_value(d), ops.adapt_datefield_value(p), wd) for (d, p), wd in days.items()])
         cur.execute(
-            f"UPDATE {t} SET {approved}, "
-            f"published_on = CASE WHEN status = 'in_effect' AND public AND published_on IS NULL THEN %s{cast} "
-            f"ELSE published_on END, "
-            f"withdrawn_on = CASE WHEN status <> 'in_effect' THEN %s{cast} ELSE withdrawn_on END "
-            f"WHERE import_batch_id = %s AND review = 'pending'", [*stamp, day, day, batch_id])
+            f"UPDATE {t} SET review = 'approved', is_current = TRUE, effective_at = %s, checked_by_id = %s, "
+            f"checked_at = %s, check_note = %s, "
+            f"published_on = CASE WHEN status = 'in_effect' THEN {publication} ELSE published_on END, "
+            f"withdrawn_on = CASE WHEN status <> 'in_effect' THEN %s{cast} ELSE withdrawn_on END, "
+            f"publication_working_days = COALESCE(publication_working_days, (SELECT d.wd FROM approval_days d "
+            f"WHERE status = 'in_effect' AND d.decided = {t}.decision_date AND d.published = {publication})), "
+            f"on_time = CASE WHEN status = 'in_effect' AND publication_working_days IS NULL AND kind IN ({kinds}) "
+            f"THEN (SELECT d.wd <= %s FROM approval_days d WHERE d.decided = {t}.decision_date "
+            f"AND d.published = {publication}) ELSE on_time END "
+            f"WHERE import_batch_id = %s AND review = 'pending'",
+            [*stamp, day, day, day, *dual_kinds, deadline, day, batch_id])
+        cur.execute("DROP TABLE approval_days")
