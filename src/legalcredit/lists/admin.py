@@ -227,8 +227,8 @@ class ListEntryAdmin(ReadOnlyAdmin):
         links = []
         if getattr(obj, "party_view", False):
             if party_actions(obj):
-                links.append(format_html('<a href="{}">陈述申辩 / 申请听证</a>',
-                                         reverse("admin:lists_listentry_act", args=[obj.pk])))
+                links.append(format_html('<a href="{}">{}</a>', reverse("admin:lists_listentry_act", args=[obj.pk]),
+                                         " / ".join(PARTY_ACTIONS[a] for a in party_actions(obj))))
         elif obj.stage not in (Stage.REMOVED, Stage.DROPPED):
             links.append(format_html('<a href="{}">办理</a>', reverse("admin:lists_listentry_act", args=[obj.pk])))
         if obj.notice_text or obj.decision_text:
@@ -285,7 +285,10 @@ class ListEntryAdmin(ReadOnlyAdmin):
                 return redirect("admin:lists_listentry_change", entry.pk)
         return render(request, "admin/evaluation/form.html", {
             **self.admin_site.each_context(request), "form": form, "opts": self.model._meta,
-            "title": f"{entry}", "intro": format_html("<pre>{}</pre>", entry.notice_text or entry.reasons)})
+            "title": f"{entry}", "intro": format_html(
+                "<pre>{}</pre>{}", entry.notice_text or entry.reasons,
+                # What the party has said so far, in front of whoever takes the next step.
+                format_html("<h3>陈述申辩意见</h3><pre>{}</pre>", entry.statement) if entry.statement else "")})
 
     def answer_view(self, request, entry: ListEntry):
         form = PartyForm(request.POST or None, entry=entry)

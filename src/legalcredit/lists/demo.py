@@ -77,10 +77,13 @@ def build() -> int:
         if watched is not None:
             _propose(watched, "watch", proposer, authority)
             made += 1
+        # The demo firm's own account gets a notice to answer (below), so it is not among the honored.
+        firm_user = User.objects.filter(username="firm").select_related("officer__subject").first()
+        own = getattr(getattr(firm_user, "officer", None), "subject", None)
         adverse = CreditRecord.objects.filter(subject=OuterRef("pk"), is_current=True, severity__in=["general", "serious"])
         best = (Subject.objects.filter(region__code__startswith=prefix,
                                        pk__in=SubjectGrade.objects.filter(grade="AAA").values("subject"))
-                .exclude(Exists(adverse)).order_by("pk")[:3])
+                .exclude(Exists(adverse)).exclude(pk=getattr(own, "pk", None)).order_by("pk")[:3])
         for subject in best:
             entry = services.propose(subject, "honor", by=proposer, authority=authority,
                                      reasons=f"{year - 1}年度信用等级评定为AAA，无不良信用记录")
@@ -88,9 +91,7 @@ def build() -> int:
                             decision_no=f"{city.name[:2]}司信励〔{year}〕{subject.pk}号")
             services.publish(entry.pk, by=checker)
             made += 1
-        # The demo firm's own account has a notice to answer (陈述申辩, 听证) in its back office.
-        firm_user = User.objects.filter(username="firm").select_related("officer__subject").first()
-        own = getattr(getattr(firm_user, "officer", None), "subject", None)
+        # The demo firm's own account has a notice to answer (陈述申辩) in its back office.
         if own is not None and not ListEntry.objects.filter(subject=own, stage__in=services.OPEN).exists():
             entry = services.propose(own, "watch", by=proposer, authority=authority,
                                      reasons="一年内被投诉查实三次：未按约定告知委托人办案进展（演示）")

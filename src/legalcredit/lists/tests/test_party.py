@@ -75,7 +75,7 @@ def test_the_party_sees_its_noticed_cases_only_and_answers_in_the_back_office(cl
     entry = noticed(law_firm, maker)
     client.force_login(firm_user)
     listing = client.get(reverse("admin:lists_listentry_changelist")).content.decode()
-    assert "陈述申辩 / 申请听证" in listing
+    assert "提交陈述申辩 / 申请听证" in listing
     assert client.get(reverse("admin:lists_listentry_change", args=[proposal.pk])).status_code == 302, \
         "a proposal is the bureau's until its notice is served"
     page = client.get(reverse("admin:lists_listentry_change", args=[entry.pk])).content.decode()
@@ -94,5 +94,5 @@ def test_the_party_sees_its_noticed_cases_only_and_answers_in_the_back_office(cl
         services.decide(entry.pk, by=firm_user, listed=False, reason="自认无过错")
     client.force_login(maker)
     officer_form = client.get(url).content.decode()
-    assert "通知听证日期" in officer_form
+    assert "通知听证日期" in officer_form and "已缴清罚款" in officer_form, "the officer sees what the party said"
     assert ListEntry.objects.get(pk=entry.pk).steps.filter(action="当事人申请听证", officer=firm_user).exists()

@@ -43,8 +43,11 @@ def test_the_demo_opens_with_cases_in_the_list_and_remedy_queues(settings, tmp_p
     from django.urls import reverse
 
     # The demo firm's account has a notice of its own to answer.
-    client.force_login(django_user_model.objects.get(username="firm"))
-    assert "陈述申辩 / 申请听证" in client.get(reverse("admin:lists_listentry_changelist")).content.decode()
+    firm = django_user_model.objects.get(username="firm")
+    client.force_login(firm)
+    assert "提交陈述申辩" in client.get(reverse("admin:lists_listentry_changelist")).content.decode()
+    assert not ListEntry.objects.filter(subject=firm.officer.subject, list_code="honor").exists(), \
+        "the firm with a notice to answer is not also on the honor list"
     client.force_login(django_user_model.objects.get(username="admin"))
     batches = client.get(reverse("admin:records_recordimportbatch_changelist")).content.decode()
     assert "演示数据" in batches and "<td class=\"field-kind_shown\">demo" not in batches
