@@ -313,7 +313,10 @@ IMPORT_UPLOAD_MAX_MB = int(os.environ.get("LEGALCREDIT_IMPORT_UPLOAD_MAX_MB", "1
 # A back-office import runs in the background worker; a job that has reported no progress for this
 # long is shown as stopped (a chunk of 2,000 rows takes seconds).
 IMPORT_STALL_SECONDS = int(os.environ.get("LEGALCREDIT_IMPORT_STALL_SECONDS", "300"))
-# A batch approval or export of a large file runs inside its request: the web workers allow it
+# A back-office export is written by the worker and kept for its officer to download this many
+# days; it holds full ID numbers, so it is then removed (the job and its audit entry stay).
+EXPORT_KEEP_DAYS = int(os.environ.get("LEGALCREDIT_EXPORT_KEEP_DAYS", "3"))
+# A batch approval of a large file runs inside its request: the web workers allow it
 # this long (gunicorn's default of 30 s would kill a year's batch half-way; it would roll back, but
 # the officer would get an error page). A reverse proxy in front needs the same (nginx:
 # proxy_read_timeout).

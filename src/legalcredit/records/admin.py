@@ -1,5 +1,4 @@
 import datetime as dt
-import tempfile
 from pathlib import Path
 from urllib.parse import quote
 
@@ -222,6 +221,10 @@ class CreditRecordAdmin(ReadOnlyAdmin):
                 path("import/report/<str:name>/", self.admin_site.admin_view(self.report_view),
                      name="records_import_report"),
                 path("export/", self.admin_site.admin_view(self.export_view), name="records_export"),
+                path("export/job/<uuid:pk>/", self.admin_site.admin_view(self.export_job_view),
+                     name="records_export_job"),
+                path("export/job/<uuid:pk>/file/", self.admin_site.admin_view(self.export_file_view),
+                     name="records_export_file"),
                 path("timeliness/", self.admin_site.admin_view(self.timeliness_view), name="records_timeliness"),
                 path("as-of/<int:subject_id>/", self.admin_site.admin_view(self.as_of_view), name="records_as_of"),
                 path("<int:pk>/correct/", self.admin_site.admin_view(self.correct_view), name="records_correct"),
@@ -297,26 +300,50 @@ class CreditRecordAdmin(ReadOnlyAdmin):
         return response
 
     def export_view(self, request):
-        """双公示 data in the national format, for upload to the sharing platforms."""
-        from django.utils import timezone
-
-        from . import export
+        """双公示 data in the national format, for upload to the sharing platforms; the file is
+        written in the background (``flows.run_export``) and offered on the job's page."""
+        from . import flows
 
         if not (_officer(request) and policy.may_see_full_id_number(request.user)):
             raise PermissionDenied
         form = ExportForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             d = form.cleaned_data
-            since = timezone.make_aware(dt.datetime.combine(d["since"], dt.time.min)) if d["since"] else None
-            name = f"{d['kind']}-{timezone.localtime():%Y%m%d-%H%M%S}.{d['fmt']}"
-            # A spooled file: the export streams rows and the response streams the file.
-            out = tempfile.NamedTemporaryFile(suffix=f".{d['fmt']}")
-            export.export(d["kind"], out.name, actor=request.user, scope=policy.scope_for(request.user),
-                          since=since, fmt=d["fmt"], mark_reported=d["mark_reported"], purpose=d["purpose"])
-            return FileResponse(open(out.name, "rb"), as_attachment=True, filename=name)
+            job = flows.submit_export(kind=d["kind"], fmt=d["fmt"], since=d["since"],
+                                      mark_reported=d["mark_reported"], purpose=d["purpose"], actor=request.user)
+            return redirect(reverse("admin:records_export_job", args=[job.pk]))
         return render(request, "admin/records/export.html", {
             **self.admin_site.each_context(request), "form": form, "title": "导出双公示数据",
-            "opts": self.model._meta})
+            "opts": self.model._meta, "jobs": selectors.export_jobs(request.user)[:10],
+            "keep_days": settings.EXPORT_KEEP_DAYS})
+
+    def export_job_view(self, request, pk):
+        """One export as it runs; its file to download once written. The page reloads itself
+        until then."""
+        job = selectors.export_jobs(request.user).filter(pk=pk).first()
+        if job is None:
+            raise Http404
+        return render(request, "admin/records/export_job.html", {
+            **self.admin_site.each_context(request), "job": job, "progress": selectors.export_progress(job),
+            "elapsed": _elapsed(job.started_at, job.finished_at), "keep_days": settings.EXPORT_KEEP_DAYS,
+            "kind_name": "行政处罚" if job.kind == "penalty" else "行政许可",
+            "title": "导出双公示数据", "opts": self.model._meta})
+
+    def export_file_view(self, request, pk):
+        """The file of one's own finished export, while it is kept. Each download is audited: it is
+        where full ID numbers leave the platform."""
+        from legalcredit.audit.models import AuditEntry
+        from legalcredit.audit.services import record as audit
+
+        from . import flows
+
+        job = selectors.export_jobs(request.user).filter(pk=pk, state="done", file_removed_at__isnull=True).first()
+        path = flows.export_path(job) if job and job.file else None
+        if path is None or not path.exists():
+            raise Http404
+        audit(action=AuditEntry.Action.READ, actor=request.user, object_type="records.exportjob", object_id=job.pk,
+              summary=f"下载导出文件 {job.file}（{job.rows} 条，含个人信息）", reason=job.purpose, request=request)
+        return FileResponse(path.open("rb"), as_attachment=True, filename=job.file)
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         may_amend = bool(obj and obj.is_current and obj.review == "approved"

@@ -1,4 +1,5 @@
-"""The back-office import of a credit information file, from upload to result, in one place.
+"""The back-office import of a credit information file, from upload to result, and the
+back-office export of 双公示 data, from the request to the download, each in one place.
 
 An officer's upload becomes an ``ImportJob`` and the background worker runs it, so a year's
 file neither outlives its request nor ties up a web process. The upload is kept under
@@ -18,7 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from . import files, importer
-from .models import ImportJob
+from .models import ExportJob, ImportJob
 
 log = logging.getLogger(__name__)
 
@@ -94,3 +95,96 @@ def run_import(job_id: str) -> ImportJob | None:
     job.finished_at = timezone.now()
     job.save(update_fields=["state", "message", "batch", "report", "result", "finished_at"])
     return job
+
+
+# Export --------------------------------------------------------------------------------------
+
+class ExportRefused(Exception):
+    pass
+
+
+def export_folder() -> Path:
+    return Path(settings.HOME) / "exports"
+
+
+def export_path(job: ExportJob) -> Path:
+    return export_folder() / str(job.pk) / job.file
+
+
+def export_progress_key(job_id) -> str:
+    return f"records:export-job:{job_id}"
+
+
+def _export_report(job: ExportJob, n: int) -> None:
+    cache.set(export_progress_key(job.pk), {"rows": n, "at": timezone.now().isoformat()}, timeout=7 * 86400)
+
+
+def submit_export(*, kind: str, fmt: str, since, mark_reported: bool, purpose: str, actor) -> ExportJob:
+    """Queue an export; the job page follows it and offers the file when it is written."""
+    job = ExportJob.objects.create(kind=kind, fmt=fmt, since=since, mark_reported=mark_reported,
+                                   purpose=purpose.strip(), requested_by=actor)
+    from .tasks import export_file
+
+    transaction.on_commit(lambda: export_file(str(job.pk)))
+    return job
+
+
+def run_export(job_id: str) -> ExportJob | None:
+    """The worker's side: write the file under the requester's scope as it is now, in one
+    transaction with its audit entry and the 已报送 marks; a failure leaves neither file nor marks."""
+    import datetime as dt
+
+    from legalcredit.accounts.policy import scope_for
+
+    from . import export
+
+    # Claimed by one conditional UPDATE: a queue delivering the job twice runs it once.
+    if not ExportJob.objects.filter(pk=job_id, state=ExportJob.State.QUEUED).update(
+            state=ExportJob.State.RUNNING, started_at=timezone.now()):
+        return None
+    job = ExportJob.objects.select_related("requested_by").get(pk=job_id)
+    actor = job.requested_by
+    scope = scope_for(actor)
+    since = timezone.make_aware(dt.datetime.combine(job.since, dt.time.min)) if job.since else None
+    stamp = timezone.localtime(job.requested_at)
+    job.file = f"{job.kind}-{stamp:%Y%m%d-%H%M%S}.{job.fmt}"
+    path = export_path(job)
+    try:
+        if not actor.is_active or not scope.full_id_number:
+            # Between the request and the run the officer left, or lost the role that may export.
+            raise ExportRefused("提交导出后账号已停用或已不再具有导出权限，未导出")
+        job.rows_estimated = export.count(job.kind, scope=scope, since=since)
+        job.save(update_fields=["file", "rows_estimated"])
+        _export_report(job, 0)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        job.rows = export.export(job.kind, path, actor=actor, scope=scope, since=since, fmt=job.fmt,
+                                 mark_reported=job.mark_reported, purpose=job.purpose,
+                                 progress=lambda n: _export_report(job, n))
+    except ExportRefused as exc:
+        job.state, job.message, job.file = ExportJob.State.FAILED, str(exc), ""
+    except Exception as exc:    # rolled back: no marks, no audit entry; the half-written file goes
+        log.exception("export job %s failed", job.pk)
+        shutil.rmtree(path.parent, ignore_errors=True)
+        job.state, job.file = ExportJob.State.FAILED, ""
+        job.message = f"导出过程出错（{type(exc).__name__}），未生成文件、未标记报送；请联系系统管理员查看日志后重新导出"
+    else:
+        job.state, job.size_bytes = ExportJob.State.DONE, path.stat().st_size
+    job.finished_at = timezone.now()
+    job.save(update_fields=["state", "message", "file", "rows_estimated", "rows", "size_bytes", "finished_at"])
+    return job
+
+
+def remove_expired_exports(now=None) -> int:
+    """Remove the files of exports older than EXPORT_KEEP_DAYS (they hold full ID numbers); the
+    jobs stay, saying when their file went. How many files were removed."""
+    import datetime as dt
+
+    now = now or timezone.now()
+    cutoff = now - dt.timedelta(days=settings.EXPORT_KEEP_DAYS)
+    done = 0
+    for job in ExportJob.objects.filter(file_removed_at__isnull=True, finished_at__lt=cutoff).exclude(file=""):
+        shutil.rmtree(export_path(job).parent, ignore_errors=True)
+        job.file_removed_at = now
+        job.save(update_fields=["file_removed_at"])
+        done += 1
+    return done

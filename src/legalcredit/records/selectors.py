@@ -219,16 +219,34 @@ def import_jobs(user) -> QuerySet:
 def import_progress(job) -> ImportProgress:
     """How far a running import has got; ``stalled`` when the worker has said nothing for longer
     than IMPORT_STALL_SECONDS (it was stopped: its batch rolled back, nothing was applied)."""
+    from .flows import progress_key
+
+    return _progress(job, progress_key(job.pk))
+
+
+def export_jobs(user) -> QuerySet:
+    """The back-office exports an officer has asked for, newest first."""
+    from .models import ExportJob
+
+    return ExportJob.objects.filter(requested_by=user)
+
+
+def export_progress(job) -> ImportProgress:
+    """How far a running export has got, as ``import_progress`` tells it of an import."""
+    from .flows import export_progress_key
+
+    return _progress(job, export_progress_key(job.pk))
+
+
+def _progress(job, key: str) -> ImportProgress:
     from django.conf import settings
     from django.core.cache import cache
 
-    from .flows import progress_key
-
-    seen = cache.get(progress_key(job.pk)) or {}
+    seen = cache.get(key) or {}
     rows = int(seen.get("rows", 0))
     at = dt.datetime.fromisoformat(seen["at"]) if seen.get("at") else None
     estimated = job.rows_estimated
-    # Below 100 until the job has finished: the estimate counts line breaks, not rows.
+    # Below 100 until the job has finished: an import's estimate counts line breaks, not rows.
     percent = None if not estimated else 100 if job.finished else min(99, rows * 100 // estimated)
     since = at or job.started_at
     stalled = bool(job.state == job.State.RUNNING and since

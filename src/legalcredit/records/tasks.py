@@ -1,5 +1,6 @@
 """Background jobs (huey) of the credit records."""
-from huey.contrib.djhuey import db_task
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, db_task
 
 from . import flows
 
@@ -8,3 +9,14 @@ from . import flows
 def import_file(job_id: str) -> str | None:
     job = flows.run_import(job_id)
     return job.state if job else None
+
+
+@db_task()
+def export_file(job_id: str) -> str | None:
+    job = flows.run_export(job_id)
+    return job.state if job else None
+
+
+@db_periodic_task(crontab(minute="5"))
+def remove_expired_exports() -> int:
+    return flows.remove_expired_exports()

@@ -76,8 +76,11 @@ def test_record_page_explains_the_decision_in_words(client, checker, batch):
     assert "+00:00" not in page, "times in the version table are local, not UTC isoformat"
 
 
-def test_export_from_the_back_office_in_the_national_format(client, checker, batch):
+def test_export_from_the_back_office_in_the_national_format(client, checker, batch,
+                                                            django_capture_on_commit_callbacks):
     from openpyxl import load_workbook
+
+    from legalcredit.records.models import ExportJob
 
     client.force_login(checker)
     decide(client, batch, approve="1")
@@ -86,15 +89,51 @@ def test_export_from_the_back_office_in_the_national_format(client, checker, bat
     missing = client.post(url, {"kind": "penalty", "fmt": "xlsx"})
     assert missing.status_code == 200 and "该字段是必填项" in missing.content.decode()
     assert not AuditEntry.objects.filter(action=AuditEntry.Action.EXPORT).exists()
-    got = client.post(url, {"kind": "penalty", "fmt": "xlsx", "purpose": "报送省平台", "mark_reported": "on"})
+    # The worker writes the file (the queue runs at commit); the officer follows the job's page.
+    with django_capture_on_commit_callbacks(execute=True):
+        asked = client.post(url, {"kind": "penalty", "fmt": "xlsx", "purpose": "报送省平台", "mark_reported": "on"})
+    job = ExportJob.objects.get()
+    assert asked.status_code == 302 and asked["Location"] == reverse("admin:records_export_job", args=[job.pk])
+    page = client.get(asked["Location"])
+    text = page.content.decode()
+    assert job.state == ExportJob.State.DONE and job.rows == 2 and job.rows_estimated == 2
+    assert "已导出 2 条，并标记为已报送" in text and 'http-equiv="refresh"' not in text
+    assert page.context["progress"].rows == 2 and page.context["progress"].percent == 100
+    assert CreditRecord.objects.filter(reported_at__isnull=False).count() == 2
+    entry = AuditEntry.objects.filter(action=AuditEntry.Action.EXPORT).get()
+    assert entry.reason == "报送省平台" and entry.actor == checker.username
+
+    got = client.get(reverse("admin:records_export_file", args=[job.pk]))
     assert got.status_code == 200 and got["Content-Disposition"].startswith("attachment")
+    assert job.file in got["Content-Disposition"] and job.file.endswith(".xlsx")
     sheet = load_workbook(io.BytesIO(b"".join(got.streaming_content))).active
     table = list(sheet.iter_rows(values_only=True))
     assert table[0][0] == "CF_XDR_MC" and len(table) == 3
     assert {r[table[0].index("CF_WSH")] for r in table[1:]} == {"淮司罚决〔2026〕11号", "淮司罚决〔2026〕12号"}
-    assert CreditRecord.objects.filter(reported_at__isnull=False).count() == 2
-    entry = AuditEntry.objects.filter(action=AuditEntry.Action.EXPORT).get()
-    assert entry.reason == "报送省平台" and entry.actor == checker.username
+    # Each download is on the trail: it is where full ID numbers leave the platform.
+    download = AuditEntry.objects.get(object_type="records.exportjob")
+    assert download.action == AuditEntry.Action.READ and download.object_id == str(job.pk)
+    assert job.file in client.get(url).content.decode(), "the export page lists the officer's jobs"
+
+
+def test_an_export_is_served_to_the_officer_who_asked_for_it_only(client, checker, batch, django_user_model,
+                                                                 django_capture_on_commit_callbacks):
+    from legalcredit.records.models import ExportJob
+
+    client.force_login(checker)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("admin:records_export"), {"kind": "penalty", "fmt": "csv", "purpose": "报送省平台"})
+    job = ExportJob.objects.get()
+    assert job.state == ExportJob.State.DONE, job.message
+    from legalcredit.accounts.services import assign
+    from legalcredit.refdata.models import Region
+
+    other = django_user_model.objects.create_user("other_checker", password="x-Strong-pass-1", is_staff=True)
+    assign(other, "city_checker", region=Region.objects.get(code="320800"))
+    client.force_login(other)
+    assert client.get(reverse("admin:records_export_job", args=[job.pk])).status_code == 404
+    assert client.get(reverse("admin:records_export_file", args=[job.pk])).status_code == 404
+    assert job.file not in client.get(reverse("admin:records_export")).content.decode()
 
 
 def test_export_is_refused_to_roles_without_full_id_numbers(client, maker, batch):
