@@ -62,3 +62,26 @@ def test_a_batch_approved_whole_or_version_by_version_ends_the_same(tmp_path, ma
     assert whole["淮司罚决〔2026〕31号"]["published_on"] == day
     assert whole["淮司罚决〔2026〕31号"]["publication_working_days"] > 7 and whole["淮司罚决〔2026〕31号"]["on_time"] is False
     assert whole["淮司罚决〔2026〕32号"]["published_on"] == timezone.localdate()
+
+
+@pytest.mark.skipif(transaction.get_connection().vendor != "postgresql", reason="PostgreSQL's planner statistics")
+def test_a_large_batch_approved_leaves_the_planner_knowing_its_rows_are_approved(
+        tmp_path, maker, checker, rows, monkeypatch):  # noqa: F811
+    """Statistics still saying the batch is pending made every credit check read the whole batch
+    through the review index until the table was analysed again."""
+    from django.db import connection
+
+    from legalcredit.records import bulk
+
+    monkeypatch.setattr(bulk, "ANALYZE_AFTER", 0)
+    batch = run(write_csv(tmp_path / "a.csv", rows), maker).batch
+
+    def common_reviews():
+        with connection.cursor() as cur:
+            cur.execute("SELECT most_common_vals::text FROM pg_stats WHERE tablename = 'records_creditrecord' "
+                        "AND attname = 'review'")
+            return (cur.fetchone() or [""])[0] or ""
+
+    assert "pending" in common_reviews() and "approved" not in common_reviews()
+    services.approve_batch(batch, checker=checker)
+    assert "approved" in common_reviews() and "pending" not in common_reviews()
