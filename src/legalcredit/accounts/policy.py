@@ -66,7 +66,9 @@ def _compute(user) -> Scope:
         return Scope(everything=True, full_id_number=True, two_factor=True)
     from .models import Role
 
-    roles = _roles(user.pk)
+    roles = getattr(user, "_legalcredit_roles", None)
+    if roles is None:
+        roles = _roles(user.pk)
     profile = getattr(user, "officer", None)
     everything, prefixes, ids = False, set(), set()
     # A role limited to some kinds narrows only if no other role of the user reaches them all.
@@ -89,6 +91,12 @@ def _compute(user) -> Scope:
 
 
 _roles_statement: tuple | None = None
+
+
+def cache_roles(user, roles: list) -> None:
+    """The user's roles, as ``_roles`` would read them, loaded with the user (an API token's
+    statement reads them in its own round trip)."""
+    user._legalcredit_roles = roles
 
 
 def _roles(user_id: int) -> list:

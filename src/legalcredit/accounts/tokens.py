@@ -84,34 +84,45 @@ _statement: tuple | None = None
 
 
 def _by_prefix(prefix: str) -> ApiToken | None:
-    """The token with its owner and the owner's officer profile (the scope of every call reads
-    it), as ``select_related("owner", "owner__officer")`` gives them, from one hand-written
-    statement: every API call makes it, and the ORM took longer to build it than to run it."""
+    """The token with its owner, the owner's officer profile and roles (the scope of every call
+    reads them), as ``select_related("owner", "owner__officer")`` and ``policy._roles`` give them,
+    from one hand-written statement, a row per role: every API call makes it, and the ORM took
+    longer to build it than to run it."""
     global _statement
     if _statement is None:
         from django.contrib.auth import get_user_model
 
-        from .models import OfficerProfile
+        from .models import OfficerProfile, Role
 
         User = get_user_model()
-        t, u, o = sql.Loader(ApiToken, "t"), sql.Loader(User, "u"), sql.Loader(OfficerProfile, "o")
+        through = User.groups.through._meta
+        t, u, o, r = (sql.Loader(ApiToken, "t"), sql.Loader(User, "u"), sql.Loader(OfficerProfile, "o"),
+                      sql.Loader(Role, "r"))
         owner, user = ApiToken._meta.get_field("owner").column, OfficerProfile._meta.get_field("user").column
-        _statement = (t, u, o, f"SELECT {t.columns}, {u.columns}, {o.columns} FROM {ApiToken._meta.db_table} t "
-                               f"JOIN {User._meta.db_table} u ON u.{User._meta.pk.column} = t.{owner} "
-                               f"LEFT JOIN {OfficerProfile._meta.db_table} o ON o.{user} = u.{User._meta.pk.column} "
-                               f"WHERE t.prefix = %s ORDER BY t.id LIMIT 1")
-    t, u, o, statement = _statement
+        pk = User._meta.pk.column
+        _statement = (t, u, o, r, (
+            f"SELECT {t.columns}, {u.columns}, {o.columns}, {r.columns} FROM {ApiToken._meta.db_table} t "
+            f"JOIN {User._meta.db_table} u ON u.{pk} = t.{owner} "
+            f"LEFT JOIN {OfficerProfile._meta.db_table} o ON o.{user} = u.{pk} "
+            f"LEFT JOIN ({through.db_table} ug JOIN {Role._meta.db_table} r "
+            f"ON r.{Role._meta.get_field('group').column} = ug.{through.get_field('group').column}) "
+            f"ON ug.{through.get_field('user').column} = u.{pk} "
+            f"WHERE t.prefix = %s ORDER BY r.{Role._meta.pk.column}"))
+    t, u, o, r, statement = _statement
     found = sql.rows(statement, [prefix])
     if not found:
         return None
     row = found[0]
     token, owner = t.load(row[:t.width]), u.load(row[t.width:t.width + u.width])
-    officer = o.load(row[t.width + u.width:])
+    officer = o.load(row[t.width + u.width:t.width + u.width + o.width])
     token.owner = owner
     # Cached as select_related caches it: no profile is an answer too, not a query on access.
     type(owner).officer.related.set_cached_value(owner, officer)
     if officer is not None:
         type(officer).user.field.set_cached_value(officer, owner)
+    from .policy import cache_roles
+
+    cache_roles(owner, [role for role in (r.load(each[-r.width:]) for each in found) if role is not None])
     return token
 
 

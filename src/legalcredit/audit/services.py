@@ -42,17 +42,25 @@ def seals_inline(using: str = "default") -> bool:
 @transaction.atomic(savepoint=False)
 def record(*, action: str, actor=None, object_type: str = "", object_id="", summary: str = "",
            reason: str = "", request=None, data: dict | None = None) -> AuditEntry:
-    authenticated = actor is not None and getattr(actor, "pk", None) is not None
-    entry = sql.insert(AuditEntry(
-        at=timezone.now(), actor_id=actor.pk if authenticated else None,
-        actor=actor.get_username() if authenticated else "", action=action,
-        object_type=object_type, object_id=str(object_id)[:64], summary=summary[:300],
-        reason=(reason or "")[:300], ip=client_ip(request), data=data or {}))
+    entry = sql.insert(unsaved(action=action, actor=actor, object_type=object_type, object_id=object_id,
+                               summary=summary, reason=reason, request=request, data=data))
     if seals_inline():
         linked = {e.pk: e for e in _seal_batch(BATCH)}.get(entry.pk)
         if linked is not None:   # else behind a backlog of over BATCH entries: the next write links it
             entry.seq, entry.prev_hash, entry.hash = linked.seq, linked.prev_hash, linked.hash
     return entry
+
+
+def unsaved(*, action: str, actor=None, object_type: str = "", object_id="", summary: str = "",
+            reason: str = "", request=None, data: dict | None = None) -> AuditEntry:
+    """The entry ``record`` writes, not yet written: for a writer that stores it in the same
+    statement as the change it records (with deferred sealing only; see ``seals_inline``)."""
+    authenticated = actor is not None and getattr(actor, "pk", None) is not None
+    return AuditEntry(
+        at=timezone.now(), actor_id=actor.pk if authenticated else None,
+        actor=actor.get_username() if authenticated else "", action=action,
+        object_type=object_type, object_id=str(object_id)[:64], summary=summary[:300],
+        reason=(reason or "")[:300], ip=client_ip(request), data=data or {})
 
 
 BATCH = 2000

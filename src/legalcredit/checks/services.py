@@ -20,6 +20,8 @@ from django.utils import timezone
 from legalcredit.accounts.policy import scope_for
 from legalcredit.audit.models import AuditEntry
 from legalcredit.audit.services import record as audit
+from legalcredit.audit.services import seals_inline
+from legalcredit.audit.services import unsaved as unsaved_entry
 from legalcredit.core import sql
 from legalcredit.core.errors import field_error
 from legalcredit.core.sealing import seal_fields, unseal_fields
@@ -145,8 +147,10 @@ def _answer(subject: selectors.Standing | None, described: str, matter: str, on:
     }
 
 
-@transaction.atomic
 def run(*, by, token=None, queries: list[dict], matter: str, purpose: str, on: dt.date | None = None) -> list[Check]:
+    """Answer, receipt and audit each query: every answer is read first, then the receipts and
+    their audit entries are written together, all or none (a subject out of the caller's reach
+    refuses the whole call before anything is written)."""
     purpose = (purpose or "").strip()
     if not purpose:
         raise field_error("purpose", "核查用途", "必须填写（查询使用须登记用途）")
@@ -164,7 +168,7 @@ def run(*, by, token=None, queries: list[dict], matter: str, purpose: str, on: d
     scope = scope_for(by)
     unit = token.name if token is not None else (getattr(getattr(by, "officer", None), "unit", "") or by.get_username())
     now = timezone.now()
-    out = []
+    out, described_as = [], []
     for query in queries:
         subject, described = _find(query)
         if subject is not None and not scope.covers_subject(subject):
@@ -174,11 +178,21 @@ def run(*, by, token=None, queries: list[dict], matter: str, purpose: str, on: d
                       subject_id=subject.pk if subject else None, on=on,
                       answered_at=now, answer=_answer(subject, described, matter, on, today))
         check.digest = _digest(check)
-        sql.insert(check)
-        audit(action=AuditEntry.Action.READ, actor=by, object_type="checks.check", object_id=check.pk,
-              summary=f"信用核查（{cat.matter_types[matter].name}）：{described}", reason=purpose,
-              data={"receipt": str(check.pk), "digest": check.digest})
         out.append(check)
+        described_as.append(described)
+    logged = {"action": AuditEntry.Action.READ, "actor": by, "object_type": "checks.check", "reason": purpose}
+    if seals_inline():
+        # Each entry is linked into the chain as it is written, in the receipts' transaction.
+        with transaction.atomic():
+            for check, described in zip(out, described_as):
+                sql.insert(check)
+                audit(**logged, object_id=check.pk, summary=f"信用核查（{cat.matter_types[matter].name}）：{described}",
+                      data={"receipt": str(check.pk), "digest": check.digest})
+    else:
+        sql.insert_all([*out, *(
+            unsaved_entry(**logged, object_id=check.pk, summary=f"信用核查（{cat.matter_types[matter].name}）：{described}",
+                          data={"receipt": str(check.pk), "digest": check.digest})
+            for check, described in zip(out, described_as))])
     return out
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db import connection
+from django.db import connection, transaction
 from django.utils.dateparse import parse_date, parse_datetime
 
 
@@ -88,13 +88,8 @@ class Loader:
 _inserts: dict[type, tuple[list, str, bool]] = {}
 
 
-def insert(obj):
-    """Store a new instance as ``obj.save(force_insert=True)`` would, with its field values
-    prepared by the fields themselves, from a statement built once per model: for the rows a hot
-    path writes on every call (an audit entry, a check's receipt), compiling the ORM's INSERT cost
-    more than the database took to store it. Sends no model signals: for models nothing listens
-    to."""
-    model = type(obj)
+def _insert_statement(model) -> tuple[list, str, bool]:
+    """(fields written, INSERT of one row, whether the key is the database's), built once per model."""
     if model not in _inserts:
         opts = model._meta
         quote = connection.ops.quote_name
@@ -102,14 +97,71 @@ def insert(obj):
         fields = [f for f in opts.concrete_fields if not (generated and f is opts.pk)]
         statement = (f"INSERT INTO {quote(opts.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
                      f"VALUES ({', '.join(['%s'] * len(fields))})")
-        if generated:
-            statement += f" RETURNING {quote(opts.pk.column)}"
         _inserts[model] = (fields, statement, generated)
-    fields, statement, generated = _inserts[model]
-    values = [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
+    return _inserts[model]
+
+
+def _values(fields, obj) -> list:
+    return [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
+
+
+def insert(obj):
+    """Store a new instance as ``obj.save(force_insert=True)`` would, with its field values
+    prepared by the fields themselves, from a statement built once per model: for the rows a hot
+    path writes on every call (an audit entry, a check's receipt), compiling the ORM's INSERT cost
+    more than the database took to store it. Sends no model signals: for models nothing listens
+    to."""
+    model = type(obj)
+    fields, statement, generated = _insert_statement(model)
     with connection.cursor() as cur:
-        cur.execute(statement, values)
         if generated:
+            cur.execute(statement + f" RETURNING {connection.ops.quote_name(model._meta.pk.column)}",
+                        _values(fields, obj))
             obj.pk = cur.fetchone()[0]
+        else:
+            cur.execute(statement, _values(fields, obj))
     obj._state.adding, obj._state.db = False, connection.alias
     return obj
+
+
+# Bound parameters one statement may carry: PostgreSQL's protocol counts them in 16 bits; SQLite
+# allows 32,766 since 3.32.
+MAX_PARAMS = {"postgresql": 65_535, "sqlite": 32_766}
+
+
+def insert_all(objs) -> None:
+    """Store new instances of one or more models, all or none, as ``insert`` stores each; keys
+    the database generates are not read back. On PostgreSQL in one statement (the rows of every
+    model but the last in data-modifying WITH clauses): a check's receipt and its audit entry,
+    written outside any transaction, cost one round trip where BEGIN, two INSERTs and COMMIT cost
+    four. Elsewhere, or past the parameters one statement takes, an INSERT per model and chunk of
+    rows, in one transaction."""
+    objs = list(objs)
+    groups: dict[type, list] = {}
+    for obj in objs:
+        groups.setdefault(type(obj), []).append(obj)
+    if not groups:
+        return
+    limit = MAX_PARAMS.get(connection.vendor, 999)
+    prepared = []
+    for model, members in groups.items():
+        fields, statement, _ = _insert_statement(model)
+        head, row = statement.split(" VALUES ")
+        prepared.append((head, row, len(fields), [_values(fields, obj) for obj in members]))
+    with connection.cursor() as cur:
+        total = sum(width * len(rows) for _, _, width, rows in prepared)
+        if connection.vendor == "postgresql" and total <= limit:
+            parts = [f"{head} VALUES {', '.join([row] * len(rows))}" for head, row, _, rows in prepared]
+            ctes = ", ".join(f"w{i} AS ({part})" for i, part in enumerate(parts[:-1]))
+            cur.execute(f"WITH {ctes} {parts[-1]}" if ctes else parts[-1],
+                        [v for *_, rows in prepared for values in rows for v in values])
+        else:
+            with transaction.atomic(savepoint=False):
+                for head, row, width, rows in prepared:
+                    step = max(1, limit // width)
+                    for i in range(0, len(rows), step):
+                        chunk = rows[i:i + step]
+                        cur.execute(f"{head} VALUES {', '.join([row] * len(chunk))}",
+                                    [v for values in chunk for v in values])
+    for obj in objs:
+        obj._state.adding, obj._state.db = False, connection.alias

@@ -106,7 +106,12 @@ def test_the_token_read_on_every_call_is_what_the_orm_gives(department, django_u
             profile = getattr(got.owner, "officer", None)
         wanted = getattr(expected.owner, "officer", None)
         assert (profile and _fields(profile)) == (wanted and _fields(wanted))
-        assert sorted(r.pk for r in policy._roles(owner.pk)) == sorted(
-            r.pk for r in Role.objects.filter(group__user=owner))
+        roles = sorted((_fields(r) for r in Role.objects.filter(group__user=owner)), key=lambda f: f["code"])
+        assert sorted((_fields(r) for r in policy._roles(owner.pk)), key=lambda f: f["code"]) == roles
+        # The roles came with the token, in the same statement: the scope needs no other query.
+        assert [_fields(r) for r in got.owner._legalcredit_roles] == roles
+        with django_assert_num_queries(0):
+            scope = policy.scope_for(got.owner)
+        assert scope == policy._compute(expected.owner)
     assert len(policy._roles(department.pk)) == 2 and policy._roles(bare.pk) == []
     assert tokens._by_prefix("00000000") is None
