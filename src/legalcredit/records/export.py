@@ -24,7 +24,8 @@ from .national import derived
 from .models import Status
 
 
-def _cell(value) -> str:
+def cell(value) -> str:
+    """A value as a file's cell holds it."""
     if value is None:
         return ""
     if isinstance(value, list):
@@ -47,6 +48,24 @@ def _records(kind: str, *, scope: Scope, since: dt.datetime | None = None):
     return qs
 
 
+def national_row(kind: str, rec, *, personal, notes=()) -> dict:
+    """The national fields of one version, code → value, as the export writes them: the values as
+    received win; the record's own columns fill what a file never gave. ``notes``: flags to add
+    to 备注 (an objection or repair in progress)."""
+    d = derived(kind, rec, rec.subject) | {k: v for k, v in unseal_fields(rec.details, personal).items()
+                                            if v not in (None, "")}
+    if kind == "penalty" and rec.publication_end:
+        d["CF_GSJZQ"] = rec.publication_end.isoformat()
+    notes = ([f"已撤回公示：{rec.withdrawal_reason}"] if rec.status == Status.WITHDRAWN else
+             [f"原决定已撤销（{rec.reversal_date}）：{rec.withdrawal_reason}"] if rec.status == Status.REVOKED
+             else []) + ([f"已修复（{rec.repaired_on.isoformat()}），终止公示"] if rec.repaired_on else []) + list(notes)
+    if kind == "license" and rec.status != Status.IN_EFFECT:
+        d["XK_ZT"] = "2"  # 无效
+    if notes:
+        d["BZ"] = "；".join(notes)
+    return d
+
+
 def rows(kind: str, *, scope: Scope, since: dt.datetime | None = None):
     schema = rules.schemas()[kind]
     qs = _records(kind, scope=scope, since=since)
@@ -55,22 +74,8 @@ def rows(kind: str, *, scope: Scope, since: dt.datetime | None = None):
     flags = record_flags(qs.values("key"))
     personal = rules.personal_codes()
     for rec in qs.iterator(chunk_size=2000):
-        # The values as received win; the record's own columns fill what a file never gave.
-        d = derived(kind, rec, rec.subject) | {k: v for k, v in unseal_fields(rec.details, personal).items()
-                                                if v not in (None, "")}
-        if kind == "penalty" and rec.publication_end:
-            d["CF_GSJZQ"] = rec.publication_end.isoformat()
-        notes = ([f"已撤回公示：{rec.withdrawal_reason}"] if rec.status == Status.WITHDRAWN else
-                 [f"原决定已撤销（{rec.reversal_date}）：{rec.withdrawal_reason}"] if rec.status == Status.REVOKED
-                 else [])
-        if kind == "license" and rec.status != Status.IN_EFFECT:
-            d["XK_ZT"] = "2"  # 无效
-        if rec.repaired_on:
-            notes.append(f"已修复（{rec.repaired_on.isoformat()}），终止公示")
-        notes += flags.get(rec.key, [])
-        if notes:
-            d["BZ"] = "；".join(notes)
-        yield rec, [_cell(d.get(f.code)) for f in schema.fields]
+        d = national_row(kind, rec, personal=personal, notes=flags.get(rec.key, []))
+        yield rec, [cell(d.get(f.code)) for f in schema.fields]
 
 
 # An XLSX sheet holds 1,048,576 rows; a province's decades of licences may pass it.

@@ -71,9 +71,18 @@ class EntryForm(DecisionFields):
 
     def clean(self):
         d = super().clean()
-        for name in NATIONAL_FIELDS.get(d.get("kind"), {}):
-            if not (d.get(name) or "").strip():
-                self.add_error(name, f"{rules.kinds()[d['kind']].name}必须填写（双公示国家标准字段）")
+        kind = d.get("kind")
+        schema = rules.schemas().get(kind)
+        required = list(NATIONAL_FIELDS.get(kind, {}))
+        if schema is not None:
+            # The form's fields that fill a national field the template always requires: left
+            # blank, the record would export as a row the sharing platform refuses.
+            required += [name for name in ("decision_no", "authority_uscc", "source_unit_uscc", "legal_basis")
+                         if (code := schema.role.get(name, f"{schema.prefix}_YJ" if name == "legal_basis" else ""))
+                         in schema.by_code and schema.by_code[code].required == "always"]
+        for name in required:
+            if name in self.fields and not (d.get(name) or "").strip() and name not in self.errors:
+                self.add_error(name, f"{rules.kinds()[kind].name}必须填写（双公示国家标准字段）")
         return d
 
     def clean_subject(self):

@@ -222,6 +222,7 @@ class _Importer:
             raise ImportRefused(str(exc)) from None
         self.result.format = fmt
         mapping, unknown = self.schema.header_map(header)
+        self.columns = frozenset(mapping.values())
         ext = {i: code for i, h in enumerate(header)
                for code, label in EXTENSION_FIELDS.items() if (h or "").strip() in (code, label)}
         unknown = [h for h in unknown if h not in EXTENSION_FIELDS and h not in EXTENSION_FIELDS.values()]
@@ -336,6 +337,7 @@ class _Importer:
         renamed: list[tuple[int, str, _Subject, dict]] = []
         seen: dict[tuple[int, str], str] = {}
         national = {"legal_basis": f"{s.prefix}_YJ"}
+        ready = []
         for line, row, subject, draft, extra in drafted:
             v = row.values
             prepared = prepare(subject, draft, today=self.today, ctx=self.ctx,
@@ -349,9 +351,13 @@ class _Importer:
                     label = s.by_code[code].label if code in s.by_code else fname
                     self.error(line, code, label, v.get(code, ""), message)
                 continue
+            ready.append((line, row, subject, extra, prepared, _identity(subject.pk, prepared.values)))
+        exported = self._as_exported([existing[k] for *_, prepared, k in ready if k in existing
+                                      and existing[k]["content_hash"] != prepared.values["content_hash"]])
+        for line, row, subject, extra, prepared, k in ready:
+            v = row.values
             values = prepared.values
             values["warnings"] = values["warnings"] + [str(w) for w in row.warnings]
-            k = _identity(subject.pk, values)
             if k in seen:
                 if seen[k] != values["content_hash"]:
                     self.error(line, role["decision_no"], s.by_code[role["decision_no"]].label,
@@ -363,8 +369,10 @@ class _Importer:
             prev = existing.get(k)
             if prev is not None:
                 # The same file submitted again before its batch is approved changes nothing; only
-                # a different content must wait for the pending version's review.
-                if prev["content_hash"] == values["content_hash"]:
+                # a different content must wait for the pending version's review. Nor does a row
+                # as this platform exported the current version (one entered by hand, whose
+                # export fills fields its form never asked for).
+                if prev["content_hash"] == values["content_hash"] or self._same_as(exported.get(prev["key"]), v):
                     self.result.unchanged += 1
                     continue
                 if prev["review"] == Review.PENDING and prev["import_batch_id"] != self.batch.pk:
@@ -580,6 +588,31 @@ class _Importer:
                      certificate=v.get("CF_NR_ZKDX", ""),
                      sanctions=statutory_sanctions(v, p, self.sanction_names, self.durational))
 
+    def _as_exported(self, versions: list[dict]) -> dict:
+        """key → the national row the export writes for each approved current version among
+        ``versions``, read as this file's rows are read (None where it would not pass)."""
+        if not self.dual:
+            return {}
+        keys = [r["key"] for r in versions if r["review"] == Review.APPROVED]
+        if not keys:
+            return {}
+        from .export import cell, national_row
+
+        personal = rules.personal_codes()
+        out = {}
+        for rec in CreditRecord.objects.filter(key__in=keys, is_current=True).select_related("subject"):
+            d = national_row(self.kind, rec, personal=personal)
+            row = self.schema.validate({code: cell(value) for code, value in d.items()}, self.today)
+            out[rec.key] = row.values if row.ok else None
+        return out
+
+    def _same_as(self, exported: dict | None, values: dict) -> bool:
+        """Whether a row's values are those of ``exported`` in every column the file has, the
+        ones the platform computes aside (公示截止期, 备注)."""
+        if exported is None:
+            return False
+        return all(values.get(code) == exported.get(code) for code in self.columns if code not in COMPUTED)
+
     def _existing(self, numbered: set[tuple[int, str]]) -> dict[tuple[int, str], dict]:
         """The current or pending versions of the chunk's (subject, decision number) pairs (a blank
         number: the subject's records without one, known by their content). Each pair
@@ -609,6 +642,9 @@ class _Importer:
 
 _KEY_FIELD = CreditRecord._meta.get_field("key")
 
+
+# Columns the platform computes on export, which a re-imported file may carry as they were then.
+COMPUTED = frozenset({"CF_GSJZQ", "BZ"})
 
 # Prepare's field names → the general template's columns, for the error report.
 GENERAL_FIELDS = {"subtype": "XY_XLJG", "severity": "XY_YZCD", "content": "XY_NR", "effective_from": "XY_YXQZ",

@@ -5,10 +5,12 @@ change to the role data that widens or narrows access fails here until the
 table is deliberately updated.
 """
 import datetime as dt
+import random
 
 import pytest
 
 from legalcredit.accounts.services import assign
+from legalcredit.domain.identifiers import generate
 from legalcredit.refdata.models import Region
 from legalcredit.registry import services
 from legalcredit.registry.models import Subject
@@ -217,8 +219,11 @@ ENTERS = {"province_admin": {"penalty", "discipline", "annual_assessment"},
           "city_maker": {"penalty", "discipline", "annual_assessment"},
           "county_maker": {"penalty", "discipline", "annual_assessment"},
           "association": {"discipline"}}
+# 淮安市司法局's code: a penalty needs its authority's and source unit's USCC (national fields).
+BUREAU = generate.uscc_code(random.Random(8), authority="1", category="1", region="320800", serial=1)
 ENTRY = {"penalty": {"subtype": "警告", "severity": "minor", "legal_basis": "《中华人民共和国律师法》第四十七条",
-                     "violation_type": "同时在两个律师事务所执业", "facts": "矩阵测试"},
+                     "violation_type": "同时在两个律师事务所执业", "facts": "矩阵测试",
+                     "authority_uscc": BUREAU, "source_unit_uscc": BUREAU},
          "discipline": {"subtype": "警告", "legal_basis": "律师协会会员违规行为处分规则"},
          "annual_assessment": {"subtype": "不称职", "legal_basis": "律师事务所年度检查考核办法"}}
 

@@ -94,7 +94,7 @@ def test_a_revocation_entered_by_hand_is_published_as_long_as_the_same_decision_
     # severity the officer picked; an imported file says the category, a hand entry the sanction.
     client.force_login(maker)
     revocation = form(lawyer, kind="penalty", subtype="吊销执业证书", decision_no="苏司罚〔2026〕1号",
-                      authority="江苏省司法厅", authority_uscc=bureau["province"],
+                      authority="江苏省司法厅", authority_uscc=bureau["province"], source_unit_uscc=bureau["city"],
                       legal_basis="《中华人民共和国律师法》第四十九条", content="吊销执业证书", severity="general")
     # The national template's 违法行为类型 and 违法事实 are asked of a penalty entered by hand.
     missing = client.post("/admin/records/creditrecord/enter/", revocation).context["form"].errors
@@ -118,9 +118,13 @@ def test_a_licence_entered_by_hand_exports_its_category_and_document(client, mak
 
     client.force_login(maker)
     licence = form(law_firm, kind="license", subtype="", decision_no="淮司许〔2026〕8号", authority="淮安市司法局",
-                   authority_uscc=bureau["city"], content="准予设立律师事务所分所", legal_basis="《律师事务所管理办法》")
-    missing = client.post("/admin/records/creditrecord/enter/", licence).context["form"].errors
+                   authority_uscc=bureau["city"], source_unit_uscc=bureau["city"], content="准予设立律师事务所分所",
+                   legal_basis="《律师事务所管理办法》")
+    missing = client.post("/admin/records/creditrecord/enter/", {**licence, "source_unit_uscc": ""}).context[
+        "form"].errors
     assert missing["license_category"] == ["行政许可必须填写（双公示国家标准字段）"]
+    # Left blank, the source unit's code would export as a row the sharing platform refuses.
+    assert missing["source_unit_uscc"] == ["行政许可必须填写（双公示国家标准字段）"]
     assert client.post("/admin/records/creditrecord/enter/", {
         **licence, "license_category": "普通", "license_document": "准予行政许可决定书"}).status_code == 302
     services.approve(CreditRecord.objects.get(subject=law_firm).pk, checker=checker)
@@ -141,3 +145,59 @@ def test_a_licence_entered_by_hand_exports_its_category_and_document(client, mak
     export.export("license", out, actor=checker, scope=scope_for(checker), since=since)
     [row] = list(csv.DictReader(io.open(out, encoding="utf-8-sig")))
     assert (row["XK_ZT"], row["BZ"]) == ("2", "原决定已撤销（2026-07-01）：以欺骗手段取得许可，依法撤销")
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_records_entered_by_hand_exported_and_imported_again_are_unchanged(client, maker, checker, lawyer,
+                                                                           law_firm, bureau, tmp_path, fmt):
+    """The export fills national fields a form never asked for (the party's category and ID
+    number, 处罚内容 ...) and states the sanction in words the import cannot always read back: the
+    same rows imported again must not make new versions of them, nor lose the sanction entered."""
+    import csv
+
+    from legalcredit.accounts.policy import scope_for
+    from legalcredit.records import export, importer
+
+    client.force_login(maker)
+    entered = [
+        form(lawyer, kind="penalty", subtype="停止执业", months="4", decision_no="淮司罚决〔2026〕5号",
+             authority="淮安市司法局", authority_uscc=bureau["city"], source_unit_uscc=bureau["city"],
+             legal_basis="《中华人民共和国律师法》第四十八条",
+             content="私自接受委托、收取费用，停止执业四个月", violation_type="私自收案收费",
+             facts="私自接受委托、收取费用", decision_date="2026-03-02", severity="general"),
+        form(law_firm, kind="license", subtype="", decision_no="淮司许〔2026〕8号", authority="淮安市司法局",
+             authority_uscc=bureau["city"], source_unit_uscc=bureau["city"], content="准予设立律师事务所分所",
+             legal_basis="《律师事务所管理办法》",
+             license_category="普通", license_document="准予行政许可决定书")]
+    for data in entered:
+        response = client.post("/admin/records/creditrecord/enter/", data)
+        assert response.status_code == 302, response.context["form"].errors
+    for rec in CreditRecord.objects.all():
+        services.approve(rec.pk, checker=checker)
+    suspension = CreditRecord.objects.get(subject=lawyer)
+    assert suspension.sanctions == [{"type": "停止执业", "months": 4}]
+
+    for kind in ("penalty", "license"):
+        out = tmp_path / f"{kind}.{fmt}"
+        export.export(kind, out, actor=checker, scope=scope_for(checker), fmt=fmt)
+        again = importer.import_records(out, kind=kind, actor=maker, reason="导出文件再导入")
+        assert (again.created, again.new_versions, again.unchanged, again.errors) == (0, 0, 1, 0), again.summary()["first_errors"]
+    assert CreditRecord.objects.count() == 2 and CreditRecord.objects.get(subject=lawyer).sanctions == \
+        suspension.sanctions
+
+    # A date as Excel writes it back is the same date; a cell changed is a change: a new version.
+    out = tmp_path / "penalty.csv"
+    export.export("penalty", out, actor=checker, scope=scope_for(checker))
+    with out.open(encoding="utf-8-sig", newline="") as fh:
+        table = list(csv.reader(fh))
+
+    def reimport(**cells):
+        for code, value in cells.items():
+            table[1][table[0].index(code)] = value
+        with out.open("w", encoding="utf-8-sig", newline="") as fh:
+            csv.writer(fh).writerows(table)
+        result = importer.import_records(out, kind="penalty", actor=maker, reason="修改后再导入")
+        return result.new_versions, result.unchanged
+
+    assert reimport(CF_JDRQ="2026/3/2") == (0, 1)
+    assert reimport(CF_SY="私自接受委托、收取费用，金额较大") == (1, 0)
