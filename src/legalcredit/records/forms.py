@@ -1,6 +1,8 @@
 """The back office's record forms: entry, import, export, correction, withdrawal, review."""
 from __future__ import annotations
 
+import re
+
 from django import forms
 
 from django.conf import settings
@@ -44,6 +46,15 @@ NATIONAL_FIELDS = {"penalty": {"violation_type": "CF_WFXW", "facts": "CF_SY"},
                    "license": {"license_category": "XK_XKLB", "license_document": "XK_XKWS"}}
 
 
+# Form field → the group of national 处罚类别 that require it (dual_publication.yaml).
+PENALTY_AMOUNTS = {"fine": "fine", "confiscation": "confiscation", "certificate": "certificate"}
+
+
+def sanction_types(subtype: str) -> list[str]:
+    """The sanctions a penalty's 子类 names: one, or several joined (警告、罚款)."""
+    return list(dict.fromkeys(t for t in re.split(r"[、，,；;\s]+", subtype.strip()) if t))
+
+
 class EntryForm(DecisionFields):
     subject = forms.CharField(label="信用主体", max_length=40,
                               help_text="统一社会信用代码、公民身份号码或执业证号")
@@ -55,6 +66,13 @@ class EntryForm(DecisionFields):
     license_category = forms.ChoiceField(label="许可类别", required=False, help_text="行政许可必填（双公示字段）")
     license_document = forms.CharField(label="行政许可决定文书名称", max_length=200, required=False,
                                        help_text="行政许可必填（双公示字段）")
+    # A penalty's amounts and certificate, which the national row requires with some 处罚类别.
+    fine = forms.DecimalField(label="罚款金额（万元）", max_digits=18, decimal_places=6, min_value=0, required=False,
+                              help_text="处罚种类含罚款时必填（双公示字段）")
+    confiscation = forms.DecimalField(label="没收违法所得、没收非法财物的金额（万元）", max_digits=18, decimal_places=6,
+                                      min_value=0, required=False, help_text="处罚种类含没收时必填（双公示字段）")
+    certificate = forms.CharField(label="暂扣或吊销证照名称及编号", max_length=200, required=False,
+                                  help_text="暂扣、吊销证照时必填（双公示字段）")
     reason = forms.CharField(label="录入原因", max_length=200, help_text="记入变更历史与审计日志")
     field_order = ["subject", "kind"]
 
@@ -68,6 +86,8 @@ class EntryForm(DecisionFields):
         license = rules.schemas().get("license")
         spec = license.by_code.get("XK_XKLB") if license else None
         self.fields["license_category"].choices = [("", "—")] + [(v, v) for v in (spec.values if spec else ())]
+        self.fields["subtype"].help_text = ("如 警告、中止会员权利、不称职、省级表彰；行政处罚填处罚种类，如 停止执业，"
+                                            "同一决定有几种的用顿号分隔，如 警告、罚款")
 
     def clean(self):
         d = super().clean()
@@ -83,6 +103,14 @@ class EntryForm(DecisionFields):
         for name in required:
             if name in self.fields and not (d.get(name) or "").strip() and name not in self.errors:
                 self.add_error(name, f"{rules.kinds()[kind].name}必须填写（双公示国家标准字段）")
+        if kind == "penalty" and schema is not None:
+            # 处罚类别 (national) of the sanctions named, and the fields each requires.
+            national = rules.catalogue().national_category
+            types = {national.get(t, t) for t in sanction_types(d.get("subtype") or "")}
+            for name, group in PENALTY_AMOUNTS.items():
+                named = types & schema.groups.get(group, frozenset())
+                if named and d.get(name) in (None, "") and name not in self.errors:
+                    self.add_error(name, f"处罚种类含{'、'.join(sorted(named))}时必填（双公示国家标准字段）")
         return d
 
     def clean_subject(self):
@@ -96,7 +124,17 @@ class EntryForm(DecisionFields):
         details = {code: self.cleaned_data[name].strip() for name, code in NATIONAL_FIELDS.get(kind, {}).items()}
         draft = Draft(kind=kind, details=details, **d)
         if kind == "penalty" and draft.subtype:
-            draft.sanctions = [{"type": draft.subtype, **({"months": draft.months} if draft.months else {})}]
+            types = sanction_types(draft.subtype)
+            catalogue = rules.catalogue()
+            durational = {n for p in catalogue.provisions.values() for n, lim in p.sanctions.items()
+                          if lim.max_months or lim.min_months}
+            fine = self.cleaned_data.get("fine")
+            draft.sanctions = [{"type": t, **({"months": draft.months} if draft.months and (
+                                   t in durational or len(types) == 1) else {}),
+                                **({"fine_yuan": float(fine * 10000)} if t == "罚款" and fine is not None else {})}
+                               for t in types]
+            draft.fine_amount, draft.confiscation_amount = fine, self.cleaned_data.get("confiscation")
+            draft.certificate = (self.cleaned_data.get("certificate") or "").strip()
         return draft
 
     def add_service_errors(self, by_field: dict[str, list[str]]) -> None:
@@ -105,7 +143,8 @@ class EntryForm(DecisionFields):
             target = name if name in self.fields else None
             for message in messages:
                 label = LABELS.get(name, name)
-                self.add_error(target, message if target else f"{label}：{message}")
+                named = target or message.startswith(f"{label}：")
+                self.add_error(target, message if named else f"{label}：{message}")
 
 
 class ImportForm(forms.Form):

@@ -99,13 +99,35 @@ def test_a_revocation_entered_by_hand_is_published_as_long_as_the_same_decision_
     # The national template's 违法行为类型 and 违法事实 are asked of a penalty entered by hand.
     missing = client.post("/admin/records/creditrecord/enter/", revocation).context["form"].errors
     assert missing["violation_type"] == ["行政处罚必须填写（双公示国家标准字段）"] and "facts" in missing
+    # 吊销许可证件 is one of the 处罚类别 whose national row names the certificate.
+    assert missing["certificate"] == ["处罚种类含吊销许可证件时必填（双公示国家标准字段）"]
     response = client.post("/admin/records/creditrecord/enter/", {
-        **revocation, "violation_type": "故意犯罪", "facts": "因故意犯罪受刑事处罚"})
+        **revocation, "violation_type": "故意犯罪", "facts": "因故意犯罪受刑事处罚",
+        "certificate": "律师执业证 13208201210123456"})
     assert response.status_code == 302
     rec = CreditRecord.objects.get(subject=lawyer)
     assert (rec.penalty_types, rec.severity) == (["吊销许可证件"], "serious")
     assert (rec.min_publication_until.isoformat(), rec.publication_end.isoformat()) == ("2027-06-01", "2029-06-01")
     assert (rec.details["CF_WFXW"], rec.details["CF_SY"]) == ("故意犯罪", "因故意犯罪受刑事处罚")
+    assert rec.certificate == "律师执业证 13208201210123456"
+
+
+def test_a_fine_entered_by_hand_carries_its_amount_checked_against_the_statute(client, maker, law_firm, bureau):
+    client.force_login(maker)
+    fined = form(law_firm, kind="penalty", subtype="警告、罚款", decision_no="淮司罚决〔2026〕9号", severity="general",
+                 authority="淮安市司法局", authority_uscc=bureau["city"], source_unit_uscc=bureau["city"],
+                 legal_basis="《中华人民共和国律师法》第五十条", content="疏于管理，警告并处罚款二万元",
+                 violation_type="疏于管理", facts="未按规定管理本所律师执业活动")
+    url = "/admin/records/creditrecord/enter/"
+    # 罚款 makes 罚款金额 a national field the row must carry.
+    assert client.post(url, fined).context["form"].errors["fine"] == ["处罚种类含罚款时必填（双公示国家标准字段）"]
+    # The amount is in 万元, as the national field is; 律师法 Art 50 allows up to 100,000 元.
+    over = client.post(url, {**fined, "fine": "20"}).context["form"].non_field_errors()
+    assert over == ["处罚种类及幅度：罚款200,000元，超过《律师法》第五十条规定的上限100,000元"]
+    assert client.post(url, {**fined, "fine": "2"}).status_code == 302
+    rec = CreditRecord.objects.get(subject=law_firm)
+    assert rec.sanctions == [{"type": "警告"}, {"type": "罚款", "fine_yuan": 20000.0}]
+    assert (rec.penalty_types, str(rec.fine_amount)) == (["警告", "罚款"], "2.000000")
 
 
 def test_a_licence_entered_by_hand_exports_its_category_and_document(client, maker, checker, law_firm, bureau,
@@ -165,6 +187,10 @@ def test_records_entered_by_hand_exported_and_imported_again_are_unchanged(clien
              legal_basis="《中华人民共和国律师法》第四十八条",
              content="私自接受委托、收取费用，停止执业四个月", violation_type="私自收案收费",
              facts="私自接受委托、收取费用", decision_date="2026-03-02", severity="general"),
+        form(law_firm, kind="penalty", subtype="警告、罚款", fine="2", decision_no="淮司罚决〔2026〕9号",
+             severity="general", authority="淮安市司法局", authority_uscc=bureau["city"],
+             source_unit_uscc=bureau["city"], legal_basis="《中华人民共和国律师法》第五十条",
+             content="疏于管理，警告并处罚款二万元", violation_type="疏于管理", facts="未按规定管理本所律师执业活动"),
         form(law_firm, kind="license", subtype="", decision_no="淮司许〔2026〕8号", authority="淮安市司法局",
              authority_uscc=bureau["city"], source_unit_uscc=bureau["city"], content="准予设立律师事务所分所",
              legal_basis="《律师事务所管理办法》",
@@ -181,8 +207,9 @@ def test_records_entered_by_hand_exported_and_imported_again_are_unchanged(clien
         out = tmp_path / f"{kind}.{fmt}"
         export.export(kind, out, actor=checker, scope=scope_for(checker), fmt=fmt)
         again = importer.import_records(out, kind=kind, actor=maker, reason="导出文件再导入")
-        assert (again.created, again.new_versions, again.unchanged, again.errors) == (0, 0, 1, 0), again.summary()["first_errors"]
-    assert CreditRecord.objects.count() == 2 and CreditRecord.objects.get(subject=lawyer).sanctions == \
+        assert (again.created, again.new_versions, again.errors) == (0, 0, 0), again.summary()["first_errors"]
+        assert again.unchanged == {"penalty": 2, "license": 1}[kind]
+    assert CreditRecord.objects.count() == 3 and CreditRecord.objects.get(subject=lawyer).sanctions == \
         suspension.sanctions
 
     # A date as Excel writes it back is the same date; a cell changed is a change: a new version.
@@ -190,6 +217,7 @@ def test_records_entered_by_hand_exported_and_imported_again_are_unchanged(clien
     export.export("penalty", out, actor=checker, scope=scope_for(checker))
     with out.open(encoding="utf-8-sig", newline="") as fh:
         table = list(csv.reader(fh))
+    assert [r[table[0].index("CF_NR_FK")] for r in table[1:]] == ["", "2"], "the fine goes out in 万元"
 
     def reimport(**cells):
         for code, value in cells.items():
@@ -199,5 +227,5 @@ def test_records_entered_by_hand_exported_and_imported_again_are_unchanged(clien
         result = importer.import_records(out, kind="penalty", actor=maker, reason="修改后再导入")
         return result.new_versions, result.unchanged
 
-    assert reimport(CF_JDRQ="2026/3/2") == (0, 1)
-    assert reimport(CF_SY="私自接受委托、收取费用，金额较大") == (1, 0)
+    assert reimport(CF_JDRQ="2026/3/2") == (0, 2)
+    assert reimport(CF_SY="私自接受委托、收取费用，金额较大") == (1, 1)
