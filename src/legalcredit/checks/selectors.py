@@ -36,6 +36,10 @@ class Standing(NamedTuple):
     scheme_code: str | None
     scheme_version: str | None
     records_changed_at: dt.datetime | None
+    # Whether the subject has list entries in force on the day asked, and open remedy flags: the
+    # check reads those only when there are some (most subjects have neither).
+    listed: bool = True
+    flagged: bool = True
 
 
 class InForce(NamedTuple):
@@ -58,7 +62,9 @@ def _statement() -> str:
         f"s.{_column(Subject, 'region')}, g.{_column(SubjectGrade, 'evaluation')}, g.grade, g.score, "
         f"g.supervision_class, sc.code, sc.version, "
         f"(SELECT MAX(r.effective_at) FROM {r} r WHERE r.{_column(CreditRecord, 'subject')} = s.id "
-        f"AND r.review = 'approved') "
+        f"AND r.review = 'approved'), "
+        "CASE WHEN EXISTS (SELECT 1 FROM {entries} WHERE {listed}) THEN 1 ELSE 0 END, "
+        "CASE WHEN {flagged} THEN 1 ELSE 0 END "
         f"FROM {s} s JOIN {st} st ON st.code = s.{_column(Subject, 'status')} "
         f"LEFT JOIN {g} g ON g.{_column(SubjectGrade, 'subject')} = s.id "
         f"LEFT JOIN {sc} sc ON sc.id = g.{_column(SubjectGrade, 'scheme')} "
@@ -69,31 +75,44 @@ _BY = {}
 _PLACES = Decimal(1).scaleb(-SubjectGrade._meta.get_field("score").decimal_places)
 
 
-def standing_by(key: str, value: str) -> list[Standing]:
+def standing_by(key: str, value: str, day: dt.date) -> list[Standing]:
     """The subjects (at most two, to tell an ambiguous licence number) whose ``key`` is ``value``;
-    ``value`` as a check is given it (an ID number in the clear: it is sealed here, as the column is)."""
+    ``value`` as a check is given it (an ID number in the clear: it is sealed here, as the column is);
+    ``listed`` as of ``day``."""
+    from legalcredit.remedies.selectors import flagged_condition
+
     if key not in _BY:
         _BY[key] = _statement().replace("{key}", _column(Subject, key))
     if key == "id_number":
         value = Subject._meta.get_field("id_number").get_prep_value(value)
+    listed, listed_params = _in_force_where("s.id", day)
+    flagged, flagged_params = flagged_condition("s.id")
+    statement = (_BY[key].replace("{entries}", ListEntry._meta.db_table).replace("{listed}", listed)
+                 .replace("{flagged}", flagged))
     out = []
-    for row in sql.rows(_BY[key], [value]):
+    for row in sql.rows(statement, [*listed_params, *flagged_params, value]):
         score, changed = row[8], row[12]
         out.append(Standing(*row[:8], None if score is None else str(Decimal(str(score)).quantize(_PLACES)),
-                            row[9] or "", *row[10:12], sql.as_datetime(changed)))
+                            row[9] or "", *row[10:12], sql.as_datetime(changed), bool(row[13]), bool(row[14])))
     return out
+
+
+def _in_force_where(subject: str, day: dt.date) -> tuple[str, list]:
+    """The condition ``lists.selectors.in_force_on`` puts on a subject's entries for ``day``, the
+    subject being ``subject`` (an SQL expression), with its parameters."""
+    col = {f: _column(ListEntry, f) for f in ("subject", "stage", "removed_on", "listed_from", "listed_until")}
+    stages, stage_params = sql.member_of(col["stage"], [str(s) for s in IN_FORCE])
+    return (f"{col['subject']} = {subject} AND {stages} "
+            f"AND ({col['removed_on']} IS NULL OR {col['removed_on']} > %s) "
+            f"AND {col['listed_from']} <= %s AND {col['listed_until']} >= %s", [*stage_params, day, day, day])
 
 
 def in_force_on(subject_id: int, day: dt.date) -> list[InForce]:
     """What ``lists.selectors.in_force_on`` gives for one subject, newest proposal first."""
-    col = {f: _column(ListEntry, f) for f in ("subject", "stage", "removed_on", "listed_from", "listed_until",
-                                              "proposed_at")}
-    stages, stage_params = sql.member_of(col["stage"], [str(s) for s in IN_FORCE])
+    where, params = _in_force_where("%s", day)
     rows = sql.rows(
-        f"SELECT list_code, decision_no, authority, decided_on, {col['listed_from']}, {col['listed_until']} "
-        f"FROM {ListEntry._meta.db_table} WHERE {col['subject']} = %s AND {stages} "
-        f"AND ({col['removed_on']} IS NULL OR {col['removed_on']} > %s) "
-        f"AND {col['listed_from']} <= %s AND {col['listed_until']} >= %s "
-        f"ORDER BY {col['proposed_at']} DESC, id DESC", [subject_id, *stage_params, day, day, day])
+        f"SELECT list_code, decision_no, authority, decided_on, {_column(ListEntry, 'listed_from')}, "
+        f"{_column(ListEntry, 'listed_until')} FROM {ListEntry._meta.db_table} WHERE {where} "
+        f"ORDER BY {_column(ListEntry, 'proposed_at')} DESC, id DESC", [subject_id, *params])
     return [InForce(code, no, authority, sql.as_date(decided), sql.as_date(start), sql.as_date(until))
             for code, no, authority, decided, start, until in rows]

@@ -40,7 +40,7 @@ SEALED_QUERY = frozenset({"id_number"})
 MAX_SUBJECTS = 100
 
 
-def _find(query: dict) -> tuple[selectors.Standing | None, str]:
+def _find(query: dict, on: dt.date) -> tuple[selectors.Standing | None, str]:
     keys = [k for k in IDENTIFIERS if (query.get(k) or "").strip()]
     if len(keys) != 1:
         raise field_error("subjects", "核查对象", "每个对象须且只须给出统一社会信用代码、公民身份号码或执业证号之一")
@@ -54,7 +54,7 @@ def _find(query: dict) -> tuple[selectors.Standing | None, str]:
             value = validate(value).value
         except IdentifierError as exc:
             raise field_error("subjects", "核查对象", f"{IDENTIFIERS[key]} {value}：{exc.message}") from None
-    found = selectors.standing_by(key, value)
+    found = selectors.standing_by(key, value, on)
     if len(found) > 1:
         raise field_error("subjects", "核查对象", f"执业证号 {value} 对应多个主体，请改用统一社会信用代码或公民身份号码")
     # The description goes into the answer and the audit trail, which outlive any key: masked.
@@ -124,8 +124,8 @@ def _answer(subject: selectors.Standing | None, described: str, matter: str, on:
                      "scheme_version": result.version, "evaluation": None, "supervision": sup.klass if sup else None}
     cat = catalogue()
     # Objections and repairs in progress are flagged as they stand now, whatever date is asked about.
-    flags = remedy_flags([subject.pk])
-    entries = selectors.in_force_on(subject.pk, on)
+    flags = remedy_flags([subject.pk]) if subject.flagged else {}
+    entries = selectors.in_force_on(subject.pk, on) if subject.listed else []
     triggered = cat.triggered(matter, {e.list_code for e in entries}, grade and grade["supervision"])
     version = {"records": str(subject.records_changed_at or ""),
                "lists": str(max((e.decided_on for e in entries), default="") or ""),
@@ -170,7 +170,7 @@ def run(*, by, token=None, queries: list[dict], matter: str, purpose: str, on: d
     now = timezone.now()
     out, described_as = [], []
     for query in queries:
-        subject, described = _find(query)
+        subject, described = _find(query, on)
         if subject is not None and not scope.covers_subject(subject):
             raise PermissionDenied(f"{described} 对应的主体不在您的查询范围内")
         check = Check(unit=unit, user=by, token=token, matter_type=matter, purpose=purpose,

@@ -45,9 +45,10 @@ def record_flags(keys) -> dict:
     return out
 
 
-def _part(model, rank: int, columns: tuple[str, ...], filters: dict[str, list]) -> tuple[str, list]:
+def _part(model, rank: int, columns: tuple[str, ...], filters: dict[str, list], subject: str | None) -> tuple[str, list]:
     """One SELECT of the flags UNION: ``columns`` are field names (None for a NULL column),
-    ``filters`` field name -> allowed values, each list non-empty (``IN ()`` is not SQL)."""
+    ``filters`` field name -> allowed values, each list non-empty (``IN ()`` is not SQL);
+    ``subject``, if given, an SQL expression the subject column must equal."""
     meta = model._meta
     col = {f.name: f.column for f in meta.concrete_fields}
     select = ", ".join("NULL" if c is None else col[c] for c in columns)
@@ -56,7 +57,35 @@ def _part(model, rank: int, columns: tuple[str, ...], filters: dict[str, list]) 
         condition, values = sql.member_of(col[name], values)
         where.append(condition)
         params.extend(values)
+    if subject is not None:
+        where.append(f"{col['subject']} = {subject}")
     return f"SELECT {rank}, {select} FROM {meta.db_table} WHERE {' AND '.join(where)}", params
+
+
+def _flag_parts(subject_ids: list[int] | None, subject: str | None = None) -> list[tuple[str, list]]:
+    """The SELECTs of the flags UNION, for ``subject_ids`` or for the subject ``subject`` (an SQL
+    expression) names."""
+    ids = {"subject": subject_ids} if subject_ids is not None else {}
+    kinds = _flagged_kinds()
+    parts = [
+        _part(Objection, 0, ("subject", "number", "filed_on", "item", "record_key", "list_entry"),
+              {"stage": [str(s) for s in OPEN_OBJECTION], **ids}, subject),
+        _part(RepairApplication, 1, ("subject", "number", "applied_on", "item", "record_key", "list_entry"),
+              {"stage": [str(s) for s in OPEN_REPAIR], **ids}, subject)]
+    if kinds:   # the same commitments as _flagged_matters
+        part, params = _part(Commitment, 2, ("subject", "code", "fulfilment_decided_on", "matter",
+                                             "matter_record_key", None),
+                             {"fulfilment": list(BREACHED), "commitment_type": kinds, **ids}, subject)
+        parts.append((part + f" AND {Commitment._meta.get_field('matter_record_key').column} IS NOT NULL", params))
+    return parts
+
+
+def flagged_condition(subject: str) -> tuple[str, list]:
+    """An SQL condition, with its parameters, true exactly when ``flags`` would give the subject
+    ``subject`` (an SQL expression, such as an outer query's column) anything: a credit check
+    asks it with the subject's row and reads the flags only when there are some."""
+    parts = _flag_parts(None, subject)
+    return (" OR ".join(f"EXISTS ({part})" for part, _ in parts), [v for _, params in parts for v in params])
 
 
 def flags(subject_ids) -> dict[int, list[dict]]:
@@ -68,17 +97,7 @@ def flags(subject_ids) -> dict[int, list[dict]]:
     subject_ids = list(subject_ids)
     if not subject_ids:
         return {}
-    kinds = _flagged_kinds()
-    parts = [
-        _part(Objection, 0, ("subject", "number", "filed_on", "item", "record_key", "list_entry"),
-              {"stage": [str(s) for s in OPEN_OBJECTION], "subject": subject_ids}),
-        _part(RepairApplication, 1, ("subject", "number", "applied_on", "item", "record_key", "list_entry"),
-              {"stage": [str(s) for s in OPEN_REPAIR], "subject": subject_ids})]
-    if kinds:   # the same commitments as _flagged_matters
-        part, params = _part(Commitment, 2, ("subject", "code", "fulfilment_decided_on", "matter",
-                                             "matter_record_key", None),
-                             {"fulfilment": list(BREACHED), "commitment_type": kinds, "subject": subject_ids})
-        parts.append((part + f" AND {Commitment._meta.get_field('matter_record_key').column} IS NOT NULL", params))
+    parts = _flag_parts(subject_ids)
     statement = " UNION ALL ".join(p for p, _ in parts) + " ORDER BY 1, 4, 3"
     rows = sql.rows(statement, [v for _, params in parts for v in params])
     out: dict[int, list[dict]] = defaultdict(list)

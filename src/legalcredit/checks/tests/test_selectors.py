@@ -16,9 +16,12 @@ from legalcredit.records.models import CreditRecord
 from legalcredit.registry.models import Subject
 
 pytestmark = pytest.mark.django_db
+TODAY = dt.date(2026, 12, 7)
 
 
-def orm_standing(subject: Subject) -> selectors.Standing:
+def orm_standing(subject: Subject, day: dt.date) -> selectors.Standing:
+    from legalcredit.remedies import selectors as remedies
+
     subject = Subject.objects.select_related("status").get(pk=subject.pk)
     g = grades.grade_of(subject.pk, with_evaluation=False)
     sup = grades.supervision(g)
@@ -27,7 +30,8 @@ def orm_standing(subject: Subject) -> selectors.Standing:
         subject.pk, subject.name, subject.subject_type_id, subject.status_id, subject.status.name, subject.region_id,
         g.evaluation_id if g else None, g.grade if g else None, str(g.score) if g and g.score is not None else None,
         sup.klass if sup else "", g.scheme.code if g and g.scheme else None,
-        g.scheme.version if g and g.scheme else None, changed)
+        g.scheme.version if g and g.scheme else None, changed,
+        lists.in_force_on([subject.pk], day).exists(), bool(remedies.flags([subject.pk])))
 
 
 def test_a_subject_is_found_by_each_identifier_with_its_grade_and_newest_approved_record(
@@ -40,8 +44,8 @@ def test_a_subject_is_found_by_each_identifier_with_its_grade_and_newest_approve
     lookups = [("uscc", law_firm.uscc, law_firm), ("id_number", lawyer.id_number, lawyer),
                ("license_no", "13208201210000001", lawyer)]
     for key, value, subject in lookups:   # not yet graded, no record
-        assert selectors.standing_by(key, value) == [orm_standing(subject)]
-        assert selectors.standing_by(key, value)[0].records_changed_at is None
+        assert selectors.standing_by(key, value, TODAY) == [orm_standing(subject, TODAY)]
+        assert selectors.standing_by(key, value, TODAY)[0].records_changed_at is None
     first = records.submit(law_firm, firm_penalty(), actor=maker, reason="录入")
     records.approve(first.pk, checker=checker)
     second = records.submit(law_firm, firm_penalty(decision_no="淮司罚决〔2026〕2号"), actor=maker, reason="录入")
@@ -49,13 +53,13 @@ def test_a_subject_is_found_by_each_identifier_with_its_grade_and_newest_approve
     records.submit(law_firm, firm_penalty(decision_no="淮司罚决〔2026〕3号"), actor=maker, reason="录入")   # pending: not counted
     evaluation.evaluate_subjects([law_firm.pk, lawyer.pk])
     for key, value, subject in lookups:
-        [found] = selectors.standing_by(key, value)
-        assert found == orm_standing(subject)
-    [firm] = selectors.standing_by("uscc", law_firm.uscc)
+        [found] = selectors.standing_by(key, value, TODAY)
+        assert found == orm_standing(subject, TODAY)
+    [firm] = selectors.standing_by("uscc", law_firm.uscc, TODAY)
     assert firm.records_changed_at == CreditRecord.objects.get(pk=second.pk).effective_at   # the newer of the two
     assert timezone.is_aware(firm.records_changed_at)
     assert firm.grade and firm.evaluation_id is not None and firm.score is not None
-    assert selectors.standing_by("uscc", "91320800MA1XXXXXXX") == []
+    assert selectors.standing_by("uscc", "91320800MA1XXXXXXX", TODAY) == []
 
 
 def test_list_entries_in_force_on_any_day_are_the_orm_selectors(law_firm, lawyer, maker):
@@ -86,5 +90,51 @@ def test_list_entries_in_force_on_any_day_are_the_orm_selectors(law_firm, lawyer
                                           e.listed_until)
                         for e in lists.in_force_on([subject.pk], day).order_by("-proposed_at")]
             assert selectors.in_force_on(subject.pk, day) == expected, day
+            # The subject's row says whether to ask at all: exactly when there is something to read.
+            [standing] = selectors.standing_by("uscc", subject.uscc, day) if subject.uscc else \
+                selectors.standing_by("id_number", subject.id_number, day)
+            assert standing.listed is bool(expected), day
             seen += len(expected)
     assert seen > 50   # the sweep met entries in force, not only empty days
+
+
+def test_a_subject_is_flagged_exactly_when_it_has_open_remedies(law_firm, lawyer, maker):
+    """Objections and repair applications in every stage, breached and kept commitments with and
+    without a flagged matter: ``flagged`` on the subject's row is whether ``flags`` finds any."""
+    import uuid
+
+    from legalcredit.remedies import selectors as remedies
+    from legalcredit.remedies.models import Commitment, Objection, ObjectionStage, RepairApplication, RepairStage
+
+    rng = random.Random(20261207)
+    kinds = list(remedies._flagged_kinds()) or ["x"]
+    day = dt.date(2026, 6, 1)
+
+    def check():
+        for subject, key, value in ((law_firm, "uscc", law_firm.uscc), (lawyer, "id_number", lawyer.id_number)):
+            [standing] = selectors.standing_by(key, value, day)
+            assert standing.flagged is bool(remedies.flags([subject.pk])), (subject, standing)
+
+    check()
+    flagged_seen = 0
+    for i in range(40):
+        subject = rng.choice([law_firm, lawyer])
+        what = rng.randrange(3)
+        if what == 0:
+            Objection.objects.create(subject=subject, item="异议", applicant_name="张三", interest="本人", grounds="理由",
+                                     filed_on=day, stage=rng.choice(list(ObjectionStage)),
+                                     **({"record_key": uuid.uuid4()} if rng.random() < 0.5 else {"grade": True}))
+        elif what == 1:
+            RepairApplication.objects.create(subject=subject, item="修复", applied_on=day, statement="已整改",
+                                             stage=rng.choice(list(RepairStage)), record_key=uuid.uuid4())
+        else:
+            Commitment.objects.create(
+                code=f"C{i:04d}", subject=subject, committer_category=next(iter(Commitment._meta.get_field(
+                    "committer_category").choices))[0], commitment_type=rng.choice(kinds + ["other_type"]),
+                cause="事由", content="内容", liability="责任", made_on=day, disclosure="public",
+                accepting_unit="淮安市司法局", fulfilment=rng.choice(["pending", "full", "partial", "none"]),
+                matter_record_key=uuid.uuid4() if rng.random() < 0.7 else None, fulfilment_decided_on=day)
+        # Every subject state the sequence passes through, flagged or not.
+        check()
+        flagged_seen += bool(remedies.flags([law_firm.pk, lawyer.pk]))
+    assert flagged_seen > 5
