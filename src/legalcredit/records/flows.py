@@ -176,15 +176,22 @@ def run_export(job_id: str) -> ExportJob | None:
 
 def remove_expired_exports(now=None) -> int:
     """Remove the files of exports older than EXPORT_KEEP_DAYS (they hold full ID numbers); the
-    jobs stay, saying when their file went. How many files were removed."""
+    jobs stay, saying when their file went. A job still running after that long was stopped (its
+    worker killed): its partial file goes too, and the job says it failed. How many were removed."""
     import datetime as dt
+
+    from django.db.models import Q
 
     now = now or timezone.now()
     cutoff = now - dt.timedelta(days=settings.EXPORT_KEEP_DAYS)
     done = 0
-    for job in ExportJob.objects.filter(file_removed_at__isnull=True, finished_at__lt=cutoff).exclude(file=""):
+    for job in ExportJob.objects.filter(Q(finished_at__lt=cutoff) | Q(finished_at__isnull=True, started_at__lt=cutoff),
+                                        file_removed_at__isnull=True).exclude(file=""):
         shutil.rmtree(export_path(job).parent, ignore_errors=True)
         job.file_removed_at = now
-        job.save(update_fields=["file_removed_at"])
+        if not job.finished:
+            job.state, job.finished_at = ExportJob.State.FAILED, now
+            job.message = "后台任务中断，导出未完成（未标记报送）；未完成的文件已删除，请重新导出"
+        job.save(update_fields=["file_removed_at", "state", "finished_at", "message"])
         done += 1
     return done

@@ -93,3 +93,17 @@ def test_a_running_job_shows_its_progress_and_reloads(approved, checker, client)
     client.force_login(checker)
     page = client.get(reverse("admin:records_export_job", args=[job.pk])).content.decode()
     assert "已写入 4000 条，共 10000 条" in page and 'http-equiv="refresh"' in page and "40%" in page
+
+
+def test_the_partial_file_of_an_export_whose_worker_was_killed_is_removed_too(approved, checker):
+    job = submit(checker)
+    started = timezone.now() - dt.timedelta(days=4)
+    ExportJob.objects.filter(pk=job.pk).update(state=ExportJob.State.RUNNING, started_at=started,
+                                               file="penalty-20261201-090000.csv")
+    job.refresh_from_db()
+    path = flows.export_path(job)
+    path.parent.mkdir(parents=True)
+    path.write_text("CF_XDR_MC,CF_XDR_ZJHM\n李明,110101199003070011\n")   # half written, ID numbers in it
+    assert flows.remove_expired_exports() == 1 and not path.exists()
+    job.refresh_from_db()
+    assert job.state == ExportJob.State.FAILED and "未完成的文件已删除" in job.message and job.finished
