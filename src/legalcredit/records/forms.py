@@ -188,24 +188,45 @@ class DayForm(forms.Form):
 class CorrectionForm(DecisionFields):
     """The fields a correction may change; the new version waits for a checker like any entry."""
 
+    # A penalty's amounts and certificate (fields of the record itself; not offered for other kinds).
+    fine_amount = forms.DecimalField(label="罚款金额（万元）", max_digits=18, decimal_places=6, min_value=0,
+                                     required=False)
+    confiscation_amount = forms.DecimalField(label="没收违法所得、没收非法财物的金额（万元）", max_digits=18,
+                                             decimal_places=6, min_value=0, required=False)
+    certificate = forms.CharField(label="暂扣或吊销证照名称及编号", max_length=200, required=False)
     reason = forms.CharField(label="更正原因", max_length=200, help_text="记入版本历史与审计日志")
+
+    PENALTY_ONLY = ("fine_amount", "confiscation_amount", "certificate")
+    AMOUNTS = ("fine_amount", "confiscation_amount")
 
     @classmethod
     def for_record(cls, rec, data=None):
         months = next((s.get("months") for s in rec.sanctions or [] if s.get("months")), None)
         initial = {f: getattr(rec, f) for f in cls.base_fields if hasattr(rec, f) and f not in ("months", "reason")}
-        return cls(data, initial={**initial, "months": months})
+        form = cls(data, initial={**initial, "months": months})
+        if rec.kind != "penalty":
+            for name in cls.PENALTY_ONLY:
+                del form.fields[name]
+        return form
 
     def changes(self, rec) -> dict:
         """Only what differs from the current version (services.correct takes these)."""
         d = self.cleaned_data
-        out = {f: (d[f] if d[f] is not None else "" if f not in ("effective_from", "effective_until") else None)
+        out = {f: (d[f] if d[f] is not None else None if f in (*self.AMOUNTS, "effective_from", "effective_until")
+                   else "")
                for f in self.changed_data if f not in ("months", "reason")}
         if "months" in self.changed_data and d["months"]:
             if rec.kind == "penalty":
                 out["sanctions"] = [{**s, "months": d["months"]} if "months" in s else s for s in rec.sanctions]
             else:
                 out["months"] = d["months"]
+        if "fine_amount" in out:
+            # The statutory check reads the fine from the sanctions, in 元.
+            fine = out["fine_amount"]
+            out["sanctions"] = [
+                ({k: v for k, v in s.items() if k != "fine_yuan"} | ({"fine_yuan": float(fine * 10000)}
+                                                                     if fine is not None else {}))
+                if s.get("type") == "罚款" else s for s in out.get("sanctions", rec.sanctions)]
         return out
 
 

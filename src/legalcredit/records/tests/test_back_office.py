@@ -280,3 +280,30 @@ def test_records_filter_by_kind_by_name_and_by_the_subjects_area(client, checker
     there = client.get(url, {"area": "320831"}).content.decode()
     assert "淮司罚决〔2026〕11号" not in there
     assert "淮司罚决〔2026〕11号" not in client.get(url, {"kind": "discipline"}).content.decode()
+
+
+def test_a_correction_of_a_fine_updates_its_amount_its_sanction_and_its_national_row(client, maker, checker, batch):
+    from legalcredit.records import rules
+    from legalcredit.records.export import cell, national_row
+    from legalcredit.records.forms import CorrectionForm
+
+    client.force_login(checker)
+    decide(client, batch, approve="1")
+    rec = CreditRecord.objects.get(decision_no="淮司罚决〔2026〕11号", is_current=True)
+    client.force_login(maker)
+    url = reverse("admin:records_correct", args=[rec.pk])
+    form = client.get(url).context["form"]
+    assert form.initial["fine_amount"] == rec.fine_amount and "certificate" in form.fields
+    data = {k: ("" if v is None else v) for k, v in form.initial.items()}
+    # 律师法 Art 50 allows a firm a fine of up to 100,000 元 (10 万元).
+    over = client.post(url, {**data, "fine_amount": "12", "reason": "更正罚款金额"})
+    assert "超过《律师法》第五十条规定的上限100,000元" in over.content.decode()
+    assert client.post(url, {**data, "fine_amount": "2", "reason": "更正罚款金额"}).status_code == 302
+    new = CreditRecord.objects.get(key=rec.key, version=rec.version + 1)
+    assert str(new.fine_amount) == "2.000000"
+    assert [s.get("fine_yuan") for s in new.sanctions if s["type"] == "罚款"] == [20000.0]
+    # The export sends the corrected amount, not the file's.
+    assert cell(national_row("penalty", new, personal=rules.personal_codes())["CF_NR_FK"]) == "2"
+    # A record of another kind is not offered a penalty's amounts.
+    assessment = CreditRecord(kind="annual_assessment", subject=rec.subject, sanctions=[])
+    assert "fine_amount" not in CorrectionForm.for_record(assessment).fields
