@@ -180,19 +180,18 @@ def run(*, by, token=None, queries: list[dict], matter: str, purpose: str, on: d
         check.digest = _digest(check)
         out.append(check)
         described_as.append(described)
-    logged = {"action": AuditEntry.Action.READ, "actor": by, "object_type": "checks.check", "reason": purpose}
+    logged = [{"action": AuditEntry.Action.READ, "actor": by, "object_type": "checks.check", "object_id": check.pk,
+               "summary": f"信用核查（{cat.matter_types[matter].name}）：{described}", "reason": purpose,
+               "data": {"receipt": str(check.pk), "digest": check.digest}}
+              for check, described in zip(out, described_as)]
     if seals_inline():
         # Each entry is linked into the chain as it is written, in the receipts' transaction.
         with transaction.atomic():
-            for check, described in zip(out, described_as):
+            for check, entry in zip(out, logged):
                 sql.insert(check)
-                audit(**logged, object_id=check.pk, summary=f"信用核查（{cat.matter_types[matter].name}）：{described}",
-                      data={"receipt": str(check.pk), "digest": check.digest})
+                audit(**entry)
     else:
-        sql.insert_all([*out, *(
-            unsaved_entry(**logged, object_id=check.pk, summary=f"信用核查（{cat.matter_types[matter].name}）：{described}",
-                          data={"receipt": str(check.pk), "digest": check.digest})
-            for check, described in zip(out, described_as))])
+        sql.insert_all([*out, *(unsaved_entry(**entry) for entry in logged)])
     return out
 
 
