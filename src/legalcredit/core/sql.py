@@ -6,6 +6,7 @@ the query itself when a chunk of an import asks about thousands of values.
 from __future__ import annotations
 
 import datetime as dt
+from typing import NamedTuple
 
 from django.db import connection, transaction
 from django.utils.dateparse import parse_date, parse_datetime
@@ -85,19 +86,28 @@ class Loader:
         return self.model.from_db(connection.alias, self._names, values)
 
 
-_inserts: dict[type, tuple[list, str, bool]] = {}
+class _Insert(NamedTuple):
+    fields: list           # the fields written, in column order
+    head: str              # INSERT INTO table (columns)
+    row: str               # one row's placeholders: (%s, ...)
+    one: str               # the statement for one row, returning the key where the database gives it
+    generated: bool        # the key is the database's
 
 
-def _insert_statement(model) -> tuple[list, str, bool]:
-    """(fields written, INSERT of one row, whether the key is the database's), built once per model."""
+_inserts: dict[type, _Insert] = {}
+
+
+def _insert_statement(model) -> _Insert:
+    """How ``model``'s rows are inserted, built once per model."""
     if model not in _inserts:
         opts = model._meta
         quote = connection.ops.quote_name
         generated = opts.pk.db_returning    # an auto-incremented key, given by the database
         fields = [f for f in opts.concrete_fields if not (generated and f is opts.pk)]
-        statement = (f"INSERT INTO {quote(opts.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
-                     f"VALUES ({', '.join(['%s'] * len(fields))})")
-        _inserts[model] = (fields, statement, generated)
+        head = f"INSERT INTO {quote(opts.db_table)} ({', '.join(quote(f.column) for f in fields)})"
+        row = f"({', '.join(['%s'] * len(fields))})"
+        one = f"{head} VALUES {row}" + (f" RETURNING {quote(opts.pk.column)}" if generated else "")
+        _inserts[model] = _Insert(fields, head, row, one, generated)
     return _inserts[model]
 
 
@@ -111,15 +121,11 @@ def insert(obj):
     path writes on every call (an audit entry, a check's receipt), compiling the ORM's INSERT cost
     more than the database took to store it. Sends no model signals: for models nothing listens
     to."""
-    model = type(obj)
-    fields, statement, generated = _insert_statement(model)
+    how = _insert_statement(type(obj))
     with connection.cursor() as cur:
-        if generated:
-            cur.execute(statement + f" RETURNING {connection.ops.quote_name(model._meta.pk.column)}",
-                        _values(fields, obj))
+        cur.execute(how.one, _values(how.fields, obj))
+        if how.generated:
             obj.pk = cur.fetchone()[0]
-        else:
-            cur.execute(statement, _values(fields, obj))
     obj._state.adding, obj._state.db = False, connection.alias
     return obj
 
@@ -145,9 +151,8 @@ def insert_all(objs) -> None:
     limit = MAX_PARAMS.get(connection.vendor, 999)
     prepared = []
     for model, members in groups.items():
-        fields, statement, _ = _insert_statement(model)
-        head, row = statement.split(" VALUES ")
-        prepared.append((head, row, len(fields), [_values(fields, obj) for obj in members]))
+        how = _insert_statement(model)
+        prepared.append((how.head, how.row, len(how.fields), [_values(how.fields, obj) for obj in members]))
     with connection.cursor() as cur:
         total = sum(width * len(rows) for _, _, width, rows in prepared)
         if connection.vendor == "postgresql" and total <= limit:
