@@ -97,6 +97,12 @@ class Catalogue:
             return "city"
         return region_level
 
+    @property
+    def durational(self) -> frozenset[str]:
+        """The sanctions some provision bounds in months (停止执业, 停业整顿 ...)."""
+        return frozenset(n for p in self.provisions.values() for n, lim in p.sanctions.items()
+                         if lim.max_months or lim.min_months)
+
     def find(self, basis_text: str, subject_type: str | None) -> Provision | None:
         """The provision a free-text 处罚依据 cites, for this subject type (None: for any)."""
         text = basis_text or ""

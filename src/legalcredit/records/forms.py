@@ -125,9 +125,7 @@ class EntryForm(DecisionFields):
         draft = Draft(kind=kind, details=details, **d)
         if kind == "penalty" and draft.subtype:
             types = sanction_types(draft.subtype)
-            catalogue = rules.catalogue()
-            durational = {n for p in catalogue.provisions.values() for n, lim in p.sanctions.items()
-                          if lim.max_months or lim.min_months}
+            durational = rules.catalogue().durational
             fine = self.cleaned_data.get("fine")
             draft.sanctions = [{"type": t, **({"months": draft.months} if draft.months and (
                                    t in durational or len(types) == 1) else {}),

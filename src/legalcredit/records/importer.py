@@ -107,7 +107,7 @@ def months_between(start: dt.date, end: dt.date) -> int:
     return m
 
 
-def statutory_sanctions(v: dict, prefix: str, names: list[str], durational: set[str]) -> list[dict]:
+def statutory_sanctions(v: dict, prefix: str, names: list[str], durational: frozenset[str]) -> list[dict]:
     """The statutory sanctions a national-template row describes (CF_CFLB, CF_NR, CF_YXQ, CF_NR_FK)."""
     text = " ".join(str(x) for x in (v.get(f"{prefix}_CFLB") and "、".join(v[f"{prefix}_CFLB"]),
                                      v.get(f"{prefix}_NR")) if x)
@@ -180,8 +180,7 @@ class _Importer:
             names |= set(p.sanctions)
         # Longest names first, so 吊销执业许可证 is not read as 吊销执业证书's prefix.
         self.sanction_names = sorted(names, key=len, reverse=True)
-        self.durational = {n for p in cat.provisions.values() for n, lim in p.sanctions.items()
-                           if lim.max_months or lim.min_months}
+        self.durational = cat.durational
         self.result = ImportResult(kind)
         self.report_file = None
         self.report = None
