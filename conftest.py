@@ -113,6 +113,12 @@ def checker(db, django_user_model):
 
 
 @pytest.fixture
+def other_checker(db, django_user_model):
+    """A second checker of the same city: two officers deciding one thing at once."""
+    return _officer(django_user_model, "city_checker_2", "city_checker")
+
+
+@pytest.fixture
 def law_firm(maker, codes):
     from legalcredit.registry import services as registry
 

@@ -524,34 +524,57 @@ class RecordImportBatchAdmin(ReadOnlyAdmin):
     def actions_shown(self, obj):
         records = reverse("admin:records_creditrecord_changelist") + f"?import_batch__id__exact={obj.pk}"
         links = [format_html('<a href="{}">查看记录</a>', records)]
-        if obj.pending:
+        if obj.deciding:
+            links.append(format_html('<a href="{}">审核处理中</a>',
+                                     reverse("admin:records_recordimportbatch_decision", args=[obj.pk, obj.deciding])))
+        elif obj.pending:
             links.append(format_html('<a href="{}">审核本批次</a>',
                                      reverse("admin:records_recordimportbatch_decide", args=[obj.pk])))
         return format_html_join(" · ", "{}", ((link,) for link in links))
 
     def get_urls(self):
         return [path("<int:pk>/decide/", self.admin_site.admin_view(self.decide_view),
-                     name="records_recordimportbatch_decide"), *super().get_urls()]
+                     name="records_recordimportbatch_decide"),
+                path("<int:pk>/decision/<uuid:job>/", self.admin_site.admin_view(self.decision_view),
+                     name="records_recordimportbatch_decision"), *super().get_urls()]
 
     def decide_view(self, request, pk):
-        """Approve or return a whole batch: set-based, so a year's file is decided in one step."""
+        """Approve or return a whole batch: set-based, so a year's file is decided in one step,
+        by the background worker (``flows.run_decision``); the decision's page follows it."""
+        from . import flows
+
         batch = self.get_queryset(request).filter(pk=pk).first()
         if batch is None:
             raise Http404
         if not request.user.has_perm(services.CHECK_PERMISSION):
             raise PermissionDenied
         form = BatchDecisionForm(request.POST or None)
-
-        def approve(note):
-            return f"批次 #{batch.pk} 审核通过，{services.approve_batch(batch, checker=request.user, note=note)} 条记录生效"
-
-        def reject(note):
-            return f"已退回批次 #{batch.pk} 的 {services.reject_batch(batch, checker=request.user, note=note)} 条记录"
-
-        if _decide(request, form, approve=approve, reject=reject):
-            return redirect(reverse("admin:records_recordimportbatch_changelist"))
+        if request.method == "POST" and form.is_valid():
+            try:
+                job = flows.submit_decision(batch, checker=request.user, approve="reject" not in request.POST,
+                                            note=form.cleaned_data["note"])
+            except (PermissionDenied, flows.DecisionRefused) as exc:
+                form.add_error(None, str(exc))
+            except ValidationError as exc:
+                for text in exc.messages:
+                    form.add_error("note", text)
+            else:
+                return redirect(reverse("admin:records_recordimportbatch_decision", args=[batch.pk, job.pk]))
         return render(request, "admin/records/decide_batch.html", {
             **self.admin_site.each_context(request), "form": form, "batch": batch,
             "kind": self.kind_shown(batch), "reason": self.reason(batch),
+            "jobs": selectors.decision_jobs(batch)[:10],
             "records_url": reverse("admin:records_creditrecord_changelist") + f"?import_batch__id__exact={batch.pk}",
             "title": f"审核导入批次 #{batch.pk}", "opts": self.model._meta})
+
+    def decision_view(self, request, pk, job):
+        """One decision on a batch as the worker carries it out; the page reloads itself until
+        it has finished."""
+        batch = self.get_queryset(request).filter(pk=pk).first()
+        job = selectors.decision_jobs(batch).filter(pk=job).first() if batch else None
+        if job is None:
+            raise Http404
+        return render(request, "admin/records/decision_job.html", {
+            **self.admin_site.each_context(request), "batch": batch, "job": job,
+            "progress": selectors.decision_progress(job), "elapsed": _elapsed(job.started_at, job.finished_at),
+            "kind": self.kind_shown(batch), "title": f"审核导入批次 #{batch.pk}", "opts": self.model._meta})

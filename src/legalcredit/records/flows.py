@@ -1,5 +1,6 @@
 """The back-office import of a credit information file, from upload to result, and the
-back-office export of 双公示 data, from the request to the download, each in one place.
+back-office export of 双公示 data, from the request to the download, and a checker's decision
+on a whole import batch, each in one place.
 
 An officer's upload becomes an ``ImportJob`` and the background worker runs it, so a year's
 file neither outlives its request nor ties up a web process. The upload is kept under
@@ -11,15 +12,17 @@ from __future__ import annotations
 
 import logging
 import shutil
+import threading
+from contextlib import contextmanager
 from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from . import files, importer
-from .models import ExportJob, ImportJob
+from .models import DecisionJob, ExportJob, ImportJob
 
 log = logging.getLogger(__name__)
 
@@ -195,3 +198,119 @@ def remove_expired_exports(now=None) -> int:
         job.save(update_fields=["file_removed_at", "state", "finished_at", "message"])
         done += 1
     return done
+
+
+# A checker's decision on a batch -----------------------------------------------------------
+
+class DecisionRefused(Exception):
+    pass
+
+
+def decision_progress_key(job_id) -> str:
+    return f"records:decision-job:{job_id}"
+
+
+HEARTBEAT_SECONDS = 10
+
+
+@contextmanager
+def heartbeat(beat, every: float = HEARTBEAT_SECONDS):
+    """Call ``beat`` now and every ``every`` seconds until the block ends. A batch is approved in
+    a few statements of a minute or more each, with no row count to report between them; the
+    beat tells the job's page the worker is alive, and its silence that the worker was killed."""
+    stop = threading.Event()
+
+    def run():
+        while not stop.wait(every):
+            beat()
+
+    beat()
+    thread = threading.Thread(target=run, name="decision-heartbeat", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
+
+
+def _decision_beat(job: DecisionJob) -> None:
+    cache.set(decision_progress_key(job.pk), {"rows": 0, "at": timezone.now().isoformat()}, timeout=7 * 86400)
+
+
+def open_decision(batch) -> DecisionJob | None:
+    """The batch's decision still queued or running, if any. One whose worker stopped answering
+    is closed here as failed: its transaction never committed, so the batch is as it was, and a
+    checker must be able to decide it again."""
+    from . import selectors
+
+    job = DecisionJob.objects.filter(batch=batch, state__in=[DecisionJob.State.QUEUED, DecisionJob.State.RUNNING]).first()
+    if job is not None and selectors.decision_progress(job).stalled:
+        DecisionJob.objects.filter(pk=job.pk, state=DecisionJob.State.RUNNING).update(
+            state=DecisionJob.State.FAILED, finished_at=timezone.now(),
+            message="后台任务中断，本批次未作任何变更（整批在一个事务中处理）")
+        return None
+    return job
+
+
+@transaction.atomic
+def submit_decision(batch, *, checker, approve: bool, note: str) -> DecisionJob:
+    """Queue a checker's approval or return of a whole batch, refusing at once what would be
+    refused when it runs: a checker without the right, the batch's maker, a return with no
+    reason, a batch with nothing pending or with a decision already under way."""
+    from . import services
+
+    services.check_may_decide(batch, checker)
+    note = (note or "").strip() if approve else services.check_return_note(note)
+    busy = DecisionRefused(f"批次 #{batch.pk} 已有审核任务在处理中，请等待其完成")
+    if open_decision(batch) is not None:
+        raise busy
+    # Two checkers submitting at once: one takes the batch's row, the other is told. Not waited
+    # for: a running approval holds the row for as long as it runs.
+    try:
+        list(type(batch).objects.select_for_update(nowait=True).filter(pk=batch.pk).values_list("pk", flat=True))
+    except DatabaseError:
+        raise busy from None
+    if open_decision(batch) is not None:
+        raise busy
+    from .models import CreditRecord, Review
+
+    if not CreditRecord.objects.filter(import_batch=batch, review=Review.PENDING).exists():
+        raise DecisionRefused(f"批次 #{batch.pk} 已没有待审核的记录")
+    job = DecisionJob.objects.create(batch=batch, approve=approve, note=note, requested_by=checker)
+    from .tasks import decide_batch
+
+    transaction.on_commit(lambda: decide_batch(str(job.pk)))
+    return job
+
+
+def run_decision(job_id: str) -> DecisionJob | None:
+    """The worker's side: approve or return the batch as ``services`` does, in one transaction,
+    under the checker's rights as they stand now; what came of it goes on the job."""
+    from django.core.exceptions import PermissionDenied, ValidationError
+
+    from . import services
+
+    if not DecisionJob.objects.filter(pk=job_id, state=DecisionJob.State.QUEUED).update(
+            state=DecisionJob.State.RUNNING, started_at=timezone.now()):
+        return None
+    job = DecisionJob.objects.select_related("requested_by", "batch").get(pk=job_id)
+    decide = services.approve_batch if job.approve else services.reject_batch
+    try:
+        with heartbeat(lambda: _decision_beat(job)):
+            job.rows = decide(job.batch, checker=job.requested_by, note=job.note)
+    except PermissionDenied as exc:
+        job.state, job.message = DecisionJob.State.REFUSED, str(exc)
+    except ValidationError as exc:
+        job.state, job.message = DecisionJob.State.REFUSED, "；".join(exc.messages)
+    except Exception as exc:    # rolled back whole: the officer must learn the batch is still pending
+        log.exception("decision job %s failed", job.pk)
+        job.state = DecisionJob.State.FAILED
+        job.message = f"审核过程出错（{type(exc).__name__}），本批次未作任何变更；请联系系统管理员查看日志后重新提交"
+    else:
+        job.state = DecisionJob.State.DONE
+        if not job.rows:
+            job.message = "提交后本批次已没有待审核的记录（可能已由他人审核）"
+    job.finished_at = timezone.now()
+    job.save(update_fields=["state", "message", "rows", "finished_at"])
+    return job

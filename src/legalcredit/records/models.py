@@ -225,3 +225,30 @@ class ExportJob(BackgroundJob):
 
     def __str__(self):
         return f"{self.file or self.kind}（{self.get_state_display()}）"
+
+
+class DecisionJob(BackgroundJob):
+    """A checker's decision on a whole import batch, carried out by the background worker: a
+    province's year of 双公示 rows takes a minute or more to approve, past what a web request
+    should hold. The batch is decided in one transaction, so a job that fails or whose worker is
+    killed leaves the batch pending, as it was."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "排队中"
+        RUNNING = "running", "审核处理中"
+        DONE = "done", "已完成"
+        REFUSED = "refused", "未获准"
+        FAILED = "failed", "运行出错"
+
+    batch = models.ForeignKey("core.ImportBatch", models.PROTECT, verbose_name="导入批次", related_name="+")
+    approve = models.BooleanField("审核通过", help_text="否：退回")
+    note = models.CharField("审核意见", max_length=500, blank=True)
+    state = models.CharField("状态", max_length=10, choices=State.choices, default=State.QUEUED)
+    rows = models.PositiveIntegerField("处理条数", null=True, blank=True)
+
+    class Meta(BackgroundJob.Meta):
+        verbose_name = verbose_name_plural = "批次审核任务"
+        indexes = [models.Index(fields=["batch", "-requested_at"])]
+
+    def __str__(self):
+        return f"批次 #{self.batch_id} {'审核通过' if self.approve else '退回'}（{self.get_state_display()}）"

@@ -188,7 +188,16 @@ def import_batches(scope: Scope, user) -> QuerySet:
     if not scope.everything:
         qs = qs.filter(Q(created_by=user) | Q(pk__in=visible_records(scope).values("import_batch")))
     return qs.annotate(pending=_batch_count(Review.PENDING), approved=_batch_count(Review.APPROVED),
-                       rejected=_batch_count(Review.REJECTED))
+                       rejected=_batch_count(Review.REJECTED), deciding=_open_decision())
+
+
+def _open_decision():
+    from django.db.models import OuterRef, Subquery
+
+    from .models import DecisionJob
+
+    return Subquery(DecisionJob.objects.filter(batch=OuterRef("pk"), state__in=["queued", "running"])
+                    .order_by("-requested_at").values("pk")[:1])
 
 
 def _batch_count(review: str):
@@ -238,6 +247,20 @@ def export_progress(job) -> ImportProgress:
     return _progress(job, export_progress_key(job.pk))
 
 
+def decision_progress(job) -> ImportProgress:
+    """Whether a batch decision's worker is alive: it beats while it runs (``flows.heartbeat``)."""
+    from .flows import decision_progress_key
+
+    return _progress(job, decision_progress_key(job.pk))
+
+
+def decision_jobs(batch) -> QuerySet:
+    """The decisions asked on one batch, newest first."""
+    from .models import DecisionJob
+
+    return DecisionJob.objects.filter(batch=batch).select_related("requested_by")
+
+
 def _progress(job, key: str) -> ImportProgress:
     from django.conf import settings
     from django.core.cache import cache
@@ -245,7 +268,7 @@ def _progress(job, key: str) -> ImportProgress:
     seen = cache.get(key) or {}
     rows = int(seen.get("rows", 0))
     at = dt.datetime.fromisoformat(seen["at"]) if seen.get("at") else None
-    estimated = job.rows_estimated
+    estimated = getattr(job, "rows_estimated", None)    # a decision has no row count to follow
     # Below 100 until the job has finished: an import's estimate counts line breaks, not rows.
     percent = None if not estimated else 100 if job.finished else min(99, rows * 100 // estimated)
     since = at or job.started_at

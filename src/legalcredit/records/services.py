@@ -310,12 +310,24 @@ def apply_consequences(rec: CreditRecord, *, actor) -> list[str]:
 
 
 
-def _batch_pending(batch, checker):
-    """The batch's pending versions, once the checker may decide them all."""
-    if not checker.has_perm(CHECK_PERMISSION):
+def check_may_decide(batch, checker) -> None:
+    """Refuse a checker who may not decide this batch at all: no right to check, or its maker."""
+    if not checker.has_perm(CHECK_PERMISSION):     # false for a deactivated account too
         raise PermissionDenied("您没有审核信用记录的权限")
     if batch.created_by_id == checker.pk:
         raise PermissionDenied("不能审核本人导入的批次（录入与审核须由不同人员完成）")
+
+
+def check_return_note(note: str) -> str:
+    note = (note or "").strip()
+    if not note:
+        raise field_error("check_note", LABELS["check_note"], "退回须说明理由")
+    return note
+
+
+def _batch_pending(batch, checker):
+    """The batch's pending versions, once the checker may decide them all."""
+    check_may_decide(batch, checker)
     # Two checkers deciding one batch at once: the second waits, then finds nothing pending.
     list(type(batch).objects.select_for_update().filter(pk=batch.pk).values_list("pk", flat=True))
     pending = CreditRecord.objects.filter(import_batch=batch, review=Review.PENDING)
@@ -332,9 +344,7 @@ def _batch_pending(batch, checker):
 def reject_batch(batch, *, checker, note: str) -> int:
     """A checker sends a whole import batch back; its versions stay, marked 已退回, and the
     maker imports the corrected file as a new batch."""
-    note = (note or "").strip()
-    if not note:
-        raise field_error("check_note", LABELS["check_note"], "退回须说明理由")
+    note = check_return_note(note)
     n = _batch_pending(batch, checker).update(review=Review.REJECTED, checked_by=checker,
                                               checked_at=timezone.now(), check_note=note)
     audit(action=AuditEntry.Action.REJECT, actor=checker, object_type="core.importbatch",

@@ -17,6 +17,12 @@ def export_file(job_id: str) -> str | None:
     return job.state if job else None
 
 
+@db_task()
+def decide_batch(job_id: str) -> str | None:
+    job = flows.run_decision(job_id)
+    return job.state if job else None
+
+
 @db_periodic_task(crontab(minute="5"))
 def remove_expired_exports() -> int:
     return flows.remove_expired_exports()

@@ -18,7 +18,11 @@ def batch(tmp_path, maker, rows):  # noqa: F811
 
 
 def decide(client, batch, **data):
-    return client.post(reverse("admin:records_recordimportbatch_decide", args=[batch.pk]), data)
+    """Post a decision on the batch; the background worker carries it out when the request commits."""
+    from django.test import TestCase
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return client.post(reverse("admin:records_recordimportbatch_decide", args=[batch.pk]), data)
 
 
 def test_checker_sees_the_batch_waiting_and_approves_it_whole(client, checker, batch, lawyer):

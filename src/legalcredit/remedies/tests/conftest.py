@@ -30,15 +30,6 @@ def lawyer_user(db, django_user_model, lawyer):
     return user
 
 
-@pytest.fixture
-def other_checker(db, django_user_model):
-    from legalcredit.refdata.models import Region
-
-    user = django_user_model.objects.create_user("city_checker_2", password="x-Strong-pass-1", is_staff=True)
-    assign(user, "city_checker", region=Region.objects.get(code="320800"))
-    return user
-
-
 def general_penalty_kw():
     # Decided 2026-03-02, 一般: minimum period 3 months (repair from 2026-06-02), published to 2027-03-02.
     return {"decision_date": dt.date(2026, 3, 2)}
