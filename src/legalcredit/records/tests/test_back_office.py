@@ -249,6 +249,39 @@ def test_only_a_checker_is_offered_the_approve_action(client, maker, checker, ba
     assert "approve_selected" in client.get(reverse("admin:records_creditrecord_changelist")).content.decode()
 
 
+def test_approve_selected_across_every_page_is_sent_to_the_batch_decision_past_its_limit(
+        client, checker, batch, monkeypatch):
+    from legalcredit.records import admin as records_admin
+
+    client.force_login(checker)
+    url = reverse("admin:records_creditrecord_changelist")
+    everything = {"action": "approve_selected", "select_across": "1", "index": "0",
+                  "_selected_action": list(CreditRecord.objects.values_list("pk", flat=True))}
+    monkeypatch.setattr(records_admin, "SELECTED_MAX", 1)
+    page = client.post(url, everything, follow=True).content.decode()
+    assert "所选待审核记录超过 1 条，未作处理" in page and "审核本批次" in page
+    assert set(CreditRecord.objects.values_list("review", flat=True)) == {Review.PENDING}
+    monkeypatch.setattr(records_admin, "SELECTED_MAX", 2)
+    page = client.post(url, everything, follow=True).content.decode()
+    assert "已审核通过 2 条" in page
+    assert set(CreditRecord.objects.values_list("review", flat=True)) == {Review.APPROVED}
+
+
+def test_refusals_of_approve_selected_are_listed_up_to_a_few_and_the_rest_counted(
+        client, tmp_path, checker, rows, monkeypatch):  # noqa: F811
+    from legalcredit.records import admin as records_admin
+
+    own = run(write_csv(tmp_path / "own.csv", rows), checker).batch     # a checker may not approve their own
+    monkeypatch.setattr(records_admin, "REFUSALS_SHOWN", 1)
+    client.force_login(checker)
+    page = client.post(reverse("admin:records_creditrecord_changelist"), {
+        "action": "approve_selected", "index": "0",
+        "_selected_action": list(CreditRecord.objects.filter(import_batch=own).values_list("pk", flat=True))},
+        follow=True).content.decode()
+    assert page.count("录入与审核须由不同人员完成") == 1 and "另有 1 条未能审核通过（仅列出前 1 条的原因）" in page
+    assert set(CreditRecord.objects.values_list("review", flat=True)) == {Review.PENDING}
+
+
 def test_an_institution_reads_its_own_approved_records_and_nothing_of_the_bureaus_workflow(
         client, maker, checker, law_firm, lawyer, penalty, django_user_model):
     from legalcredit.accounts.services import assign
