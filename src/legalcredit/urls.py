@@ -4,6 +4,7 @@ from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from legalcredit.accounts.views import second_factor
+from legalcredit.core.views import admin_index
 from legalcredit.evaluation.views import public_forensic_grades
 
 admin.site.site_header = "公共法律服务信用监管平台"
@@ -14,6 +15,8 @@ urlpatterns = [
     path("", RedirectView.as_view(url="/admin/", permanent=False)),
     path("admin/otp/", second_factor, name="second-factor"),
     path("public/forensic-grades/", public_forensic_grades, name="public-forensic-grades"),
+    # The admin's own home page, with the user's to-do list (same URL, matched first).
+    path("admin/", admin.site.admin_view(admin_index)),
     path("admin/", admin.site.urls),
     path("api/v1/", include("legalcredit.registry.api.urls")),
     path("api/v1/", include("legalcredit.evaluation.api.urls")),

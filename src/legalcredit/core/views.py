@@ -1,5 +1,9 @@
+from typing import NamedTuple
+
 from django.db import connection
 from django.http import JsonResponse
+from django.urls import reverse
+from django.utils import timezone
 
 
 def healthz(request):
@@ -7,3 +11,52 @@ def healthz(request):
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok", "database": connection.vendor})
+
+
+class Todo(NamedTuple):
+    label: str
+    count: int
+    url: str
+    urgent: bool = False
+
+
+def todo(request) -> list[Todo]:
+    """What waits for this user across the platform, each with the filtered list it opens;
+    only what the user may open, and only what is not zero."""
+    from legalcredit.accounts.policy import scope_for
+    from legalcredit.deadlines import selectors as deadlines
+    from legalcredit.lists import selectors as lists
+    from legalcredit.lists import services as list_services
+    from legalcredit.lists.models import Stage
+    from legalcredit.records import selectors as records
+    from legalcredit.records.services import CHECK_PERMISSION
+
+    user, items = request.user, []
+    scope = scope_for(user)
+    if user.has_perm(CHECK_PERMISSION):
+        waiting = records.awaiting_check(scope, user)
+        items += [Todo("待审核的信用记录", waiting["versions"],
+                       reverse("admin:records_creditrecord_changelist") + "?review__exact=pending"),
+                  Todo("待审核的导入批次", waiting["batches"], reverse("admin:records_recordimportbatch_changelist"))]
+    if user.has_perm("deadlines.view_clock"):
+        clocks = deadlines.counts(scope, today=timezone.localdate(), user=user)
+        url = reverse("admin:deadlines_clock_changelist")
+        items += [Todo("已逾期的办理期限", clocks["overdue"], url + "?state=overdue", urgent=True),
+                  Todo("即将到期的办理期限", clocks["due_soon"], url + "?state=due_soon", urgent=True),
+                  Todo("我经办的在办事项", clocks["mine"], url + "?mine=1")]
+    if user.has_perm("lists.view_listentry"):
+        party = list_services.is_party(user)
+        stages = lists.in_progress(scope, party=party)
+        url = reverse("admin:lists_listentry_changelist")
+        labels = ({Stage.NOTICED: "待陈述申辩的列入告知", Stage.HEARING: "听证程序中的名单事项"} if party else
+                  {Stage.PROPOSED: "待告知的名单列入建议", Stage.NOTICED: "陈述申辩期中的名单事项",
+                   Stage.HEARING: "听证程序中的名单事项", Stage.DECIDED: "已决定待公示的名单"})
+        items += [Todo(label, stages[stage], f"{url}?stage__exact={stage}") for stage, label in labels.items()]
+    return [item for item in items if item.count]
+
+
+def admin_index(request):
+    """The back office's home page: the apps, with the user's to-do list above them."""
+    from django.contrib import admin
+
+    return admin.site.index(request, extra_context={"todo": todo(request)})

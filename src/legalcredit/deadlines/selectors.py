@@ -47,3 +47,10 @@ def state_of(clock: Clock, today: dt.date, lead: int | None = None) -> str:
 
 def clocks_of(case_type: str, case_id: int) -> QuerySet[Clock]:
     return Clock.objects.filter(case_type=case_type, case_id=case_id).order_by("started_on", "id")
+
+
+def counts(scope: Scope, *, today: dt.date, user) -> dict[str, int]:
+    """Running clocks in the scope that are overdue or due soon, and those the user handles."""
+    return {"overdue": queue(scope, today=today, state="overdue").count(),
+            "due_soon": queue(scope, today=today, state="due_soon").count(),
+            "mine": queue(scope, today=today, assignee=user).count()}

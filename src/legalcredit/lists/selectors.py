@@ -47,3 +47,13 @@ def evidence(lo: int, hi: int, known_on: dt.date | None = None) -> dict[int, lis
         # Negative ids keep list entries apart from record ids in an explanation.
         out[sid].append(scoring.Evidence(-pk, no or f"名单#{pk}", f"list:{code}", "", "", (), start, end, None))
     return out
+
+
+def in_progress(scope: Scope, *, party: bool = False) -> dict[str, int]:
+    """Entries in the scope at each stage of due process before publication: stage → count."""
+    from django.db.models import Count
+
+    waiting = [Stage.PROPOSED, Stage.NOTICED, Stage.HEARING, Stage.DECIDED]
+    counts = dict(visible_entries(scope, party=party).filter(stage__in=waiting).order_by()
+                  .values_list("stage").annotate(n=Count("*")))
+    return {stage: counts.get(stage, 0) for stage in waiting}

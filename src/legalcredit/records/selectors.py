@@ -32,6 +32,17 @@ def visible_records(scope: Scope) -> QuerySet[CreditRecord]:
     return qs if scope.record_kinds is None else qs.filter(kind__in=scope.record_kinds)
 
 
+def awaiting_check(scope: Scope, user) -> dict[str, int]:
+    """What waits for this checker: versions in their scope entered by someone else, and the
+    import batches holding such versions (decided whole)."""
+    from .models import RecordImportBatch
+
+    pending = visible_records(scope).filter(review=Review.PENDING).exclude(entered_by=user)
+    batches = RecordImportBatch.objects.filter(kind__startswith="records.").exclude(created_by=user).filter(
+        pk__in=pending.exclude(import_batch=None).values("import_batch"))
+    return {"versions": pending.count(), "batches": batches.count()}
+
+
 def current_records(subject_id: int) -> QuerySet[CreditRecord]:
     return CreditRecord.objects.filter(subject_id=subject_id, is_current=True)
 

@@ -1,0 +1,67 @@
+"""The back office's home page tells each user what waits for them, each item opening the
+filtered list it counts, and nothing they may not open."""
+import datetime as dt
+import re
+
+import pytest
+from django.utils import timezone
+
+from legalcredit.accounts.services import assign
+from legalcredit.lists import services as lists
+from legalcredit.records.tests.test_import import rows, run, write_csv  # noqa: F401 (fixture)
+
+pytestmark = pytest.mark.django_db
+
+
+def todo(client, user) -> dict[str, tuple[int, str]]:
+    """The to-do list on the home page: label → (count, link)."""
+    client.force_login(user)
+    page = client.get("/admin/").content.decode()
+    assert "待办事项" in page and "信用记录" in page, "the apps are still listed under it"
+    panel = page[page.index('id="todo"'):page.index("</div>", page.index('id="todo"'))]
+    return {label: (int(count), url.replace("&amp;", "&")) for url, label, count in re.findall(
+        r'<a href="([^"]+)">([^<]+)</a></th>\s*<td[^>]*>(?:<strong[^>]*>)?(\d+)', panel)}
+
+
+@pytest.fixture
+def firm_user(db, django_user_model, law_firm):
+    user = django_user_model.objects.create_user("dh_admin", password="x-Strong-pass-1", is_staff=True)
+    assign(user, "institution_user", subject=law_firm)
+    return user
+
+
+def test_a_checker_is_shown_the_versions_and_batches_waiting_for_review(client, tmp_path, maker, checker,
+                                                                         rows):  # noqa: F811
+    run(write_csv(tmp_path / "cf.csv", rows), maker)
+    items = todo(client, checker)
+    assert items["待审核的信用记录"] == (2, "/admin/records/creditrecord/?review__exact=pending")
+    assert items["待审核的导入批次"] == (1, "/admin/records/recordimportbatch/")
+    assert client.get(items["待审核的信用记录"][1]).context["cl"].result_count == 2, "the link opens what it counts"
+    assert "待审核的信用记录" not in todo(client, maker), "a maker checks nothing"
+
+
+def test_a_checker_is_not_asked_to_review_their_own_entries(client, tmp_path, checker, rows):  # noqa: F811
+    run(write_csv(tmp_path / "own.csv", rows), checker)
+    assert "待审核的信用记录" not in todo(client, checker)
+
+
+def test_list_steps_and_their_deadlines_wait_for_the_officer_and_the_notice_for_the_party(
+        client, maker, law_firm, firm_user, django_user_model, codes):
+    entry = lists.propose(law_firm, "serious_dishonesty", by=maker, reasons="拒不履行生效行政处罚决定",
+                          authority="淮安市司法局")
+    assert todo(client, maker)["待告知的名单列入建议"][0] == 1
+    assert todo(client, firm_user) == {}, "a proposal is the bureau's until its notice is served"
+    assert "暂无待办事项" in client.get("/admin/").content.decode()
+    served = timezone.localdate() - dt.timedelta(days=40)     # the statement period long over
+    lists.serve_notice(entry.pk, by=maker, served_on=served)
+    officer = todo(client, maker)
+    assert officer["陈述申辩期中的名单事项"] == (1, "/admin/lists/listentry/?stage__exact=noticed")
+    assert "待告知的名单列入建议" not in officer
+    assert officer["已逾期的办理期限"] == (1, "/admin/deadlines/clock/?state=overdue")
+    assert client.get(officer["已逾期的办理期限"][1]).context["cl"].result_count == 1
+    assert todo(client, firm_user) == {"待陈述申辩的列入告知": (1, "/admin/lists/listentry/?stage__exact=noticed")}
+
+
+def test_the_home_page_still_asks_for_a_login_first(client):
+    page = client.get("/admin/")
+    assert page.status_code == 302 and page["Location"].startswith("/admin/login/")
