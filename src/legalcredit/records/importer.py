@@ -17,7 +17,7 @@ import csv
 import datetime as dt
 import secrets
 import unicodedata
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Callable, NamedTuple
 
@@ -335,26 +335,26 @@ class _Importer:
         out = []
         renamed: list[tuple[int, str, _Subject, dict]] = []
         seen: dict[tuple[int, str], str] = {}
-        national = {"legal_basis": f"{s.prefix}_YJ"}
         ready = []
         for line, row, subject, draft, extra in drafted:
             v = row.values
-            prepared = prepare(subject, draft, today=self.today, ctx=self.ctx,
-                               priors=lambda pk, day: [p for p in priors.get(pk, ()) if p.decision_date <= day])
-            if not prepared.ok:
-                for fname, message in prepared.errors:
-                    code = {"decision_date": role["decision_date"], "decision_no": role["decision_no"],
-                            "authority_uscc": role["authority_uscc"], "sanctions": f"{s.prefix}_NR",
-                            "authority": role["authority"], **GENERAL_FIELDS,
-                            **{k: c for k, c in national.items() if c in s.by_code}}.get(fname, fname)
-                    label = s.by_code[code].label if code in s.by_code else fname
-                    self.error(line, code, label, v.get(code, ""), message)
+            prepared = self._prepare(line, v, subject, draft, priors)
+            if prepared is None:
                 continue
-            ready.append((line, row, subject, extra, prepared, _identity(subject.pk, prepared.values)))
+            ready.append((line, row, subject, extra, draft, prepared, _identity(subject.pk, prepared.values)))
         exported = self._as_exported([existing[k] for *_, prepared, k in ready if k in existing
                                       and existing[k]["content_hash"] != prepared.values["content_hash"]])
-        for line, row, subject, extra, prepared, k in ready:
+        for line, row, subject, extra, draft, prepared, k in ready:
             v = row.values
+            prev = existing.get(k)
+            carried = self._carried_sanctions(exported.get(prev["key"]) if prev else None, v)
+            if carried is not None and carried != prepared.values["sanctions"]:
+                # A new version of a record whose penalty columns are as the platform exported
+                # them: the sanction held (entered by hand, 处罚内容 silent on it) stays, and is
+                # what the statutory checks see, rather than what the words of the row yield.
+                prepared = self._prepare(line, v, subject, replace(draft, sanctions=carried), priors)
+                if prepared is None:
+                    continue
             values = prepared.values
             values["warnings"] = values["warnings"] + [str(w) for w in row.warnings]
             if k in seen:
@@ -365,13 +365,13 @@ class _Importer:
                     self.result.unchanged += 1
                 continue
             seen[k] = values["content_hash"]
-            prev = existing.get(k)
             if prev is not None:
                 # The same file submitted again before its batch is approved changes nothing; only
                 # a different content must wait for the pending version's review. Nor does a row
                 # as this platform exported the current version (one entered by hand, whose
                 # export fills fields its form never asked for).
-                if prev["content_hash"] == values["content_hash"] or self._same_as(exported.get(prev["key"]), v):
+                if prev["content_hash"] == values["content_hash"] or self._same_as(exported.get(prev["key"]), v,
+                                                                                     self.columns):
                     self.result.unchanged += 1
                     continue
                 if prev["review"] == Review.PENDING and prev["import_batch_id"] != self.batch.pk:
@@ -403,6 +403,23 @@ class _Importer:
         self.flush_errors()
         if self.progress:
             self.progress(self.result.rows)
+
+    def _prepare(self, line: int, v: dict, subject, draft: Draft, priors: dict):
+        """``prepare`` for one row, its refusals reported against the national columns; None if refused."""
+        s, role = self.schema, self.schema.role
+        prepared = prepare(subject, draft, today=self.today, ctx=self.ctx,
+                           priors=lambda pk, day: [p for p in priors.get(pk, ()) if p.decision_date <= day])
+        if prepared.ok:
+            return prepared
+        national = {"legal_basis": f"{s.prefix}_YJ"}
+        for fname, message in prepared.errors:
+            code = {"decision_date": role["decision_date"], "decision_no": role["decision_no"],
+                    "authority_uscc": role["authority_uscc"], "sanctions": f"{s.prefix}_NR",
+                    "authority": role["authority"], **GENERAL_FIELDS,
+                    **{k: c for k, c in national.items() if c in s.by_code}}.get(fname, fname)
+            label = s.by_code[code].label if code in s.by_code else fname
+            self.error(line, code, label, v.get(code, ""), message)
+        return None
 
     def _note(self, line: int, warnings) -> None:
         for w in warnings:
@@ -587,9 +604,10 @@ class _Importer:
                      certificate=v.get("CF_NR_ZKDX", ""),
                      sanctions=statutory_sanctions(v, p, self.sanction_names, self.durational))
 
-    def _as_exported(self, versions: list[dict]) -> dict:
+    def _as_exported(self, versions: list[dict]) -> dict[object, _Exported]:
         """key → the national row the export writes for each approved current version among
-        ``versions``, read as this file's rows are read (None where it would not pass)."""
+        ``versions``, read as this file's rows are read (None where it would not pass), with the
+        version's sanctions."""
         if not self.dual:
             return {}
         keys = [r["key"] for r in versions if r["review"] == Review.APPROVED]
@@ -602,15 +620,24 @@ class _Importer:
         for rec in CreditRecord.objects.filter(key__in=keys, is_current=True).select_related("subject"):
             d = national_row(self.kind, rec, personal=personal)
             row = self.schema.validate({code: cell(value) for code, value in d.items()}, self.today)
-            out[rec.key] = row.values if row.ok else None
+            out[rec.key] = _Exported(row.values if row.ok else None, rec.sanctions)
         return out
 
-    def _same_as(self, exported: dict | None, values: dict) -> bool:
-        """Whether a row's values are those of ``exported`` in every column the file has, the
+    @staticmethod
+    def _same_as(exported: _Exported | None, values: dict, columns) -> bool:
+        """Whether a row's values are those of ``exported`` in every one of ``columns``, the
         ones the platform computes aside (公示截止期, 备注)."""
-        if exported is None:
+        if exported is None or exported.row is None:
             return False
-        return all(values.get(code) == exported.get(code) for code in self.columns if code not in COMPUTED)
+        return all(values.get(code) == exported.row.get(code) for code in columns if code not in COMPUTED)
+
+    def _carried_sanctions(self, exported: _Exported | None, values: dict) -> list[dict] | None:
+        """The sanctions of the version a row follows, when the row's penalty columns are as the
+        export wrote them for it; None otherwise."""
+        if self.kind != "penalty" or exported is None:
+            return None
+        penalty = [code for code in self.columns if code in PENALTY_COLUMNS]
+        return exported.sanctions if penalty and self._same_as(exported, values, penalty) else None
 
     def _existing(self, numbered: set[tuple[int, str]]) -> dict[tuple[int, str], dict]:
         """The current or pending versions of the chunk's (subject, decision number) pairs (a blank
@@ -644,6 +671,14 @@ _KEY_FIELD = CreditRecord._meta.get_field("key")
 
 # Columns the platform computes on export, which a re-imported file may carry as they were then.
 COMPUTED = frozenset({"CF_GSJZQ", "BZ"})
+# The columns a penalty's sanctions are read from (statutory_sanctions), and the date its months
+# may be counted from.
+PENALTY_COLUMNS = frozenset({"CF_CFLB", "CF_NR", "CF_NR_FK", "CF_NR_WFFF", "CF_NR_ZKDX", "CF_JDRQ", "CF_YXQ"})
+
+
+class _Exported(NamedTuple):
+    row: dict | None        # None: the export of that version would not pass the template
+    sanctions: list[dict]
 
 # Prepare's field names → the general template's columns, for the error report.
 GENERAL_FIELDS = {"subtype": "XY_XLJG", "severity": "XY_YZCD", "content": "XY_NR", "effective_from": "XY_YXQZ",

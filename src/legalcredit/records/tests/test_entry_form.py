@@ -229,3 +229,46 @@ def test_records_entered_by_hand_exported_and_imported_again_are_unchanged(clien
 
     assert reimport(CF_JDRQ="2026/3/2") == (0, 2)
     assert reimport(CF_SY="私自接受委托、收取费用，金额较大") == (1, 1)
+
+
+def test_an_edited_export_keeps_the_sanction_entered_when_the_edit_leaves_the_penalty_alone(
+        client, maker, checker, lawyer, bureau, tmp_path):
+    """The sanction entered by hand (停止执业 4 months) is what moves the registry and bounds the
+    statutory check. 处罚内容 need not state it in words the import reads: a row edited elsewhere
+    (the facts) makes a new version with the sanction of the version it follows. A row whose
+    penalty columns were edited is read afresh."""
+    import csv
+
+    from legalcredit.accounts.policy import scope_for
+    from legalcredit.records import export, importer
+
+    client.force_login(maker)
+    response = client.post("/admin/records/creditrecord/enter/", form(
+        lawyer, kind="penalty", subtype="停止执业", months="4", decision_no="淮司罚决〔2026〕5号",
+        authority="淮安市司法局", authority_uscc=bureau["city"], source_unit_uscc=bureau["city"],
+        legal_basis="《中华人民共和国律师法》第四十八条", content="依法给予相应行政处罚",
+        violation_type="私自收案收费", facts="私自接受委托、收取费用", decision_date="2026-03-02", severity="general"))
+    assert response.status_code == 302, response.context["form"].errors
+    first = services.approve(CreditRecord.objects.get(subject=lawyer).pk, checker=checker)
+    assert first.sanctions == [{"type": "停止执业", "months": 4}]
+    out = tmp_path / "penalty.csv"
+    export.export("penalty", out, actor=checker, scope=scope_for(checker))
+    with out.open(encoding="utf-8-sig", newline="") as fh:
+        table = list(csv.reader(fh))
+
+    def reimport(**cells):
+        for code, value in cells.items():
+            table[1][table[0].index(code)] = value
+        with out.open("w", encoding="utf-8-sig", newline="") as fh:
+            csv.writer(fh).writerows(table)
+        result = importer.import_records(out, kind="penalty", actor=maker, reason="修改后再导入")
+        assert (result.new_versions, result.errors) == (1, 0), result.summary()["first_errors"]
+        return services.approve(CreditRecord.objects.get(subject=lawyer, is_current=False, review="pending").pk,
+                                checker=checker)
+
+    second = reimport(CF_SY="私自接受委托、收取费用，金额较大")
+    assert (second.version, second.sanctions) == (2, first.sanctions)
+    assert second.effective_until == first.effective_until
+    # The penalty itself edited: what the row now says is what counts.
+    third = reimport(CF_NR="停止执业六个月", CF_YXQ="")
+    assert (third.version, third.sanctions) == (3, [{"type": "停止执业", "months": 6}])
