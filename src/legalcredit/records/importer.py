@@ -347,14 +347,6 @@ class _Importer:
         for line, row, subject, extra, draft, prepared, k in ready:
             v = row.values
             prev = existing.get(k)
-            carried = self._carried_sanctions(exported.get(prev["key"]) if prev else None, v)
-            if carried is not None and carried != prepared.values["sanctions"]:
-                # A new version of a record whose penalty columns are as the platform exported
-                # them: the sanction held (entered by hand, 处罚内容 silent on it) stays, and is
-                # what the statutory checks see, rather than what the words of the row yield.
-                prepared = self._prepare(line, v, subject, replace(draft, sanctions=carried), priors)
-                if prepared is None:
-                    continue
             values = prepared.values
             values["warnings"] = values["warnings"] + [str(w) for w in row.warnings]
             if k in seen:
@@ -382,6 +374,16 @@ class _Importer:
                     self.error(line, role["decision_no"], s.by_code[role["decision_no"]].label,
                                values["decision_no"], "同一文件中同一主体的同一决定书文号出现两次且内容不同")
                     continue
+                carried = self._carried_sanctions(exported.get(prev["key"]), v)
+                if carried is not None and carried != values["sanctions"]:
+                    # The penalty columns are as the platform exported them: the sanction held
+                    # (entered by hand, 处罚内容 silent on it) stays, and is what the statutory
+                    # checks see, rather than what the words of the row yield.
+                    prepared = self._prepare(line, v, subject, replace(draft, sanctions=carried), priors)
+                    if prepared is None:
+                        continue
+                    values = prepared.values
+                    values["warnings"] = values["warnings"] + [str(w) for w in row.warnings]
                 values["key"], values["version"] = prev["key"], prev["version"] + 1
                 self.result.new_versions += 1
             else:
