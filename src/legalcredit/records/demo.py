@@ -96,3 +96,56 @@ def build(per_subject: float = 2.0, *, seed: int = 2260, subjects_of_batch: Impo
         audit(action=AuditEntry.Action.BULK, actor=actor, object_type="core.importbatch", object_id=batch.pk,
               summary=f"演示信用记录 {n} 条", reason="生成演示数据", data=batch.parameters)
     return n
+
+
+def build_pending_batch(*, seed: int = 2260) -> int:
+    """A small 双公示 penalty file of the demo county, imported by its maker through the real
+    importer and left for the city checker, so the back office opens with a batch to decide
+    (待办事项 → 待审核的导入批次 → 审核本批次, run by the background worker). How many rows."""
+    import csv
+    import tempfile
+    from pathlib import Path
+
+    from django.contrib.auth import get_user_model
+
+    from legalcredit.domain.identifiers import generate
+
+    from . import importer
+
+    maker = get_user_model().objects.filter(username="county").select_related("officer__region__parent").first()
+    region = getattr(getattr(maker, "officer", None), "region", None)
+    if region is None or region.parent is None:
+        return 0
+    city = region.parent
+    rng = random.Random(seed)
+    bureau = f"{city.name}司法局"
+    code = generate.uscc_code(rng, authority="1", category="1", region=city.code, serial=1)
+    here = Subject.objects.filter(region__code__startswith=region.jurisdiction_prefix).order_by("pk")
+    firms = list(here.filter(subject_type_id="law_firm", uscc__isnull=False).values_list("name", "uscc")[:4])
+    lawyers = list(here.filter(subject_type_id="lawyer", id_number__isnull=False).values_list("name", "id_number")[:4])
+    today = timezone.localdate()
+    rows = []
+    for name, uscc in firms:
+        rows.append({"CF_XDR_MC": name, "CF_XDR_LB": "法人及非法人组织", "CF_XDR_SHXYM": uscc,
+                     "CF_WFXW": "疏于管理", "CF_SY": "未按规定管理本所律师执业活动",
+                     "CF_YJ": "《中华人民共和国律师法》第五十条", "CF_CFLB": "警告", "CF_NR": "警告"})
+    for name, number in lawyers:
+        rows.append({"CF_XDR_MC": name, "CF_XDR_LB": "自然人", "CF_XDR_ZJLX": "身份证", "CF_XDR_ZJHM": number,
+                     "CF_WFXW": "不按时出庭", "CF_SY": "无正当理由拒绝履行法律援助义务",
+                     "CF_YJ": "《中华人民共和国律师法》第四十七条", "CF_CFLB": "警告", "CF_NR": "警告"})
+    for i, row in enumerate(rows):
+        # Most decided within the 7 working days before today; one a month back, late.
+        day = today - dt.timedelta(days=30 if i == 0 else 2 + i % 4)
+        row.update(CF_WSH=f"{city.name[:2]}司罚决〔{day.year}〕演{i + 1}号", CF_JDRQ=day.isoformat(), CF_CFJG=bureau,
+                   CF_CFJGDM=code, CF_SJLY=bureau, CF_SJLYDM=code)
+    if not rows:
+        return 0
+    header = list(dict.fromkeys(k for row in rows for k in row))
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"{city.name}双公示行政处罚（待审核演示）.csv"
+        with path.open("w", encoding="utf-8", newline="") as fh:
+            writer = csv.DictWriter(fh, fieldnames=header, restval="")
+            writer.writeheader()
+            writer.writerows(rows)
+        result = importer.import_records(path, kind="penalty", actor=maker, reason="演示：本月双公示行政处罚报送")
+    return result.created if result.applied else 0

@@ -51,6 +51,15 @@ def test_the_demo_opens_with_cases_in_the_list_and_remedy_queues(settings, tmp_p
     client.force_login(django_user_model.objects.get(username="admin"))
     batches = client.get(reverse("admin:records_recordimportbatch_changelist")).content.decode()
     assert "演示数据" in batches and "<td class=\"field-kind_shown\">demo" not in batches
+    # A county maker's 双公示 file waits for the city checker, at the top of the checker's home page.
+    from legalcredit.records.models import Review
+
+    pending = CreditRecord.objects.filter(review=Review.PENDING)
+    assert pending.count() >= 4 and {r.entered_by.username for r in pending} == {"county"}
+    assert pending.filter(on_time=None).count() == pending.count(), "timeliness is set when approved"
+    client.force_login(django_user_model.objects.get(username="checker"))
+    home = client.get("/admin/").content.decode()
+    assert "待审核的导入批次" in home and "待审核的信用记录" in home
 
 
 @pytest.mark.django_db

@@ -60,8 +60,12 @@ def build_cases(stdout) -> None:
     """Cases the demo officers handle (they must exist first), so the queues are not empty."""
     from legalcredit.checks import demo as checks_demo
     from legalcredit.lists import demo as lists_demo
+    from legalcredit.records import demo as records_demo
     from legalcredit.remedies import demo as remedies_demo
 
     stdout.write(f"  演示信用修复、异议与承诺案件 {remedies_demo.build()} 件")
     stdout.write(f"  演示信用名单案件 {lists_demo.build()} 件（严重失信、重点关注、守信激励）")
     stdout.write(f"  演示信用核查 {checks_demo.build()} 次（政府采购、行政审批、招标投标）")
+    pending = records_demo.build_pending_batch()
+    if pending:
+        stdout.write(f"  演示待审核导入批次 1 个，{pending} 条（县级办理员导入，待市级审核员审核）")
