@@ -384,7 +384,7 @@ class _Importer:
                         continue
                     values = prepared.values
                     values["warnings"] = values["warnings"] + [str(w) for w in row.warnings]
-                values["key"], values["version"] = prev["key"], prev["version"] + 1
+                values["key"], values["version"] = prev["key"], prev["top"] + 1
                 self.result.new_versions += 1
             else:
                 self.result.created += 1
@@ -649,12 +649,15 @@ class _Importer:
         (a 100,000-row file spent a quarter of its import here, a million rows most of theirs)."""
         if not numbered:
             return {}
-        names = ("key", "version", "content_hash", "subject_id", "decision_no", "review", "import_batch_id")
+        names = ("key", "version", "content_hash", "subject_id", "decision_no", "review", "import_batch_id", "top")
         table, params = sql.pairs(numbered, ("integer", "text"))
+        t = CreditRecord._meta.db_table
         # SQLite, its statistics taken before the import, built an automatic index over the whole
         # table for every chunk (a million rows: most of an hour); it is told which index to probe.
         hint = " INDEXED BY record_decision_idx" if connection.vendor == "sqlite" else ""
-        found = sql.rows(f"SELECT {', '.join('r.' + n for n in names)} FROM {CreditRecord._meta.db_table} r{hint} "
+        # ``top``: the key's newest version, a returned one too, which the next is numbered past.
+        found = sql.rows(f"SELECT {', '.join('r.' + n for n in names[:-1])}, "
+                         f"(SELECT MAX(v.version) FROM {t} v WHERE v.key = r.key) FROM {t} r{hint} "
                          f"JOIN {table} ON r.subject_id = p.a AND r.decision_no = p.b "
                          f"WHERE r.kind = %s AND (r.is_current OR r.review = %s)", [*params, self.kind, Review.PENDING])
         out = {}

@@ -13,6 +13,7 @@ import datetime as dt
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from legalcredit.accounts.policy import scope_for
@@ -93,7 +94,8 @@ def _next_version(base: CreditRecord, draft: Draft, *, actor, reason: str) -> Cr
     if not prepared.ok:
         _raise(prepared.errors)
     rec = prepared.record
-    rec.key, rec.version = base.key, base.version + 1
+    # After the newest version: one a checker returned stays, and the next is numbered past it.
+    rec.key, rec.version = base.key, _top_version(base.key) + 1
     rec.reason, rec.entered_by = reason, actor
     rec.published_on = base.published_on
     rec.publication_working_days, rec.on_time = base.publication_working_days, base.on_time
@@ -104,6 +106,16 @@ def _next_version(base: CreditRecord, draft: Draft, *, actor, reason: str) -> Cr
     except IntegrityError:
         raise ValidationError("该记录已有待审核的版本，请先完成审核") from None
     return rec
+
+
+def _top_version(key) -> int:
+    return CreditRecord.objects.filter(key=key).aggregate(top=Max("version"))["top"] or 0
+
+
+def _approved_before(key, version: int):
+    """The newest approved version of ``key`` before ``version`` (returned versions between the
+    two are skipped: they were never in force)."""
+    return CreditRecord.objects.filter(key=key, version__lt=version, review=Review.APPROVED).order_by("-version")
 
 
 def draft_of(rec: CreditRecord) -> Draft:
@@ -221,7 +233,7 @@ def _publish(rec: CreditRecord, today: dt.date) -> None:
         # A version from a file keeps the date first published and a repair, as approve_batch
         # gives it (a version made in the back office carries its own, on purpose: a breached
         # repair commitment's version is unrepaired).
-        earlier = CreditRecord.objects.filter(key=rec.key, version=rec.version - 1).first()
+        earlier = _approved_before(rec.key, rec.version).first()
         if earlier is not None:
             if rec.published_on is None:
                 rec.published_on, rec.publication_working_days, rec.on_time = (
@@ -366,7 +378,7 @@ def approve_batch(batch, *, checker, note: str = "") -> int:
         is_current=False, superseded_at=now)
     # A new version from a file keeps what the version it follows was given, as a correction in
     # the back office does (_next_version): the date first published, and a repair.
-    earlier = CreditRecord.objects.filter(key=OuterRef("key"), version=OuterRef("version") - 1)
+    earlier = _approved_before(OuterRef("key"), OuterRef("version"))
     pending.filter(version__gt=1, published_on__isnull=True).update(
         published_on=Subquery(earlier.values("published_on")[:1]),
         publication_working_days=Subquery(earlier.values("publication_working_days")[:1]),

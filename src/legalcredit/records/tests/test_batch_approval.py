@@ -85,3 +85,20 @@ def test_a_large_batch_approved_leaves_the_planner_knowing_its_rows_are_approved
     assert "pending" in common_reviews() and "approved" not in common_reviews()
     services.approve_batch(batch, checker=checker)
     assert "approved" in common_reviews() and "pending" not in common_reviews()
+
+
+def test_a_file_corrected_after_its_new_versions_were_returned_imports_past_them(tmp_path, maker, checker, rows):  # noqa: F811
+    """v1 in force, v2 from a file returned by the checker, the corrected file imported: v3, which
+    follows v1 (the returned v2 was never in force) in its first publication date."""
+    services.approve_batch(run(write_csv(tmp_path / "a.csv", rows), maker).batch, checker=checker)
+    first = {r.decision_no: r for r in CreditRecord.objects.filter(is_current=True)}
+    returned = run(write_csv(tmp_path / "b.csv", [dict(r, CF_SY=r["CF_SY"] + "（更正）") for r in rows]), maker)
+    services.reject_batch(returned.batch, checker=checker, note="事由表述有误")
+    again = run(write_csv(tmp_path / "c.csv", [dict(r, CF_SY=r["CF_SY"] + "（再次更正）") for r in rows]), maker)
+    assert (again.applied, again.new_versions, again.errors) == (True, 2, 0)
+    services.approve_batch(again.batch, checker=checker)
+    for no, v1 in first.items():
+        history = list(CreditRecord.objects.filter(key=v1.key).order_by("version").values_list("version", "review"))
+        assert history == [(1, Review.APPROVED), (2, Review.REJECTED), (3, Review.APPROVED)]
+        v3 = CreditRecord.objects.get(key=v1.key, is_current=True)
+        assert (v3.version, v3.published_on, v3.on_time) == (3, v1.published_on, v1.on_time)

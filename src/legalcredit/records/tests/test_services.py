@@ -119,6 +119,19 @@ def test_correction_is_a_new_version_and_history_is_readable(maker, checker, law
         versions[0].delete()
 
 
+def test_a_correction_after_a_returned_one_is_numbered_past_it(maker, checker, lawyer, penalty):
+    v1 = services.approve(services.submit(lawyer, penalty(), actor=maker, reason="录入").pk, checker=checker)
+    v2 = services.correct(v1.key, actor=maker, reason="文号录入错误", decision_no="淮司罚决〔2026〕2号")
+    services.reject(v2.pk, checker=checker, note="文号仍有误")
+    # Before, the next correction took number 2 again and was refused as if one were pending.
+    v3 = services.correct(v1.key, actor=maker, reason="文号录入错误", decision_no="淮司罚决〔2026〕3号")
+    assert (v3.version, v3.review) == (3, Review.PENDING)
+    services.approve(v3.pk, checker=checker)
+    assert [(v.version, v.review, v.is_current) for v in selectors.versions(v1.key)] == [
+        (1, Review.APPROVED, False), (2, Review.REJECTED, False), (3, Review.APPROVED, True)]
+    assert selectors.current_records(lawyer.pk).get().published_on == v1.published_on
+
+
 def test_correction_with_no_change_is_refused(maker, checker, lawyer, penalty):
     v1 = services.approve(services.submit(lawyer, penalty(), actor=maker, reason="录入").pk,
                           checker=checker)
