@@ -38,6 +38,9 @@ def todo(request) -> list[Todo]:
         items += [Todo("待审核的信用记录", waiting["versions"],
                        reverse("admin:records_creditrecord_changelist") + "?review__exact=pending"),
                   Todo("待审核的导入批次", waiting["batches"], reverse("admin:records_recordimportbatch_changelist"))]
+    if user.has_perm("records.add_creditrecord"):
+        items.append(Todo("被退回待改正的信用记录", records.returned_to(user).count(),
+                          reverse("admin:records_creditrecord_changelist") + "?mine=returned", urgent=True))
     if user.has_perm("deadlines.view_clock"):
         clocks = deadlines.counts(scope, today=timezone.localdate(), user=user)
         url = reverse("admin:deadlines_clock_changelist")

@@ -85,6 +85,24 @@ class KindFilter(CodeFilter):
 
 
 
+class MineFilter(admin.SimpleListFilter):
+    """An officer's own entries, and those a checker returned that wait for their correction."""
+
+    title, parameter_name = "我录入的", "mine"
+
+    def lookups(self, request, model_admin):
+        if not request.user.has_perm("records.add_creditrecord"):
+            return []
+        return [("entered", "我录入的"), ("returned", "被退回待改正的")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "entered":
+            return queryset.filter(entered_by=request.user)
+        if self.value() == "returned":
+            return queryset.filter(pk__in=selectors.returned_to(request.user).values("pk"))
+        return queryset
+
+
 class SubjectAreaFilter(JurisdictionFilter):
     """By the region of the record's subject (the officer's cities, or counties within a city)."""
 
@@ -95,7 +113,7 @@ class SubjectAreaFilter(JurisdictionFilter):
 class CreditRecordAdmin(ReadOnlyAdmin):
     list_display = ("decision_no", "subject", "kind_name", "subtype", "severity", "decision_date",
                     "review", "status", "public_now", "publication_end", "on_time", "version")
-    list_filter = (KindFilter, "severity", "review", "status", "public", "on_time", SubjectAreaFilter,
+    list_filter = (MineFilter, KindFilter, "severity", "review", "status", "public", "on_time", SubjectAreaFilter,
                    "authority_level", "is_current", ("decision_date", admin.DateFieldListFilter))
     search_fields = ("decision_no", "subject__name", "authority", "subject__uscc")
     date_hierarchy = "decision_date"

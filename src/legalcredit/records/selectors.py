@@ -43,6 +43,18 @@ def awaiting_check(scope: Scope, user) -> dict[str, int]:
     return {"versions": pending.count(), "batches": batches.count()}
 
 
+def returned_to(user) -> QuerySet[CreditRecord]:
+    """Versions ``user`` entered that a checker returned and that nothing entered since has
+    followed (a correction of the record, or the corrected file's row for the same decision):
+    the maker's work to redo."""
+    from django.db.models import Exists, OuterRef
+
+    since = {"entered_at__gt": OuterRef("checked_at")}
+    followed = CreditRecord.objects.filter(Q(key=OuterRef("key")) | Q(
+        subject=OuterRef("subject"), kind=OuterRef("kind"), decision_no=OuterRef("decision_no")), **since)
+    return CreditRecord.objects.filter(entered_by=user, review=Review.REJECTED).exclude(Exists(followed))
+
+
 def current_records(subject_id: int) -> QuerySet[CreditRecord]:
     return CreditRecord.objects.filter(subject_id=subject_id, is_current=True)
 

@@ -65,3 +65,19 @@ def test_list_steps_and_their_deadlines_wait_for_the_officer_and_the_notice_for_
 def test_the_home_page_still_asks_for_a_login_first(client):
     page = client.get("/admin/")
     assert page.status_code == 302 and page["Location"].startswith("/admin/login/")
+
+
+def test_a_maker_is_shown_what_a_checker_returned_until_it_is_corrected(client, tmp_path, maker, checker,
+                                                                         rows):  # noqa: F811
+    from legalcredit.records import services
+
+    batch = run(write_csv(tmp_path / "cf.csv", rows), maker).batch
+    assert "被退回待改正的信用记录" not in todo(client, maker)
+    services.reject_batch(batch, checker=checker, note="处罚依据条款有误")
+    count, url = todo(client, maker)["被退回待改正的信用记录"]
+    assert (count, url) == (2, "/admin/records/creditrecord/?mine=returned")
+    assert client.get(url).context["cl"].result_count == 2
+    assert "被退回待改正的信用记录" not in todo(client, checker), "the checker entered none of them"
+    # The corrected file imported: its rows follow the returned ones, which leave the list.
+    run(write_csv(tmp_path / "fixed.csv", [dict(r, CF_YJ=r["CF_YJ"] + "第一款") for r in rows]), maker)
+    assert "被退回待改正的信用记录" not in todo(client, maker)
