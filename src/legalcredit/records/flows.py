@@ -239,16 +239,23 @@ def _decision_beat(job: DecisionJob) -> None:
 
 
 def open_decision(batch) -> DecisionJob | None:
-    """The batch's decision still queued or running, if any. One whose worker stopped answering
-    is closed here as failed: its transaction never committed, so the batch is as it was, and a
-    checker must be able to decide it again."""
+    """The batch's decision still queued or running, if any. One whose worker stopped answering,
+    or one left in the queue past ``IMPORT_STALL_SECONDS`` (the queue lost, or no worker), is
+    closed here as failed, so that a checker can decide the batch again: a running one's
+    transaction never committed, and a queued one, no longer queued, is never claimed."""
     from . import selectors
 
-    job = DecisionJob.objects.filter(batch=batch, state__in=[DecisionJob.State.QUEUED, DecisionJob.State.RUNNING]).first()
-    if job is not None and selectors.decision_progress(job).stalled:
-        DecisionJob.objects.filter(pk=job.pk, state=DecisionJob.State.RUNNING).update(
+    open_states = [DecisionJob.State.QUEUED, DecisionJob.State.RUNNING]
+    job = DecisionJob.objects.filter(batch=batch, state__in=open_states).first()
+    if job is None:
+        return None
+    waited = (timezone.now() - job.requested_at).total_seconds()
+    lost = job.state == DecisionJob.State.QUEUED and waited > settings.IMPORT_STALL_SECONDS
+    if lost or selectors.decision_progress(job).stalled:
+        DecisionJob.objects.filter(pk=job.pk, state=job.state).update(
             state=DecisionJob.State.FAILED, finished_at=timezone.now(),
-            message="后台任务中断，本批次未作任何变更（整批在一个事务中处理）")
+            message="后台任务排队超时未开始，本批次未作任何变更；已可重新提交审核" if lost else
+            "后台任务中断，本批次未作任何变更（整批在一个事务中处理）")
         return None
     return job
 

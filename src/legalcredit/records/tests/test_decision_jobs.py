@@ -162,3 +162,14 @@ def test_a_checker_submitting_while_the_batch_is_being_decided_is_told_at_once_n
         release.set()
         holder.join()
     assert not DecisionJob.objects.exists()
+
+
+def test_a_decision_left_in_the_queue_too_long_gives_way_and_never_runs(batch, checker, settings):
+    job = flows.submit_decision(batch, checker=checker, approve=False, note="有误")
+    long_ago = timezone.now() - dt.timedelta(seconds=settings.IMPORT_STALL_SECONDS + 60)
+    DecisionJob.objects.filter(pk=job.pk).update(requested_at=long_ago)
+    again = flows.submit_decision(batch, checker=checker, approve=True, note="")
+    job.refresh_from_db()
+    assert job.state == DecisionJob.State.FAILED and "排队超时" in job.message
+    assert flows.run_decision(str(job.pk)) is None, "delivered late, the lost job is not claimed"
+    assert flows.run_decision(str(again.pk)).rows == 2 and reviews() == {Review.APPROVED}
