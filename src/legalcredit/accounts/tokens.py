@@ -17,6 +17,7 @@ from .models import ApiToken
 SCOPES = {"subjects:read": "主体名录查询", "grades:read": "信用等级与得分明细查询",
           "records:read": "信用记录查询（含历史日期与版本）",
           "checks:run": "信用核查（联合奖惩）与措施反馈",
+          "lists:read": "公示名单查询与增量同步（含移出记录）",
           "remedies:apply": "代为提交信用修复申请、异议及材料（如政务服务一网通办）"}
 _PREFIX = "lc_"
 

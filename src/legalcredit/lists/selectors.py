@@ -23,6 +23,21 @@ def visible_entries(scope: Scope, *, party: bool = False) -> QuerySet[ListEntry]
     return qs
 
 
+def published(scope: Scope, *, list_code: str | None, on: dt.date, since: dt.date | None) -> QuerySet[ListEntry]:
+    """The lists as published, in ``scope``: entries in force on ``on``; or, with ``since``,
+    every entry published or removed since that day (removed ones too, so that a platform kept in
+    step removes them as well). Entries never published (proposed, noticed, decided, dropped) are
+    the bureau's own and are not among them."""
+    qs = visible_entries(scope).filter(stage__in=[Stage.PUBLISHED, Stage.REMOVED], published_on__isnull=False)
+    if list_code:
+        qs = qs.filter(list_code=list_code)
+    if since is not None:
+        qs = qs.filter(Q(published_on__gte=since) | Q(removed_on__gte=since))
+    else:
+        qs = qs.filter(Q(removed_on__isnull=True) | Q(removed_on__gt=on), listed_from__lte=on, listed_until__gte=on)
+    return qs.select_related("subject").order_by("pk")
+
+
 def in_force_on(subject_ids, day: dt.date) -> QuerySet[ListEntry]:
     """Entries in effect on ``day``: decided, the day within their period, not yet removed by then."""
     return ListEntry.objects.filter(

@@ -1,0 +1,75 @@
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics
+from rest_framework.exceptions import ValidationError
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from legalcredit.accounts import purposes
+from legalcredit.accounts.policy import scope_for
+from legalcredit.audit import services as audit
+from legalcredit.core.params import query_date
+
+from .. import selectors, services
+from .serializers import EntrySerializer, ListTypeSerializer
+
+
+class ListTypesView(APIView):
+    """信用名单类型（公开数据，无需登录）：依据、有效期、程序期限、移出方式，以及列入后适用的
+    激励或惩戒措施（依据与适用事项）。
+
+    The rules the platform applies, from the lists rule set in force; public, as the measures
+    lists (失信惩戒措施基础清单) are."""
+
+    permission_classes = [AllowAny]
+    authentication_classes = []
+
+    @extend_schema(responses=ListTypeSerializer(many=True))
+    def get(self, request):
+        cat = services.catalogue()
+        types = [{**lt.__dict__, "removal": list(lt.removal),
+                  "measures": [m for m in cat.measures if code in m.lists]} for code, lt in cat.lists.items()]
+        return Response(ListTypeSerializer(types, many=True).data)
+
+
+class EntriesView(generics.ListAPIView):
+    """公示的名单（供共享平台与联合奖惩部门同步）：某日有效的名单，或某日以来公示、移出的
+    全部记录（含已移出的，以便对方同步移出）。名单未经决定和公示的环节不在其中。"""
+
+    serializer_class = EntrySerializer
+    required_scope = "lists:read"
+
+    @extend_schema(parameters=[
+        OpenApiParameter("list", str, description="名单类型代码（见 /api/v1/lists/），不填为全部"),
+        OpenApiParameter("on", str, description="查询日 YYYY-MM-DD，默认今天：返回当日有效的名单"),
+        OpenApiParameter("changed_since", str, description="YYYY-MM-DD：返回该日以来公示或移出的全部记录（增量同步），"
+                                                         "此时不按查询日筛选"),
+        OpenApiParameter("purpose", str, required=True,
+                         description="查询用途：已登记用途的代码或名称（query_purposes 规则集），记入审计日志")])
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "on": self._on,
+                "list_names": {code: lt.name for code, lt in services.catalogue().lists.items()}}
+
+    def get_queryset(self):
+        self._purpose = purposes.stated(self.request)
+        code = (self.request.query_params.get("list") or "").strip()
+        if code and code not in services.catalogue().lists:
+            raise ValidationError({"list": f"list（名单类型）：“{code[:40]}”不是名单类型代码，"
+                                           f"应为 {', '.join(services.catalogue().lists)} 之一"})
+        self._on = query_date(self.request)
+        since = query_date(self.request, "changed_since", "同步起始日", default_today=False)
+        return selectors.published(scope_for(self.request.user), list_code=code or None, on=self._on, since=since)
+
+    def list(self, request, *args, **kwargs):
+        response = super().list(request, *args, **kwargs)
+        shown = [row["subject"]["id"] for row in response.data["results"]]
+        if shown:
+            from legalcredit.registry.models import Subject
+
+            audit.record_read(request, list(Subject.objects.filter(pk__in=shown).only("pk")),
+                              purpose=purposes.audit_reason(self._purpose),
+                              what=f"查阅名单 {len(shown)} 条")
+        return response
