@@ -81,3 +81,10 @@ def test_a_maker_is_shown_what_a_checker_returned_until_it_is_corrected(client, 
     # The corrected file imported: its rows follow the returned ones, which leave the list.
     run(write_csv(tmp_path / "fixed.csv", [dict(r, CF_YJ=r["CF_YJ"] + "第一款") for r in rows]), maker)
     assert "被退回待改正的信用记录" not in todo(client, maker)
+
+
+def test_the_home_page_reads_in_chinese_to_a_screen_reader_too(client, checker):
+    client.force_login(checker)
+    page = client.get("/admin/").content.decode()
+    # Django's catalogue leaves the app list's hidden column headers in English.
+    assert "数据类别" in page and "Model name" not in page and "Change or view list link" not in page
