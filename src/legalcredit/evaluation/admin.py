@@ -8,6 +8,7 @@ from django.utils.html import format_html, format_html_join
 from legalcredit.accounts import policy
 from legalcredit.core.admin_base import CodeFilter, ReadOnlyAdmin
 from legalcredit.core.admin_forms import refusals_on
+from legalcredit.domain.scoring import SUPERVISION_CLASSES
 from legalcredit.refdata.models import Region, SubjectType
 
 from . import flows, selectors, services, tasks
@@ -218,10 +219,17 @@ class GradeFilter(CodeFilter):
 
 
 
+class SupervisionFilter(CodeFilter):
+    title, parameter_name = "监管类别", "supervision_class"
+
+    def lookups(self, request, model_admin):
+        return list(SUPERVISION_CLASSES.items())
+
+
 @admin.register(SubjectGrade)
 class SubjectGradeAdmin(ReadOnlyAdmin):
-    list_display = ("subject", "state", "scheme", "grade_shown", "score", "supervision_class", "since")
-    list_filter = ("state", "scheme", GradeFilter, "supervision_class", "subject__subject_type")
+    list_display = ("subject", "state", "scheme", "grade_shown", "score", "supervision_shown", "since")
+    list_filter = ("state", "scheme", GradeFilter, SupervisionFilter, "subject__subject_type")
     search_fields = ("subject__name", "subject__uscc", "subject__license_no")
     list_select_related = ("subject", "scheme")
     fields = ("subject", "state", "scheme", "grade_shown", "score", "supervision", "since", "checked_at",
@@ -232,6 +240,10 @@ class SubjectGradeAdmin(ReadOnlyAdmin):
 
     def get_queryset(self, request):
         return policy.filter_subjects(super().get_queryset(request), policy.scope_for(request.user), "subject")
+
+    @admin.display(description="监管类别", ordering="supervision_class")
+    def supervision_shown(self, obj):
+        return SUPERVISION_CLASSES.get(obj.supervision_class, obj.supervision_class) or "-"
 
     @admin.display(description="分级分类监管")
     def supervision(self, obj):

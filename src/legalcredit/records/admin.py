@@ -103,6 +103,16 @@ class MineFilter(admin.SimpleListFilter):
         return queryset
 
 
+AUTHORITY_LEVELS = {"county": "县级", "city": "设区的市级", "province": "省级"}
+
+
+class AuthorityLevelFilter(CodeFilter):
+    title, parameter_name = "决定机关层级", "authority_level"
+
+    def lookups(self, request, model_admin):
+        return list(AUTHORITY_LEVELS.items())
+
+
 class SubjectAreaFilter(JurisdictionFilter):
     """By the region of the record's subject (the officer's cities, or counties within a city)."""
 
@@ -114,7 +124,7 @@ class CreditRecordAdmin(ReadOnlyAdmin):
     list_display = ("decision_no", "subject", "kind_name", "subtype", "severity", "decision_date",
                     "review", "status", "public_now", "publication_end", "on_time", "version")
     list_filter = (MineFilter, KindFilter, "severity", "review", "status", "public", "on_time", SubjectAreaFilter,
-                   "authority_level", "is_current", ("decision_date", admin.DateFieldListFilter))
+                   AuthorityLevelFilter, "is_current", ("decision_date", admin.DateFieldListFilter))
     search_fields = ("decision_no", "subject__name", "authority", "subject__uscc")
     date_hierarchy = "decision_date"
     list_select_related = ("subject",)
@@ -158,7 +168,7 @@ class CreditRecordAdmin(ReadOnlyAdmin):
 
     @admin.display(description="决定机关层级")
     def authority_level_shown(self, obj):
-        return {"county": "县级", "city": "设区的市级", "province": "省级"}.get(obj.authority_level, "-")
+        return AUTHORITY_LEVELS.get(obj.authority_level, "-")
 
     @admin.display(description="适用条款")
     def provision_shown(self, obj):

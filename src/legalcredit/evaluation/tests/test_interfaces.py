@@ -82,6 +82,9 @@ def test_back_office_pages(client, province_admin, lawyer, record, django_captur
     assert "信用等级分布" in client.get(reverse("admin:evaluation_distribution")).content.decode()
     listing = client.get(reverse("admin:evaluation_subjectgrade_changelist")).content.decode()
     assert reverse("admin:evaluation_distribution") in listing and reverse("admin:evaluation_recompute") in listing
+    # The supervision class reads by its name, in the column and in the filter, not as its code.
+    assert 'field-supervision_shown">优化监管' in listing and "?supervision_class=key" in listing
+    assert ">optimized<" not in listing
     assert client.post(reverse("admin:evaluation_recompute")).status_code == 302
     run = EvaluationRun.objects.get(kind="full")
     assert run.subjects == 2 and run.started_by == province_admin and run.finished_at is not None

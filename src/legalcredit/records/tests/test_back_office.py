@@ -74,6 +74,8 @@ def test_a_batch_outside_the_officers_area_is_not_listed(client, django_user_mod
 def test_record_page_explains_the_decision_in_words(client, checker, batch):
     client.force_login(checker)
     decide(client, batch, approve="1")
+    listing = client.get(reverse("admin:records_creditrecord_changelist")).content.decode()
+    assert "?authority_level=city" in listing and "设区的市级" in listing, "the level filter reads in words"
     rec = CreditRecord.objects.get(decision_no="淮司罚决〔2026〕11号")
     page = client.get(reverse("admin:records_creditrecord_change", args=[rec.pk])).content.decode()
     assert "行政处罚" in page and "警告、罚款" in page and "《律师法》第五十条" in page and "设区的市级" in page
