@@ -36,8 +36,9 @@ def todo(request) -> list[Todo]:
     if user.has_perm(CHECK_PERMISSION):
         waiting = records.awaiting_check(scope, user)
         items += [Todo("待审核的信用记录", waiting["versions"],
-                       reverse("admin:records_creditrecord_changelist") + "?review__exact=pending"),
-                  Todo("待审核的导入批次", waiting["batches"], reverse("admin:records_recordimportbatch_changelist"))]
+                       reverse("admin:records_creditrecord_changelist") + "?mine=to_check"),
+                  Todo("待审核的导入批次", waiting["batches"],
+                       reverse("admin:records_recordimportbatch_changelist") + "?waiting=mine")]
     if user.has_perm("records.add_creditrecord"):
         items.append(Todo("被退回待改正的信用记录", records.returned_to(user).count(),
                           reverse("admin:records_creditrecord_changelist") + "?mine=returned", urgent=True))

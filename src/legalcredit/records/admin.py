@@ -88,14 +88,19 @@ class KindFilter(CodeFilter):
 class MineFilter(admin.SimpleListFilter):
     """An officer's own entries, and those a checker returned that wait for their correction."""
 
-    title, parameter_name = "我录入的", "mine"
+    title, parameter_name = "我的工作", "mine"
 
     def lookups(self, request, model_admin):
-        if not request.user.has_perm("records.add_creditrecord"):
-            return []
-        return [("entered", "我录入的"), ("returned", "被退回待改正的")]
+        offered = []
+        if request.user.has_perm(services.CHECK_PERMISSION):
+            offered.append(("to_check", "待我审核的"))
+        if request.user.has_perm("records.add_creditrecord"):
+            offered += [("entered", "我录入的"), ("returned", "被退回待改正的")]
+        return offered
 
     def queryset(self, request, queryset):
+        if self.value() == "to_check":
+            return selectors.awaiting_check_of(queryset, request.user)
         if self.value() == "entered":
             return queryset.filter(entered_by=request.user)
         if self.value() == "returned":
@@ -523,6 +528,18 @@ class CreditRecordAdmin(ReadOnlyAdmin):
         return FileResponse(path.open("rb"), as_attachment=True, filename=path.name)
 
 
+class BatchWaitingFilter(admin.SimpleListFilter):
+    title, parameter_name = "审核", "waiting"
+
+    def lookups(self, request, model_admin):
+        return [("mine", "待我审核的批次")] if request.user.has_perm(services.CHECK_PERMISSION) else []
+
+    def queryset(self, request, queryset):
+        if self.value() == "mine":
+            return queryset.filter(pending__gt=0).exclude(created_by=request.user)
+        return queryset
+
+
 @admin.register(RecordImportBatch)
 class RecordImportBatchAdmin(ReadOnlyAdmin):
     """Import batches waiting for a checker, and what became of each."""
@@ -530,6 +547,7 @@ class RecordImportBatchAdmin(ReadOnlyAdmin):
     list_display = ("batch_no", "kind_shown", "source", "created_by", "created_at", "rows", "pending", "approved",
                     "rejected", "reason", "actions_shown")
     list_display_links = None
+    list_filter = (BatchWaitingFilter,)
     search_fields = ("source",)
 
     def has_view_permission(self, request, obj=None):

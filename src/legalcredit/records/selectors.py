@@ -37,10 +37,17 @@ def awaiting_check(scope: Scope, user) -> dict[str, int]:
     import batches holding such versions (decided whole)."""
     from .models import RecordImportBatch
 
-    pending = visible_records(scope).filter(review=Review.PENDING).exclude(entered_by=user)
+    pending = awaiting_check_of(visible_records(scope), user)
     batches = RecordImportBatch.objects.filter(kind__startswith="records.").exclude(created_by=user).filter(
         pk__in=pending.exclude(import_batch=None).values("import_batch"))
     return {"versions": pending.count(), "batches": batches.count()}
+
+
+def awaiting_check_of(records: QuerySet[CreditRecord], user) -> QuerySet[CreditRecord]:
+    """Of ``records``, the pending versions this checker may decide: not entered by them, nor in
+    a batch they imported."""
+    return (records.filter(review=Review.PENDING).exclude(entered_by=user)
+            .exclude(import_batch__created_by=user))
 
 
 def returned_to(user) -> QuerySet[CreditRecord]:

@@ -34,15 +34,22 @@ def test_a_checker_is_shown_the_versions_and_batches_waiting_for_review(client, 
                                                                          rows):  # noqa: F811
     run(write_csv(tmp_path / "cf.csv", rows), maker)
     items = todo(client, checker)
-    assert items["待审核的信用记录"] == (2, "/admin/records/creditrecord/?review__exact=pending")
-    assert items["待审核的导入批次"] == (1, "/admin/records/recordimportbatch/")
-    assert client.get(items["待审核的信用记录"][1]).context["cl"].result_count == 2, "the link opens what it counts"
+    assert items["待审核的信用记录"] == (2, "/admin/records/creditrecord/?mine=to_check")
+    assert items["待审核的导入批次"] == (1, "/admin/records/recordimportbatch/?waiting=mine")
+    for count, url in items.values():
+        assert client.get(url).context["cl"].result_count == count, f"{url} opens what it counts"
     assert "待审核的信用记录" not in todo(client, maker), "a maker checks nothing"
 
 
-def test_a_checker_is_not_asked_to_review_their_own_entries(client, tmp_path, checker, rows):  # noqa: F811
+def test_a_checker_is_not_asked_to_review_their_own_entries(client, tmp_path, maker, checker, rows):  # noqa: F811
     run(write_csv(tmp_path / "own.csv", rows), checker)
     assert "待审核的信用记录" not in todo(client, checker)
+    # Beside a maker's batch, the lists the items open leave the checker's own out too.
+    run(write_csv(tmp_path / "cf.csv", [dict(r, CF_WSH=r["CF_WSH"] + "-2") for r in rows]), maker)
+    items = todo(client, checker)
+    assert items["待审核的信用记录"][0] == 2 and items["待审核的导入批次"][0] == 1
+    for count, url in items.values():
+        assert client.get(url).context["cl"].result_count == count, f"{url} opens what it counts"
 
 
 def test_list_steps_and_their_deadlines_wait_for_the_officer_and_the_notice_for_the_party(
