@@ -242,7 +242,7 @@ class CreditRecordAdmin(ReadOnlyAdmin):
     def approve_selected(self, request, queryset):
         """Each selected version approved as ``services.approve`` approves one, in its own
         transaction. "Select all" may span every page; past ``SELECTED_MAX`` the officer is sent
-        to the batch's set-based decision, which does in a minute what this would do in hours."""
+        to the batch's set-based decision, which does in a minute what this would take far longer to do."""
         pending = queryset.filter(review="pending")
         if pending.count() > SELECTED_MAX:
             self.message_user(request, f"所选待审核记录超过 {SELECTED_MAX} 条，未作处理。整批导入的记录请在"
