@@ -132,6 +132,15 @@ def test_a_correction_after_a_returned_one_is_numbered_past_it(maker, checker, l
     assert selectors.current_records(lawyer.pk).get().published_on == v1.published_on
 
 
+def test_a_repair_granted_after_a_returned_correction_is_numbered_past_it(maker, checker, lawyer, penalty):
+    v1 = services.approve(services.submit(lawyer, penalty(), actor=maker, reason="录入").pk, checker=checker)
+    services.reject(services.correct(v1.key, actor=maker, reason="补充", content="补充事实").pk,
+                    checker=checker, note="无需补充")
+    repaired = services.mark_repaired(v1.key, maker=maker, checker=checker, on=timezone.localdate(),
+                                      reason="信用修复申请审核通过")
+    assert (repaired.version, repaired.is_current, repaired.repaired_on) == (3, True, timezone.localdate())
+
+
 def test_correction_with_no_change_is_refused(maker, checker, lawyer, penalty):
     v1 = services.approve(services.submit(lawyer, penalty(), actor=maker, reason="录入").pk,
                           checker=checker)
