@@ -57,17 +57,7 @@ class PartyForm(forms.Form):
     def __init__(self, *args, entry: ListEntry, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["action"].choices = [(k, label) for k, label in PARTY_ACTIONS.items()
-                                         if k in party_actions(entry)]
-
-
-def party_actions(entry: ListEntry) -> list[str]:
-    """The party's answers the entry's stage still admits (a deadline passed is refused, with the
-    date, by the services)."""
-    if entry.stage == Stage.NOTICED:
-        return ["statement", *(["request_hearing"] if entry.hearing_request_due else [])]
-    if entry.stage == Stage.HEARING and not entry.hearing_record:
-        return ["statement"]
-    return []
+                                         if k in selectors.party_actions(entry)]
 
 
 class ProposeForm(forms.Form):
@@ -226,9 +216,9 @@ class ListEntryAdmin(ReadOnlyAdmin):
     def act(self, obj):
         links = []
         if getattr(obj, "party_view", False):
-            if party_actions(obj):
+            if selectors.party_actions(obj):
                 links.append(format_html('<a href="{}">{}</a>', reverse("admin:lists_listentry_act", args=[obj.pk]),
-                                         " / ".join(PARTY_ACTIONS[a] for a in party_actions(obj))))
+                                         " / ".join(PARTY_ACTIONS[a] for a in selectors.party_actions(obj))))
         elif obj.stage not in (Stage.REMOVED, Stage.DROPPED):
             links.append(format_html('<a href="{}">办理</a>', reverse("admin:lists_listentry_act", args=[obj.pk])))
         if obj.notice_text or obj.decision_text:

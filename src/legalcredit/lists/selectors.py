@@ -38,6 +38,16 @@ def published(scope: Scope, *, list_code: str | None, on: dt.date, since: dt.dat
     return qs.select_related("subject").order_by("pk")
 
 
+def party_actions(entry: ListEntry) -> list[str]:
+    """The party's answers the entry's stage still admits (a deadline passed is refused, with the
+    date, by the services)."""
+    if entry.stage == Stage.NOTICED:
+        return ["statement", *(["request_hearing"] if entry.hearing_request_due else [])]
+    if entry.stage == Stage.HEARING and not entry.hearing_record:
+        return ["statement"]
+    return []
+
+
 def in_force_on(subject_ids, day: dt.date) -> QuerySet[ListEntry]:
     """Entries in effect on ``day``: decided, the day within their period, not yet removed by then."""
     return ListEntry.objects.filter(

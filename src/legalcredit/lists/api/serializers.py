@@ -66,3 +66,32 @@ class EntrySerializer(serializers.ModelSerializer):
         day = self.context["on"]
         return (obj.listed_from is not None and obj.listed_from <= day <= obj.listed_until
                 and (obj.removed_on is None or obj.removed_on > day))
+
+
+class NoticeSerializer(serializers.ModelSerializer):
+    """A case as its party sees it: what the notice said, the periods it gave, what the party has
+    said, and the decision once made; nothing of who handled it inside the bureau."""
+
+    list_name = serializers.SerializerMethodField()
+    stage_name = serializers.CharField(source="get_stage_display")
+    answers = serializers.SerializerMethodField(help_text="当事人现在可以办理的事项：statement（陈述申辩）、"
+                                                          "request_hearing（申请听证）")
+
+    class Meta:
+        model = ListEntry
+        fields = ["id", "list_code", "list_name", "stage", "stage_name", "reasons", "legal_basis", "authority",
+                  "notice_served_on", "notice_text", "statement_due", "hearing_request_due", "statement",
+                  "hearing_requested_on", "hearing_on", "decision_no", "decided_on", "decision_text", "listed_from",
+                  "listed_until", "published_on", "removed_on", "removal", "answers"]
+
+    def get_list_name(self, obj) -> str:
+        return self.context["list_names"].get(obj.list_code, obj.list_code)
+
+    def get_answers(self, obj) -> list[str]:
+        from ..selectors import party_actions
+
+        return party_actions(obj)
+
+
+class StatementSerializer(serializers.Serializer):
+    text = serializers.CharField(help_text="陈述申辩意见：事实、理由，可提出从轻、减轻或不予列入的意见")

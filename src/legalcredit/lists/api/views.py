@@ -1,6 +1,8 @@
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -11,7 +13,7 @@ from legalcredit.audit import services as audit
 from legalcredit.core.params import query_date
 
 from .. import selectors, services
-from .serializers import EntrySerializer, ListTypeSerializer
+from .serializers import EntrySerializer, ListTypeSerializer, NoticeSerializer, StatementSerializer
 
 
 class ListTypesView(APIView):
@@ -73,3 +75,68 @@ class EntriesView(generics.ListAPIView):
                               purpose=purposes.audit_reason(self._purpose),
                               what=f"查阅名单 {len(shown)} 条")
         return response
+
+
+def _list_names() -> dict[str, str]:
+    return {code: lt.name for code, lt in services.catalogue().lists.items()}
+
+
+class _PartyView:
+    """For an institution's or practitioner's own account, signed in (as on the back office or
+    through a 一网通办 single sign-on): officers record what a party said in the back office, and
+    no department token answers for a party."""
+
+    required_scope = "-"    # in no token's scopes: tokens are refused
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        if not services.is_party(request.user):
+            raise PermissionDenied("仅当事人（机构或从业人员本人账号）可通过接口答复告知书；办案人员请在后台记录")
+
+    def entries(self):
+        return selectors.visible_entries(scope_for(self.request.user), party=True)
+
+
+class NoticesView(_PartyView, generics.ListAPIView):
+    """当事人的名单告知与决定：告知书、陈述申辩和听证期限、已提交的意见、决定书，以及现在可以办理的事项。"""
+
+    serializer_class = NoticeSerializer
+    pagination_class = None
+
+    def get_queryset(self):
+        return self.entries().order_by("-pk")
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "list_names": _list_names()}
+
+
+class _AnswerView(_PartyView, APIView):
+    def answer(self, request, pk, act):
+        if not self.entries().filter(pk=pk).exists():
+            raise NotFound("名单告知不存在或不是本机构（本人）的")
+        try:
+            entry = act(pk)
+        except DjangoPermissionDenied as exc:
+            raise PermissionDenied(str(exc)) from None
+        except DjangoValidationError as exc:
+            raise ValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}) from None
+        return Response(NoticeSerializer(entry, context={"list_names": _list_names()}).data)
+
+
+class StatementView(_AnswerView):
+    """提交陈述申辩意见（陈述申辩期内，及听证举行前），按提交日记录；可多次补充。"""
+
+    @extend_schema(request=StatementSerializer, responses=NoticeSerializer)
+    def post(self, request, pk):
+        data = StatementSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        return self.answer(request, pk, lambda pk: services.record_statement(pk, by=request.user,
+                                                                             text=data.validated_data["text"]))
+
+
+class HearingRequestView(_AnswerView):
+    """申请听证（告知书规定的期限内）。"""
+
+    @extend_schema(request=None, responses=NoticeSerializer)
+    def post(self, request, pk):
+        return self.answer(request, pk, lambda pk: services.request_hearing(pk, by=request.user))

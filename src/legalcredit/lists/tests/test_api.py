@@ -93,3 +93,53 @@ def test_bad_requests_are_named(api, department, law_firm, maker, checker):
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {other}")
     assert client.get("/api/v1/lists/entries/", {"purpose": "joint_measures"}).status_code == 403
     assert APIClient().get("/api/v1/lists/entries/", {"purpose": "joint_measures"}).status_code in (401, 403)
+
+
+@pytest.fixture
+def firm_user(db, django_user_model, law_firm):
+    from legalcredit.accounts.services import assign
+
+    user = django_user_model.objects.create_user("dh_admin", password="x-Strong-pass-1", is_staff=True)
+    assign(user, "institution_user", subject=law_firm)
+    return user
+
+
+def test_the_party_answers_its_notice_through_the_api(law_firm, lawyer, maker, checker, firm_user, api):
+    entry = services.serve_notice(services.propose(law_firm, "serious_dishonesty", by=maker, reasons="拒不履行",
+                                                   authority="淮安市司法局").pk, by=maker)
+    services.propose(lawyer, "serious_dishonesty", by=maker, reasons="未履行", authority="淮安市司法局")
+    party = APIClient()
+    party.force_login(firm_user)
+    [notice] = party.get("/api/v1/lists/notices/").json()
+    assert (notice["id"], notice["stage"], notice["answers"]) == (entry.pk, "noticed", ["statement", "request_hearing"])
+    assert "陈述和申辩" in notice["notice_text"] and notice["statement_due"] == entry.statement_due.isoformat()
+    assert "proposed_by" not in notice and "decided_by" not in notice, "the bureau's officers are not named"
+    said = party.post(f"/api/v1/lists/notices/{entry.pk}/statement/", {"text": "罚款已缴清，请求不予列入"})
+    assert said.status_code == 200 and "罚款已缴清" in said.json()["statement"]
+    assert party.post(f"/api/v1/lists/notices/{entry.pk}/statement/", {"text": " "}).status_code == 400
+    heard = party.post(f"/api/v1/lists/notices/{entry.pk}/hearing-request/")
+    assert heard.status_code == 200 and heard.json()["stage"] == "hearing" and heard.json()["answers"] == ["statement"]
+    again = party.post(f"/api/v1/lists/notices/{entry.pk}/hearing-request/")
+    assert again.status_code == 400
+    # An officer records a party's answer in the back office; a department token cannot answer for it.
+    officer = APIClient()
+    officer.force_login(maker)
+    assert "仅当事人" in officer.get("/api/v1/lists/notices/").json()["detail"]
+    assert api.post(f"/api/v1/lists/notices/{entry.pk}/hearing-request/").status_code == 403
+
+
+def test_the_party_is_held_to_its_period_and_to_its_own_notices(law_firm, maker, firm_user, codes):
+    from legalcredit.registry import services as registry
+
+    late = services.serve_notice(services.propose(law_firm, "serious_dishonesty", by=maker, reasons="拒不履行",
+                                                  authority="淮安市司法局").pk,
+                                 by=maker, served_on=timezone.localdate() - dt.timedelta(days=30))
+    stranger, _ = registry.register_institution(actor=maker, reason="登记", name="淮安信达律师事务所",
+                                                subject_type="law_firm", region="320812", uscc_code=codes.uscc())
+    other = services.serve_notice(services.propose(stranger, "serious_dishonesty", by=maker, reasons="未履行",
+                                                   authority="淮安市司法局").pk, by=maker)
+    party = APIClient()
+    party.force_login(firm_user)
+    refused = party.post(f"/api/v1/lists/notices/{late.pk}/statement/", {"text": "补充意见"})
+    assert refused.status_code == 400 and "陈述申辩期已于" in str(refused.json())
+    assert party.post(f"/api/v1/lists/notices/{other.pk}/statement/", {"text": "x"}).status_code == 404
