@@ -15,3 +15,14 @@ def identifier_error(field: str, label: str, exc: IdentifierError) -> Validation
     err = field_error(field, label, exc.message)
     err.error_dict[field][0].code = exc.code
     return err
+
+
+def raise_for_api(exc) -> None:
+    """A service's refusal (Django's PermissionDenied or ValidationError) as the REST API answers
+    it: 403 with the reason, or 400 with each field's message."""
+    from django.core.exceptions import PermissionDenied
+    from rest_framework import exceptions
+
+    if isinstance(exc, PermissionDenied):
+        raise exceptions.PermissionDenied(str(exc)) from None
+    raise exceptions.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}) from None

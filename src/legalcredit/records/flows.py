@@ -60,8 +60,14 @@ def submit_import(upload, *, kind: str, actor, reason: str, register_unknown: bo
     return job
 
 
+def _note_progress(key: str, rows: int) -> None:
+    """A job's progress (and a sign of life) for its page, through the cache: its rows stay invisible
+    in the database until its transaction commits."""
+    cache.set(key, {"rows": rows, "at": timezone.now().isoformat()}, timeout=7 * 86400)
+
+
 def _report(job: ImportJob, n: int) -> None:
-    cache.set(progress_key(job.pk), {"rows": n, "at": timezone.now().isoformat()}, timeout=7 * 86400)
+    _note_progress(progress_key(job.pk), n)
 
 
 def run_import(job_id: str) -> ImportJob | None:
@@ -119,7 +125,7 @@ def export_progress_key(job_id) -> str:
 
 
 def _export_report(job: ExportJob, n: int) -> None:
-    cache.set(export_progress_key(job.pk), {"rows": n, "at": timezone.now().isoformat()}, timeout=7 * 86400)
+    _note_progress(export_progress_key(job.pk), n)
 
 
 def submit_export(*, kind: str, fmt: str, since, mark_reported: bool, purpose: str, actor) -> ExportJob:
@@ -235,7 +241,7 @@ def heartbeat(beat, every: float = HEARTBEAT_SECONDS):
 
 
 def _decision_beat(job: DecisionJob) -> None:
-    cache.set(decision_progress_key(job.pk), {"rows": 0, "at": timezone.now().isoformat()}, timeout=7 * 86400)
+    _note_progress(decision_progress_key(job.pk), 0)
 
 
 def open_decision(batch) -> DecisionJob | None:

@@ -9,15 +9,11 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from legalcredit.core.errors import raise_for_api
+
 from .. import services
 from .serializers import (CheckRequestSerializer, FeedbackRateSerializer, FeedbackSerializer, ReceiptSerializer,
                           plain_request)
-
-
-def _django_errors(exc):
-    if isinstance(exc, DjangoPermissionDenied):
-        raise PermissionDenied(str(exc))
-    raise ValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages})
 
 
 class CheckView(APIView):
@@ -39,7 +35,7 @@ class CheckView(APIView):
             checks = services.run(by=request.user, token=request.auth, queries=[dict(q) for q in d["subjects"]],
                                   matter=d["matter_type"], purpose=d["purpose"], on=d.get("on"))
         except (DjangoValidationError, DjangoPermissionDenied) as exc:
-            _django_errors(exc)
+            raise_for_api(exc)
         return Response(ReceiptSerializer(checks, many=True).data, status=status.HTTP_201_CREATED)
 
 
@@ -71,7 +67,7 @@ class FeedbackView(APIView):
         try:
             fb = services.feedback(receipt, by=request.user, **data.validated_data)
         except (DjangoValidationError, DjangoPermissionDenied) as exc:
-            _django_errors(exc)
+            raise_for_api(exc)
         return Response(FeedbackSerializer(fb).data, status=status.HTTP_201_CREATED)
 
 

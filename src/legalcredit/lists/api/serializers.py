@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from legalcredit.accounts.policy import may_see_full_id_number
+from legalcredit.registry.api.serializers import shown_id_number
 
 from ..models import ListEntry
 
@@ -40,12 +40,7 @@ class ListedSubjectSerializer(serializers.Serializer):
     id_number = serializers.SerializerMethodField(help_text="身份证号；无完整证件号查看权限时脱敏")
 
     def get_id_number(self, obj) -> str | None:
-        if not obj.id_number:
-            return None
-        request = self.context.get("request")
-        if request is not None and may_see_full_id_number(request.user):
-            return obj.id_number
-        return obj.masked_id_number
+        return shown_id_number(obj, self.context.get("request"))
 
 
 class EntrySerializer(serializers.ModelSerializer):

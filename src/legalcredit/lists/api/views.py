@@ -10,6 +10,7 @@ from rest_framework.views import APIView
 from legalcredit.accounts import purposes
 from legalcredit.accounts.policy import scope_for
 from legalcredit.audit import services as audit
+from legalcredit.core.errors import raise_for_api
 from legalcredit.core.params import query_date
 
 from .. import selectors, services
@@ -52,8 +53,7 @@ class EntriesView(generics.ListAPIView):
         return super().get(request, *args, **kwargs)
 
     def get_serializer_context(self):
-        return {**super().get_serializer_context(), "on": self._on,
-                "list_names": {code: lt.name for code, lt in services.catalogue().lists.items()}}
+        return {**super().get_serializer_context(), "on": self._on, "list_names": _list_names()}
 
     def get_queryset(self):
         self._purpose = purposes.stated(self.request)
@@ -66,15 +66,12 @@ class EntriesView(generics.ListAPIView):
         return selectors.published(scope_for(self.request.user), list_code=code or None, on=self._on, since=since)
 
     def list(self, request, *args, **kwargs):
-        response = super().list(request, *args, **kwargs)
-        shown = [row["subject"]["id"] for row in response.data["results"]]
-        if shown:
-            from legalcredit.registry.models import Subject
-
-            audit.record_read(request, list(Subject.objects.filter(pk__in=shown).only("pk")),
-                              purpose=purposes.audit_reason(self._purpose),
-                              what=f"查阅名单 {len(shown)} 条")
-        return response
+        page = self.paginate_queryset(self.get_queryset())
+        # The page's subjects came with its entries (select_related): the audit entry names them.
+        subjects = {entry.subject_id: entry.subject for entry in page}    # one subject on two lists: once
+        audit.record_read(request, list(subjects.values()), purpose=purposes.audit_reason(self._purpose),
+                          what=f"查阅名单 {len(page)} 条")
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
 
 def _list_names() -> dict[str, str]:
@@ -116,10 +113,8 @@ class _AnswerView(_PartyView, APIView):
             raise NotFound("名单告知不存在或不是本机构（本人）的")
         try:
             entry = act(pk)
-        except DjangoPermissionDenied as exc:
-            raise PermissionDenied(str(exc)) from None
-        except DjangoValidationError as exc:
-            raise ValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}) from None
+        except (DjangoPermissionDenied, DjangoValidationError) as exc:
+            raise_for_api(exc)
         return Response(NoticeSerializer(entry, context={"list_names": _list_names()}).data)
 
 

@@ -5,6 +5,15 @@ from legalcredit.accounts.policy import may_see_full_id_number
 from ..models import Affiliation, Subject
 
 
+def shown_id_number(subject, request) -> str | None:
+    """A subject's ID number as the caller may see it: in full for a role that may, else masked."""
+    if not subject.id_number:
+        return None
+    if request is not None and may_see_full_id_number(request.user):
+        return subject.id_number
+    return subject.masked_id_number
+
+
 class SubjectSerializer(serializers.ModelSerializer):
     subject_type = serializers.CharField(source="subject_type.code")
     subject_type_name = serializers.CharField(source="subject_type.name")
@@ -21,12 +30,7 @@ class SubjectSerializer(serializers.ModelSerializer):
                   "license_no", "id_number", "gender", "license_issued_on", "license_valid_until"]
 
     def get_id_number(self, obj) -> str | None:
-        if not obj.id_number:
-            return None
-        request = self.context.get("request")
-        if request is not None and may_see_full_id_number(request.user):
-            return obj.id_number
-        return obj.masked_id_number
+        return shown_id_number(obj, self.context.get("request"))
 
 
 class AffiliationSerializer(serializers.ModelSerializer):

@@ -11,12 +11,13 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from legalcredit.accounts.policy import scope_for
+from legalcredit.core.errors import raise_for_api
 from legalcredit.deadlines import selectors as deadlines
 from legalcredit.domain.deadlines import STATES
 from legalcredit.registry.models import Subject
@@ -25,12 +26,6 @@ from .. import selectors
 from ..services import objections, repair
 from .serializers import (CaseSerializer, CommitmentSerializer, EligibilitySerializer, MaterialSerializer,
                           ObjectionFileSerializer, RepairApplySerializer)
-
-
-def _translate(exc):
-    if isinstance(exc, DjangoPermissionDenied):
-        raise PermissionDenied(str(exc))
-    raise ValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages})
 
 
 def _subject(request, subject_id):
@@ -74,7 +69,7 @@ class RepairListView(APIView):
             app = repair.apply(subject, by=request.user, statement=d["statement"], record_number=d.get("record") or "",
                                list_entry_id=d.get("list_entry"), commitment_content=d.get("commitment_content") or "")
         except (DjangoValidationError, DjangoPermissionDenied) as exc:
-            _translate(exc)
+            raise_for_api(exc)
         return Response(CaseSerializer(_case("repair", app)).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(responses=CaseSerializer(many=True))
@@ -97,7 +92,7 @@ class RepairEligibilityView(APIView):
             v = repair.eligibility(subject, record_number=request.query_params.get("record", ""),
                                    list_entry_id=int(entry) if entry else None)
         except (DjangoValidationError, DjangoPermissionDenied) as exc:
-            _translate(exc)
+            raise_for_api(exc)
         except ValueError:
             raise ValidationError({"list_entry": "名单记录编号：须为整数"}) from None
         return Response({"eligible": v.eligible, "reasons": [{"rule": r, "message": m} for r, m in v.reasons],
@@ -130,7 +125,7 @@ class _MaterialView(_CaseView):
         try:
             self.attach(case.pk, by=request.user, kind=data.validated_data["kind"], name=f.name, content=f.read())
         except (DjangoValidationError, DjangoPermissionDenied) as exc:
-            _translate(exc)
+            raise_for_api(exc)
         return Response(CaseSerializer(_case(self.case_type, case)).data, status=status.HTTP_201_CREATED)
 
 
@@ -182,7 +177,7 @@ class ObjectionListView(APIView):
                                   record_number=d.get("record") or "", list_entry_id=d.get("list_entry"),
                                   grade=d.get("grade", False))
         except (DjangoValidationError, DjangoPermissionDenied) as exc:
-            _translate(exc)
+            raise_for_api(exc)
         return Response(CaseSerializer(_case("objection", obj)).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(responses=CaseSerializer(many=True))
