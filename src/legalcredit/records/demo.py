@@ -66,6 +66,11 @@ def rows(subjects: list[tuple[int, str]], n: int, rng: random.Random, today: dt.
             row.update(public=w.published, publication_regime=w.regime, published_from=w.start if w.published else None,
                        min_publication_until=w.min_until, publication_end=w.until, repair_from=w.repair_from,
                        publication_note=w.explanation, published_on=day if w.published else None)
+        elif row.get("public"):
+            # As entry gives a record with no severity (a commendation, a passed assessment):
+            # public from its decision, with no end.
+            row.update(published_from=day, published_on=day,
+                       publication_note=f"{rules.kind_name(row['kind'])}信息自决定日起公示")
         yield row
 
 
