@@ -163,6 +163,18 @@ def penalty(bureau):
 
 
 @pytest.fixture
+def approved(maker, checker, penalty, django_capture_on_commit_callbacks):
+    """Enter a penalty as the maker and approve it as the checker, running the on-commit jobs."""
+    from legalcredit.records import services as records
+
+    def make(subject, **kw):
+        rec = records.submit(subject, penalty(**kw), actor=maker, reason="录入")
+        with django_capture_on_commit_callbacks(execute=True):
+            return records.approve(rec.pk, checker=checker)
+    return make
+
+
+@pytest.fixture
 def fresh_cache():
     """Token rate limits count in the cache; each test starts with none used."""
     from legalcredit.core import counters

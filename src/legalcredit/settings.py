@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "legalcredit.checks",
     "legalcredit.deadlines",
     "legalcredit.remedies",
+    "legalcredit.portal",
 ]
 
 MIDDLEWARE = [
@@ -228,11 +229,15 @@ CONTENT_SECURITY_POLICY = {"DIRECTIVES": {
 # Behind the documented TLS reverse proxy: HSTS and the proxy's scheme header, both opt-in.
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
-if env_bool("BEHIND_TLS_PROXY", False):
+BEHIND_TLS_PROXY = env_bool("BEHIND_TLS_PROXY", False)
+if BEHIND_TLS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+
+# Pages of the public portal one visitor (address) may open per minute; 0 for no cap.
+PUBLIC_RATE_PER_MINUTE = int(os.environ.get("PUBLIC_RATE_PER_MINUTE", "120"))
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

@@ -12,9 +12,11 @@ admin.site.site_title = "信用监管平台"
 admin.site.index_title = "后台管理"
 
 urlpatterns = [
-    path("", RedirectView.as_view(url="/admin/", permanent=False)),
+    # The public portal is the front door; officers and institutions sign in at /admin/.
+    path("", RedirectView.as_view(url="/public/", permanent=False)),
     path("admin/otp/", second_factor, name="second-factor"),
     path("public/forensic-grades/", public_forensic_grades, name="public-forensic-grades"),
+    path("public/", include("legalcredit.portal.urls")),
     # The admin's own home page, with the user's to-do list (same URL, matched first).
     path("admin/", admin.site.admin_view(admin_index)),
     path("admin/", admin.site.urls),

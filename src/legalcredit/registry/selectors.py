@@ -44,15 +44,16 @@ def identifier_candidates(q: str) -> list[tuple[str, str]]:
 
 
 def search_subjects(q: str, *, scope: Scope = EVERYTHING, kind: str | None = None,
-                    limit: int = 20) -> list[Subject]:
+                    limit: int = 20, lookups: frozenset[str] | None = None) -> list[Subject]:
     """One search box: name fragment (2+ characters, current or former name),
-    USCC, ID number (exact), licence number, or pinyin initials."""
+    USCC, ID number (exact), licence number, or pinyin initials. ``lookups`` narrows the exact
+    identifiers tried (the public portal never looks a person up by ID number)."""
     if scope.nothing or not q or not q.strip():
         return []
     base = visible_subjects(scope)
     if kind:
         base = base.filter(kind=kind)
-    candidates = identifier_candidates(q)
+    candidates = [(f, v) for f, v in identifier_candidates(q) if lookups is None or f in lookups]
     for field, value in candidates:
         hits = list(base.filter(**{field: value})[:limit])
         if hits:

@@ -3,7 +3,6 @@ import datetime as dt
 import pytest
 
 from legalcredit.accounts.services import assign
-from legalcredit.records import services as records
 
 PDF = b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -11,16 +10,6 @@ PDF = b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 @pytest.fixture(autouse=True)
 def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
-
-
-@pytest.fixture
-def approved(maker, checker, penalty, django_capture_on_commit_callbacks):
-    """Enter a penalty as the maker and approve it as the checker, running the on-commit jobs."""
-    def make(subject, **kw):
-        rec = records.submit(subject, penalty(**kw), actor=maker, reason="录入")
-        with django_capture_on_commit_callbacks(execute=True):
-            return records.approve(rec.pk, checker=checker)
-    return make
 
 
 @pytest.fixture

@@ -63,6 +63,7 @@ class Command(BaseCommand):
                 [sys.executable, "-m", "legalcredit", "run_huey", "--workers", str(max(worker_threads, 1))], env=env)
 
         self.stdout.write(self.style.SUCCESS(f"\n公共法律服务信用监管平台已启动：http://{bind}/"))
+        self.stdout.write(f"  信用信息公示 http://{bind}/public/   工作人员及机构登录 http://{bind}/admin/")
         if demo:
             for line in demo_login_lines(logins):
                 self.stdout.write(line)

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class PortalConfig(AppConfig):
+    name = "legalcredit.portal"
+    verbose_name = "信用信息公示"

@@ -1,0 +1,162 @@
+"""What the public portal (信用信息公示) reads: only what is public, as it stands today.
+
+The portal has no user and so no scope. What may be shown is decided where the data is kept: a
+credit record by its publication dates (``records.selectors.public_on``: published, not past its
+公示截止期, not withdrawn, not repaired), a list entry by its publication and removal. A subject
+shows its registered identity, never an ID number: in the national 双公示 fields an ID number is
+masked, as rules.md rule 4 asks of public pages.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import QuerySet
+
+from legalcredit.core.errors import field_error
+from legalcredit.domain.identifiers import IdentifierError, id_number
+from legalcredit.lists import selectors as lists
+from legalcredit.lists.models import ListEntry
+from legalcredit.lists.services import list_name
+from legalcredit.records import rules
+from legalcredit.records import selectors as records
+from legalcredit.records.export import national_row
+from legalcredit.records.models import CreditRecord
+from legalcredit.registry import selectors as registry
+from legalcredit.refdata.models import SubjectKind
+from legalcredit.registry.models import Affiliation, Subject
+
+# The identifiers a member of the public may look a subject up by. An ID number is not one: the
+# portal would tell anyone holding a number whether its owner is in the sector.
+PUBLIC_LOOKUPS = frozenset({"uscc", "license_no"})
+SEARCH_LIMIT = 50
+STAFF_SHOWN = 200
+
+
+def search(q: str) -> list[Subject]:
+    """Subjects by name fragment (2+ characters, former names too), pinyin initials, USCC or
+    licence number; a bad query is refused naming the field and the rule."""
+    q = (q or "").strip()
+    if len(q) < 2:
+        raise field_error("q", "查询内容", "至少输入2个字符（机构名称、姓名、统一社会信用代码或执业证号）")
+    if len(q) > 100:
+        raise field_error("q", "查询内容", "不能超过100个字符")
+    compact = q.replace(" ", "").upper()
+    if len(compact) in (15, 18):
+        try:
+            id_number.validate(compact)
+        except IdentifierError:
+            pass
+        else:
+            raise field_error("q", "查询内容",
+                              "公示查询不提供按公民身份号码查询，请输入姓名、执业证号或统一社会信用代码")
+    found = registry.search_subjects(q, limit=SEARCH_LIMIT, lookups=PUBLIC_LOOKUPS)
+    ids = [s.pk for s in found]
+    by_id = Subject.objects.select_related("subject_type", "status", "region__parent__parent").in_bulk(ids)
+    return [by_id[i] for i in ids if i in by_id]
+
+
+def region_name(region) -> str:
+    """江苏省淮安市清江浦区: the region with its parents, as an address reads."""
+    names = []
+    while region is not None:
+        names.append(region.name)
+        region = region.parent
+    return "".join(reversed(names))
+
+
+@dataclass
+class PublicRecord:
+    record: CreditRecord
+    kind_name: str
+    fields: list[tuple[str, str]]
+    flags: list[str]
+
+
+@dataclass
+class SubjectFile:
+    subject: Subject
+    region: str
+    on: dt.date
+    institution: Subject | None = None
+    staff: list[Subject] = field(default_factory=list)
+    staff_count: int = 0
+    records: list[PublicRecord] = field(default_factory=list)
+    entries: list[ListEntry] = field(default_factory=list)
+
+
+def _shown(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, (list, tuple)):
+        return "、".join(str(v) for v in value)
+    return str(value)
+
+
+def record_fields(rec: CreditRecord) -> list[tuple[str, str]]:
+    """(label, value) as the public reads the record. A 双公示 record gives the national fields
+    it carries, in the national order, ID numbers masked; any other kind its decision."""
+    kind = rules.kinds().get(rec.kind)
+    national = kind.dual_publication if kind else None
+    if national:
+        personal = rules.personal_codes()
+        values = national_row(national, rec, personal=personal)
+        out = []
+        for spec in rules.schemas()[national].fields:
+            value = _shown(values.get(spec.code))
+            if value:
+                out.append((spec.label, id_number.mask(value) if spec.code in personal else value))
+        return out
+    rows = [("类别", rec.subtype), ("决定机关", rec.authority), ("决定书文号", rec.decision_no),
+            ("决定日期", _shown(rec.decision_date)), ("内容", rec.content), ("依据", rec.legal_basis),
+            ("严重程度", rec.get_severity_display() if rec.severity else ""),
+            ("有效期", f"{_shown(rec.effective_from)} 至 {_shown(rec.effective_until)}"
+             if rec.effective_from and rec.effective_until else ""),
+            ("公示截止期", _shown(rec.publication_end))]
+    return [(label, value) for label, value in rows if value]
+
+
+def public_records(subject_id: int, on: dt.date) -> list[PublicRecord]:
+    from legalcredit.remedies.selectors import record_flags
+
+    shown = [r for r in records.current_records(subject_id).select_related("subject")
+             .order_by("-decision_date", "-id") if records.public_on(r, on)]
+    flags = record_flags([r.key for r in shown]) if shown else {}
+    return [PublicRecord(r, rules.kind_name(r.kind), record_fields(r), flags.get(r.key, [])) for r in shown]
+
+
+def published_entries(*, list_code: str | None = None, on: dt.date, name: str = "",
+                      subject_id: int | None = None) -> QuerySet[ListEntry]:
+    """List entries published and in force on ``on``, newest first."""
+    qs = lists.published(registry.EVERYTHING, list_code=list_code, on=on, since=None)
+    if subject_id is not None:
+        qs = qs.filter(subject_id=subject_id)
+    if name:
+        qs = qs.filter(subject__name__contains=name)
+    return qs.select_related("subject__subject_type", "subject__region").order_by("-listed_from", "-pk")
+
+
+def with_list_names(entries) -> list[ListEntry]:
+    entries = list(entries)
+    for e in entries:
+        e.list_name = list_name(e.list_code)
+    return entries
+
+
+def subject_file(pk: int, on: dt.date) -> SubjectFile | None:
+    subject = (Subject.objects.select_related("subject_type", "status", "category", "region__parent__parent")
+               .filter(pk=pk).first())
+    if subject is None:
+        return None
+    out = SubjectFile(subject=subject, region=region_name(subject.region), on=on)
+    if subject.kind == SubjectKind.PRACTITIONER:
+        out.institution = registry.current_institution(subject, on)
+    else:
+        members = registry.affiliations_on(on, institution=subject, role=Affiliation.Role.MEMBER)
+        staff = (Subject.objects.filter(pk__in=members.values("person_id"))
+                 .select_related("subject_type").order_by("name", "pk"))
+        out.staff_count = staff.count()
+        out.staff = list(staff[:STAFF_SHOWN])
+    out.records = public_records(subject.pk, on)
+    out.entries = with_list_names(published_entries(on=on, subject_id=subject.pk))
+    return out

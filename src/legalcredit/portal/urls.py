@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+app_name = "portal"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("subjects/<int:pk>/", views.subject, name="subject"),
+    path("lists/", views.lists, name="lists"),
+    path("verify/", views.verify, name="verify"),
+]

@@ -1,0 +1,120 @@
+"""The public portal's pages (信用信息公示): search, a subject's public credit file, the lists
+as published, and the check of a receipt. No login; each visitor's pages per minute are capped
+(``PUBLIC_RATE_PER_MINUTE``) so the register cannot be harvested page by page."""
+from __future__ import annotations
+
+import time
+import uuid
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from legalcredit.core import counters
+from legalcredit.lists.services import catalogue, matter_name
+
+from . import selectors
+
+PAGE_SIZE = 50
+
+
+def _visitor(request) -> str:
+    # X-Forwarded-For is the client's own to write unless a trusted proxy sets it.
+    if settings.BEHIND_TLS_PROXY:
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")[0].strip()
+        if forwarded:
+            return forwarded[:45]
+    return request.META.get("REMOTE_ADDR", "")[:45]
+
+
+def _too_many(request) -> bool:
+    limit = settings.PUBLIC_RATE_PER_MINUTE
+    if not limit:
+        return False
+    minute = int(time.time() // 60)
+    return counters.increment(f"public_{_visitor(request)}_{minute}", ttl=120) > limit
+
+
+def public_page(view):
+    """GET only, and within the visitor's pages per minute (429 with the reason in Chinese)."""
+    @require_GET
+    def wrapped(request, *args, **kwargs):
+        if _too_many(request):
+            response = render(request, "portal/too_many.html",
+                              {"limit": settings.PUBLIC_RATE_PER_MINUTE}, status=429)
+            response["Retry-After"] = "60"
+            return response
+        return view(request, *args, **kwargs)
+    wrapped.__name__ = view.__name__
+    wrapped.__doc__ = view.__doc__
+    return wrapped
+
+
+@public_page
+def home(request):
+    q = (request.GET.get("q") or "").strip()
+    error, found = "", None
+    if "q" in request.GET:
+        try:
+            found = selectors.search(q)
+        except ValidationError as exc:
+            error = "；".join(exc.messages)
+    return render(request, "portal/home.html",
+                  {"q": q, "found": found, "error": error, "limit": selectors.SEARCH_LIMIT,
+                   "lists": catalogue().lists.values()}, status=400 if error else 200)
+
+
+@public_page
+def subject(request, pk: int):
+    shown = selectors.subject_file(pk, timezone.localdate())
+    if shown is None:
+        raise Http404("没有该主体")
+    return render(request, "portal/subject.html", {"file": shown, "staff_shown": selectors.STAFF_SHOWN})
+
+
+@public_page
+def lists(request):
+    cat = catalogue()
+    code = (request.GET.get("list") or "").strip()
+    name = (request.GET.get("name") or "").strip()[:100]
+    error = ""
+    if code and code not in cat.lists:
+        error = f"名单：只能是 {'、'.join(f'{c}（{t.name}）' for c, t in cat.lists.items())}，收到“{code}”"
+        code = ""
+    today = timezone.localdate()
+    rows = selectors.published_entries(list_code=code or None, on=today, name=name) if not error else []
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = selectors.with_list_names(page.object_list)
+    return render(request, "portal/lists.html",
+                  {"page": page, "code": code, "name": name, "error": error, "today": today,
+                   "types": [(c, t.name) for c, t in cat.lists.items()],
+                   "query": urlencode({k: v for k, v in {"list": code, "name": name}.items() if v})},
+                  status=400 if error else 200)
+
+
+@public_page
+def verify(request):
+    from legalcredit.checks import services as checks
+
+    number = (request.GET.get("receipt") or "").strip()
+    digest = (request.GET.get("digest") or "").strip().lower()
+    context = {"number": number, "digest": digest}
+    if "receipt" in request.GET or "digest" in request.GET:
+        try:
+            uuid.UUID(number)
+        except ValueError:
+            context["error"] = f"回执编号：格式不正确（应为回执上的编号，形如 {uuid.UUID(int=0)}），收到“{number[:60]}”"
+        else:
+            if not digest:
+                context["error"] = "摘要：必须填写回执上的摘要（64位）"
+            else:
+                valid, check, why = checks.verify(number, digest)
+                context.update(valid=valid, why=why)
+                if valid:
+                    context.update(receipt=checks.receipt(check, public=True), matter=matter_name(check.matter_type))
+    return render(request, "portal/verify.html", context, status=400 if context.get("error") else 200)
