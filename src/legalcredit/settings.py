@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "legalcredit.deadlines",
     "legalcredit.remedies",
     "legalcredit.portal",
+    "legalcredit.reports",
 ]
 
 MIDDLEWARE = [

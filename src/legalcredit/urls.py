@@ -16,6 +16,7 @@ urlpatterns = [
     path("", RedirectView.as_view(url="/public/", permanent=False)),
     path("admin/otp/", second_factor, name="second-factor"),
     path("public/forensic-grades/", public_forensic_grades, name="public-forensic-grades"),
+    path("public/reports/", include("legalcredit.reports.urls")),
     path("public/", include("legalcredit.portal.urls")),
     # The admin's own home page, with the user's to-do list (same URL, matched first).
     path("admin/", admin.site.admin_view(admin_index)),
@@ -26,6 +27,7 @@ urlpatterns = [
     path("api/v1/", include("legalcredit.checks.api.urls")),
     path("api/v1/", include("legalcredit.remedies.api.urls")),
     path("api/v1/", include("legalcredit.lists.api.urls")),
+    path("api/v1/", include("legalcredit.reports.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves Swagger UI's start-up script as a file, so no inline script is needed.
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),

@@ -10,6 +10,7 @@ from typing import Iterable
 from django.db import connection
 from django.db.models import Count, QuerySet, TextField
 from django.db.models.functions import Cast
+from django.utils import timezone
 
 from legalcredit.accounts.policy import Scope, filter_subjects
 from legalcredit.domain import scoring, yamlpos
@@ -146,6 +147,17 @@ def grade_of(subject_id: int, *, with_evaluation: bool = True) -> SubjectGrade |
     that need only its id, such as the credit check."""
     related = ("scheme", "evaluation") if with_evaluation else ("scheme",)
     return SubjectGrade.objects.select_related(*related).filter(subject_id=subject_id).first()
+
+
+def published_grade(subject_id: int) -> dict | None:
+    """The current grade as the public portal and the credit report show it (the scheme, the
+    grade by its name, the score and since when), or None for a subject not evaluated."""
+    g = grade_of(subject_id, with_evaluation=False)
+    if g is None or not g.grade or g.scheme is None:
+        return None
+    return {"scheme": g.scheme.name, "grade": grade_name(g.scheme, g.grade),
+            "score": str(g.score) if g.score is not None else "",
+            "since": str(timezone.localtime(g.since).date()) if g.since else ""}
 
 
 def history(subject_id: int) -> QuerySet[Evaluation]:

@@ -15,12 +15,13 @@ from django.db.models import QuerySet
 
 from legalcredit.core.errors import field_error
 from legalcredit.domain.identifiers import IdentifierError, id_number
+from legalcredit.evaluation import selectors as grades
 from legalcredit.lists import selectors as lists
 from legalcredit.lists.models import ListEntry
 from legalcredit.lists.services import list_name
 from legalcredit.records import rules
 from legalcredit.records import selectors as records
-from legalcredit.records.export import national_row
+from legalcredit.records.export import public_fields
 from legalcredit.records.models import CreditRecord
 from legalcredit.registry import selectors as registry
 from legalcredit.refdata.models import SubjectKind
@@ -56,15 +57,6 @@ def search(q: str) -> list[Subject]:
     return [by_id[i] for i in ids if i in by_id]
 
 
-def region_name(region) -> str:
-    """江苏省淮安市清江浦区: the region with its parents, as an address reads."""
-    names = []
-    while region is not None:
-        names.append(region.name)
-        region = region.parent
-    return "".join(reversed(names))
-
-
 @dataclass
 class PublicRecord:
     record: CreditRecord
@@ -83,37 +75,7 @@ class SubjectFile:
     staff_count: int = 0
     records: list[PublicRecord] = field(default_factory=list)
     entries: list[ListEntry] = field(default_factory=list)
-
-
-def _shown(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, (list, tuple)):
-        return "、".join(str(v) for v in value)
-    return str(value)
-
-
-def record_fields(rec: CreditRecord) -> list[tuple[str, str]]:
-    """(label, value) as the public reads the record. A 双公示 record gives the national fields
-    it carries, in the national order, ID numbers masked; any other kind its decision."""
-    kind = rules.kinds().get(rec.kind)
-    national = kind.dual_publication if kind else None
-    if national:
-        personal = rules.personal_codes()
-        values = national_row(national, rec, personal=personal)
-        out = []
-        for spec in rules.schemas()[national].fields:
-            value = _shown(values.get(spec.code))
-            if value:
-                out.append((spec.label, id_number.mask(value) if spec.code in personal else value))
-        return out
-    rows = [("类别", rec.subtype), ("决定机关", rec.authority), ("决定书文号", rec.decision_no),
-            ("决定日期", _shown(rec.decision_date)), ("内容", rec.content), ("依据", rec.legal_basis),
-            ("严重程度", rec.get_severity_display() if rec.severity else ""),
-            ("有效期", f"{_shown(rec.effective_from)} 至 {_shown(rec.effective_until)}"
-             if rec.effective_from and rec.effective_until else ""),
-            ("公示截止期", _shown(rec.publication_end))]
-    return [(label, value) for label, value in rows if value]
+    grade: dict | None = None
 
 
 def public_records(subject_id: int, on: dt.date) -> list[PublicRecord]:
@@ -122,7 +84,7 @@ def public_records(subject_id: int, on: dt.date) -> list[PublicRecord]:
     shown = [r for r in records.current_records(subject_id).select_related("subject")
              .order_by("-decision_date", "-id") if records.public_on(r, on)]
     flags = record_flags([r.key for r in shown]) if shown else {}
-    return [PublicRecord(r, rules.kind_name(r.kind), record_fields(r), flags.get(r.key, [])) for r in shown]
+    return [PublicRecord(r, rules.kind_name(r.kind), public_fields(r), flags.get(r.key, [])) for r in shown]
 
 
 def published_entries(*, list_code: str | None = None, on: dt.date, name: str = "",
@@ -148,7 +110,7 @@ def subject_file(pk: int, on: dt.date) -> SubjectFile | None:
                .filter(pk=pk).first())
     if subject is None:
         return None
-    out = SubjectFile(subject=subject, region=region_name(subject.region), on=on)
+    out = SubjectFile(subject=subject, region=registry.region_path(subject.region), on=on)
     if subject.kind == SubjectKind.PRACTITIONER:
         out.institution = registry.current_institution(subject, on)
     else:
@@ -158,5 +120,6 @@ def subject_file(pk: int, on: dt.date) -> SubjectFile | None:
         out.staff_count = staff.count()
         out.staff = list(staff[:STAFF_SHOWN])
     out.records = public_records(subject.pk, on)
+    out.grade = grades.published_grade(subject.pk)
     out.entries = with_list_names(published_entries(on=on, subject_id=subject.pk))
     return out

@@ -13,7 +13,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_http_methods
 
 from legalcredit.core import counters
 from legalcredit.lists.services import catalogue, matter_name
@@ -40,9 +40,12 @@ def _too_many(request) -> bool:
     return counters.increment(f"public_{_visitor(request)}_{minute}", ttl=120) > limit
 
 
-def public_page(view):
-    """GET only, and within the visitor's pages per minute (429 with the reason in Chinese)."""
-    @require_GET
+def public_page(view=None, *, methods=("GET",)):
+    """Only ``methods``, and within the visitor's pages per minute (429 with the reason in Chinese)."""
+    if view is None:
+        return lambda v: public_page(v, methods=methods)
+
+    @require_http_methods(list(methods))
     def wrapped(request, *args, **kwargs):
         if _too_many(request):
             response = render(request, "portal/too_many.html",

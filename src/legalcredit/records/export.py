@@ -17,6 +17,7 @@ from django.utils import timezone
 from legalcredit.accounts.policy import Scope
 from legalcredit.audit.models import AuditEntry
 from legalcredit.core.sealing import unseal_fields
+from legalcredit.domain.identifiers import id_number
 from legalcredit.audit.services import record as audit
 
 from . import rules, selectors
@@ -64,6 +65,29 @@ def national_row(kind: str, rec, *, personal, notes=()) -> dict:
     if notes:
         d["BZ"] = "；".join(notes)
     return d
+
+
+def public_fields(rec) -> list[tuple[str, str]]:
+    """(label, value) as the public reads the record. A 双公示 record gives the national fields
+    it carries, in the national order, ID numbers masked; any other kind its decision."""
+    kind = rules.kinds().get(rec.kind)
+    national = kind.dual_publication if kind else None
+    if national:
+        personal = rules.personal_codes()
+        values = national_row(national, rec, personal=personal)
+        out = []
+        for spec in rules.schemas()[national].fields:
+            value = cell(values.get(spec.code))
+            if value:
+                out.append((spec.label, id_number.mask(value) if spec.code in personal else value))
+        return out
+    rows = [("类别", rec.subtype), ("决定机关", rec.authority), ("决定书文号", rec.decision_no),
+            ("决定日期", cell(rec.decision_date)), ("内容", rec.content), ("依据", rec.legal_basis),
+            ("严重程度", rec.get_severity_display() if rec.severity else ""),
+            ("有效期", f"{cell(rec.effective_from)} 至 {cell(rec.effective_until)}"
+             if rec.effective_from and rec.effective_until else ""),
+            ("公示截止期", cell(rec.publication_end))]
+    return [(label, value) for label, value in rows if value]
 
 
 def rows(kind: str, *, scope: Scope, since: dt.datetime | None = None):

@@ -18,8 +18,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from legalcredit.domain import (credit_lists, dual_publication, publication, purposes, record_kinds,
-                                remedies, sanctions)
+from legalcredit.domain import (credit_lists, credit_reports, dual_publication, publication, purposes,
+                                record_kinds, remedies, sanctions)
 
 from .models import RuleSet
 
@@ -32,6 +32,7 @@ PARSERS: dict[str, tuple[str, Callable[[dict], Any]]] = {
     "credit_lists": ("credit_lists.yaml", credit_lists.parse),
     "remedies": ("remedies.yaml", remedies.parse),
     "query_purposes": ("query_purposes.yaml", purposes.parse),
+    "credit_reports": ("credit_reports.yaml", credit_reports.parse),
 }
 
 _lock = threading.Lock()

@@ -43,6 +43,15 @@ def identifier_candidates(q: str) -> list[tuple[str, str]]:
     return out
 
 
+def region_path(region) -> str:
+    """江苏省淮安市清江浦区: a region with its parents, as an address reads."""
+    names = []
+    while region is not None:
+        names.append(region.name)
+        region = region.parent
+    return "".join(reversed(names))
+
+
 def search_subjects(q: str, *, scope: Scope = EVERYTHING, kind: str | None = None,
                     limit: int = 20, lookups: frozenset[str] | None = None) -> list[Subject]:
     """One search box: name fragment (2+ characters, current or former name),

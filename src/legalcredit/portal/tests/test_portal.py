@@ -151,3 +151,14 @@ def test_a_forwarded_address_counts_only_behind_the_proxy(client, settings):
     assert client.get("/public/", HTTP_X_FORWARDED_FOR="2.2.2.2").status_code == 429
     settings.BEHIND_TLS_PROXY = True
     assert client.get("/public/", HTTP_X_FORWARDED_FOR="3.3.3.3").status_code == 200
+
+
+def test_the_subject_page_shows_the_grade(client, law_firm):
+    from legalcredit.evaluation import services as evaluation
+    from legalcredit.evaluation.models import SubjectGrade
+
+    evaluation.evaluate_subjects([law_firm.pk])
+    graded = SubjectGrade.objects.get(subject=law_firm)
+    assert graded.grade
+    _, body = page(client, f"/public/subjects/{law_firm.pk}/")
+    assert "信用评价" in body and graded.scheme.name in body and str(graded.score) in body

@@ -1,0 +1,119 @@
+"""What a credit report says: the subject's public credit on a day, in the sections the report
+rules give (``credit_reports`` rule set), as plain data the PDF and the verification page draw.
+
+Only what is public goes in: records public on the day (``records.selectors.public_on``: a
+repaired, withdrawn or expired record is left out), published list entries in force, the grade,
+and the subject's identity without any ID number (an ID number in a 双公示 field is masked).
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+
+from legalcredit.domain.credit_reports import ReportRules
+from legalcredit.domain.periods import months_before
+from legalcredit.evaluation import selectors as grades
+from legalcredit.lists import selectors as lists
+from legalcredit.lists.services import catalogue as list_rules
+from legalcredit.lists.services import list_name
+from legalcredit.records import rules as record_rules
+from legalcredit.records import selectors as records
+from legalcredit.records.export import public_fields
+from legalcredit.refdata import rulesets
+from legalcredit.registry import selectors as registry
+from legalcredit.registry.models import Subject
+
+from .models import CreditReport
+
+
+def rules() -> ReportRules:
+    return rulesets.current("credit_reports")
+
+
+def window_start(on: dt.date, report_rules: ReportRules) -> dt.date:
+    return months_before(on, 12 * report_rules.window_years)
+
+
+def _identity(subject: Subject, on: dt.date) -> list[list[str]]:
+    institution = registry.current_institution(subject, on) if subject.kind == "practitioner" else None
+    status = subject.status.name + (f"（至 {subject.status_until}）" if subject.status_until else "")
+    rows = [["名称/姓名", subject.name], ["类型", subject.subject_type.name],
+            ["统一社会信用代码", subject.uscc or ""], ["执业证号", subject.license_no or ""],
+            ["执业状态", status], ["所在地", registry.region_path(subject.region)],
+            ["执业机构", institution.name if institution else ""]]
+    if subject.kind == "institution":
+        rows += [["负责人", subject.legal_representative], ["住所", subject.address]]
+    return [r for r in rows if r[1]]
+
+
+def _entry_item(e) -> dict:
+    return {"title": f"{e.list_name} {e.decision_no}",
+            "fields": [["列入事由", e.reasons], ["列入依据", e.legal_basis], ["认定单位", e.authority],
+                       ["决定书文号", e.decision_no], ["有效期", f"{e.listed_from} 至 {e.listed_until}"]],
+            "flags": []}
+
+
+def _advice(shown, entries, flags, on: dt.date) -> list[str]:
+    out = []
+    for rec in shown:
+        if rec.severity and not rec.repaired_on and rec.repair_from:
+            name = f"{record_rules.kind_name(rec.kind)} {rec.decision_no or ''}".strip()
+            out.append(f"{name}：{'最短公示期已满，可申请信用修复' if rec.repair_from <= on else f'自 {rec.repair_from} 起可申请信用修复'}"
+                       f"，修复后终止公示（公示截止期 {rec.publication_end}）")
+    cat = list_rules()
+    for e in entries:
+        lt = cat.lists.get(e.list_code)
+        if lt is not None and lt.polarity == "adverse":
+            out.append(f"{e.list_name} {e.decision_no}：有效期至 {e.listed_until}，期满自动移出；"
+                       f"也可依法申请信用修复或提出异议后移出")
+    if flags:
+        out.append("标注“异议处理中”“信用修复中”的信息正在核实或修复，结果以处理决定为准")
+    return out or ["未发现公示期内的失信信息，请继续保持良好信用。"]
+
+
+def content(subject: Subject, on: dt.date, report_rules: ReportRules) -> dict:
+    """The report's content on ``on``, section by section (every section is there, empty or not,
+    so that "nothing" is stated rather than left out)."""
+    from legalcredit.remedies.selectors import record_flags
+
+    since = window_start(on, report_rules)
+    shown = [r for r in records.current_records(subject.pk).select_related("subject").order_by("-decision_date", "-id")
+             if records.public_on(r, on) and r.decision_date >= since]
+    flags = record_flags([r.key for r in shown]) if shown else {}
+    entries = list(lists.published(registry.EVERYTHING, list_code=None, on=on, since=None).filter(subject=subject))
+    for e in entries:
+        e.list_name = list_name(e.list_code)
+    sections = []
+    for s in report_rules.sections:
+        items = []
+        if s.basic:
+            items.append({"title": "登记信息", "fields": _identity(subject, on), "flags": []})
+        if s.statuses and subject.status_id in s.statuses:
+            items.append({"title": subject.status.name,
+                          "fields": [["执业状态", subject.status.name], ["起始日", str(subject.status_since)],
+                                     ["截止日", str(subject.status_until or "")]], "flags": []})
+        items += [{"title": f"{record_rules.kind_name(r.kind)}{f'（{r.subtype}）' if r.subtype else ''} {r.decision_date}",
+                   "fields": [list(f) for f in public_fields(r)], "flags": flags.get(r.key, [])}
+                  for r in shown if r.kind in s.kinds]
+        items += [_entry_item(e) for e in entries if e.list_code in s.lists]
+        if s.grade:
+            items += _grade(subject)
+        if s.advice:
+            items.append({"title": "建议", "fields": [[str(i), text] for i, text in
+                                                    enumerate(_advice(shown, entries, flags, on), 1)], "flags": []})
+        sections.append({"code": s.code, "title": s.title, "items": items})
+    return {"title": report_rules.name, "subject_id": subject.pk, "subject_name": subject.name,
+            "on": on.isoformat(), "window_from": since.isoformat(), "rules_version": report_rules.version,
+            "sections": sections}
+
+
+def _grade(subject: Subject) -> list[dict]:
+    g = grades.published_grade(subject.pk)
+    if g is None:
+        return []
+    return [{"title": "信用等级", "fields": [["评价方案", g["scheme"]], ["等级", g["grade"]], ["得分", g["score"]],
+                                          ["评定时间", g["since"]]], "flags": []}]
+
+
+def by_serial(serial: str) -> CreditReport | None:
+    return CreditReport.objects.select_related("subject").filter(serial=serial).first()
