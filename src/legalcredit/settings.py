@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "legalcredit.remedies",
     "legalcredit.portal",
     "legalcredit.reports",
+    "legalcredit.inspections",
 ]
 
 MIDDLEWARE = [

@@ -12,7 +12,8 @@ from . import selectors
 from .models import Clock
 
 CASE_ADMIN = {"repair": "remedies_repairapplication", "objection": "remedies_objection",
-              "commitment": "remedies_commitment", "listing": "lists_listentry"}
+              "commitment": "remedies_commitment", "listing": "lists_listentry",
+              "inspection": "inspections_inspection"}
 
 
 class StateFilter(admin.SimpleListFilter):

@@ -17,6 +17,7 @@ class CaseType(models.TextChoices):
     OBJECTION = "objection", "异议"
     COMMITMENT = "commitment", "信用承诺"
     LISTING = "listing", "名单列入"
+    INSPECTION = "inspection", "双随机抽查"
 
 
 class Clock(NoDeleteModel):

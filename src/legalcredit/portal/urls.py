@@ -9,4 +9,5 @@ urlpatterns = [
     path("subjects/<int:pk>/", views.subject, name="subject"),
     path("lists/", views.lists, name="lists"),
     path("verify/", views.verify, name="verify"),
+    path("inspections/", views.inspections, name="inspections"),
 ]

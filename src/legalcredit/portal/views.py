@@ -121,3 +121,14 @@ def verify(request):
                 if valid:
                     context.update(receipt=checks.receipt(check, public=True), matter=matter_name(check.matter_type))
     return render(request, "portal/verify.html", context, status=400 if context.get("error") else 200)
+
+
+@public_page
+def inspections(request):
+    """一公开: the plans drawn (the item, its legal basis, the scope, how many were drawn) and the
+    results a checker approved. Who was drawn is published with the result, not before it."""
+    from legalcredit.inspections import selectors as inspections_
+
+    plans = inspections_.drawn_plans()
+    page = Paginator(inspections_.published_results(), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "portal/inspections.html", {"plans": plans, "page": page, "query": ""})

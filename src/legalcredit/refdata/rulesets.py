@@ -18,7 +18,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from legalcredit.domain import (credit_lists, credit_reports, dual_publication, publication, purposes,
+from legalcredit.domain import (credit_lists, credit_reports, draws, dual_publication, publication, purposes,
                                 record_kinds, remedies, sanctions)
 
 from .models import RuleSet
@@ -33,6 +33,7 @@ PARSERS: dict[str, tuple[str, Callable[[dict], Any]]] = {
     "remedies": ("remedies.yaml", remedies.parse),
     "query_purposes": ("query_purposes.yaml", purposes.parse),
     "credit_reports": ("credit_reports.yaml", credit_reports.parse),
+    "inspections": ("inspections.yaml", draws.parse),
 }
 
 _lock = threading.Lock()

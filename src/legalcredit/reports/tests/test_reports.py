@@ -18,11 +18,6 @@ from legalcredit.reports.models import CreditReport
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _no_cap(settings, fresh_cache):
-    settings.PUBLIC_RATE_PER_MINUTE = 0
-
-
 def section(report, code):
     return next(s for s in report.content["sections"] if s["code"] == code)
 

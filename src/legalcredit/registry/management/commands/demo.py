@@ -59,6 +59,7 @@ class Command(BaseCommand):
 def build_cases(stdout) -> None:
     """Cases the demo officers handle (they must exist first), so the queues are not empty."""
     from legalcredit.checks import demo as checks_demo
+    from legalcredit.inspections import demo as inspections_demo
     from legalcredit.lists import demo as lists_demo
     from legalcredit.records import demo as records_demo
     from legalcredit.remedies import demo as remedies_demo
@@ -66,6 +67,9 @@ def build_cases(stdout) -> None:
     stdout.write(f"  演示信用修复、异议与承诺案件 {remedies_demo.build()} 件")
     stdout.write(f"  演示信用名单案件 {lists_demo.build()} 件（严重失信、重点关注、守信激励）")
     stdout.write(f"  演示信用核查 {checks_demo.build()} 次（政府采购、行政审批、招标投标）")
+    drawn = inspections_demo.build()
+    if drawn:
+        stdout.write(f"  演示双随机抽查任务 1 个，抽取 {drawn} 个检查对象（县级办理员创建，市级审核员抽取，1 个结果已公示）")
     pending = records_demo.build_pending_batch()
     if pending:
         stdout.write(f"  演示待审核导入批次 1 个，{pending} 条（县级办理员导入，待市级审核员审核）")

@@ -1,0 +1,152 @@
+"""The 双随机 draw: which subjects are inspected, and by which inspectors (rules.md §8, rule 10).
+
+Pure and reproducible: the same seed and the same candidates (in any order) give the same draw,
+so anyone holding the seed and the candidate list logged with the plan can repeat it.
+
+* Subjects are drawn per stratum (the supervision class their grade gives, or "not graded"), each
+  at its stratum's sampling rate: ceil(rate × the stratum's population) subjects, never more than
+  are still eligible. A subject already inspected its yearly cap of times is not eligible.
+* Each inspection gets ``per_inspection`` distinct inspectors, none with a conflict of interest
+  with its subject; among those free of conflict the least loaded go first, ties broken by lot,
+  so the work spreads evenly.
+"""
+from __future__ import annotations
+
+import hashlib
+import math
+import random
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Iterable, Mapping
+
+
+class DrawError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Candidate:
+    subject_id: int
+    stratum: str
+    rate: Decimal
+    yearly_cap: int
+    inspected_this_year: int = 0
+
+    @property
+    def eligible(self) -> bool:
+        return self.inspected_this_year < self.yearly_cap
+
+
+@dataclass(frozen=True)
+class Drawn:
+    subject_id: int
+    stratum: str
+    inspectors: tuple[int, ...]
+
+
+def candidates_digest(candidates: Iterable[Candidate]) -> str:
+    """SHA-256 over the candidate list in subject order: what the draw was made from."""
+    lines = sorted(f"{c.subject_id}:{c.stratum}:{c.rate}:{c.yearly_cap}:{c.inspected_this_year}" for c in candidates)
+    return hashlib.sha256("\n".join(lines).encode()).hexdigest()
+
+
+def _rng(seed: str, *parts: str) -> random.Random:
+    return random.Random(hashlib.sha256(":".join((seed, *parts)).encode()).digest())
+
+
+def draw_subjects(candidates: Iterable[Candidate], seed: str) -> list[Candidate]:
+    """The subjects drawn, stratum by stratum (strata in name order, subjects in draw order)."""
+    strata: dict[str, list[Candidate]] = defaultdict(list)
+    for c in sorted(candidates, key=lambda c: c.subject_id):
+        strata[c.stratum].append(c)
+    out: list[Candidate] = []
+    for name in sorted(strata):
+        population = strata[name]
+        rates = {c.rate for c in population}
+        if len(rates) != 1:
+            raise DrawError(f"同一抽查类别“{name}”的抽查比例不一致：{sorted(rates)}")
+        rate = rates.pop()
+        if not Decimal(0) <= rate <= Decimal(1):
+            raise DrawError(f"抽查类别“{name}”的抽查比例应在0至1之间（收到{rate}）")
+        eligible = [c for c in population if c.eligible]
+        n = min(len(eligible), math.ceil(rate * len(population)))
+        out += _rng(seed, "subjects", name).sample(eligible, n)
+    return out
+
+
+def assign_inspectors(drawn: list[Candidate], inspectors: Iterable[int], conflicts: Mapping[int, set[int]],
+                      seed: str, per_inspection: int) -> list[Drawn]:
+    """``conflicts``: subject id → the inspectors who must recuse for it."""
+    pool = sorted(set(inspectors))
+    if per_inspection < 1:
+        raise DrawError("每项检查的检查人员数应至少为1")
+    load: Counter[int] = Counter()
+    out = []
+    for c in drawn:
+        free = [i for i in pool if i not in conflicts.get(c.subject_id, set())]
+        if len(free) < per_inspection:
+            raise DrawError(f"主体 {c.subject_id}：可派检查人员 {len(free)} 名（已回避 "
+                            f"{len(pool) - len(free)} 名），少于每项检查须有的 {per_inspection} 名")
+        lots = _rng(seed, "inspectors", str(c.subject_id))
+        order = {i: lots.random() for i in free}
+        chosen = sorted(free, key=lambda i: (load[i], order[i]))[:per_inspection]
+        load.update(chosen)
+        out.append(Drawn(c.subject_id, c.stratum, tuple(sorted(chosen))))
+    return out
+
+
+def draw(candidates: Iterable[Candidate], inspectors: Iterable[int], conflicts: Mapping[int, set[int]],
+         seed: str, per_inspection: int) -> list[Drawn]:
+    candidates = list(candidates)
+    return assign_inspectors(draw_subjects(candidates, seed), inspectors, conflicts, seed, per_inspection)
+
+
+@dataclass(frozen=True)
+class Item:
+    code: str
+    name: str
+    subject_types: tuple[str, ...]
+    legal_basis: str
+
+
+@dataclass(frozen=True)
+class InspectionRules:
+    version: str
+    source: str
+    per_inspection: int
+    ungraded_rate: Decimal
+    ungraded_cap: int
+    result_working_days: int
+    result_name: str
+    result_source: str
+    items: Mapping[str, Item]
+
+
+def parse(doc: Mapping) -> InspectionRules:
+    """The ``inspections`` rule set; a mistake is refused naming its place."""
+    per = doc.get("inspectors_per_inspection")
+    if not isinstance(per, int) or per < 2:
+        raise DrawError(f"inspectors_per_inspection 应为不少于2的整数（每项检查至少2名检查人员），收到 {per!r}")
+    ungraded = doc.get("ungraded") or {}
+    rate = Decimal(str(ungraded.get("sampling_rate", "")) or "-1")
+    if not Decimal(0) <= rate <= Decimal(1):
+        raise DrawError(f"ungraded.sampling_rate 应在0至1之间，收到 {ungraded.get('sampling_rate')!r}")
+    cap = ungraded.get("yearly_cap")
+    if not isinstance(cap, int) or cap < 1:
+        raise DrawError(f"ungraded.yearly_cap 应为正整数，收到 {cap!r}")
+    pub = doc.get("result_publication") or {}
+    days = pub.get("working_days")
+    if not isinstance(days, int) or days < 1:
+        raise DrawError(f"result_publication.working_days 应为正整数，收到 {days!r}")
+    items = {}
+    for i, it in enumerate(doc.get("items") or (), 1):
+        if not it.get("code") or not it.get("name") or not it.get("subject_types") or not it.get("legal_basis"):
+            raise DrawError(f"items 第{i}项：须有 code、name、subject_types 和 legal_basis")
+        if it["code"] in items:
+            raise DrawError(f"items 第{i}项：code “{it['code']}”重复")
+        items[it["code"]] = Item(it["code"], it["name"], tuple(it["subject_types"]), it["legal_basis"])
+    if not items:
+        raise DrawError("items：至少须有一个抽查事项")
+    return InspectionRules(str(doc["version"]), str(doc.get("source", "")), per, rate, cap, days,
+                           str(pub.get("name") or "公示抽查检查结果"), str(pub.get("source") or ""), items)

@@ -1,0 +1,99 @@
+"""Reads for 双随机抽查: who may be drawn, what each candidate's grade makes its rate, the plans
+and inspections within a scope, and the results as published."""
+from __future__ import annotations
+
+from collections import Counter
+from decimal import Decimal
+
+from django.db.models import Count, QuerySet
+
+from legalcredit.accounts.policy import Scope, filter_subjects
+from legalcredit.domain.draws import Candidate, InspectionRules
+from legalcredit.evaluation import selectors as grades
+from legalcredit.evaluation.models import Scheme, SubjectGrade
+from legalcredit.refdata import rulesets
+from legalcredit.registry.models import Subject
+
+from .models import Conflict, Inspection, Inspector, Plan
+
+UNGRADED = "未评价"
+
+
+def rules() -> InspectionRules:
+    return rulesets.current("inspections")
+
+
+def population(plan: Plan, r: InspectionRules) -> QuerySet[Subject]:
+    """检查对象名录库 for the plan: subjects of the item's types in the plan's region, in practice."""
+    return Subject.objects.filter(region__code__startswith=plan.region.jurisdiction_prefix,
+                                  subject_type_id__in=r.items[plan.item].subject_types, status__may_practise=True)
+
+
+def candidates(plan: Plan, r: InspectionRules) -> list[Candidate]:
+    """Each subject with the rate and yearly cap its grade band gives (ungraded: the rule set's),
+    and how often it was already inspected in the plan's year."""
+    ids = list(population(plan, r).order_by("pk").values_list("pk", flat=True))
+    bands: dict[tuple[int, str], tuple[str, Decimal, int]] = {}
+    schemes = {}
+    graded = {}
+    for sid, scheme_id, grade in SubjectGrade.objects.filter(subject_id__in=ids).exclude(grade="").exclude(
+            scheme__isnull=True).values_list("subject_id", "scheme_id", "grade").iterator():
+        key = (scheme_id, grade)
+        if key not in bands:
+            scheme = schemes.setdefault(scheme_id, Scheme.objects.get(pk=scheme_id))
+            sup = grades.parsed(scheme).band(grade).supervision
+            name = f"{scheme.name}（{scheme.version}）·{grades.grade_name(scheme, grade)}"
+            bands[key] = (name, sup.sampling_rate, sup.yearly_cap) if sup else (name, r.ungraded_rate, r.ungraded_cap)
+        graded[sid] = bands[key]
+    done = Counter(dict(Inspection.objects.filter(subject_id__in=ids, plan__year=plan.year,
+                                                  plan__state=Plan.State.DRAWN)
+                        .values_list("subject_id").annotate(n=Count("id")).values_list("subject_id", "n")))
+    return [Candidate(sid, *graded.get(sid, (UNGRADED, r.ungraded_rate, r.ungraded_cap)), done[sid]) for sid in ids]
+
+
+def inspector_pool(plan: Plan) -> QuerySet[Inspector]:
+    """执法检查人员名录库 for the plan: active inspectors of the plan's region and below."""
+    return Inspector.objects.filter(active=True, region__code__startswith=plan.region.jurisdiction_prefix)
+
+
+def conflicts(subject_ids) -> dict[int, set[int]]:
+    out: dict[int, set[int]] = {}
+    for sid, iid in Conflict.objects.filter(subject_id__in=subject_ids).values_list("subject_id", "inspector_id"):
+        out.setdefault(sid, set()).add(iid)
+    return out
+
+
+def visible_plans(scope: Scope) -> QuerySet[Plan]:
+    if scope.everything:
+        return Plan.objects.all()
+    if scope.nothing or not scope.region_prefixes:
+        return Plan.objects.none()
+    from django.db.models import Q
+
+    cond = Q()
+    for p in scope.region_prefixes:
+        cond |= Q(region__code__startswith=p)
+    return Plan.objects.filter(cond)
+
+
+def visible_inspections(scope: Scope) -> QuerySet[Inspection]:
+    return filter_subjects(Inspection.objects.select_related("plan", "subject"), scope, "subject")
+
+
+def published_results(plan: Plan | None = None) -> QuerySet[Inspection]:
+    """一公开: results whose credit record a checker approved (published), newest first."""
+    qs = Inspection.objects.filter(published_on__isnull=False).select_related("plan", "subject__subject_type")
+    if plan is not None:
+        qs = qs.filter(plan=plan)
+    return qs.order_by("-published_on", "-pk")
+
+
+def drawn_plans(limit: int = 50) -> list[Plan]:
+    """The latest plans drawn, each with its item and the number drawn, for publication."""
+    r = rules()
+    plans = list(Plan.objects.filter(state=Plan.State.DRAWN).select_related("region")
+                 .annotate(drawn=Count("inspections")).order_by("-drawn_at")[:limit])
+    for p in plans:
+        item = r.items.get(p.item)
+        p.item_name, p.legal_basis = (item.name, item.legal_basis) if item else (p.item, "")
+    return plans

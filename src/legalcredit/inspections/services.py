@@ -1,0 +1,206 @@
+"""双随机、一公开: plans, the logged draw, conflicts of interest, and results entered by whoever
+inspected (「谁检查、谁录入、谁公开」) as credit records that a checker approves for publication.
+
+The draw itself is ``domain.draws`` (pure, reproducible). What it was made from is stored with
+the plan (seed, candidate list with each one's rate, cap and inspections so far, the inspector
+pool and the conflicts), its digest goes to the audit trail, and ``verify_draw`` repeats it.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+
+from legalcredit.accounts.policy import scope_for
+from legalcredit.audit.models import AuditEntry
+from legalcredit.audit.services import record as audit
+from legalcredit.core.errors import field_error
+from legalcredit.deadlines import services as clocks
+from legalcredit.domain import draws
+from legalcredit.domain.identifiers import IdentifierError, uscc
+from legalcredit.domain.remedies import TimeLimit
+from legalcredit.records import rules as record_rules
+from legalcredit.records import services as records
+from legalcredit.records.prepare import Draft
+from legalcredit.refdata.models import Region
+
+from . import selectors
+from .models import Conflict, Inspection, Inspector, Plan
+
+CASE_TYPE = "inspection"
+
+
+def _may(by, perm: str, region_code: str) -> None:
+    if not by.has_perm(perm):
+        raise PermissionDenied("您没有办理双随机抽查的权限")
+    if not scope_for(by).covers_region(region_code):
+        raise PermissionDenied("该行政区划超出您的辖区")
+
+
+def _text(value: str, field: str, label: str) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise field_error(field, label, "必须填写")
+    return value
+
+
+@transaction.atomic
+def register_inspector(*, by, name: str, unit: str, region: str, enforcement_no: str, post: str = "",
+                       user=None) -> Inspector:
+    _may(by, "inspections.add_inspector", region)
+    number = _text(enforcement_no, "enforcement_no", "执法证号")
+    if Inspector.objects.filter(enforcement_no=number).exists():
+        raise field_error("enforcement_no", "执法证号", f"{number} 已在检查人员名录库中")
+    inspector = Inspector.objects.create(name=_text(name, "name", "姓名"), unit=_text(unit, "unit", "所在单位"),
+                                         region=Region.objects.get(code=region), enforcement_no=number,
+                                         post=post.strip(), user=user)
+    audit(action=AuditEntry.Action.CREATE, actor=by, object_type="inspections.inspector", object_id=inspector.pk,
+          summary=f"检查人员入库：{inspector}")
+    return inspector
+
+
+@transaction.atomic
+def record_conflict(*, by, inspector: Inspector, subject, reason: str) -> Conflict:
+    _may(by, "inspections.add_conflict", subject.region_id)
+    reason = _text(reason, "reason", "回避事由")
+    if Conflict.objects.filter(inspector=inspector, subject=subject).exists():
+        raise field_error("subject", "检查对象", f"{inspector.name}与{subject.name}的回避关系已登记")
+    conflict = Conflict.objects.create(inspector=inspector, subject=subject, reason=reason, recorded_by=by)
+    audit(action=AuditEntry.Action.CREATE, actor=by, object_type="inspections.conflict", object_id=conflict.pk,
+          summary=f"登记回避关系：{inspector.name} — {subject.name}", reason=reason)
+    return conflict
+
+
+@transaction.atomic
+def create_plan(*, by, name: str, item: str, region: str, year: int, authority: str, authority_uscc: str,
+                inspect_from: dt.date, inspect_until: dt.date) -> Plan:
+    _may(by, "inspections.add_plan", region)
+    r = selectors.rules()
+    if item not in r.items:
+        raise field_error("item", "抽查事项", f"“{item}”不在随机抽查事项清单中（可选：{'、'.join(r.items)}）")
+    try:
+        code = uscc.validate(_text(authority_uscc, "authority_uscc", "检查机关统一社会信用代码")).value
+    except IdentifierError as exc:
+        raise field_error("authority_uscc", "检查机关统一社会信用代码", exc.message) from None
+    if inspect_until < inspect_from:
+        raise field_error("inspect_until", "检查结束日", f"{inspect_until}早于检查开始日{inspect_from}")
+    if inspect_from.year != year:
+        raise field_error("year", "年度", f"检查开始日{inspect_from}不在{year}年度")
+    plan = Plan.objects.create(name=_text(name, "name", "抽查任务名称"), item=item,
+                               region=Region.objects.get(code=region), year=year,
+                               authority=_text(authority, "authority", "检查机关"), authority_uscc=code,
+                               inspect_from=inspect_from, inspect_until=inspect_until, created_by=by)
+    audit(action=AuditEntry.Action.CREATE, actor=by, object_type="inspections.plan", object_id=plan.pk,
+          summary=f"创建抽查任务：{plan.name}（{r.items[item].name}）")
+    return plan
+
+
+def _snapshot(c: draws.Candidate) -> list:
+    return [c.subject_id, c.stratum, str(c.rate), c.yearly_cap, c.inspected_this_year]
+
+
+def _from_snapshot(row: list) -> draws.Candidate:
+    from decimal import Decimal
+
+    return draws.Candidate(int(row[0]), row[1], Decimal(row[2]), int(row[3]), int(row[4]))
+
+
+@transaction.atomic
+def draw(plan_id: int, *, by) -> Plan:
+    """Draw the plan's subjects and their inspectors, once; logged with seed, time and inputs."""
+    plan = Plan.objects.select_for_update().select_related("region").get(pk=plan_id)
+    _may(by, "inspections.draw_plan", plan.region_id)
+    if plan.state != Plan.State.DRAFT:
+        when = f"{timezone.localtime(plan.drawn_at):%Y-%m-%d %H:%M}"
+        raise field_error("state", "状态", f"该任务已于 {when} 抽取，不能重复抽取")
+    r = selectors.rules()
+    candidates = selectors.candidates(plan, r)
+    if not candidates:
+        raise field_error("item", "抽查事项", "抽查范围内没有可抽取的检查对象（执业状态正常的该类主体）")
+    pool = sorted(selectors.inspector_pool(plan).values_list("pk", flat=True))
+    conflicts = selectors.conflicts([c.subject_id for c in candidates])
+    seed = secrets.token_hex(16)
+    try:
+        drawn = draws.draw(candidates, pool, conflicts, seed, r.per_inspection)
+    except draws.DrawError as exc:
+        raise field_error("inspectors", "检查人员", str(exc)) from None
+    plan.state, plan.seed, plan.drawn_at, plan.drawn_by = Plan.State.DRAWN, seed, timezone.now(), by
+    plan.rules_version, plan.candidates = r.version, [_snapshot(c) for c in candidates]
+    plan.candidates_digest = draws.candidates_digest(candidates)
+    plan.inspector_pool = {"ids": pool, "conflicts": {str(k): sorted(v) for k, v in conflicts.items()},
+                           "per_inspection": r.per_inspection}
+    plan.save()
+    for d in drawn:
+        inspection = Inspection.objects.create(plan=plan, subject_id=d.subject_id, stratum=d.stratum)
+        inspection.inspectors.set(d.inspectors)
+    audit(action=AuditEntry.Action.UPDATE, actor=by, object_type="inspections.plan", object_id=plan.pk,
+          summary=f"双随机抽取：{plan.name}，从 {len(candidates)} 个检查对象中抽取 {len(drawn)} 个",
+          data={"seed": seed, "candidates_digest": plan.candidates_digest, "drawn": [d.subject_id for d in drawn]})
+    return plan
+
+
+def verify_draw(plan: Plan) -> tuple[bool, str]:
+    """Repeat the draw from what was logged with it; (the same?, why not)."""
+    if plan.state != Plan.State.DRAWN:
+        return False, "该任务尚未抽取"
+    candidates = [_from_snapshot(row) for row in plan.candidates]
+    if draws.candidates_digest(candidates) != plan.candidates_digest:
+        return False, "存档的检查对象名录与摘要不符"
+    pool = plan.inspector_pool
+    again = draws.draw(candidates, pool["ids"], {int(k): set(v) for k, v in pool["conflicts"].items()},
+                       plan.seed, pool["per_inspection"])
+    stored = {i.subject_id: tuple(sorted(i.inspectors.values_list("pk", flat=True)))
+              for i in plan.inspections.all()}
+    if {d.subject_id: d.inspectors for d in again} != stored:
+        return False, "按存档的种子和名录重新抽取，结果与存档的抽取结果不一致"
+    return True, ""
+
+
+@transaction.atomic
+def record_result(inspection_id: int, *, by, inspected_on: dt.date, result: str, findings: str) -> Inspection:
+    """The inspection's result, entered as a credit record (行政检查结果) for a checker to approve;
+    the clock to publish it starts on the day of inspection."""
+    inspection = Inspection.objects.select_for_update().select_related("plan", "subject").get(pk=inspection_id)
+    plan, subject = inspection.plan, inspection.subject
+    _may(by, "inspections.change_inspection", subject.region_id)
+    if inspection.result:
+        raise field_error("result", "检查结果", "已录入，更正请在信用记录中提出新版本")
+    allowed = record_rules.kinds()["inspection"].subtypes
+    if result not in allowed:
+        raise field_error("result", "检查结果", f"应为 {'、'.join(allowed)} 之一，收到“{result}”")
+    today = timezone.localdate()
+    if inspected_on > today or inspected_on < plan.inspect_from:
+        raise field_error("inspected_on", "检查日期",
+                          f"应在检查开始日 {plan.inspect_from} 至今天之间，收到 {inspected_on}")
+    r = selectors.rules()
+    item = r.items[plan.item]
+    rec = records.submit(subject, Draft(
+        kind="inspection", subtype=result, decision_date=inspected_on, authority=plan.authority,
+        authority_uscc=plan.authority_uscc, source_unit=plan.authority, source_unit_uscc=plan.authority_uscc,
+        decision_no=f"双随机〔{plan.year}〕{plan.pk}-{inspection.pk}号", legal_basis=item.legal_basis,
+        content=_text(findings, "findings", "检查情况")), actor=by, reason=f"双随机抽查结果：{plan.name}")
+    inspection.inspected_on, inspection.result, inspection.findings = inspected_on, result, findings.strip()
+    inspection.result_key, inspection.result_by = rec.key, by
+    inspection.save(update_fields=["inspected_on", "result", "findings", "result_key", "result_by"])
+    clocks.start(CASE_TYPE, inspection.pk, TimeLimit("publish_result", r.result_name, r.result_working_days,
+                                                     r.result_source),
+                 subject=subject, on=inspected_on, assignee=by)
+    audit(action=AuditEntry.Action.UPDATE, actor=by, object_type="inspections.inspection", object_id=inspection.pk,
+          summary=f"录入抽查结果：{subject.name} {result}")
+    return inspection
+
+
+@transaction.atomic
+def results_published(record_keys, on: dt.date) -> int:
+    """Approved result records are public: the inspections say so and their clocks stop."""
+    n = 0
+    for inspection in Inspection.objects.select_for_update().filter(result_key__in=record_keys,
+                                                                    published_on__isnull=True):
+        inspection.published_on = on
+        inspection.save(update_fields=["published_on"])
+        clocks.stop(CASE_TYPE, inspection.pk, on)
+        n += 1
+    return n
