@@ -31,13 +31,16 @@ def population(plan: Plan, r: InspectionRules) -> QuerySet[Subject]:
 
 def candidates(plan: Plan, r: InspectionRules) -> list[Candidate]:
     """Each subject with the rate and yearly cap its grade band gives (ungraded: the rule set's),
-    and how often it was already inspected in the plan's year."""
-    ids = list(population(plan, r).order_by("pk").values_list("pk", flat=True))
+    and how often it was already inspected in the plan's year. The population is joined as a
+    subquery, never sent as a list of ids (a province's lawyers would pass SQLite's limit)."""
+    subjects = population(plan, r)
+    ids = list(subjects.order_by("pk").values_list("pk", flat=True))
     bands: dict[tuple[int, str], tuple[str, Decimal, int]] = {}
-    schemes = {}
+    schemes: dict[int, Scheme] = {}
     graded = {}
-    for sid, scheme_id, grade in SubjectGrade.objects.filter(subject_id__in=ids).exclude(grade="").exclude(
-            scheme__isnull=True).values_list("subject_id", "scheme_id", "grade").iterator():
+    rows = (SubjectGrade.objects.filter(subject__in=subjects.values("pk")).exclude(grade="")
+            .exclude(scheme__isnull=True).values_list("subject_id", "scheme_id", "grade"))
+    for sid, scheme_id, grade in rows.iterator(chunk_size=5000):
         key = (scheme_id, grade)
         if key not in bands:
             scheme = schemes.setdefault(scheme_id, Scheme.objects.get(pk=scheme_id))
@@ -45,7 +48,7 @@ def candidates(plan: Plan, r: InspectionRules) -> list[Candidate]:
             name = f"{scheme.name}（{scheme.version}）·{grades.grade_name(scheme, grade)}"
             bands[key] = (name, sup.sampling_rate, sup.yearly_cap) if sup else (name, r.ungraded_rate, r.ungraded_cap)
         graded[sid] = bands[key]
-    done = Counter(dict(Inspection.objects.filter(subject_id__in=ids, plan__year=plan.year,
+    done = Counter(dict(Inspection.objects.filter(subject__in=subjects.values("pk"), plan__year=plan.year,
                                                   plan__state=Plan.State.DRAWN)
                         .values_list("subject_id").annotate(n=Count("id")).values_list("subject_id", "n")))
     return [Candidate(sid, *graded.get(sid, (UNGRADED, r.ungraded_rate, r.ungraded_cap)), done[sid]) for sid in ids]
@@ -56,9 +59,12 @@ def inspector_pool(plan: Plan) -> QuerySet[Inspector]:
     return Inspector.objects.filter(active=True, region__code__startswith=plan.region.jurisdiction_prefix)
 
 
-def conflicts(subject_ids) -> dict[int, set[int]]:
+def conflicts(plan: Plan, r: InspectionRules) -> dict[int, set[int]]:
+    """Subject id → the inspectors who must recuse for it, over the plan's population."""
     out: dict[int, set[int]] = {}
-    for sid, iid in Conflict.objects.filter(subject_id__in=subject_ids).values_list("subject_id", "inspector_id"):
+    rows = Conflict.objects.filter(subject__in=population(plan, r).values("pk")).values_list("subject_id",
+                                                                                          "inspector_id")
+    for sid, iid in rows:
         out.setdefault(sid, set()).add(iid)
     return out
 

@@ -121,7 +121,7 @@ def draw(plan_id: int, *, by) -> Plan:
     if not candidates:
         raise field_error("item", "抽查事项", "抽查范围内没有可抽取的检查对象（执业状态正常的该类主体）")
     pool = sorted(selectors.inspector_pool(plan).values_list("pk", flat=True))
-    conflicts = selectors.conflicts([c.subject_id for c in candidates])
+    conflicts = selectors.conflicts(plan, r)
     seed = secrets.token_hex(16)
     try:
         drawn = draws.draw(candidates, pool, conflicts, seed, r.per_inspection)
@@ -133,9 +133,15 @@ def draw(plan_id: int, *, by) -> Plan:
     plan.inspector_pool = {"ids": pool, "conflicts": {str(k): sorted(v) for k, v in conflicts.items()},
                            "per_inspection": r.per_inspection}
     plan.save()
-    for d in drawn:
-        inspection = Inspection.objects.create(plan=plan, subject_id=d.subject_id, stratum=d.stratum)
-        inspection.inspectors.set(d.inspectors)
+    # In bulk: a province-wide plan draws thousands.
+    made = Inspection.objects.bulk_create([Inspection(plan=plan, subject_id=d.subject_id, stratum=d.stratum)
+                                           for d in drawn], batch_size=1000)
+    if any(i.pk is None for i in made):      # a backend that returns no keys from a bulk insert
+        made = list(Inspection.objects.filter(plan=plan).order_by("pk"))
+    by_subject = {i.subject_id: i.pk for i in made}
+    through = Inspection.inspectors.through
+    through.objects.bulk_create([through(inspection_id=by_subject[d.subject_id], inspector_id=i)
+                                 for d in drawn for i in d.inspectors], batch_size=2000)
     audit(action=AuditEntry.Action.UPDATE, actor=by, object_type="inspections.plan", object_id=plan.pk,
           summary=f"双随机抽取：{plan.name}，从 {len(candidates)} 个检查对象中抽取 {len(drawn)} 个",
           data={"seed": seed, "candidates_digest": plan.candidates_digest, "drawn": [d.subject_id for d in drawn]})

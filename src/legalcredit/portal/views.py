@@ -3,6 +3,7 @@ as published, and the check of a receipt. No login; each visitor's pages per min
 (``PUBLIC_RATE_PER_MINUTE``) so the register cannot be harvested page by page."""
 from __future__ import annotations
 
+import functools
 import time
 import uuid
 from urllib.parse import urlencode
@@ -46,6 +47,7 @@ def public_page(view=None, *, methods=("GET",)):
         return lambda v: public_page(v, methods=methods)
 
     @require_http_methods(list(methods))
+    @functools.wraps(view)
     def wrapped(request, *args, **kwargs):
         if _too_many(request):
             response = render(request, "portal/too_many.html",
@@ -53,8 +55,6 @@ def public_page(view=None, *, methods=("GET",)):
             response["Retry-After"] = "60"
             return response
         return view(request, *args, **kwargs)
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
     return wrapped
 
 
