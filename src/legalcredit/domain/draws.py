@@ -51,6 +51,30 @@ def candidates_digest(candidates: Iterable[Candidate]) -> str:
     return hashlib.sha256("\n".join(lines).encode()).hexdigest()
 
 
+def drawn_digest(drawn: Iterable[Drawn]) -> str:
+    """SHA-256 over who was drawn and by whom, in subject order: what the audit trail keeps."""
+    lines = sorted(f"{d.subject_id}:{','.join(map(str, d.inspectors))}" for d in drawn)
+    return hashlib.sha256("\n".join(lines).encode()).hexdigest()
+
+
+def pack(candidates: Iterable[Candidate]) -> dict:
+    """The candidate list as logged with a plan, compactly: each distinct (stratum, rate, cap)
+    once, then three numbers per candidate (a province's lawyers are hundreds of thousands)."""
+    candidates = list(candidates)
+    strata = sorted({(c.stratum, str(c.rate), c.yearly_cap) for c in candidates})
+    index = {s: i for i, s in enumerate(strata)}
+    rows: list[int] = []
+    for c in candidates:
+        rows += (c.subject_id, index[c.stratum, str(c.rate), c.yearly_cap], c.inspected_this_year)
+    return {"strata": [list(s) for s in strata], "rows": rows}
+
+
+def unpack(packed: Mapping) -> list[Candidate]:
+    strata = [(name, Decimal(rate), int(cap)) for name, rate, cap in packed["strata"]]
+    rows = packed["rows"]
+    return [Candidate(rows[i], *strata[rows[i + 1]], rows[i + 2]) for i in range(0, len(rows), 3)]
+
+
 def _rng(seed: str, *parts: str) -> random.Random:
     return random.Random(hashlib.sha256(":".join((seed, *parts)).encode()).digest())
 

@@ -134,7 +134,8 @@ class PlanAdmin(AddThroughServiceAdmin):
         same, why = services.verify_draw(obj)
         return format_html(
             "<p>{} 由 {} 抽取；随机种子 <code>{}</code>；检查对象名录 {} 个，摘要 <code>{}</code>；规则版本 {}</p><p>{}</p>",
-            obj.drawn_at, obj.drawn_by, obj.seed, len(obj.candidates), obj.candidates_digest, obj.rules_version,
+            obj.drawn_at, obj.drawn_by, obj.seed, len(obj.candidates.get("rows", ())) // 3, obj.candidates_digest,
+            obj.rules_version,
             "按存档的种子和名录复核：结果一致" if same else f"复核未通过：{why}")
 
     def get_urls(self):

@@ -67,7 +67,7 @@ class Plan(NoDeleteModel):
     drawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+",
                                  verbose_name="抽取人")
     rules_version = models.CharField("抽查规则版本", max_length=30, blank=True)
-    candidates = models.JSONField("抽取时的检查对象名录", default=list, blank=True)
+    candidates = models.JSONField("抽取时的检查对象名录", default=dict, blank=True)
     candidates_digest = models.CharField("名录摘要", max_length=64, blank=True)
     inspector_pool = models.JSONField("抽取时的检查人员名录", default=list, blank=True)
 

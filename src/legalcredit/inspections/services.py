@@ -98,16 +98,6 @@ def create_plan(*, by, name: str, item: str, region: str, year: int, authority: 
     return plan
 
 
-def _snapshot(c: draws.Candidate) -> list:
-    return [c.subject_id, c.stratum, str(c.rate), c.yearly_cap, c.inspected_this_year]
-
-
-def _from_snapshot(row: list) -> draws.Candidate:
-    from decimal import Decimal
-
-    return draws.Candidate(int(row[0]), row[1], Decimal(row[2]), int(row[3]), int(row[4]))
-
-
 @transaction.atomic
 def draw(plan_id: int, *, by) -> Plan:
     """Draw the plan's subjects and their inspectors, once; logged with seed, time and inputs."""
@@ -128,7 +118,7 @@ def draw(plan_id: int, *, by) -> Plan:
     except draws.DrawError as exc:
         raise field_error("inspectors", "检查人员", str(exc)) from None
     plan.state, plan.seed, plan.drawn_at, plan.drawn_by = Plan.State.DRAWN, seed, timezone.now(), by
-    plan.rules_version, plan.candidates = r.version, [_snapshot(c) for c in candidates]
+    plan.rules_version, plan.candidates = r.version, draws.pack(candidates)
     plan.candidates_digest = draws.candidates_digest(candidates)
     plan.inspector_pool = {"ids": pool, "conflicts": {str(k): sorted(v) for k, v in conflicts.items()},
                            "per_inspection": r.per_inspection}
@@ -144,7 +134,8 @@ def draw(plan_id: int, *, by) -> Plan:
                                  for d in drawn for i in d.inspectors], batch_size=2000)
     audit(action=AuditEntry.Action.UPDATE, actor=by, object_type="inspections.plan", object_id=plan.pk,
           summary=f"双随机抽取：{plan.name}，从 {len(candidates)} 个检查对象中抽取 {len(drawn)} 个",
-          data={"seed": seed, "candidates_digest": plan.candidates_digest, "drawn": [d.subject_id for d in drawn]})
+          data={"seed": seed, "candidates": len(candidates), "candidates_digest": plan.candidates_digest,
+                "drawn": len(drawn), "drawn_digest": draws.drawn_digest(drawn)})
     return plan
 
 
@@ -152,7 +143,7 @@ def verify_draw(plan: Plan) -> tuple[bool, str]:
     """Repeat the draw from what was logged with it; (the same?, why not)."""
     if plan.state != Plan.State.DRAWN:
         return False, "该任务尚未抽取"
-    candidates = [_from_snapshot(row) for row in plan.candidates]
+    candidates = draws.unpack(plan.candidates)
     if draws.candidates_digest(candidates) != plan.candidates_digest:
         return False, "存档的检查对象名录与摘要不符"
     pool = plan.inspector_pool

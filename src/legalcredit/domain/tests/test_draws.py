@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from legalcredit.domain.draws import Candidate, DrawError, assign_inspectors, draw, draw_subjects
+from legalcredit.domain.draws import Candidate, DrawError, assign_inspectors, draw, draw_subjects, pack, unpack
 
 RATES = {"优": Decimal("0.05"), "中": Decimal("0.2"), "差": Decimal("1"), "未评价": Decimal("0.1")}
 CAPS = {"优": 1, "中": 1, "差": 2, "未评价": 2}
@@ -82,3 +82,8 @@ def test_a_different_seed_draws_differently():
 def test_too_few_inspectors_free_of_conflict_is_refused_naming_the_subject():
     with pytest.raises(DrawError, match="主体 7：可派检查人员 1 名（已回避 2 名）"):
         assign_inspectors([Candidate(7, "差", Decimal(1), 2)], [1, 2, 3], {7: {1, 2}}, "s", 2)
+
+
+@given(populations())
+def test_the_logged_candidate_list_reads_back_as_it_was(candidates):
+    assert unpack(pack(candidates)) == candidates

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from legalcredit.audit.models import AuditEntry
 from legalcredit.deadlines.models import Clock
+from legalcredit.domain import draws
 from legalcredit.inspections import selectors, services
 from legalcredit.inspections.models import Inspection, Plan
 from legalcredit.records import services as records
@@ -52,7 +53,7 @@ def test_a_plan_is_drawn_once_by_a_checker_logged_and_repeatable(plan, firms, in
     drawn = services.draw(plan.pk, by=checker)
     assert drawn.state == Plan.State.DRAWN and len(drawn.seed) == 32
     candidates = selectors.candidates(plan, selectors.rules())
-    assert {c[0] for c in drawn.candidates} == {f.pk for f in firms}
+    assert {c.subject_id for c in draws.unpack(drawn.candidates)} == {f.pk for f in firms}
     inspections = list(drawn.inspections.all())
     assert inspections and all(i.inspectors.count() == 2 for i in inspections)
     # As many per stratum as its rate asks (rounded up), from the subjects in the plan's region.
@@ -64,10 +65,11 @@ def test_a_plan_is_drawn_once_by_a_checker_logged_and_repeatable(plan, firms, in
     assert services.verify_draw(drawn) == (True, "")
     logged = AuditEntry.objects.filter(object_type="inspections.plan", object_id=str(plan.pk)).latest("id")
     assert logged.data["seed"] == drawn.seed and logged.data["candidates_digest"] == drawn.candidates_digest
+    assert logged.data["drawn"] == len(inspections)
     with pytest.raises(ValidationError, match="不能重复抽取"):
         services.draw(plan.pk, by=checker)
     # Someone edits the stored candidate list: repeating the draw says so.
-    Plan.objects.filter(pk=plan.pk).update(candidates=drawn.candidates[1:])
+    Plan.objects.filter(pk=plan.pk).update(candidates={**drawn.candidates, "rows": drawn.candidates["rows"][3:]})
     assert services.verify_draw(Plan.objects.get(pk=plan.pk))[1] == "存档的检查对象名录与摘要不符"
 
 
