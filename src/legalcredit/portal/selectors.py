@@ -51,10 +51,8 @@ def search(q: str) -> list[Subject]:
         else:
             raise field_error("q", "查询内容",
                               "公示查询不提供按公民身份号码查询，请输入姓名、执业证号或统一社会信用代码")
-    found = registry.search_subjects(q, limit=SEARCH_LIMIT, lookups=PUBLIC_LOOKUPS)
-    ids = [s.pk for s in found]
-    by_id = Subject.objects.select_related("subject_type", "status", "region__parent__parent").in_bulk(ids)
-    return [by_id[i] for i in ids if i in by_id]
+    # Loaded with their type, status and region, as the results list shows them.
+    return registry.search_subjects(q, limit=SEARCH_LIMIT, lookups=PUBLIC_LOOKUPS)
 
 
 @dataclass

@@ -1,24 +1,21 @@
 """What a credit report says: the subject's public credit on a day, in the sections the report
 rules give (``credit_reports`` rule set), as plain data the PDF and the verification page draw.
 
-Only what is public goes in: records public on the day (``records.selectors.public_on``: a
-repaired, withdrawn or expired record is left out), published list entries in force, the grade,
-and the subject's identity without any ID number (an ID number in a 双公示 field is masked).
+Only what is public goes in, read as the public portal reads it (``portal.selectors``): records
+public on the day (a repaired, withdrawn or expired record is left out) and decided within the
+report's window, published list entries in force, the grade, and the subject's identity without
+any ID number (an ID number in a 双公示 field is masked).
 """
 from __future__ import annotations
 
 import datetime as dt
 
-
 from legalcredit.domain.credit_reports import ReportRules
 from legalcredit.domain.periods import months_before
 from legalcredit.evaluation import selectors as grades
-from legalcredit.lists import selectors as lists
 from legalcredit.lists.services import catalogue as list_rules
-from legalcredit.lists.services import list_name
+from legalcredit.portal import selectors as portal
 from legalcredit.records import rules as record_rules
-from legalcredit.records import selectors as records
-from legalcredit.records.export import public_fields
 from legalcredit.refdata import rulesets
 from legalcredit.registry import selectors as registry
 from legalcredit.registry.models import Subject
@@ -53,9 +50,9 @@ def _entry_item(e) -> dict:
             "flags": []}
 
 
-def _advice(shown, entries, flags, on: dt.date) -> list[str]:
+def _advice(shown, entries, on: dt.date) -> list[str]:
     out = []
-    for rec in shown:
+    for rec in (p.record for p in shown):
         if rec.severity and not rec.repaired_on and rec.repair_from:
             name = f"{record_rules.kind_name(rec.kind)} {rec.decision_no or ''}".strip()
             out.append(f"{name}：{'最短公示期已满，可申请信用修复' if rec.repair_from <= on else f'自 {rec.repair_from} 起可申请信用修复'}"
@@ -66,7 +63,7 @@ def _advice(shown, entries, flags, on: dt.date) -> list[str]:
         if lt is not None and lt.polarity == "adverse":
             out.append(f"{e.list_name} {e.decision_no}：有效期至 {e.listed_until}，期满自动移出；"
                        f"也可依法申请信用修复或提出异议后移出")
-    if flags:
+    if any(p.flags for p in shown):
         out.append("标注“异议处理中”“信用修复中”的信息正在核实或修复，结果以处理决定为准")
     return out or ["未发现公示期内的失信信息，请继续保持良好信用。"]
 
@@ -74,15 +71,10 @@ def _advice(shown, entries, flags, on: dt.date) -> list[str]:
 def content(subject: Subject, on: dt.date, report_rules: ReportRules) -> dict:
     """The report's content on ``on``, section by section (every section is there, empty or not,
     so that "nothing" is stated rather than left out)."""
-    from legalcredit.remedies.selectors import record_flags
-
     since = window_start(on, report_rules)
-    shown = [r for r in records.current_records(subject.pk).select_related("subject").order_by("-decision_date", "-id")
-             if records.public_on(r, on) and r.decision_date >= since]
-    flags = record_flags([r.key for r in shown]) if shown else {}
-    entries = list(lists.published(registry.EVERYTHING, list_code=None, on=on, since=None).filter(subject=subject))
-    for e in entries:
-        e.list_name = list_name(e.list_code)
+    # What the portal shows of the subject today, within the report's window.
+    shown = [p for p in portal.public_records(subject.pk, on) if p.record.decision_date >= since]
+    entries = portal.with_list_names(portal.published_entries(on=on, subject_id=subject.pk))
     sections = []
     for s in report_rules.sections:
         items = []
@@ -92,15 +84,15 @@ def content(subject: Subject, on: dt.date, report_rules: ReportRules) -> dict:
             items.append({"title": subject.status.name,
                           "fields": [["执业状态", subject.status.name], ["起始日", str(subject.status_since)],
                                      ["截止日", str(subject.status_until or "")]], "flags": []})
-        items += [{"title": f"{record_rules.kind_name(r.kind)}{f'（{r.subtype}）' if r.subtype else ''} {r.decision_date}",
-                   "fields": [list(f) for f in public_fields(r)], "flags": flags.get(r.key, [])}
-                  for r in shown if r.kind in s.kinds]
+        items += [{"title": f"{p.kind_name}{f'（{p.record.subtype}）' if p.record.subtype else ''} "
+                            f"{p.record.decision_date}", "fields": [list(f) for f in p.fields], "flags": p.flags}
+                  for p in shown if p.record.kind in s.kinds]
         items += [_entry_item(e) for e in entries if e.list_code in s.lists]
         if s.grade:
             items += _grade(subject)
         if s.advice:
             items.append({"title": "建议", "fields": [[str(i), text] for i, text in
-                                                    enumerate(_advice(shown, entries, flags, on), 1)], "flags": []})
+                                                    enumerate(_advice(shown, entries, on), 1)], "flags": []})
         sections.append({"code": s.code, "title": s.title, "items": items})
     return {"title": report_rules.name, "subject_id": subject.pk, "subject_name": subject.name,
             "on": on.isoformat(), "window_from": since.isoformat(), "rules_version": report_rules.version,
