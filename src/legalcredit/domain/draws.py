@@ -7,8 +7,8 @@ so anyone holding the seed and the candidate list logged with the plan can repea
   at its stratum's sampling rate: ceil(rate × the stratum's population) subjects, never more than
   are still eligible. A subject already inspected its yearly cap of times is not eligible.
 * Each inspection gets ``per_inspection`` distinct inspectors, none with a conflict of interest
-  with its subject; among those free of conflict the least loaded go first, ties broken by lot,
-  so the work spreads evenly.
+  with its subject; among those free of conflict the least loaded go first (counting what each
+  already has this year), ties broken by lot, so the work spreads evenly.
 """
 from __future__ import annotations
 
@@ -100,12 +100,13 @@ def draw_subjects(candidates: Iterable[Candidate], seed: str) -> list[Candidate]
 
 
 def assign_inspectors(drawn: list[Candidate], inspectors: Iterable[int], conflicts: Mapping[int, set[int]],
-                      seed: str, per_inspection: int) -> list[Drawn]:
-    """``conflicts``: subject id → the inspectors who must recuse for it."""
+                      seed: str, per_inspection: int, prior_load: Mapping[int, int] | None = None) -> list[Drawn]:
+    """``conflicts``: subject id → the inspectors who must recuse for it; ``prior_load``: how many
+    inspections each inspector already has this year, so the year's work evens out across plans."""
     pool = sorted(set(inspectors))
     if per_inspection < 1:
         raise DrawError("每项检查的检查人员数应至少为1")
-    load: Counter[int] = Counter()
+    load: Counter[int] = Counter({i: n for i, n in (prior_load or {}).items() if i in pool})
     out = []
     for c in drawn:
         free = [i for i in pool if i not in conflicts.get(c.subject_id, set())]
@@ -121,9 +122,10 @@ def assign_inspectors(drawn: list[Candidate], inspectors: Iterable[int], conflic
 
 
 def draw(candidates: Iterable[Candidate], inspectors: Iterable[int], conflicts: Mapping[int, set[int]],
-         seed: str, per_inspection: int) -> list[Drawn]:
+         seed: str, per_inspection: int, prior_load: Mapping[int, int] | None = None) -> list[Drawn]:
     candidates = list(candidates)
-    return assign_inspectors(draw_subjects(candidates, seed), inspectors, conflicts, seed, per_inspection)
+    return assign_inspectors(draw_subjects(candidates, seed), inspectors, conflicts, seed, per_inspection,
+                             prior_load)
 
 
 @dataclass(frozen=True)

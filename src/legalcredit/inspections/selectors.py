@@ -59,6 +59,14 @@ def inspector_pool(plan: Plan) -> QuerySet[Inspector]:
     return Inspector.objects.filter(active=True, region__code__startswith=plan.region.jurisdiction_prefix)
 
 
+def inspector_load(plan: Plan) -> dict[int, int]:
+    """Inspector id → inspections drawn for them in the plan's year, before this plan."""
+    return dict(Inspection.inspectors.through.objects.filter(
+        inspector__in=inspector_pool(plan).values("pk"), inspection__plan__year=plan.year,
+        inspection__plan__state=Plan.State.DRAWN).values_list("inspector_id").annotate(n=Count("id"))
+        .values_list("inspector_id", "n"))
+
+
 def conflicts(plan: Plan, r: InspectionRules) -> dict[int, set[int]]:
     """Subject id → the inspectors who must recuse for it, over the plan's population."""
     out: dict[int, set[int]] = {}

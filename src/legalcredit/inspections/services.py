@@ -112,16 +112,17 @@ def draw(plan_id: int, *, by) -> Plan:
         raise field_error("item", "抽查事项", "抽查范围内没有可抽取的检查对象（执业状态正常的该类主体）")
     pool = sorted(selectors.inspector_pool(plan).values_list("pk", flat=True))
     conflicts = selectors.conflicts(plan, r)
+    load = selectors.inspector_load(plan)
     seed = secrets.token_hex(16)
     try:
-        drawn = draws.draw(candidates, pool, conflicts, seed, r.per_inspection)
+        drawn = draws.draw(candidates, pool, conflicts, seed, r.per_inspection, load)
     except draws.DrawError as exc:
         raise field_error("inspectors", "检查人员", str(exc)) from None
     plan.state, plan.seed, plan.drawn_at, plan.drawn_by = Plan.State.DRAWN, seed, timezone.now(), by
     plan.rules_version, plan.candidates = r.version, draws.pack(candidates)
     plan.candidates_digest = draws.candidates_digest(candidates)
     plan.inspector_pool = {"ids": pool, "conflicts": {str(k): sorted(v) for k, v in conflicts.items()},
-                           "per_inspection": r.per_inspection}
+                           "per_inspection": r.per_inspection, "load": {str(k): v for k, v in load.items()}}
     plan.save()
     # In bulk: a province-wide plan draws thousands.
     made = Inspection.objects.bulk_create([Inspection(plan=plan, subject_id=d.subject_id, stratum=d.stratum)
@@ -148,7 +149,7 @@ def verify_draw(plan: Plan) -> tuple[bool, str]:
         return False, "存档的检查对象名录与摘要不符"
     pool = plan.inspector_pool
     again = draws.draw(candidates, pool["ids"], {int(k): set(v) for k, v in pool["conflicts"].items()},
-                       plan.seed, pool["per_inspection"])
+                       plan.seed, pool["per_inspection"], {int(k): v for k, v in pool.get("load", {}).items()})
     stored = {i.subject_id: tuple(sorted(i.inspectors.values_list("pk", flat=True)))
               for i in plan.inspections.all()}
     if {d.subject_id: d.inspectors for d in again} != stored:
@@ -163,6 +164,11 @@ def record_result(inspection_id: int, *, by, inspected_on: dt.date, result: str,
     inspection = Inspection.objects.select_for_update().select_related("plan", "subject").get(pk=inspection_id)
     plan, subject = inspection.plan, inspection.subject
     _may(by, "inspections.change_inspection", subject.region_id)
+    # 谁检查、谁录入: where the drawn inspectors have accounts, one of them enters the result.
+    accounts = {i.user_id for i in inspection.inspectors.all() if i.user_id}
+    if accounts and by.pk not in accounts and not by.is_superuser:
+        names = "、".join(i.name for i in inspection.inspectors.all())
+        raise PermissionDenied(f"检查结果由本次检查的检查人员（{names}）录入（谁检查、谁录入）")
     if inspection.result:
         raise field_error("result", "检查结果", "已录入，更正请在信用记录中提出新版本")
     allowed = record_rules.kinds()["inspection"].subtypes

@@ -87,3 +87,14 @@ def test_too_few_inspectors_free_of_conflict_is_refused_naming_the_subject():
 @given(populations())
 def test_the_logged_candidate_list_reads_back_as_it_was(candidates):
     assert unpack(pack(candidates)) == candidates
+
+
+def test_an_inspector_busy_earlier_in_the_year_is_sent_last():
+    candidates = [Candidate(i, "差", Decimal(1), 2) for i in range(1, 5)]
+    result = assign_inspectors(candidates, [1, 2, 3, 4], {}, "seed", 2, prior_load={1: 10, 2: 10})
+    assert all(set(d.inspectors) == {3, 4} for d in result[:1])
+    load = {i: 0 for i in range(1, 5)}
+    for d in result:
+        for i in d.inspectors:
+            load[i] += 1
+    assert load[3] == load[4] == 4 and load[1] == load[2] == 0

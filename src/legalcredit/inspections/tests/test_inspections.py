@@ -187,3 +187,23 @@ def test_officers_do_it_all_in_the_back_office_and_the_public_sees_the_result(
     client.force_login(maker)
     for url in ("/admin/inspections/inspector/add/", "/admin/inspections/conflict/add/"):
         assert client.get(url).status_code == 200, url
+
+
+def test_where_inspectors_have_accounts_only_they_enter_the_result(plan, firms, maker, checker, django_user_model):
+    from legalcredit.accounts.services import assign
+    from legalcredit.refdata.models import Region
+
+    users = []
+    for i, name in enumerate(["赵敏", "钱进"]):
+        user = django_user_model.objects.create_user(f"inspector{i}", password="x-Strong-pass-1", is_staff=True)
+        assign(user, "city_maker", region=Region.objects.get(code="320800"))
+        users.append(user)
+        services.register_inspector(by=maker, name=name, unit="淮安市司法局", region="320800",
+                                    enforcement_no=f"32080099{i:04d}", user=user)
+    services.draw(plan.pk, by=checker)
+    inspection = plan.inspections.first()
+    today = timezone.localdate()
+    with pytest.raises(PermissionDenied, match="谁检查、谁录入"):
+        services.record_result(inspection.pk, by=maker, inspected_on=today, result="检查合格", findings="合格")
+    services.record_result(inspection.pk, by=users[1], inspected_on=today, result="检查合格", findings="合格")
+    assert Inspection.objects.get(pk=inspection.pk).result_by == users[1]
