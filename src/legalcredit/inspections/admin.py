@@ -49,9 +49,34 @@ class InspectorAdmin(AddThroughServiceAdmin):
     list_filter = ("active",)
     search_fields = ("name", "enforcement_no", "unit")
     add_perm = "inspections.add_inspector"
+    actions = ["take_out", "put_back"]
 
     def get_queryset(self, request):
         return _in_scope(super().get_queryset(request).select_related("region"), request)
+
+    def has_change_permission(self, request, obj=None):
+        # For the list's actions (which go through the service); an inspector's own page stays
+        # read-only, with no save button to bypass it.
+        return obj is None and request.user.has_perm("inspections.change_inspector")
+
+    def _set(self, request, queryset, active: bool):
+        done = 0
+        for inspector in queryset:
+            try:
+                services.set_active(inspector, by=request.user, active=active,
+                                    reason="后台批量操作：" + ("恢复入库" if active else "移出名录库"))
+                done += 1
+            except PermissionDenied as exc:
+                self.message_user(request, f"{inspector}：{exc}", messages.ERROR)
+        self.message_user(request, f"已{'恢复' if active else '移出'} {done} 名检查人员", messages.SUCCESS)
+
+    @admin.action(description="移出检查人员名录库（此后不再被抽取）", permissions=["change"])
+    def take_out(self, request, queryset):
+        self._set(request, queryset, False)
+
+    @admin.action(description="恢复到检查人员名录库", permissions=["change"])
+    def put_back(self, request, queryset):
+        self._set(request, queryset, True)
 
     def add_page(self, request):
         form = forms.InspectorForm(request.POST or None)

@@ -63,6 +63,19 @@ def register_inspector(*, by, name: str, unit: str, region: str, enforcement_no:
 
 
 @transaction.atomic
+def set_active(inspector: Inspector, *, by, active: bool, reason: str) -> Inspector:
+    """Take an inspector out of the directory (transferred, retired, no longer holding an
+    enforcement certificate) or put them back; later draws follow, earlier ones stand."""
+    _may(by, "inspections.change_inspector", inspector.region_id)
+    reason = _text(reason, "reason", "原因")
+    inspector.active = active
+    inspector.save(update_fields=["active"])
+    audit(action=AuditEntry.Action.UPDATE, actor=by, object_type="inspections.inspector", object_id=inspector.pk,
+          summary=f"{'恢复' if active else '移出'}检查人员名录库：{inspector}", reason=reason)
+    return inspector
+
+
+@transaction.atomic
 def record_conflict(*, by, inspector: Inspector, subject, reason: str) -> Conflict:
     _may(by, "inspections.add_conflict", subject.region_id)
     reason = _text(reason, "reason", "回避事由")

@@ -207,3 +207,19 @@ def test_where_inspectors_have_accounts_only_they_enter_the_result(plan, firms, 
         services.record_result(inspection.pk, by=maker, inspected_on=today, result="检查合格", findings="合格")
     services.record_result(inspection.pk, by=users[1], inspected_on=today, result="检查合格", findings="合格")
     assert Inspection.objects.get(pk=inspection.pk).result_by == users[1]
+
+
+def test_an_inspector_taken_out_of_the_directory_is_not_drawn(client, plan, firms, inspectors, maker, checker):
+    client.force_login(maker)
+    taken = inspectors[0]
+    answer = client.post("/admin/inspections/inspector/", {"action": "take_out", "_selected_action": [taken.pk]})
+    assert answer.status_code == 302
+    taken.refresh_from_db()
+    assert not taken.active
+    assert AuditEntry.objects.filter(object_type="inspections.inspector", object_id=str(taken.pk),
+                                     summary__startswith="移出").exists()
+    drawn = services.draw(plan.pk, by=checker)
+    assigned = {i.pk for insp in drawn.inspections.all() for i in insp.inspectors.all()}
+    assert taken.pk not in assigned and assigned == {inspectors[1].pk, inspectors[2].pk}
+    page = client.get(f"/admin/inspections/inspector/{taken.pk}/change/").content.decode()
+    assert 'name="_save"' not in page
