@@ -156,16 +156,23 @@ class PlanAdmin(AddThroughServiceAdmin):
             url = reverse("admin:inspections_plan_draw", args=[obj.pk])
             return format_html('<a class="button" href="{}">执行双随机抽取</a>（由具有抽取权限的审核人员执行）',
                                url)
-        same, why = services.verify_draw(obj)
         return format_html(
-            "<p>{} 由 {} 抽取；随机种子 <code>{}</code>；检查对象名录 {} 个，摘要 <code>{}</code>；规则版本 {}</p><p>{}</p>",
+            "<p>{} 由 {} 抽取；随机种子 <code>{}</code>；检查对象名录 {} 个，摘要 <code>{}</code>；规则版本 {}</p>"
+            '<p><a class="button" href="{}">复核抽取</a>（按存档的种子和名录重新抽取，与存档结果及审计日志核对）</p>',
             obj.drawn_at, obj.drawn_by, obj.seed, len(obj.candidates.get("rows", ())) // 3, obj.candidates_digest,
-            obj.rules_version,
-            "按存档的种子和名录复核：结果一致" if same else f"复核未通过：{why}")
+            obj.rules_version, reverse("admin:inspections_plan_verify", args=[obj.pk]))
 
     def get_urls(self):
         return [path("<int:pk>/draw/", self.admin_site.admin_view(self.draw_view), name="inspections_plan_draw"),
+                path("<int:pk>/verify/", self.admin_site.admin_view(self.verify_view), name="inspections_plan_verify"),
                 *super().get_urls()]
+
+    def verify_view(self, request, pk):
+        plan = get_object_or_404(self.get_queryset(request), pk=pk)
+        same, why = services.verify_draw(plan)
+        self.message_user(request, "复核：按存档的种子和名录重新抽取，结果一致，与审计日志相符" if same
+                          else f"复核未通过：{why}", messages.SUCCESS if same else messages.ERROR)
+        return redirect("admin:inspections_plan_change", plan.pk)
 
     def add_page(self, request):
         scope = policy.scope_for(request.user)

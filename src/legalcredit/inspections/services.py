@@ -163,9 +163,16 @@ def verify_draw(plan: Plan) -> tuple[bool, str]:
     pool = plan.inspector_pool
     again = draws.draw(candidates, pool["ids"], {int(k): set(v) for k, v in pool["conflicts"].items()},
                        plan.seed, pool["per_inspection"], {int(k): v for k, v in pool.get("load", {}).items()})
-    stored = {i.subject_id: tuple(sorted(i.inspectors.values_list("pk", flat=True)))
-              for i in plan.inspections.all()}
-    if {d.subject_id: d.inspectors for d in again} != stored:
+    stored: dict[int, list[int]] = {}
+    for subject_id, inspector_id in Inspection.inspectors.through.objects.filter(
+            inspection__plan=plan).values_list("inspection__subject_id", "inspector_id"):
+        stored.setdefault(subject_id, []).append(inspector_id)
+    stored_drawn = [draws.Drawn(sid, "", tuple(sorted(ids))) for sid, ids in stored.items()]
+    logged = AuditEntry.objects.filter(object_type="inspections.plan", object_id=str(plan.pk),
+                                       data__has_key="drawn_digest").values_list("data", flat=True).first()
+    if not logged or logged["drawn_digest"] != draws.drawn_digest(stored_drawn):
+        return False, "存档的抽取结果与审计日志记载的不一致"
+    if {d.subject_id: d.inspectors for d in again} != {d.subject_id: d.inspectors for d in stored_drawn}:
         return False, "按存档的种子和名录重新抽取，结果与存档的抽取结果不一致"
     return True, ""
 

@@ -68,6 +68,12 @@ def test_a_plan_is_drawn_once_by_a_checker_logged_and_repeatable(plan, firms, in
     assert logged.data["drawn"] == len(inspections)
     with pytest.raises(ValidationError, match="不能重复抽取"):
         services.draw(plan.pk, by=checker)
+    # Someone swaps a drawn subject's inspectors: the audit trail's digest no longer matches.
+    first = drawn.inspections.first()
+    spare = next(i for i in inspectors if i.pk not in {x.pk for x in first.inspectors.all()})
+    keep = first.inspectors.first()
+    first.inspectors.set([keep, spare])
+    assert services.verify_draw(Plan.objects.get(pk=plan.pk))[1] == "存档的抽取结果与审计日志记载的不一致"
     # Someone edits the stored candidate list: repeating the draw says so.
     Plan.objects.filter(pk=plan.pk).update(candidates={**drawn.candidates, "rows": drawn.candidates["rows"][3:]})
     assert services.verify_draw(Plan.objects.get(pk=plan.pk))[1] == "存档的检查对象名录与摘要不符"
@@ -163,7 +169,9 @@ def test_officers_do_it_all_in_the_back_office_and_the_public_sees_the_result(
     assert "执行抽取" in client.get(f"/admin/inspections/plan/{second.pk}/draw/").content.decode()
     assert client.post(f"/admin/inspections/plan/{second.pk}/draw/").status_code == 302
     shown = client.get(f"/admin/inspections/plan/{second.pk}/change/").content.decode()
-    assert "复核：结果一致" in shown and Plan.objects.get(pk=second.pk).seed in shown
+    assert "复核抽取" in shown and Plan.objects.get(pk=second.pk).seed in shown
+    checked = client.get(f"/admin/inspections/plan/{second.pk}/verify/", follow=True).content.decode()
+    assert "结果一致，与审计日志相符" in checked
     inspection = second.inspections.first()
     client.force_login(maker)
     entered = client.post(f"/admin/inspections/inspection/{inspection.pk}/result/", {
