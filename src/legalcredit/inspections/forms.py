@@ -9,15 +9,19 @@ from .models import Inspector
 
 
 def _regions(scope):
-    qs = Region.objects.filter(in_force=True).exclude(level=Region.Level.COUNTY).order_by("code")
-    if not scope.everything:
-        from django.db.models import Q
+    """The province's regions the officer may plan for: their own and everything under it (a
+    county officer, their county)."""
+    from django.conf import settings
+    from django.db.models import Q
 
+    province = Region.objects.get(code=settings.LEGALCREDIT_PROVINCE).jurisdiction_prefix
+    qs = Region.objects.filter(in_force=True, code__startswith=province).order_by("code")
+    if not scope.everything:
         cond = Q(pk__in=[])
         for p in scope.region_prefixes:
             cond |= Q(code__startswith=p)
         qs = qs.filter(cond)
-    return [(r.code, f"{r.code} {r.name}") for r in qs[:500]]
+    return [(r.code, f"{r.code} {r.name}") for r in qs]
 
 
 class InspectorForm(forms.Form):

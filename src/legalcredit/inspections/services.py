@@ -40,6 +40,13 @@ def _may(by, perm: str, region_code: str) -> None:
         raise PermissionDenied("该行政区划超出您的辖区")
 
 
+def _region(code: str, field: str, label: str) -> Region:
+    region = Region.objects.filter(code=(code or "").strip(), in_force=True).first()
+    if region is None:
+        raise field_error(field, label, f"“{code}”不是现行的行政区划代码")
+    return region
+
+
 def _text(value: str, field: str, label: str) -> str:
     value = (value or "").strip()
     if not value:
@@ -50,12 +57,13 @@ def _text(value: str, field: str, label: str) -> str:
 @transaction.atomic
 def register_inspector(*, by, name: str, unit: str, region: str, enforcement_no: str, post: str = "",
                        user=None) -> Inspector:
-    _may(by, "inspections.add_inspector", region)
+    place = _region(region, "region", "所属行政区划")
+    _may(by, "inspections.add_inspector", place.code)
     number = _text(enforcement_no, "enforcement_no", "执法证号")
     if Inspector.objects.filter(enforcement_no=number).exists():
         raise field_error("enforcement_no", "执法证号", f"{number} 已在检查人员名录库中")
     inspector = Inspector.objects.create(name=_text(name, "name", "姓名"), unit=_text(unit, "unit", "所在单位"),
-                                         region=Region.objects.get(code=region), enforcement_no=number,
+                                         region=place, enforcement_no=number,
                                          post=post.strip(), user=user)
     audit(action=AuditEntry.Action.CREATE, actor=by, object_type="inspections.inspector", object_id=inspector.pk,
           summary=f"检查人员入库：{inspector}")
@@ -90,7 +98,8 @@ def record_conflict(*, by, inspector: Inspector, subject, reason: str) -> Confli
 @transaction.atomic
 def create_plan(*, by, name: str, item: str, region: str, year: int, authority: str, authority_uscc: str,
                 inspect_from: dt.date, inspect_until: dt.date) -> Plan:
-    _may(by, "inspections.add_plan", region)
+    place = _region(region, "region", "抽查范围")
+    _may(by, "inspections.add_plan", place.code)
     r = selectors.rules()
     if item not in r.items:
         raise field_error("item", "抽查事项", f"“{item}”不在随机抽查事项清单中（可选：{'、'.join(r.items)}）")
@@ -103,7 +112,7 @@ def create_plan(*, by, name: str, item: str, region: str, year: int, authority: 
     if inspect_from.year != year:
         raise field_error("year", "年度", f"检查开始日{inspect_from}不在{year}年度")
     plan = Plan.objects.create(name=_text(name, "name", "抽查任务名称"), item=item,
-                               region=Region.objects.get(code=region), year=year,
+                               region=place, year=year,
                                authority=_text(authority, "authority", "检查机关"), authority_uscc=code,
                                inspect_from=inspect_from, inspect_until=inspect_until, created_by=by)
     audit(action=AuditEntry.Action.CREATE, actor=by, object_type="inspections.plan", object_id=plan.pk,

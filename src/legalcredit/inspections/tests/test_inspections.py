@@ -231,3 +231,28 @@ def test_an_inspector_taken_out_of_the_directory_is_not_drawn(client, plan, firm
     assert taken.pk not in assigned and assigned == {inspectors[1].pk, inspectors[2].pk}
     page = client.get(f"/admin/inspections/inspector/{taken.pk}/change/").content.decode()
     assert 'name="_save"' not in page
+
+
+def test_a_county_officer_plans_for_the_county_and_a_city_officer_for_its_counties(
+        client, maker, django_user_model, settings):
+    from legalcredit.accounts.services import assign
+    from legalcredit.refdata.models import Region
+
+    settings.LEGALCREDIT_PROVINCE = "320000"
+    county = django_user_model.objects.create_user("county_maker", password="x-Strong-pass-1", is_staff=True)
+    assign(county, "county_maker", region=Region.objects.get(code="320812"))
+    client.force_login(county)
+    page = client.get("/admin/inspections/plan/add/").content.decode()
+    assert 'value="320812"' in page and 'value="320800"' not in page
+    client.force_login(maker)
+    page = client.get("/admin/inspections/plan/add/").content.decode()
+    assert 'value="320800"' in page and 'value="320812"' in page and 'value="320100"' not in page
+
+
+def test_an_unknown_region_code_is_refused_naming_the_field(client, maker):
+    with pytest.raises(ValidationError, match="所属行政区划：“999999”不是现行的行政区划代码"):
+        services.register_inspector(by=maker, name="张三", unit="某局", region="999999", enforcement_no="1")
+    client.force_login(maker)
+    page = client.post("/admin/inspections/inspector/add/", {"name": "张三", "unit": "某局", "region": "999999",
+                                                             "enforcement_no": "1"})
+    assert page.status_code == 200 and "不是现行的行政区划代码" in page.content.decode()
