@@ -44,9 +44,14 @@ def candidates(plan: Plan, r: InspectionRules) -> list[Candidate]:
         key = (scheme_id, grade)
         if key not in bands:
             scheme = schemes.setdefault(scheme_id, Scheme.objects.get(pk=scheme_id))
-            sup = grades.parsed(scheme).band(grade).supervision
-            name = f"{scheme.name}（{scheme.version}）·{grades.grade_name(scheme, grade)}"
-            bands[key] = (name, sup.sampling_rate, sup.yearly_cap) if sup else (name, r.ungraded_rate, r.ungraded_cap)
+            try:
+                sup = grades.parsed(scheme).band(grade).supervision
+            except StopIteration:   # a grade its scheme's edition no longer has: drawn as ungraded
+                bands[key] = (UNGRADED, r.ungraded_rate, r.ungraded_cap)
+            else:
+                name = f"{scheme.name}（{scheme.version}）·{grades.grade_name(scheme, grade)}"
+                bands[key] = ((name, sup.sampling_rate, sup.yearly_cap) if sup
+                              else (name, r.ungraded_rate, r.ungraded_cap))
         graded[sid] = bands[key]
     done = Counter(dict(Inspection.objects.filter(subject__in=subjects.values("pk"), plan__year=plan.year,
                                                   plan__state=Plan.State.DRAWN)

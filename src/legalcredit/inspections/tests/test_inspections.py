@@ -256,3 +256,14 @@ def test_an_unknown_region_code_is_refused_naming_the_field(client, maker):
     page = client.post("/admin/inspections/inspector/add/", {"name": "张三", "unit": "某局", "region": "999999",
                                                              "enforcement_no": "1"})
     assert page.status_code == 200 and "不是现行的行政区划代码" in page.content.decode()
+
+
+def test_a_grade_its_scheme_no_longer_has_is_drawn_as_ungraded(plan, firms):
+    from legalcredit.evaluation import services as evaluation
+    from legalcredit.evaluation.models import SubjectGrade
+
+    evaluation.evaluate_subjects([f.pk for f in firms])
+    SubjectGrade.objects.filter(subject=firms[0]).update(grade="ZZ")
+    rules = selectors.rules()
+    [odd] = [c for c in selectors.candidates(plan, rules) if c.subject_id == firms[0].pk]
+    assert (odd.stratum, odd.rate, odd.yearly_cap) == (selectors.UNGRADED, rules.ungraded_rate, rules.ungraded_cap)
