@@ -45,3 +45,11 @@ def daily_digest(day: dt.date) -> dict:
 def unsealed() -> int:
     """Entries written but not yet linked into the chain (deferred sealing)."""
     return AuditEntry.objects.filter(hash="").count()
+
+
+def logged(object_type: str, object_id, key: str):
+    """What the audit trail recorded under ``key`` for an object (a receipt's, a report's, a
+    draw's digest), or None: what a verification compares the stored object against."""
+    data = (AuditEntry.objects.filter(object_type=object_type, object_id=str(object_id), data__has_key=key)
+            .values_list("data", flat=True).first())
+    return data[key] if data else None

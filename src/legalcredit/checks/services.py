@@ -18,6 +18,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from legalcredit.accounts.policy import scope_for
+from legalcredit.audit import selectors as audit_trail
 from legalcredit.audit.models import AuditEntry
 from legalcredit.audit.services import record as audit
 from legalcredit.audit.services import seals_inline
@@ -204,8 +205,7 @@ def verify(receipt, digest: str) -> tuple[bool, Check | None, str]:
         return False, check, "摘要与回执不符"
     if _digest(check) != check.digest:
         return False, check, "存档的答复内容已被改动"
-    logged = AuditEntry.objects.filter(object_type="checks.check", object_id=str(check.pk)).values_list("data", flat=True).first()
-    if not logged or logged.get("digest") != digest:
+    if audit_trail.logged("checks.check", check.pk, "digest") != digest:
         return False, check, "审计日志中没有与之相符的记录"
     return True, check, ""
 

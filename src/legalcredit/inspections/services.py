@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from legalcredit.accounts.policy import scope_for
+from legalcredit.audit import selectors as audit_trail
 from legalcredit.audit.models import AuditEntry
 from legalcredit.audit.services import record as audit
 from legalcredit.core.errors import field_error
@@ -147,10 +148,9 @@ def draw(plan_id: int, *, by) -> Plan:
                            "per_inspection": r.per_inspection, "load": {str(k): v for k, v in load.items()}}
     plan.save()
     # In bulk: a province-wide plan draws thousands.
+    # SQLite and PostgreSQL both return the new keys from a bulk insert.
     made = Inspection.objects.bulk_create([Inspection(plan=plan, subject_id=d.subject_id, stratum=d.stratum)
                                            for d in drawn], batch_size=1000)
-    if any(i.pk is None for i in made):      # a backend that returns no keys from a bulk insert
-        made = list(Inspection.objects.filter(plan=plan).order_by("pk"))
     by_subject = {i.subject_id: i.pk for i in made}
     through = Inspection.inspectors.through
     through.objects.bulk_create([through(inspection_id=by_subject[d.subject_id], inspector_id=i)
@@ -177,9 +177,7 @@ def verify_draw(plan: Plan) -> tuple[bool, str]:
             inspection__plan=plan).values_list("inspection__subject_id", "inspector_id"):
         stored.setdefault(subject_id, []).append(inspector_id)
     stored_drawn = [draws.Drawn(sid, "", tuple(sorted(ids))) for sid, ids in stored.items()]
-    logged = AuditEntry.objects.filter(object_type="inspections.plan", object_id=str(plan.pk),
-                                       data__has_key="drawn_digest").values_list("data", flat=True).first()
-    if not logged or logged["drawn_digest"] != draws.drawn_digest(stored_drawn):
+    if audit_trail.logged("inspections.plan", plan.pk, "drawn_digest") != draws.drawn_digest(stored_drawn):
         return False, "存档的抽取结果与审计日志记载的不一致"
     if {d.subject_id: d.inspectors for d in again} != {d.subject_id: d.inspectors for d in stored_drawn}:
         return False, "按存档的种子和名录重新抽取，结果与存档的抽取结果不一致"

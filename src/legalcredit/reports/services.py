@@ -14,6 +14,7 @@ import secrets
 from django.db import transaction
 from django.utils import timezone
 
+from legalcredit.audit import selectors as audit_trail
 from legalcredit.audit.models import AuditEntry
 from legalcredit.audit.services import record as audit
 
@@ -65,8 +66,6 @@ def verify(serial: str, code: str) -> tuple[bool, CreditReport | None, str]:
         return False, report, "验证码与报告编号不符"
     if _digest(report) != report.digest:
         return False, report, "存档的报告内容已被改动"
-    logged = AuditEntry.objects.filter(object_type="reports.creditreport", object_id=report.serial).values_list(
-        "data", flat=True).first()
-    if not logged or logged.get("digest") != report.digest:
+    if audit_trail.logged("reports.creditreport", report.serial, "digest") != report.digest:
         return False, report, "审计日志中没有与之相符的记录"
     return True, report, ""
