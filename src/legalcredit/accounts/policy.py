@@ -123,6 +123,16 @@ def _current_members(institution_id: int) -> set[int]:
                .values_list("person_id", flat=True))
 
 
+def _in_regions(scope: Scope, code: str):
+    """A condition: the region code at ``code`` lies in one of the scope's regions (none: false)."""
+    from django.db.models import Q
+
+    cond = Q(pk__in=[])
+    for p in scope.region_prefixes:
+        cond |= Q(**{f"{code}__startswith": p})
+    return cond
+
+
 def filter_subjects(qs, scope: Scope, field: str = ""):
     """Limit a queryset of subjects (or of rows pointing at one through ``field``)."""
     from django.db.models import Q
@@ -132,12 +142,16 @@ def filter_subjects(qs, scope: Scope, field: str = ""):
     if scope.nothing:
         return qs.none()
     prefix = f"{field}__" if field else ""
-    cond = Q()
-    for p in scope.region_prefixes:
-        cond |= Q(**{f"{prefix}region__code__startswith": p})
+    cond = _in_regions(scope, f"{prefix}region__code")
     if scope.subject_ids:
         cond |= Q(**{f"{prefix}pk__in": scope.subject_ids})
     return qs.filter(cond)
+
+
+def filter_regions(qs, scope: Scope, field: str = "region"):
+    """Limit a queryset of rows that belong to a region through ``field`` (an inspection plan, an
+    inspector) to the scope's regions; a scope of subjects only (an institution's) reaches none."""
+    return qs if scope.everything else qs.filter(_in_regions(scope, f"{field}__code"))
 
 
 def may_see_full_id_number(user) -> bool:
@@ -146,14 +160,7 @@ def may_see_full_id_number(user) -> bool:
 
 def regions(scope: Scope):
     """Regions the scope may register subjects in."""
-    from django.db.models import Q
-
     from legalcredit.refdata.models import Region
 
     qs = Region.objects.filter(in_force=True)
-    if scope.everything:
-        return qs
-    cond = Q(pk__in=[])
-    for p in scope.region_prefixes:
-        cond |= Q(code__startswith=p)
-    return qs.filter(cond)
+    return qs if scope.everything else qs.filter(_in_regions(scope, "code"))

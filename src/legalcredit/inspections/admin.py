@@ -1,6 +1,5 @@
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
@@ -19,14 +18,8 @@ def _form_page(admin_, request, form, title, intro="", submit="提交"):
         "intro": intro, "submit_label": submit})
 
 
-def _in_scope(qs, request, field="region"):
-    scope = policy.scope_for(request.user)
-    if scope.everything:
-        return qs
-    cond = Q(pk__in=[])
-    for p in scope.region_prefixes:
-        cond |= Q(**{f"{field}__code__startswith": p})
-    return qs.filter(cond)
+def _in_scope(qs, request):
+    return policy.filter_regions(qs, policy.scope_for(request.user))
 
 
 class AddThroughServiceAdmin(ReadOnlyAdmin):

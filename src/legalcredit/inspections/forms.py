@@ -12,16 +12,12 @@ def _regions(scope):
     """The province's regions the officer may plan for: their own and everything under it (a
     county officer, their county)."""
     from django.conf import settings
-    from django.db.models import Q
+
+    from legalcredit.accounts.policy import regions
 
     province = Region.objects.get(code=settings.LEGALCREDIT_PROVINCE).jurisdiction_prefix
-    qs = Region.objects.filter(in_force=True, code__startswith=province).order_by("code")
-    if not scope.everything:
-        cond = Q(pk__in=[])
-        for p in scope.region_prefixes:
-            cond |= Q(code__startswith=p)
-        qs = qs.filter(cond)
-    return [(r.code, f"{r.code} {r.name}") for r in qs]
+    return [(r.code, f"{r.code} {r.name}")
+            for r in regions(scope).filter(code__startswith=province).order_by("code")]
 
 
 class InspectorForm(forms.Form):

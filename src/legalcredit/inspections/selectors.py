@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from django.db.models import Count, QuerySet
 
-from legalcredit.accounts.policy import Scope, filter_subjects
+from legalcredit.accounts.policy import Scope, filter_regions, filter_subjects
 from legalcredit.domain.draws import Candidate, InspectionRules
 from legalcredit.evaluation import selectors as grades
 from legalcredit.evaluation.models import Scheme, SubjectGrade
@@ -83,16 +83,7 @@ def conflicts(plan: Plan, r: InspectionRules) -> dict[int, set[int]]:
 
 
 def visible_plans(scope: Scope) -> QuerySet[Plan]:
-    if scope.everything:
-        return Plan.objects.all()
-    if scope.nothing or not scope.region_prefixes:
-        return Plan.objects.none()
-    from django.db.models import Q
-
-    cond = Q()
-    for p in scope.region_prefixes:
-        cond |= Q(region__code__startswith=p)
-    return Plan.objects.filter(cond)
+    return filter_regions(Plan.objects.all(), scope)
 
 
 def visible_inspections(scope: Scope) -> QuerySet[Inspection]:
