@@ -41,13 +41,17 @@ class MineFilter(admin.SimpleListFilter):
 
 @admin.register(Clock)
 class ClockAdmin(ReadOnlyAdmin):
-    list_display = ("case_link", "name", "subject", "assignee", "started_on", "working_days", "due_on", "state")
+    list_display = ("case_link", "name", "subject", "assignee", "started_on", "limit", "due_on", "state")
     list_filter = (StateFilter, MineFilter, "case_type")
     search_fields = ("subject__name", "name")
     list_select_related = ("subject", "assignee")
 
     def get_queryset(self, request):
         return selectors.queue(scope_for(request.user), today=timezone.localdate())
+
+    @admin.display(description="时限")
+    def limit(self, obj):
+        return obj.span
 
     @admin.display(description="状态")
     def state(self, obj):

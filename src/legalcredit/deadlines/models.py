@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 
 from legalcredit.core.models import NoDeleteModel
+from legalcredit.domain import deadlines
 
 
 class CaseType(models.TextChoices):
@@ -18,6 +19,7 @@ class CaseType(models.TextChoices):
     COMMITMENT = "commitment", "信用承诺"
     LISTING = "listing", "名单列入"
     INSPECTION = "inspection", "双随机抽查"
+    COMPLAINT = "complaint", "投诉"
 
 
 class Clock(NoDeleteModel):
@@ -30,7 +32,9 @@ class Clock(NoDeleteModel):
     assignee = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True,
                                  related_name="clocks", verbose_name="经办人")
     started_on = models.DateField("起算日")
-    working_days = models.PositiveIntegerField("期限（工作日）")
+    working_days = models.PositiveIntegerField("期限（天数）")
+    calendar_days = models.BooleanField("按自然日计算", default=False,
+                                        help_text="否：按工作日计算（节假日调休以日历为准）")
     pauses = models.JSONField("补正暂停", default=list, blank=True)
     due_on = models.DateField("截止日", null=True, blank=True, help_text="补正期间暂停计时，为空")
     stopped_on = models.DateField("办结日", null=True, blank=True)
@@ -48,3 +52,7 @@ class Clock(NoDeleteModel):
 
     def __str__(self):
         return f"{self.get_case_type_display()}#{self.case_id} {self.name}"
+
+    @property
+    def span(self) -> str:
+        return deadlines.span(self.working_days, self.calendar_days)

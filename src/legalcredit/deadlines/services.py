@@ -28,7 +28,8 @@ def _pauses(clock: Clock) -> list[deadlines.Pause]:
 
 def _recompute(clock: Clock) -> None:
     try:
-        clock.due_on = deadlines.due_on(work_calendar(), clock.started_on, clock.working_days, _pauses(clock))
+        clock.due_on = deadlines.due_on(work_calendar(), clock.started_on, clock.working_days, _pauses(clock),
+                                        calendar=clock.calendar_days)
     except ValueError as exc:
         raise ValidationError(str(exc)) from None
 
@@ -37,7 +38,7 @@ def start(case_type: str, case_id: int, limit: TimeLimit, *, subject, on: dt.dat
           pauses: list | None = None) -> Clock:
     clock = Clock(case_type=case_type, case_id=case_id, step=limit.key, name=limit.name, source=limit.source,
                   subject=subject, assignee=assignee, started_on=on, working_days=limit.working_days,
-                  pauses=pauses or [])
+                  calendar_days=limit.calendar, pauses=pauses or [])
     _recompute(clock)
     clock.save(force_insert=True)
     return clock
@@ -110,7 +111,7 @@ def _officers_for(subject, exclude=()) -> list:
 def _message(clock: Clock, lead: str) -> str:
     due = clock.due_on.isoformat() if clock.due_on else "（暂停计时）"
     return (f"{lead}\n\n案件：{clock.get_case_type_display()} #{clock.case_id}\n主体：{clock.subject.name}\n"
-            f"应办事项：{clock.name}（{clock.working_days}个工作日，截止{due}）\n依据：{clock.source}\n\n"
+            f"应办事项：{clock.name}（{clock.span}，截止{due}）\n依据：{clock.source}\n\n"
             f"请登录公共法律服务信用监管平台后台办理。")
 
 

@@ -5,6 +5,10 @@ and stops counting while it is paused (补正: the officer waits for the applica
 The conventions follow ``workdays``: the event day itself is not counted, and a pause from P to R
 (materials asked for on P, received on R) removes the working days in (P, R] from the count, so
 the clock resumes with the days it had left on P.
+
+A few limits are set in calendar days (a complaint closed within 60 日). Those count every day, and
+a last day that falls on a rest day or holiday moves to the next working day (民法典 Art 203: 期间的
+最后一日是法定休假日的，以法定休假日结束的次日为期间的最后一日).
 """
 from __future__ import annotations
 
@@ -39,19 +43,29 @@ def check_pauses(started: dt.date, pauses: Sequence[Pause]) -> None:
         last = p.end or p.start
 
 
-def due_on(cal: WorkCalendar, started: dt.date, working_days: int, pauses: Sequence[Pause] = ()) -> dt.date | None:
-    """The last day of the time limit, or None while the clock is paused."""
-    if working_days < 0:
-        raise ValueError("期限工作日数不能为负数")
+def due_on(cal: WorkCalendar, started: dt.date, days: int, pauses: Sequence[Pause] = (), *,
+           calendar: bool = False) -> dt.date | None:
+    """The last day of the time limit (``days`` working days, or calendar days when ``calendar``),
+    or None while the clock is paused."""
+    if days < 0:
+        raise ValueError("期限天数不能为负数")
     check_pauses(started, pauses)
     if pauses and pauses[-1].end is None:
         return None
-    day, left = started, working_days
+    day, left = started, days
     while left:
         day += ONE_DAY
-        if cal.is_working_day(day) and not any(p.covers(day) for p in pauses):
+        if (calendar or cal.is_working_day(day)) and not any(p.covers(day) for p in pauses):
             left -= 1
+    if calendar and days:
+        while not cal.is_working_day(day):
+            day += ONE_DAY
     return day
+
+
+def span(days: int, calendar: bool = False) -> str:
+    """A time limit as officers read it: 10个工作日, 60日."""
+    return f"{days}日" if calendar else f"{days}个工作日"
 
 
 def state(cal: WorkCalendar, due: dt.date | None, today: dt.date, *, remind_before: int,

@@ -63,8 +63,9 @@ def check_commitment_code(code: str) -> str | None:
 class TimeLimit:
     key: str
     name: str
-    working_days: int
+    working_days: int      # the days of the limit; calendar days when ``calendar``
     source: str
+    calendar: bool = False
 
 
 @dataclass(frozen=True)

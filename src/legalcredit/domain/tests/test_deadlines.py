@@ -70,3 +70,27 @@ def test_the_query_bound_agrees_with_the_state(today, due, remind):
     cal = NATIONAL_DAY_2026
     flagged = state(cal, due, today, remind_before=remind) in ("due_soon", "overdue")
     assert flagged == (due < due_soon_bound(cal, today, remind))
+
+
+def test_a_calendar_day_limit_ending_in_the_national_day_holiday_ends_after_it():
+    # 60 日 from 2 Aug 2026 end on 1 Oct, a holiday: the limit runs to 8 Oct, the first working day
+    # after the holiday (民法典 Art 203).
+    assert due_on(NATIONAL_DAY_2026, dt.date(2026, 8, 2), 60, calendar=True) == dt.date(2026, 10, 8)
+    # Ending on a working day, it is plain date arithmetic, weekends and holidays included.
+    assert due_on(NATIONAL_DAY_2026, dt.date(2026, 9, 1), 60, calendar=True) == dt.date(2026, 10, 31) + dt.timedelta(
+        days=2)   # 31 Oct is a Saturday: Monday 2 Nov
+
+
+@given(days, st.integers(1, 90), st.integers(0, 40), st.integers(0, 40))
+def test_calendar_day_limits_count_every_day_not_paused_and_end_on_a_working_day(start, n, gap, length):
+    cal = NATIONAL_DAY_2026
+    plain = due_on(cal, start, n, calendar=True)
+    assert cal.is_working_day(plain)
+    assert plain >= start + dt.timedelta(days=n)
+    # Moved only past rest days: every day between the nominal end and the last day is one.
+    assert all(not cal.is_working_day(start + dt.timedelta(days=d)) for d in range(n, (plain - start).days))
+    p = Pause(start + dt.timedelta(days=gap), start + dt.timedelta(days=gap + length))
+    paused = due_on(cal, start, n, [p], calendar=True)
+    assert paused >= plain
+    counted = sum(1 for i in range(1, (paused - start).days + 1) if not p.covers(start + dt.timedelta(days=i)))
+    assert counted >= n
