@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "legalcredit.portal",
     "legalcredit.reports",
     "legalcredit.inspections",
+    "legalcredit.complaints",
 ]
 
 MIDDLEWARE = [
@@ -240,6 +241,8 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 
 # Pages of the public portal one visitor (address) may open per minute; 0 for no cap.
 PUBLIC_RATE_PER_MINUTE = int(os.environ.get("PUBLIC_RATE_PER_MINUTE", "120"))
+# Complaints one address may make on the portal a day (0: no cap); more go by the 12348 hotline.
+PUBLIC_COMPLAINTS_PER_DAY = int(os.environ.get("PUBLIC_COMPLAINTS_PER_DAY", "10"))
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

@@ -17,6 +17,7 @@ urlpatterns = [
     path("admin/otp/", second_factor, name="second-factor"),
     path("public/forensic-grades/", public_forensic_grades, name="public-forensic-grades"),
     path("public/reports/", include("legalcredit.reports.urls")),
+    path("public/complaints/", include("legalcredit.complaints.urls")),
     path("public/", include("legalcredit.portal.urls")),
     # The admin's own home page, with the user's to-do list (same URL, matched first).
     path("admin/", admin.site.admin_view(admin_index)),

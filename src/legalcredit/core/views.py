@@ -56,7 +56,25 @@ def todo(request) -> list[Todo]:
                   {Stage.PROPOSED: "待告知的名单列入建议", Stage.NOTICED: "陈述申辩期中的名单事项",
                    Stage.HEARING: "听证程序中的名单事项", Stage.DECIDED: "已决定待公示的名单"})
         items += [Todo(label, stages[stage], f"{url}?stage__exact={stage}") for stage, label in labels.items()]
+    items += _complaints(user, scope)
     return [item for item in items if item.count]
+
+
+def _complaints(user, scope) -> list[Todo]:
+    from legalcredit.complaints import selectors as complaints
+    from legalcredit.complaints.models import Stage
+
+    url = reverse("admin:complaints_complaint_changelist")
+    out = []
+    if user.has_perm("complaints.handle_complaint"):
+        stages = complaints.stage_counts(scope)
+        out += [Todo("待受理审查的投诉", stages.get(Stage.RECEIVED, 0), f"{url}?stage__exact={Stage.RECEIVED}"),
+                Todo("调查中的投诉", stages.get(Stage.ACCEPTED, 0), f"{url}?stage__exact={Stage.ACCEPTED}"),
+                Todo("已决定待告知的投诉", stages.get(Stage.DECIDED, 0), f"{url}?stage__exact={Stage.DECIDED}")]
+    if user.has_perm("complaints.decide_complaint"):
+        out.append(Todo("待作出处理决定的投诉", complaints.awaiting_decision(scope, user).count(),
+                        f"{url}?to_decide=1"))
+    return out
 
 
 def admin_index(request):

@@ -132,8 +132,8 @@ def _history(case_type: str, case_id: int):
                              ((s.on, s.action, s.officer or "系统", s.document)
                               for s in selectors.steps(case_type, case_id)))
     today, lead = timezone.localdate(), deadline_selectors.remind_before()
-    clocks = format_html_join("", "<tr><td>{}</td><td>{}个工作日</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-                              ((c.name, c.working_days, c.started_on, c.due_on or "暂停计时",
+    clocks = format_html_join("", "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                              ((c.name, c.span, c.started_on, c.due_on or "暂停计时",
                                 STATES[deadline_selectors.state_of(c, today, lead)])
                                for c in deadline_selectors.clocks_of(case_type, case_id)))
     files = format_html_join("", '<li>{} · <a href="{}">{}</a>（{} 字节，SHA-256 {}…）</li>',
@@ -141,6 +141,13 @@ def _history(case_type: str, case_id: int):
                                m.name, m.size, m.sha256[:16]) for m in selectors.materials(case_type, case_id)))
     return format_html("<h3>期限</h3><table><tr><th>事项</th><th>时限</th><th>起算</th><th>截止</th><th>状态</th></tr>"
                        "{}</table><h3>材料</h3><ul>{}</ul><h3>办理记录</h3><table>{}</table>", clocks, files, steps)
+
+
+# Case types whose materials an officer may download: (the cases the officer sees, the permission).
+# Other apps that keep materials here (complaints) add theirs.
+MATERIAL_CASES = {"repair": (selectors.visible_repairs, "remedies.view_repairapplication"),
+                  "objection": (selectors.visible_objections, "remedies.view_objection")}
+MATERIAL_REASONS = {"repair": "信用修复", "objection": "异议"}
 
 
 def download(request, pk):
@@ -152,12 +159,11 @@ def download(request, pk):
 
     m = get_object_or_404(Material, pk=pk)
     scope = policy.scope_for(request.user)
-    visible = {"repair": selectors.visible_repairs, "objection": selectors.visible_objections}.get(m.case_type)
-    perm = {"repair": "remedies.view_repairapplication", "objection": "remedies.view_objection"}.get(m.case_type)
+    visible, perm = MATERIAL_CASES.get(m.case_type, (None, ""))
     if visible is None or not request.user.has_perm(perm) or not visible(scope).filter(pk=m.case_id).exists():
         raise Http404("材料不存在或不在您的查看范围内")
     audit(action=AuditEntry.Action.READ, actor=request.user, object_type="remedies.material", object_id=m.pk,
-          summary=f"查阅申请材料 {m.name}", reason="办理信用修复或异议")
+          summary=f"查阅申请材料 {m.name}", reason=f"办理{MATERIAL_REASONS.get(m.case_type, '案件')}")
     return FileResponse(m.file.open("rb"), as_attachment=True, filename=m.name)
 
 
@@ -193,9 +199,11 @@ class CaseAdmin(ReadOnlyAdmin):
                              name="remedies_material_download"))
         return [*urls, *super().get_urls()]
 
+    case_form = CaseForm
+
     def act_view(self, request, pk):
         case = get_object_or_404(self.get_queryset(request), pk=pk)
-        form = CaseForm(request.POST or None, request.FILES or None, stage=case.stage, actions=self.actions_map)
+        form = self.case_form(request.POST or None, request.FILES or None, stage=case.stage, actions=self.actions_map)
         if request.method == "POST" and form.is_valid():
             with refusals_on(form):
                 self.handle(case, request.user, form.cleaned_data)
@@ -226,6 +234,9 @@ class CaseAdmin(ReadOnlyAdmin):
     def attach(self, case, by, kind, name, content):
         raise NotImplementedError
 
+    def submitted(self, case) -> str:
+        return f"已提交：{case.number}（{case.item}）"
+
     def apply_view(self, request):
         from django.db import transaction
 
@@ -242,7 +253,7 @@ class CaseAdmin(ReadOnlyAdmin):
                     case = self.start(d["subject"], request.user, d)
                     if d.get("file"):
                         self.attach(case, request.user, d.get("kind") or "proof", d["file"].name, d["file"].read())
-                self.message_user(request, f"已提交：{case.number}（{case.item}）", messages.SUCCESS)
+                self.message_user(request, self.submitted(case), messages.SUCCESS)
                 return redirect(f"admin:{info.app_label}_{info.model_name}_change", case.pk)
         return render(request, "admin/evaluation/form.html", {
             **self.admin_site.each_context(request), "form": form, "opts": info, "title": self.apply_title,

@@ -246,3 +246,33 @@ def test_entering_credit_records_by_kind_and_region(role, world, client, django_
             assert entered is expected, (role, key, kind, response.status_code,
                                          response.context and response.context["form"].errors)
             assert response.status_code in ((302,) if expected else (200, 302, 403)), (role, key, kind)
+
+
+# Complaints: officers register and handle them (makers), checkers decide; nobody else sees them.
+FILES_COMPLAINTS = {"province_admin", "city_maker", "county_maker"}
+DECIDES_COMPLAINTS = {"province_admin", "city_checker", "county_checker"}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_complaints_follow_role_and_region(role, world, client, django_user_model):
+    from django.core.exceptions import PermissionDenied
+
+    from legalcredit.complaints import services as complaints
+
+    user = user_for(role, world, django_user_model)
+    for key in OBJECTS:
+        try:
+            complaints.file(world[key], by=user, channel="letter", complainant_name="测试", interest="委托人",
+                            facts="矩阵测试")
+            filed = True
+        except PermissionDenied:
+            filed = False
+        assert filed == (role in FILES_COMPLAINTS and key in SEES[role]), (role, key)
+    assert user.has_perm("complaints.decide_complaint") == (role in DECIDES_COMPLAINTS), role
+    client.force_login(user)
+    page = client.get("/admin/complaints/complaint/")
+    assert (page.status_code == 200) == (role in QUEUE), (role, page.status_code)
+    if page.status_code == 200:
+        html = page.content.decode()
+        for key in OBJECTS:
+            assert (world[key].name in html) == (role in FILES_COMPLAINTS and key in SEES[role]), (role, key)

@@ -95,3 +95,23 @@ def test_the_home_page_reads_in_chinese_to_a_screen_reader_too(client, checker):
     page = client.get("/admin/").content.decode()
     # Django's catalogue leaves the app list's hidden column headers in English.
     assert "数据类别" in page and "Model name" not in page and "Change or view list link" not in page
+
+
+def test_complaints_wait_for_the_maker_at_each_step_and_for_a_checker_to_decide(client, maker, checker, lawyer,
+                                                                                 bureau):
+    from legalcredit.complaints import services as complaints
+
+    first, _ = complaints.file(lawyer, by=maker, channel="letter", complainant_name="王芳", interest="委托人",
+                               facts="未出庭")
+    complaints.file(lawyer, by=maker, channel="visit", complainant_name="赵刚", interest="当事人", facts="乱收费")
+    items = todo(client, maker)
+    assert items["待受理审查的投诉"] == (2, "/admin/complaints/complaint/?stage__exact=received")
+    assert "待作出处理决定的投诉" not in items
+    complaints.accept(first.pk, by=maker, authority="淮安市司法局", authority_uscc=bureau["city"])
+    complaints.record_investigation(first.pk, by=maker, findings="属实")
+    complaints.review(first.pk, by=maker, finding="substantiated", handling="education", opinion="批评教育")
+    items = todo(client, checker)
+    assert items == {"待作出处理决定的投诉": (1, "/admin/complaints/complaint/?to_decide=1")}
+    for who in (maker, checker):
+        for count, url in todo(client, who).values():
+            assert client.get(url).context["cl"].result_count == count, f"{url} opens what it counts"

@@ -49,7 +49,7 @@ def may(user, subject, perm: str, what: str) -> None:
 def step(case_type: str, case, action: str, by, on: dt.date, document: str = "") -> None:
     CaseStep.objects.create(case_type=case_type, case_id=case.pk, stage=getattr(case, "stage", ""),
                             action=action, officer=by, on=on, document=document)
-    audit(action=AuditEntry.Action.UPDATE, actor=by, object_type=f"remedies.{type(case).__name__.lower()}",
+    audit(action=AuditEntry.Action.UPDATE, actor=by, object_type=case._meta.label_lower,
           object_id=case.pk, summary=f"{action}：{case}", reason=document[:500])
 
 

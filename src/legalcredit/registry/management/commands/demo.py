@@ -59,6 +59,7 @@ class Command(BaseCommand):
 def build_cases(stdout) -> None:
     """Cases the demo officers handle (they must exist first), so the queues are not empty."""
     from legalcredit.checks import demo as checks_demo
+    from legalcredit.complaints import demo as complaints_demo
     from legalcredit.inspections import demo as inspections_demo
     from legalcredit.lists import demo as lists_demo
     from legalcredit.records import demo as records_demo
@@ -70,6 +71,8 @@ def build_cases(stdout) -> None:
     drawn = inspections_demo.build()
     if drawn:
         stdout.write(f"  演示双随机抽查任务 1 个，抽取 {drawn} 个检查对象（县级办理员创建，市级审核员抽取，1 个结果已公示）")
+    if complaints_demo.build():
+        stdout.write("  演示投诉 4 件（网上投诉待受理审查、调查中、查实并告知、不予受理）")
     pending = records_demo.build_pending_batch()
     if pending:
         stdout.write(f"  演示待审核导入批次 1 个，{pending} 条（县级办理员导入，待市级审核员审核）")

@@ -1,0 +1,130 @@
+"""The complaint queue and each complaint's 办理 page. Every step goes through the services, so the
+rules (permissions, jurisdiction, two officers, deadlines, the time bar) are the same everywhere."""
+from __future__ import annotations
+
+from django.contrib import admin
+from django.utils.html import format_html
+
+from legalcredit.accounts import policy
+from legalcredit.remedies import admin as case_admin
+from legalcredit.remedies.services import materials
+
+from . import selectors, services
+from .forms import ACTIONS, ComplaintActForm, ComplaintFileForm
+from .models import Complaint, Stage
+
+case_admin.MATERIAL_CASES["complaint"] = (selectors.visible, "complaints.view_complaint")
+case_admin.MATERIAL_REASONS["complaint"] = "投诉"
+
+
+class ToDecideFilter(admin.SimpleListFilter):
+    title, parameter_name = "待我决定", "to_decide"
+
+    def lookups(self, request, model_admin):
+        return [("1", "待我作出处理决定")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "1":
+            return queryset.filter(pk__in=selectors.awaiting_decision(policy.scope_for(request.user),
+                                                                       request.user).values("pk"))
+        return queryset
+
+
+def _handle(c: Complaint, by, d: dict) -> None:
+    a, on, text = d["action"], d.get("on"), d.get("text") or ""
+    if a == "supplement":
+        services.ask_supplement(c.pk, by=by, what=text, on=on)
+    elif a == "supplement_received":
+        services.supplement_received(c.pk, by=by, on=on)
+    elif a == "accept":
+        services.accept(c.pk, by=by, authority=d.get("authority") or "", authority_uscc=d.get("authority_uscc") or "",
+                        on=on)
+    elif a == "not_accept":
+        services.not_accept(c.pk, by=by, reason_code=d.get("reason_code") or "", reason=text, on=on)
+    elif a == "investigate":
+        services.record_investigation(c.pk, by=by, findings=text, statement=d.get("statement") or "", on=on)
+    elif a == "extend":
+        services.extend(c.pk, by=by, reason=text, on=on)
+    elif a == "review":
+        services.review(c.pk, by=by, finding=d.get("finding") or "", handling=d.get("handling") or "",
+                        opinion=text, on=on)
+    elif a == "decide":
+        services.decide(c.pk, by=by, reason=text, finding=d.get("finding") or "", handling=d.get("handling") or "",
+                        on=on)
+    elif a == "notify":
+        services.notify_parties(c.pk, by=by, on=on)
+    elif a == "link":
+        services.link_record(c.pk, by=by, record_number=d.get("record") or "")
+    if d.get("file"):
+        f = d["file"]
+        materials.attach(services.CASE, c, by=by, kind="other", name=f.name, content=f.read(),
+                         on=services.today(on))
+
+
+@admin.register(Complaint)
+class ComplaintAdmin(case_admin.CaseAdmin):
+    case_type, actions_map, case_form = services.CASE, ACTIONS, ComplaintActForm
+    closed = ()    # a closed complaint may still be linked to the penalty that followed it
+    list_display = ("number", "subject", "channel_name", "received_on", "stage", "finding_name", "decided_on", "act")
+    list_filter = ("stage", ToDecideFilter, "sector", "channel", "finding")
+    search_fields = ("number", "subject__name", "subject__uscc", "complainant_name")
+    list_select_related = ("subject",)
+    exclude = ("query_code_hash",)
+
+    def get_queryset(self, request):
+        return selectors.visible(policy.scope_for(request.user))
+
+    @admin.display(description="渠道")
+    def channel_name(self, obj):
+        return services.rules().channels.get(obj.channel, obj.channel)
+
+    @admin.display(description="认定结论")
+    def finding_name(self, obj):
+        found = services.rules().findings.get(obj.finding)
+        return found.name if found else "—"
+
+    @admin.display(description="办理")
+    def act(self, obj):
+        linkable = obj.handling in ("penalty", "discipline")
+        if obj.stage == Stage.NOT_ACCEPTED or (obj.stage == Stage.CLOSED and not linkable):
+            return ""
+        return super().act(obj)
+
+    def handle(self, case, by, data):
+        from django.db import transaction
+
+        with transaction.atomic():     # the step and its material, or neither
+            _handle(case, by, data)
+
+    apply_form, apply_title, apply_label = ComplaintFileForm, "登记投诉", "登记投诉"
+    apply_intro = ("登记电话、来信、来访或转办的投诉。登记后开始计算受理审查期限；投诉人可凭投诉编号和查询码在公示网站查询办理进度。")
+
+    def start(self, subject, by, d):
+        c, code = services.file(subject, by=by, channel=d["channel"], complainant_name=d["complainant_name"],
+                                complainant_contact=d.get("complainant_contact") or "", interest=d["interest"],
+                                facts=d["facts"], requests=d.get("requests") or "", known_on=d.get("known_on"),
+                                referred_by=d.get("referred_by") or "", received_on=d.get("received_on"))
+        c.query_code = code
+        return c
+
+    def attach(self, case, by, kind, name, content):
+        materials.attach(services.CASE, case, by=by, kind="other", name=name, content=content,
+                         on=services.today())
+
+    def submitted(self, case) -> str:
+        return f"已登记：{case.number}。请告知投诉人查询码 {case.query_code}（只显示这一次），凭投诉编号和查询码可在公示网站查询办理进度。"
+
+    def intro(self, c):
+        r = services.rules()
+        sector = r.sectors.get(c.sector)
+        barred = services.rules_of.time_barred(sector, c.known_on, c.received_on) if sector else None
+        warn = format_html('<p class="errornote">已超过投诉时效：应于{}前提出（{}）</p>', barred,
+                           sector.limitation_source) if barred else ""
+        return format_html(
+            "{}<p>被投诉对象：{}（{}）</p><p>投诉人：{}（{}）；渠道：{}{}</p><p>投诉事实和理由：{}</p><p>投诉请求：{}</p>"
+            "<p>调查情况：<pre>{}</pre></p><p>被投诉人陈述申辩：<pre>{}</pre></p><p>拟处理：{} {} {}</p>",
+            warn, c.subject.name, sector.name if sector else c.sector, c.complainant_name, c.interest,
+            r.channels.get(c.channel, c.channel), f"（{c.referred_by}）" if c.referred_by else "", c.facts,
+            c.requests or "—", c.investigation or "—", c.respondent_statement or "—",
+            r.findings[c.proposed_finding].name if c.proposed_finding in r.findings else "—",
+            r.handlings.get(c.proposed_handling, ""), c.review_opinion)

@@ -1,0 +1,82 @@
+"""The complainant's pages on the portal and the officers' pages in the back office."""
+import re
+
+import pytest
+from django.utils import timezone
+
+from .. import services
+from ..models import Complaint, Stage
+
+pytestmark = pytest.mark.django_db
+
+FORM = {"complainant_name": "王芳", "complainant_contact": "13912345678", "interest": "委托人",
+        "facts": "收取代理费后未按约定出庭", "requests": "退费"}
+
+
+def test_a_complaint_made_on_the_portal_is_followed_with_its_number_and_code(client, lawyer, maker, bureau):
+    page = client.get(f"/public/complaints/subjects/{lawyer.pk}/")
+    assert page.status_code == 200
+    text = page.content.decode()
+    # The lawyers' limits from the rule set, as the complainant reads them.
+    assert "10个工作日" in text and "60日" in text
+    assert f"/public/complaints/subjects/{lawyer.pk}/" in client.get(f"/public/subjects/{lawyer.pk}/").content.decode()
+
+    missing = client.post(f"/public/complaints/subjects/{lawyer.pk}/", {**FORM, "complainant_contact": ""})
+    assert missing.status_code == 400 and "联系电话" in missing.content.decode()
+    assert not Complaint.objects.exists()
+
+    made = client.post(f"/public/complaints/subjects/{lawyer.pk}/", FORM)
+    assert made.status_code == 201
+    c = Complaint.objects.get()
+    assert c.channel == "portal" and c.received_on == timezone.localdate() and c.filed_by is None
+    body = made.content.decode()
+    code = re.search(r"查询码</th><td><strong>([0-9A-Z]+)<", body).group(1)
+    assert c.number in body
+
+    wrong = client.get("/public/complaints/status/", {"number": c.number, "code": "AAAAAAAAAA"})
+    assert wrong.status_code == 400 and "不正确" in wrong.content.decode()
+    shown = client.get("/public/complaints/status/", {"number": c.number, "code": code}).content.decode()
+    assert "已登记（待受理审查）" in shown and "13912345678" not in shown and "王芳" not in shown
+
+    services.not_accept(c.pk, by=maker, reason_code="review_or_litigation", reason="已起诉")
+    shown = client.get("/public/complaints/status/", {"number": c.number, "code": code}).content.decode()
+    assert "不予受理" in shown and "已起诉" in shown
+
+
+def test_one_address_may_make_only_so_many_complaints_a_day(client, lawyer, settings, fresh_cache):
+    settings.PUBLIC_COMPLAINTS_PER_DAY = 2
+    addr = {"REMOTE_ADDR": "10.9.8.7"}
+    for _ in range(2):
+        assert client.post(f"/public/complaints/subjects/{lawyer.pk}/", FORM, **addr).status_code == 201
+    over = client.post(f"/public/complaints/subjects/{lawyer.pk}/", FORM, **addr)
+    assert over.status_code == 400 and "12348" in over.content.decode()
+    assert Complaint.objects.count() == 2
+
+
+def test_officers_register_and_handle_a_complaint_in_the_back_office(client, lawyer, maker, checker, bureau):
+    client.force_login(maker)
+    page = client.get("/admin/complaints/complaint/apply/")
+    assert page.status_code == 200 and "12348公共法律服务热线" in page.content.decode()
+    done = client.post("/admin/complaints/complaint/apply/", {
+        "subject": lawyer.id_number, "channel": "hotline_12348", "complainant_name": "王芳",
+        "interest": "委托人", "facts": "未按约出庭"}, follow=True)
+    c = Complaint.objects.get()
+    assert "查询码" in done.content.decode() and c.filed_by == maker
+
+    act = f"/admin/complaints/complaint/{c.pk}/act/"
+    refused = client.post(act, {"action": "accept", "authority": "淮安市司法局", "authority_uscc": "bad"})
+    assert refused.status_code == 200 and "处理机关统一社会信用代码" in refused.content.decode()
+    client.post(act, {"action": "accept", "authority": "淮安市司法局", "authority_uscc": bureau["city"]})
+    client.post(act, {"action": "investigate", "text": "调取庭审笔录", "statement": "因病未出庭"})
+    client.post(act, {"action": "review", "finding": "substantiated", "handling": "talk", "text": "约谈"})
+    assert Complaint.objects.get().stage == Stage.REVIEWED
+    change = client.get(f"/admin/complaints/complaint/{c.pk}/change/").content.decode()
+    assert "投诉调查处理" in change and "60日" in change and "调取庭审笔录" in change
+
+    client.force_login(checker)
+    client.post(act, {"action": "decide", "text": "未尽勤勉义务"})
+    c = Complaint.objects.get()
+    assert c.stage == Stage.DECIDED and c.record is not None
+    # The deadline queue shows the notice clock with its unit.
+    queue = client.get("/admin/deadlines/clock/").content.decode()
+    assert "告知投诉人和被投诉人处理结果" in queue and "7个工作日" in queue
