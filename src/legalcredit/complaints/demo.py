@@ -10,7 +10,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from legalcredit.domain.identifiers import generate
-from legalcredit.records import services as records
 from legalcredit.registry.models import Subject
 
 from . import services
@@ -46,7 +45,6 @@ def build() -> int:
         services.review(c.pk, by=maker, finding="substantiated", handling="correction",
                         opinion="违反律师收费管理规定，责令改正")
         c = services.decide(c.pk, by=checker, reason="收费未出具合法票据，违反《律师服务收费管理办法》（演示）")
-        records.approve(c.record.pk, checker=checker)
         services.notify_parties(c.pk, by=maker, on=today)
         c, _ = services.file(lawyers[3], by=maker, channel="visit", complainant_name="李女士", interest="对方当事人",
                              facts="对方律师在诉讼中代理对方，损害了我的利益（演示）", **base)

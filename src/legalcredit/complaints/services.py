@@ -239,8 +239,8 @@ def _notices(c: Complaint) -> tuple[str, str]:
 @transaction.atomic
 def decide(pk: int, *, by, reason: str, finding: str = "", handling: str = "", on: dt.date | None = None) -> Complaint:
     """处理决定 by an officer other than the reviewer. A complaint found true becomes a 投诉查实
-    record entered in the reviewer's name, which a checker approves like any record; the clock to
-    tell both sides starts."""
+    record, entered in the reviewer's name and approved by the deciding officer (the decision is
+    the check); the clock to tell both sides starts."""
     c = _locked(pk, Stage.REVIEWED)
     may(by, c.subject, DECIDE, "作出投诉处理决定")
     different_officer(by, c.reviewed_by, "投诉处理决定")
@@ -256,7 +256,8 @@ def decide(pk: int, *, by, reason: str, finding: str = "", handling: str = "", o
             source_unit=c.authority, source_unit_uscc=c.authority_uscc, decision_no=f"投诉处理〔{on.year}〕{c.number}号",
             legal_basis=sector.legal_basis,
             content=f"{r.findings[c.finding].name}：{c.facts}\n处理方式：{r.handlings[c.handling]}。{c.reason}"),
-            actor=c.reviewed_by, reason=f"投诉处理决定 {c.number}（{by.get_username()} 决定）")
+            actor=c.reviewed_by, reason=f"投诉处理决定 {c.number}")
+        c.record = records.approve(c.record.pk, checker=by, note=f"投诉处理决定 {c.number}")
     c.notice_complainant, c.notice_respondent = _notices(c)
     c.save()
     clocks.stop(CASE, c.pk, on)

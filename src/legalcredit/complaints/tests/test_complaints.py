@@ -10,7 +10,6 @@ from legalcredit.accounts.policy import scope_for
 from legalcredit.accounts.services import assign
 from legalcredit.deadlines.models import Clock
 from legalcredit.domain import deadlines
-from legalcredit.records import services as records
 from legalcredit.records.models import CreditRecord
 from legalcredit.refdata.models import Region
 from legalcredit.refdata.selectors import work_calendar
@@ -33,8 +32,7 @@ def running(c):
     return {k.step: k for k in Clock.objects.filter(case_type="complaint", case_id=c.pk, stopped_on__isnull=True)}
 
 
-def test_a_complaint_found_true_is_decided_by_a_second_officer_and_becomes_a_record(
-        lawyer, maker, checker, bureau, django_capture_on_commit_callbacks):
+def test_a_complaint_found_true_is_decided_by_a_second_officer_and_becomes_a_record(lawyer, maker, checker, bureau):
     cal, today = work_calendar(), timezone.localdate()
     c, code = file(lawyer, maker)
     assert c.number.startswith("TS") and c.sector == "lawyer" and len(code) == services.CODE_LENGTH
@@ -68,12 +66,10 @@ def test_a_complaint_found_true_is_decided_by_a_second_officer_and_becomes_a_rec
     c = services.decide(c.pk, by=checker, reason="未尽勤勉尽责义务")
     assert c.stage == Stage.DECIDED and c.finding == "substantiated"
 
-    # The 投诉查实 record waits for a checker like any record; the reviewer entered it.
+    # The 投诉查实 record: entered by the reviewer, approved by the deciding checker.
     rec = c.record
-    assert rec.kind == "complaint_upheld" and rec.review == "pending" and rec.entered_by == maker
+    assert rec.kind == "complaint_upheld" and rec.entered_by == maker and rec.checked_by == checker
     assert rec.decision_no == f"投诉处理〔{today.year}〕{c.number}号" and "律师法" in rec.legal_basis
-    with django_capture_on_commit_callbacks(execute=True):
-        records.approve(rec.pk, checker=checker)
     assert CreditRecord.objects.get(key=rec.key, is_current=True).review == "approved"
 
     # Both sides are told within 7 working days of the decision.

@@ -76,7 +76,7 @@ def test_officers_register_and_handle_a_complaint_in_the_back_office(client, law
     client.force_login(checker)
     client.post(act, {"action": "decide", "text": "未尽勤勉义务"})
     c = Complaint.objects.get()
-    assert c.stage == Stage.DECIDED and c.record is not None
+    assert c.stage == Stage.DECIDED and c.record.review == "approved"
     # The deadline queue shows the notice clock with its unit.
     queue = client.get("/admin/deadlines/clock/").content.decode()
     assert "告知投诉人和被投诉人处理结果" in queue and "7个工作日" in queue
