@@ -69,7 +69,35 @@ class ComplaintAdmin(case_admin.CaseAdmin):
     list_filter = ("stage", ToDecideFilter, "sector", "channel", "finding")
     search_fields = ("number", "subject__name", "subject__uscc", "complainant_name")
     list_select_related = ("subject",)
-    exclude = ("query_code_hash",)
+    # Codes from the rule set are shown by name; the query code's digest is not shown at all.
+    fields = ("number", "channel_name", "referred_by", "received_on", "complainant_name", "complainant_contact",
+              "interest", "subject", "sector_name", "facts", "requests", "known_on", "stage", "accepted_on",
+              "authority", "authority_uscc", "not_accepted_name", "investigation", "respondent_statement",
+              "extended_days", "extension_reason", "reviewed_by", "proposed", "review_opinion", "finding_name",
+              "handling_name", "reason", "decided_on", "decided_by", "record", "linked_record_key",
+              "notice_complainant", "notice_respondent", "notified_on", "history")
+    readonly_fields = ("channel_name", "sector_name", "not_accepted_name", "proposed", "finding_name",
+                       "handling_name", "history")
+
+    @admin.display(description="行业")
+    def sector_name(self, obj):
+        sector = services.rules().sectors.get(obj.sector)
+        return sector.name if sector else obj.sector
+
+    @admin.display(description="不予受理情形")
+    def not_accepted_name(self, obj):
+        return services.rules().not_accepted.get(obj.not_accepted_reason, obj.not_accepted_reason) or "—"
+
+    @admin.display(description="拟处理")
+    def proposed(self, obj):
+        r = services.rules()
+        if not obj.proposed_finding:
+            return "—"
+        return f"{r.findings[obj.proposed_finding].name}，{r.handlings.get(obj.proposed_handling, '')}"
+
+    @admin.display(description="处理方式")
+    def handling_name(self, obj):
+        return services.rules().handlings.get(obj.handling, obj.handling) or "—"
 
     def get_queryset(self, request):
         return selectors.visible(policy.scope_for(request.user))

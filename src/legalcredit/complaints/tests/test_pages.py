@@ -55,6 +55,7 @@ def test_one_address_may_make_only_so_many_complaints_a_day(client, lawyer, sett
 
 def test_officers_register_and_handle_a_complaint_in_the_back_office(client, lawyer, maker, checker, bureau):
     client.force_login(maker)
+    assert "登记投诉" in client.get("/admin/complaints/complaint/").content.decode()
     page = client.get("/admin/complaints/complaint/apply/")
     assert page.status_code == 200 and "12348公共法律服务热线" in page.content.decode()
     done = client.post("/admin/complaints/complaint/apply/", {
@@ -72,6 +73,8 @@ def test_officers_register_and_handle_a_complaint_in_the_back_office(client, law
     assert Complaint.objects.get().stage == Stage.REVIEWED
     change = client.get(f"/admin/complaints/complaint/{c.pk}/change/").content.decode()
     assert "投诉调查处理" in change and "60日" in change and "调取庭审笔录" in change
+    assert "12348公共法律服务热线" in change and "律师和律师事务所" in change and "投诉事项查实，约谈告诫" in change
+    assert "hotline_12348" not in change and c.query_code_hash not in change
 
     client.force_login(checker)
     client.post(act, {"action": "decide", "text": "未尽勤勉义务"})
