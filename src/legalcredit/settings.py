@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "legalcredit.reports",
     "legalcredit.inspections",
     "legalcredit.complaints",
+    "legalcredit.legal_aid",
 ]
 
 MIDDLEWARE = [

@@ -85,6 +85,18 @@ def demo_logins_file() -> Path:
     return Path(settings.HOME) / "demo-logins.txt"
 
 
+def demo_officers():
+    """(county maker, city checker, the maker's county) of the demo, for the demo cases each app
+    builds; None when the demo users are not there (a registry without them)."""
+    User = get_user_model()
+    maker = User.objects.filter(username="county").select_related("officer__region").first()
+    checker = User.objects.filter(username="checker").first()
+    region = getattr(getattr(maker, "officer", None), "region", None)
+    if checker is None or region is None:
+        return None
+    return maker, checker, region
+
+
 @transaction.atomic
 def ensure_demo_users(province_code: str) -> list[tuple[str, str, str]]:
     """An administrator, a county maker, a city checker and a law-firm user; passwords are

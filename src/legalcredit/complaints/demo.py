@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import random
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
+from legalcredit.accounts.services import demo_officers
 from legalcredit.domain.identifiers import generate
 from legalcredit.registry.models import Subject
 
@@ -16,11 +16,10 @@ from . import services
 
 
 def build() -> int:
-    User = get_user_model()
-    maker, checker = User.objects.filter(username="county").first(), User.objects.filter(username="checker").first()
-    if maker is None or checker is None or not getattr(maker, "officer", None) or not maker.officer.region_id:
+    officers = demo_officers()
+    if officers is None:
         return 0
-    county = maker.officer.region
+    maker, checker, county = officers
     lawyers = list(Subject.objects.filter(region=county, subject_type_id="lawyer", status__may_practise=True)
                    .order_by("pk")[:4])
     if len(lawyers) < 4:

@@ -56,7 +56,7 @@ def todo(request) -> list[Todo]:
                   {Stage.PROPOSED: "待告知的名单列入建议", Stage.NOTICED: "陈述申辩期中的名单事项",
                    Stage.HEARING: "听证程序中的名单事项", Stage.DECIDED: "已决定待公示的名单"})
         items += [Todo(label, stages[stage], f"{url}?stage__exact={stage}") for stage, label in labels.items()]
-    items += _complaints(user, scope)
+    items += _complaints(user, scope) + _quality_reviews(user, scope)
     return [item for item in items if item.count]
 
 
@@ -74,6 +74,21 @@ def _complaints(user, scope) -> list[Todo]:
     if user.has_perm("complaints.decide_complaint"):
         out.append(Todo("待作出处理决定的投诉", complaints.awaiting_decision(scope, user).count(),
                         f"{url}?to_decide=1"))
+    return out
+
+
+def _quality_reviews(user, scope) -> list[Todo]:
+    from legalcredit.legal_aid import selectors as reviews
+    from legalcredit.legal_aid.models import Stage
+
+    url = reverse("admin:legal_aid_casequalityreview_changelist")
+    out = []
+    if user.has_perm("legal_aid.add_casequalityreview"):
+        out.append(Todo("待复查的法律援助案卷", reviews.visible(scope).filter(stage=Stage.REREVIEW).count(),
+                        f"{url}?stage__exact={Stage.REREVIEW}"))
+    if user.has_perm("legal_aid.confirm_casequalityreview"):
+        out.append(Todo("待确认的法律援助评查结果", reviews.awaiting_confirmation(scope, user).count(),
+                        f"{url}?to_confirm=1"))
     return out
 
 

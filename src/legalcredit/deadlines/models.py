@@ -20,6 +20,7 @@ class CaseType(models.TextChoices):
     LISTING = "listing", "名单列入"
     INSPECTION = "inspection", "双随机抽查"
     COMPLAINT = "complaint", "投诉"
+    AID_REVIEW = "aid_review", "法律援助评查"
 
 
 class Clock(NoDeleteModel):

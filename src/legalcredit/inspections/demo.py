@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import random
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.utils import timezone
 
+from legalcredit.accounts.services import demo_officers
 from legalcredit.domain.identifiers import generate
 from legalcredit.records import services as records
 from legalcredit.records.models import CreditRecord
@@ -22,11 +22,10 @@ NAMES = ["周建华", "吴晓东", "郑丽", "孙海涛"]
 
 
 def build() -> int:
-    User = get_user_model()
-    maker, checker = User.objects.filter(username="county").first(), User.objects.filter(username="checker").first()
-    if maker is None or checker is None or not getattr(maker, "officer", None) or not maker.officer.region_id:
+    officers = demo_officers()
+    if officers is None:
         return 0
-    county = maker.officer.region
+    maker, checker, county = officers
     today = timezone.localdate()
     rng = random.Random(2260)
     bureau_uscc = generate.uscc_code(rng, authority="1", category="1", region=county.code, serial=8)

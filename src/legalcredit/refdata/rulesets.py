@@ -18,8 +18,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from legalcredit.domain import (complaints, credit_lists, credit_reports, draws, dual_publication, publication,
-                                purposes, record_kinds, remedies, sanctions)
+from legalcredit.domain import (complaints, credit_lists, credit_reports, draws, dual_publication, legal_aid,
+                                publication, purposes, record_kinds, remedies, sanctions)
 
 from .models import RuleSet
 
@@ -35,6 +35,7 @@ PARSERS: dict[str, tuple[str, Callable[[dict], Any]]] = {
     "credit_reports": ("credit_reports.yaml", credit_reports.parse),
     "inspections": ("inspections.yaml", draws.parse),
     "complaints": ("complaints.yaml", complaints.parse),
+    "legal_aid_quality": ("legal_aid_quality.yaml", legal_aid.parse),
 }
 
 _lock = threading.Lock()

@@ -276,3 +276,27 @@ def test_complaints_follow_role_and_region(role, world, client, django_user_mode
         html = page.content.decode()
         for key in OBJECTS:
             assert (world[key].name in html) == (role in FILES_COMPLAINTS and key in SEES[role]), (role, key)
+
+
+# 法律援助案件质量评查: makers enter score sheets inside their region, checkers confirm.
+CONFIRMS_REVIEWS = {"province_admin", "city_checker", "county_checker"}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_legal_aid_reviews_follow_role_and_region(role, world, django_user_model):
+    from django.core.exceptions import PermissionDenied
+
+    from legalcredit.legal_aid import services as reviews
+
+    user = user_for(role, world, django_user_model)
+    full = {i.code: i.points for i in reviews.rules().checklists["civil_admin"].items}
+    for key in ("pA", "pC", "pB"):
+        try:
+            reviews.score(world[key], by=user, case_no=f"援{key}", case_type="civil_admin",
+                          case_closed_on=dt.date(2026, 1, 5), method="file_review", authority="淮安市司法局",
+                          authority_uscc=BUREAU, reviewer_name="评查人", marks=full, opinion="矩阵测试")
+            entered = True
+        except PermissionDenied:
+            entered = False
+        assert entered == (role in MAY_WRITE and key in SEES[role]), (role, key)
+    assert user.has_perm("legal_aid.confirm_casequalityreview") == (role in CONFIRMS_REVIEWS), role

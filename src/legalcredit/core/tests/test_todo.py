@@ -115,3 +115,24 @@ def test_complaints_wait_for_the_maker_at_each_step_and_for_a_checker_to_decide(
     for who in (maker, checker):
         for count, url in todo(client, who).values():
             assert client.get(url).context["cl"].result_count == count, f"{url} opens what it counts"
+
+
+def test_legal_aid_reviews_wait_for_re_review_and_for_a_checker_to_confirm(client, maker, checker, lawyer, bureau):
+    from legalcredit.legal_aid import services as reviews
+    from legalcredit.legal_aid.tests.test_reviews import score
+
+    failed = score(lawyer, maker, bureau, vetoes=["charged_recipient"])
+    score(lawyer, maker, bureau, case_no="淮法援〔2026〕刑13号")
+    assert todo(client, maker) == {
+        "待复查的法律援助案卷": (1, "/admin/legal_aid/casequalityreview/?stage__exact=rereview"),
+        "我经办的在办事项": (1, "/admin/deadlines/clock/?mine=1")}    # the re-review's clock
+    assert todo(client, checker) == {
+        "待确认的法律援助评查结果": (1, "/admin/legal_aid/casequalityreview/?to_confirm=1")}
+    reviews.rereview(failed.pk, by=maker, reviewer_name="吴律师", marks=reviews.rules().score(
+        "criminal", {i.code: i.points for i in reviews.rules().checklists["criminal"].items}).marks,
+        vetoes=["charged_recipient"], opinion="收费属实")
+    for who, n in ((maker, 0), (checker, 2)):
+        items = todo(client, who)
+        assert sum(count for count, _ in items.values()) == n
+        for count, url in items.values():
+            assert client.get(url).context["cl"].result_count == count, f"{url} opens what it counts"

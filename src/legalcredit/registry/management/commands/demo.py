@@ -61,6 +61,7 @@ def build_cases(stdout) -> None:
     from legalcredit.checks import demo as checks_demo
     from legalcredit.complaints import demo as complaints_demo
     from legalcredit.inspections import demo as inspections_demo
+    from legalcredit.legal_aid import demo as legal_aid_demo
     from legalcredit.lists import demo as lists_demo
     from legalcredit.records import demo as records_demo
     from legalcredit.remedies import demo as remedies_demo
@@ -73,6 +74,8 @@ def build_cases(stdout) -> None:
         stdout.write(f"  演示双随机抽查任务 1 个，抽取 {drawn} 个检查对象（县级办理员创建，市级审核员抽取，1 个结果已公示）")
     if complaints_demo.build():
         stdout.write("  演示投诉 4 件（网上投诉待受理审查、调查中、查实并告知、不予受理）")
+    if legal_aid_demo.build():
+        stdout.write("  演示法律援助案件质量评查 3 件（待确认、已确认、不合格待复查）")
     pending = records_demo.build_pending_batch()
     if pending:
         stdout.write(f"  演示待审核导入批次 1 个，{pending} 条（县级办理员导入，待市级审核员审核）")
