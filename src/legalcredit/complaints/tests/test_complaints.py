@@ -196,3 +196,22 @@ def test_the_officer_who_reviewed_cannot_decide(lawyer, maker, bureau, django_us
     services.review(c.pk, by=admin, finding="partly", handling="talk", opinion="部分属实，约谈")
     with pytest.raises(PermissionDenied, match="不同人员"):
         services.decide(c.pk, by=admin, reason="部分属实")
+
+
+def test_a_complaint_found_true_lowers_the_lawyers_grade_with_the_reason(
+        lawyer, maker, checker, bureau, django_capture_on_commit_callbacks):
+    from legalcredit.evaluation import selectors as grades
+    from legalcredit.evaluation import services as evaluation
+
+    evaluation.recompute_all()
+    before = grades.grade_of(lawyer.pk)
+    c, _ = file(lawyer, maker)
+    services.accept(c.pk, by=maker, authority="淮安市司法局", authority_uscc=bureau["city"])
+    services.record_investigation(c.pk, by=maker, findings="属实")
+    services.review(c.pk, by=maker, finding="substantiated", handling="correction", opinion="责令改正")
+    with django_capture_on_commit_callbacks(execute=True):
+        c = services.decide(c.pk, by=checker, reason="未尽勤勉义务")
+    after = grades.grade_of(lawyer.pk)
+    assert after.score < before.score
+    [line] = [x for x in grades.explain(after.evaluation) if x["indicator_name"] == "投诉查实"]
+    assert float(line["points"]) < 0 and line["record_id"] == c.record.pk
