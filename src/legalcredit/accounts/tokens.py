@@ -18,7 +18,8 @@ SCOPES = {"subjects:read": "主体名录查询", "grades:read": "信用等级与
           "records:read": "信用记录查询（含历史日期与版本）",
           "checks:run": "信用核查（联合奖惩）与措施反馈",
           "lists:read": "公示名单查询与增量同步（含移出记录）",
-          "remedies:apply": "代为提交信用修复申请、异议及材料（如政务服务一网通办）"}
+          "remedies:apply": "代为提交信用修复申请、异议及材料（如政务服务一网通办）",
+          "complaints:submit": "投诉转入及办理进度查询（如12348公共法律服务平台）"}
 _PREFIX = "lc_"
 
 
