@@ -86,3 +86,5 @@ class PublicComplaintForm(forms.Form):
                             help_text="时间、地点、经过，以及能够证明的材料")
     requests = forms.CharField(label="投诉请求（可选）", max_length=1000, required=False,
                                widget=forms.Textarea(attrs={"rows": 2, "cols": 70}))
+    file = forms.FileField(label="证据材料（可选）", required=False,
+                           help_text="一个 PDF、OFD、JPG 或 PNG 文件，如委托合同、收费票据；更多材料可在受理后补充")

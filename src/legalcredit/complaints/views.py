@@ -6,6 +6,7 @@ from __future__ import annotations
 import time
 
 from django.conf import settings
+from django.db import transaction
 from django.shortcuts import get_object_or_404, render
 
 from legalcredit.core import counters
@@ -13,6 +14,7 @@ from legalcredit.core.admin_forms import refusals_on
 from legalcredit.domain.deadlines import span
 from legalcredit.portal.views import _visitor, public_page
 from legalcredit.registry.models import Subject
+from legalcredit.remedies.services import materials
 
 from . import selectors, services
 from .forms import PublicComplaintForm
@@ -27,7 +29,7 @@ def _over_daily_cap(request) -> bool:
 @public_page(methods=("GET", "POST"))
 def new(request, pk: int):
     subject = get_object_or_404(Subject, pk=pk)
-    form = PublicComplaintForm(request.POST or None)
+    form = PublicComplaintForm(request.POST or None, request.FILES or None)
     sector = services.rules().sector_for(subject.subject_type_id)
     context = {"subject": subject, "form": form, "sector": sector,
                "accept": span(sector.limit("accept").working_days, sector.limit("accept").calendar),
@@ -38,7 +40,13 @@ def new(request, pk: int):
                                  "请明天再提交，或拨打12348热线")
         else:
             with refusals_on(form):
-                complaint, code = services.file_public(subject, **form.cleaned_data)
+                d = dict(form.cleaned_data)
+                upload = d.pop("file", None)
+                with transaction.atomic():    # the complaint and its evidence, or neither
+                    complaint, code = services.file_public(subject, **d)
+                    if upload is not None:
+                        materials.attach(services.CASE, complaint, by=None, kind="other", name=upload.name,
+                                         content=upload.read(), on=complaint.received_on)
                 return render(request, "complaints/public_filed.html",
                               {"complaint": complaint, "code": code, "accept": context["accept"]}, status=201)
     status = 400 if request.method == "POST" else 200

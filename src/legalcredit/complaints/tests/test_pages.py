@@ -83,3 +83,21 @@ def test_officers_register_and_handle_a_complaint_in_the_back_office(client, law
     # The deadline queue shows the notice clock with its unit.
     queue = client.get("/admin/deadlines/clock/").content.decode()
     assert "告知投诉人和被投诉人处理结果" in queue and "7个工作日" in queue
+
+
+def test_evidence_sent_with_a_portal_complaint_is_kept_and_a_wrong_file_refuses_the_whole(client, lawyer, settings,
+                                                                                        tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from legalcredit.remedies.models import Material
+
+    settings.MEDIA_ROOT = tmp_path
+    pdf = b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    bad = client.post(f"/public/complaints/subjects/{lawyer.pk}/",
+                      {**FORM, "file": SimpleUploadedFile("合同.pdf", b"MZ\x90\x00not a pdf")})
+    assert bad.status_code == 400 and "内容与扩展名" in bad.content.decode()
+    assert not Complaint.objects.exists() and not Material.objects.exists()
+    good = client.post(f"/public/complaints/subjects/{lawyer.pk}/", {**FORM, "file": SimpleUploadedFile("合同.pdf", pdf)})
+    assert good.status_code == 201
+    [m] = Material.objects.filter(case_type="complaint", case_id=Complaint.objects.get().pk)
+    assert m.name == "合同.pdf" and m.size == len(pdf) and m.uploaded_by is None
