@@ -1,6 +1,8 @@
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
+from legalcredit.records.signals import in_chunks
+
 from . import services
 
 
@@ -15,7 +17,4 @@ def follow_records(record_ids: list[int]) -> int:
     return services.honor_exits(record_ids) + len(services.propose_by_rule(record_ids))
 
 
-def on_records_changed(sender, subject_ids, record_ids=(), **kwargs) -> None:
-    record_ids = list(record_ids)
-    for i in range(0, len(record_ids), 5000):   # one IN (...) per task; SQLite caps query parameters
-        follow_records(record_ids[i:i + 5000])
+on_records_changed = in_chunks(follow_records)

@@ -74,6 +74,7 @@ class SubjectFile:
     records: list[PublicRecord] = field(default_factory=list)
     entries: list[ListEntry] = field(default_factory=list)
     grade: dict | None = None
+    identity: list[tuple[str, str]] = field(default_factory=list)
 
 
 def public_records(subject_id: int, on: dt.date) -> list[PublicRecord]:
@@ -103,6 +104,19 @@ def with_list_names(entries) -> list[ListEntry]:
     return entries
 
 
+def identity(subject: Subject, institution: Subject | None, region: str) -> list[tuple[str, str]]:
+    """The registered identity anyone may read, label and value, as the portal page and the credit
+    report both show it: no ID number, gender or birth date; empty values left out."""
+    status = subject.status.name + (f"（至 {subject.status_until}）" if subject.status_until else "")
+    rows = [("名称/姓名", subject.name), ("类型", subject.subject_type.name), ("统一社会信用代码", subject.uscc or ""),
+            ("执业证号", subject.license_no or ""), ("执业状态", status), ("所在地", region),
+            ("执业机构", institution.name if institution else "")]
+    if subject.kind == SubjectKind.INSTITUTION:
+        rows += [("负责人", subject.legal_representative), ("住所", subject.address)]
+    rows.append(("执业许可日期", str(subject.license_issued_on or "")))
+    return [(label, value) for label, value in rows if value]
+
+
 def subject_file(pk: int, on: dt.date) -> SubjectFile | None:
     subject = (Subject.objects.select_related("subject_type", "status", "category", "region__parent__parent")
                .filter(pk=pk).first())
@@ -117,6 +131,7 @@ def subject_file(pk: int, on: dt.date) -> SubjectFile | None:
                  .select_related("subject_type").order_by("name", "pk"))
         out.staff_count = staff.count()
         out.staff = list(staff[:STAFF_SHOWN])
+    out.identity = identity(subject, out.institution, out.region)
     out.records = public_records(subject.pk, on)
     out.grade = grades.published_grade(subject.pk)
     out.entries = with_list_names(published_entries(on=on, subject_id=subject.pk))

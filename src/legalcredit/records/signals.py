@@ -15,3 +15,16 @@ def announce(subject_ids, record_ids=()) -> None:
     if subject_ids:
         transaction.on_commit(lambda: records_changed.send(
             sender="records", subject_ids=subject_ids, record_ids=record_ids))
+
+
+# One IN (...) per background task: SQLite caps a statement's parameters.
+CHUNK = 5000
+
+
+def in_chunks(task):
+    """A ``records_changed`` receiver that queues ``task`` once per chunk of the record ids."""
+    def receiver(sender, subject_ids, record_ids=(), **kwargs) -> None:
+        record_ids = list(record_ids)
+        for i in range(0, len(record_ids), CHUNK):
+            task(record_ids[i:i + CHUNK])
+    return receiver

@@ -31,18 +31,6 @@ def window_start(on: dt.date, report_rules: ReportRules) -> dt.date:
     return months_before(on, 12 * report_rules.window_years)
 
 
-def _identity(subject: Subject, on: dt.date) -> list[list[str]]:
-    institution = registry.current_institution(subject, on) if subject.kind == "practitioner" else None
-    status = subject.status.name + (f"（至 {subject.status_until}）" if subject.status_until else "")
-    rows = [["名称/姓名", subject.name], ["类型", subject.subject_type.name],
-            ["统一社会信用代码", subject.uscc or ""], ["执业证号", subject.license_no or ""],
-            ["执业状态", status], ["所在地", registry.region_path(subject.region)],
-            ["执业机构", institution.name if institution else ""]]
-    if subject.kind == "institution":
-        rows += [["负责人", subject.legal_representative], ["住所", subject.address]]
-    return [r for r in rows if r[1]]
-
-
 def _entry_item(e) -> dict:
     return {"title": f"{e.list_name} {e.decision_no}",
             "fields": [["列入事由", e.reasons], ["列入依据", e.legal_basis], ["认定单位", e.authority],
@@ -79,7 +67,9 @@ def content(subject: Subject, on: dt.date, report_rules: ReportRules) -> dict:
     for s in report_rules.sections:
         items = []
         if s.basic:
-            items.append({"title": "登记信息", "fields": _identity(subject, on), "flags": []})
+            items.append({"title": "登记信息", "fields": [list(row) for row in portal.identity(
+                subject, registry.current_institution(subject, on) if subject.kind == "practitioner" else None,
+                registry.region_path(subject.region))], "flags": []})
         if s.statuses and subject.status_id in s.statuses:
             items.append({"title": subject.status.name,
                           "fields": [["执业状态", subject.status.name], ["起始日", str(subject.status_since)],
