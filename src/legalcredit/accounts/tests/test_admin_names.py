@@ -11,3 +11,16 @@ def test_the_api_schema_still_declares_the_token_scheme(client):
     schema = client.get("/api/schema/", HTTP_ACCEPT="application/json").json()
     # Registered by the accounts app's ready(): the department token, described in Chinese.
     assert schema["components"]["securitySchemes"]["ApiToken"]["scheme"] == "bearer"
+
+
+def test_default_permissions_are_named_in_chinese_after_migrate(db):
+    from django.contrib.auth.models import Permission
+
+    from legalcredit.accounts.permission_names import chinese
+
+    assert Permission.objects.get(codename="add_complaint").name == "可以添加投诉"
+    assert Permission.objects.get(codename="view_creditrecord").name.startswith("可以查看")
+    assert not Permission.objects.filter(name__startswith="Can ").exists()
+    # Custom permissions keep the names their models give them.
+    assert Permission.objects.get(codename="decide_complaint").name == "作出投诉处理决定（复核）"
+    assert chinese("作出投诉处理决定（复核）") is None
