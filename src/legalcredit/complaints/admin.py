@@ -79,6 +79,19 @@ class ComplaintAdmin(case_admin.CaseAdmin):
     readonly_fields = ("channel_name", "sector_name", "not_accepted_name", "proposed", "finding_name",
                        "handling_name", "history")
 
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        """A complaint's page shows the complainant's name and contact: each opening is on the audit
+        trail, under the registered purpose 投诉举报处理."""
+        from legalcredit.accounts.purposes import audit_reason, catalogue
+        from legalcredit.audit import services as audit
+
+        response = super().change_view(request, object_id, form_url, extra_context)
+        complaint = self.get_queryset(request).filter(pk=object_id).first()
+        if response.status_code == 200 and complaint is not None:
+            audit.record_read(request, [complaint], purpose=audit_reason(catalogue().purposes["complaint"]),
+                              what=f"查阅投诉 {complaint.number}（含投诉人信息）")
+        return response
+
     @admin.display(description="行业")
     def sector_name(self, obj):
         sector = services.rules().sectors.get(obj.sector)

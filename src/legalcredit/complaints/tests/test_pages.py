@@ -72,6 +72,12 @@ def test_officers_register_and_handle_a_complaint_in_the_back_office(client, law
     client.post(act, {"action": "review", "finding": "substantiated", "handling": "talk", "text": "约谈"})
     assert Complaint.objects.get().stage == Stage.REVIEWED
     change = client.get(f"/admin/complaints/complaint/{c.pk}/change/").content.decode()
+    from legalcredit.audit.models import AuditEntry
+
+    # Opened twice: after registering it (the redirect) and now.
+    reads = AuditEntry.objects.filter(action="read", object_type="complaints.complaint", object_id=str(c.pk))
+    assert reads.count() == 2
+    assert all(r.actor == maker.username and "投诉举报处理" in r.reason for r in reads)
     assert "投诉调查处理" in change and "60日" in change and "调取庭审笔录" in change
     assert "12348公共法律服务热线" in change and "律师和律师事务所" in change and "投诉事项查实，约谈告诫" in change
     assert "hotline_12348" not in change and c.query_code_hash not in change
