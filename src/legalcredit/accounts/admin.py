@@ -41,3 +41,28 @@ class ApiTokenAdmin(admin.ModelAdmin):
         for token in queryset.filter(revoked_at__isnull=True):
             tokens.revoke(token, actor=request.user, reason=f"后台吊销（{request.user}）")
         self.message_user(request, "已吊销所选令牌")
+
+
+def _totp_admin_in_chinese() -> None:
+    """django-otp's device page with its sections and QR column named in Chinese (its admin is
+    registered before this module is imported: the app comes first in INSTALLED_APPS)."""
+    from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    sections = {"Identity": "设备", "Timestamps": "时间", "Configuration": "参数", "State": "状态",
+                "Throttling": "失败限制"}
+
+    class ChineseTOTPDeviceAdmin(TOTPDeviceAdmin):
+        def get_fieldsets(self, request, obj=None):
+            return [(sections.get(title, title), body) for title, body in super().get_fieldsets(request, obj)]
+
+        @admin.display(description="二维码")
+        def qrcode_link(self, device):
+            return super().qrcode_link(device)
+
+    if admin.site.is_registered(TOTPDevice):
+        admin.site.unregister(TOTPDevice)
+    admin.site.register(TOTPDevice, ChineseTOTPDeviceAdmin)
+
+
+_totp_admin_in_chinese()
