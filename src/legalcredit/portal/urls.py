@@ -10,4 +10,5 @@ urlpatterns = [
     path("lists/", views.lists, name="lists"),
     path("verify/", views.verify, name="verify"),
     path("inspections/", views.inspections, name="inspections"),
+    path("legal-aid/", views.legal_aid, name="legal_aid"),
 ]

@@ -132,3 +132,15 @@ def inspections(request):
     plans = inspections_.drawn_plans()
     page = Paginator(inspections_.published_results(), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "portal/inspections.html", {"plans": plans, "page": page, "query": ""})
+
+
+@public_page
+def legal_aid(request):
+    """法律援助案件质量评查结果: confirmed reviews per year and city, per band; no one named."""
+    from legalcredit.legal_aid import selectors as reviews
+    from legalcredit.legal_aid.services import rules
+
+    bands = rules().band_names
+    rows = [{**row, "counts": [row["bands"][b] for b in bands]} for row in reviews.published_statistics()]
+    return render(request, "portal/legal_aid.html", {"rows": rows, "bands": bands,
+                                                      "methods": rules().methods.values()})

@@ -122,3 +122,17 @@ def test_the_back_office_scores_re_reviews_and_confirms(client, lawyer, maker, c
     assert "不合格 1 件" in listing
     change = client.get(f"/admin/legal_aid/casequalityreview/{review.pk}/change/").content.decode()
     assert "刑事法律援助案件" in change and "庭审旁听" in change and "court_observation" not in change
+
+
+def test_the_portal_publishes_confirmed_results_per_year_and_city_naming_no_one(client, lawyer, maker, checker,
+                                                                                bureau):
+    good = score(lawyer, maker, bureau)
+    score(lawyer, maker, bureau, case_no="淮法援〔2026〕刑99号", vetoes=["charged_recipient"])   # not confirmed
+    services.confirm(good.pk, by=checker)
+    page = client.get("/public/legal-aid/")
+    assert page.status_code == 200
+    text = page.content.decode()
+    row = page.context["rows"]
+    assert row == [{"year": timezone.localdate().year, "city": "淮安市", "total": 1, "bands": {"优秀": 1},
+                    "counts": [1, 0, 0, 0]}]
+    assert lawyer.name not in text and "淮安市" in text and "案卷检查" in text
