@@ -9,6 +9,7 @@ masked, as rules.md rule 4 asks of public pages.
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from dataclasses import dataclass, field
 
 from django.db.models import QuerySet
@@ -75,6 +76,7 @@ class SubjectFile:
     entries: list[ListEntry] = field(default_factory=list)
     grade: dict | None = None
     identity: list[tuple[str, str]] = field(default_factory=list)
+    grade_sources: GradeSources | None = None
 
 
 def public_records(subject_id: int, on: dt.date) -> list[PublicRecord]:
@@ -117,6 +119,35 @@ def identity(subject: Subject, institution: Subject | None, region: str) -> list
     return [(label, value) for label, value in rows if value]
 
 
+@dataclass
+class GradeSources:
+    """Where the points of the current grade came from, as the public may read it (Tianjin publishes
+    each point's source): lines from records public today, each named; the rest summed."""
+    base: str
+    lines: list[dict]
+    hidden_points: Decimal
+    hidden_count: int
+    vetoed: bool
+
+
+def grade_sources(subject_id: int, public: list[PublicRecord]) -> GradeSources | None:
+    g = grades.grade_of(subject_id)
+    if g is None or g.evaluation is None or not g.grade:
+        return None
+    shown = {p.record.pk: p for p in public}
+    lines, hidden, hidden_count = [], Decimal(0), 0
+    for line in grades.explain(g.evaluation):
+        p = shown.get(line["record_id"])
+        if p is None:
+            hidden += Decimal(str(line["points"]))
+            hidden_count += 1
+            continue
+        lines.append({"category": line["category"], "indicator": line["indicator_name"], "points": line["points"],
+                      "record": f"{p.kind_name} {p.record.decision_no or p.record.number}（{p.record.decision_date}）"})
+    explanation = g.evaluation.explanation
+    return GradeSources(explanation.get("base", ""), lines, hidden, hidden_count, bool(explanation.get("vetoes")))
+
+
 def subject_file(pk: int, on: dt.date) -> SubjectFile | None:
     subject = (Subject.objects.select_related("subject_type", "status", "category", "region__parent__parent")
                .filter(pk=pk).first())
@@ -134,5 +165,6 @@ def subject_file(pk: int, on: dt.date) -> SubjectFile | None:
     out.identity = identity(subject, out.institution, out.region)
     out.records = public_records(subject.pk, on)
     out.grade = grades.published_grade(subject.pk)
+    out.grade_sources = grade_sources(subject.pk, out.records) if out.grade else None
     out.entries = with_list_names(published_entries(on=on, subject_id=subject.pk))
     return out

@@ -168,3 +168,25 @@ def test_the_subject_page_shows_the_grade(client, law_firm):
     assert graded.grade
     _, body = page(client, f"/public/subjects/{law_firm.pk}/")
     assert "信用评价" in body and graded.scheme.name in body and str(graded.score) in body
+
+
+def test_the_grade_shows_where_its_points_came_from_without_revealing_unpublished_records(
+        client, lawyer, approved, maker, checker, bureau):
+    from legalcredit.evaluation import services as evaluation
+    from legalcredit.records.prepare import Draft
+
+    approved(lawyer, decision_date=timezone.localdate() - dt.timedelta(days=30),
+             effective_from=timezone.localdate() - dt.timedelta(days=30),
+             effective_until=timezone.localdate() + dt.timedelta(days=60))
+    review = records.submit(lawyer, Draft(
+        kind="legal_aid_review", subtype="优秀", decision_date=timezone.localdate() - dt.timedelta(days=10),
+        authority="淮安市司法局", authority_uscc=bureau["city"], source_unit="淮安市司法局",
+        source_unit_uscc=bureau["city"], decision_no="法援评查〔2026〕1号", content="刑事案件评查优秀"),
+        actor=maker, reason="评查")
+    records.approve(review.pk, checker=checker)
+    evaluation.evaluate_subjects([lawyer.pk])
+    _, body = page(client, f"/public/subjects/{lawyer.pk}/")
+    assert "得分来源" in body and "基础分" in body
+    assert "行政处罚 淮司罚决〔2026〕1号" in body
+    # The legal aid review is not public: its points are summed, and it is not named.
+    assert "依据不予公示的信息（1项）" in body and "法援评查〔2026〕1号" not in body
