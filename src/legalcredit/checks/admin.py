@@ -16,7 +16,7 @@ from legalcredit.lists.services import catalogue, matter_name
 
 from . import services
 from .forms import CheckForm, FeedbackForm
-from .models import Check, Feedback
+from .models import Check, Feedback, Watch, WatchEvent
 
 
 class FeedbackInline(admin.TabularInline):
@@ -200,3 +200,30 @@ class CheckAdmin(ReadOnlyAdmin):
         return render(request, "admin/checks/feedback_rates.html", {
             **self.admin_site.each_context(request), "form": form, "rows": rows,
             "title": "触发—反馈率", "opts": self.model._meta})
+
+
+class WatchEventInline(admin.TabularInline):
+    model = WatchEvent
+    fields = ("at", "told")
+    readonly_fields = ("at", "told")
+    extra = 0
+    can_delete = False
+
+    @admin.display(description="变化")
+    def told(self, obj):
+        return "；".join(c["text"] for c in obj.changes)
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Watch)
+class WatchAdmin(ReadOnlyAdmin):
+    """Which departments watch which subjects, and what they were told (信用关注)."""
+
+    list_display = ("unit", "subject", "matter_type", "created_at", "ended_at", "checked_at")
+    list_filter = ("matter_type", ("ended_at", admin.EmptyFieldListFilter))
+    search_fields = ("unit", "subject__name", "subject__uscc")
+    list_select_related = ("subject",)
+    exclude = ("answer",)
+    inlines = [WatchEventInline]

@@ -58,3 +58,47 @@ class Feedback(NoDeleteModel):
 
     def __str__(self):
         return f"{self.measure}：{'已采取' if self.applied else '未采取'}"
+
+
+class Watch(NoDeleteModel):
+    """A department keeps a subject under watch for a matter type (its suppliers, its grantees):
+    the platform re-checks it as records, lists and grades change, and each change in what the
+    department would act on becomes a ``WatchEvent`` it reads from the API."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name="关注单位账号")
+    unit = models.CharField("关注单位/系统", max_length=100)
+    subject = models.ForeignKey("registry.Subject", models.PROTECT, related_name="watches", verbose_name="信用主体")
+    matter_type = models.CharField("事项类型", max_length=40)
+    purpose = models.CharField("关注用途", max_length=300)
+    created_at = models.DateTimeField("开始关注", auto_now_add=True)
+    ended_at = models.DateTimeField("结束关注", null=True, blank=True)
+    answer = models.JSONField("最近一次核查答复")
+    digest = models.CharField("信用状况摘要", max_length=64)
+    checked_at = models.DateTimeField("最近核查时间")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "信用关注"
+        ordering = ["-created_at"]
+        constraints = [models.UniqueConstraint(fields=["owner", "subject", "matter_type"],
+                                               condition=models.Q(ended_at__isnull=True), name="one_active_watch")]
+        indexes = [models.Index(fields=["subject", "ended_at"], name="watch_subject_idx")]
+
+    def __str__(self):
+        return f"{self.unit} 关注 {self.subject}"
+
+
+class WatchEvent(NoDeleteModel):
+    """A change in a watched subject's standing, in the order found (the id is the feed's cursor)."""
+
+    watch = models.ForeignKey(Watch, models.PROTECT, related_name="events", verbose_name="关注")
+    at = models.DateTimeField("发现时间")
+    changes = models.JSONField("变化")
+    answer = models.JSONField("变化后的答复")
+    digest = models.CharField("信用状况摘要", max_length=64)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "信用变动提醒"
+        ordering = ["id"]
+
+    def __str__(self):
+        return f"#{self.pk} {self.watch.subject}：{'；'.join(c['text'] for c in self.changes)}"

@@ -101,3 +101,32 @@ class FeedbackRateSerializer(serializers.Serializer):
     triggered = serializers.IntegerField(help_text="触发的措施数")
     fed_back = serializers.IntegerField(help_text="已反馈的措施数")
     rate = serializers.FloatField(allow_null=True, help_text="触发—反馈率")
+
+
+class WatchRequestSerializer(serializers.Serializer):
+    matter_type = serializers.CharField(help_text="事项类型代码（同信用核查）")
+    purpose = serializers.CharField(help_text="关注用途（必填，记入审计日志）")
+    subjects = SubjectQuerySerializer(many=True)
+
+
+class WatchSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    subject = serializers.IntegerField(source="subject_id")
+    subject_name = serializers.CharField(source="subject.name")
+    matter_type = serializers.CharField()
+    purpose = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    ended_at = serializers.DateTimeField(allow_null=True)
+    checked_at = serializers.DateTimeField(help_text="最近一次核查时间")
+    answer = serializers.JSONField(help_text="最近一次核查答复（与信用核查的答复相同）")
+
+
+class WatchEventSerializer(serializers.Serializer):
+    id = serializers.IntegerField(help_text="事件编号，递增；下次以 after=此编号 继续读取")
+    watch = serializers.IntegerField(source="watch_id")
+    subject = serializers.IntegerField(source="watch.subject_id")
+    subject_name = serializers.CharField(source="watch.subject.name")
+    matter_type = serializers.CharField(source="watch.matter_type")
+    at = serializers.DateTimeField()
+    changes = serializers.JSONField(help_text="变化：执业状态、信用等级、信用名单、应采取的措施、异议和修复标注、告知承诺")
+    answer = serializers.JSONField(help_text="变化后的核查答复")

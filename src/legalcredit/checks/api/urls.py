@@ -7,4 +7,7 @@ urlpatterns = [
     path("checks/feedback-rate/", views.FeedbackRateView.as_view(), name="check-feedback-rate"),
     path("checks/<uuid:receipt>/", views.VerifyView.as_view(), name="check-verify"),
     path("checks/<uuid:receipt>/feedback/", views.FeedbackView.as_view(), name="check-feedback"),
+    path("watches/", views.WatchListView.as_view(), name="watch-list"),
+    path("watches/events/", views.WatchEventsView.as_view(), name="watch-events"),
+    path("watches/<int:pk>/end/", views.WatchEndView.as_view(), name="watch-end"),
 ]

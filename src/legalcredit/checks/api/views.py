@@ -11,9 +11,10 @@ from rest_framework.views import APIView
 
 from legalcredit.core.errors import raise_for_api
 
-from .. import services
+from .. import services, watches
+from ..models import Watch
 from .serializers import (CheckRequestSerializer, FeedbackRateSerializer, FeedbackSerializer, ReceiptSerializer,
-                          plain_request)
+                          WatchEventSerializer, WatchRequestSerializer, WatchSerializer, plain_request)
 
 
 class CheckView(APIView):
@@ -87,3 +88,60 @@ class FeedbackRateView(APIView):
             raise ValidationError({"start": "start、end：日期格式应为 YYYY-MM-DD"}) from None
         units = None if request.user.has_perm("checks.view_check") else [request.auth.name] if request.auth else []
         return Response(services.feedback_rates(start, end, units))
+
+
+class WatchListView(APIView):
+    """信用关注：对供应商、资助对象等持续关注；主体的执业状态、信用等级、名单、应采取的措施或异议修复标注发生变化时，
+    平台产生变动提醒，通过“变动提醒”接口按序读取。"""
+
+    required_scope = "checks:run"
+
+    @extend_schema(request=WatchRequestSerializer, responses={201: WatchSerializer(many=True)})
+    def post(self, request):
+        data = WatchRequestSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        d = data.validated_data
+        try:
+            made = watches.watch(by=request.user, token=request.auth, queries=[dict(q) for q in d["subjects"]],
+                                 matter=d["matter_type"], purpose=d["purpose"])
+        except (DjangoValidationError, DjangoPermissionDenied) as exc:
+            raise_for_api(exc)
+        return Response(WatchSerializer(made, many=True).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses=WatchSerializer(many=True))
+    def get(self, request):
+        active = Watch.objects.filter(owner=request.user, ended_at__isnull=True).select_related("subject")
+        return Response(WatchSerializer(active.order_by("pk")[:1000], many=True).data)
+
+
+class WatchEndView(APIView):
+    """结束关注：不再产生变动提醒（关注记录保留）。"""
+
+    required_scope = "checks:run"
+
+    @extend_schema(request=None, responses=WatchSerializer)
+    def post(self, request, pk):
+        try:
+            w = watches.end(pk, by=request.user, reason=str(request.data.get("reason", "")))
+        except DjangoValidationError as exc:
+            raise_for_api(exc)
+        return Response(WatchSerializer(w).data)
+
+
+class WatchEventsView(APIView):
+    """变动提醒：按编号顺序返回本单位关注的主体的信用变动，after 为上次读到的最后一个编号。"""
+
+    required_scope = "checks:run"
+
+    @extend_schema(responses=WatchEventSerializer(many=True),
+                   parameters=[OpenApiParameter("after", int, description="上次读到的最后一个事件编号，默认0"),
+                               OpenApiParameter("limit", int, description="最多返回条数，1–500，默认200")])
+    def get(self, request):
+        try:
+            after = int(request.query_params.get("after", "0") or 0)
+            limit = int(request.query_params.get("limit", "200") or 200)
+        except ValueError:
+            raise ValidationError({"after": ["after、limit：须为整数"]}) from None
+        if not 1 <= limit <= 500 or after < 0:
+            raise ValidationError({"limit": ["limit：须在 1–500 之间；after 不能为负数"]})
+        return Response(WatchEventSerializer(watches.events_after(request.user, after, limit), many=True).data)

@@ -1,0 +1,114 @@
+"""Continuous monitoring (信用关注): a department watches subjects for a matter type; the platform
+re-checks them when their records change and on a schedule (lists, grades and publication periods
+change too), and every change in their standing (domain/monitoring.py) becomes an event the
+department reads from the API, in order, with the answer as it now stands.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+
+from legalcredit.accounts.policy import scope_for
+from legalcredit.audit.models import AuditEntry
+from legalcredit.audit.services import record as audit
+from legalcredit.core.errors import field_error
+from legalcredit.domain import monitoring
+from legalcredit.lists.services import catalogue
+
+from . import selectors
+from .models import Watch, WatchEvent
+from .services import MAX_SUBJECTS, _answer, _find
+
+CHUNK = 500
+
+
+def _unit(by, token) -> str:
+    return token.name if token is not None else (getattr(getattr(by, "officer", None), "unit", "") or by.get_username())
+
+
+@transaction.atomic
+def watch(*, by, queries: list[dict], matter: str, purpose: str, token=None) -> list[Watch]:
+    """Start watching each subject (by USCC, ID number or licence number) for ``matter``; a subject
+    already watched by the caller for that matter keeps its watch. All or none."""
+    purpose = (purpose or "").strip()
+    if not purpose:
+        raise field_error("purpose", "关注用途", "必须填写（查询使用须登记用途）")
+    cat = catalogue()
+    if matter not in cat.matter_types:
+        raise field_error("matter_type", "事项类型", f"“{matter}”不在事项目录中（可选：{'、'.join(cat.matter_types)}）")
+    if not queries or len(queries) > MAX_SUBJECTS:
+        raise field_error("subjects", "关注对象", f"一次1至{MAX_SUBJECTS}个")
+    today, now, scope = timezone.localdate(), timezone.now(), scope_for(by)
+    out = []
+    for query in queries:
+        standing, described = _find(query, today)
+        if standing is None:
+            raise field_error("subjects", "关注对象", f"平台未登记{described}对应的主体，不能关注（可先核查）")
+        if not scope.covers_subject(standing):
+            raise PermissionDenied(f"{described} 对应的主体不在您的查询范围内")
+        existing = Watch.objects.filter(owner=by, subject_id=standing.pk, matter_type=matter,
+                                        ended_at__isnull=True).first()
+        if existing is not None:
+            out.append(existing)
+            continue
+        answer = _answer(standing, described, matter, today, today)
+        w = Watch.objects.create(owner=by, unit=_unit(by, token), subject_id=standing.pk, matter_type=matter,
+                                 purpose=purpose, answer=answer, digest=monitoring.digest(answer), checked_at=now)
+        audit(action=AuditEntry.Action.READ, actor=by, object_type="checks.watch", object_id=w.pk,
+              summary=f"信用关注（{cat.matter_types[matter].name}）：{described}", reason=purpose)
+        out.append(w)
+    return out
+
+
+@transaction.atomic
+def end(watch_id: int, *, by, reason: str = "") -> Watch:
+    w = Watch.objects.select_for_update().filter(pk=watch_id, owner=by).first()
+    if w is None:
+        raise field_error("watch", "关注", "不存在或不是本单位的关注")
+    if w.ended_at is None:
+        w.ended_at = timezone.now()
+        w.save(update_fields=["ended_at"])
+        audit(action=AuditEntry.Action.UPDATE, actor=by, object_type="checks.watch", object_id=w.pk,
+              summary=f"结束信用关注：{w.subject}", reason=(reason or "").strip())
+    return w
+
+
+def recheck(*, subject_ids=None, today: dt.date | None = None) -> int:
+    """Re-check the active watches (of ``subject_ids`` only, if given) and record an event for each
+    whose standing changed; returns the number of events. Each chunk is its own transaction."""
+    today = today or timezone.localdate()
+    active = Watch.objects.filter(ended_at__isnull=True)
+    if subject_ids is not None:
+        active = active.filter(subject_id__in=list(subject_ids))
+    ids = list(active.order_by("pk").values_list("pk", flat=True))
+    found = 0
+    for i in range(0, len(ids), CHUNK):
+        found += _recheck_chunk(ids[i:i + CHUNK], today)
+    return found
+
+
+@transaction.atomic
+def _recheck_chunk(ids: list[int], today: dt.date) -> int:
+    now, events = timezone.now(), []
+    for w in Watch.objects.select_for_update().select_related("subject").filter(pk__in=ids, ended_at__isnull=True):
+        [standing] = selectors.standing_by("id", w.subject_id, today) or [None]
+        answer = _answer(standing, w.subject.name, w.matter_type, today, today)
+        digest = monitoring.digest(answer)
+        if digest == w.digest:
+            continue
+        events.append(WatchEvent(watch=w, at=now, changes=monitoring.changes(w.answer, answer), answer=answer,
+                                 digest=digest))
+        w.answer, w.digest, w.checked_at = answer, digest, now
+        w.save(update_fields=["answer", "digest", "checked_at"])
+    WatchEvent.objects.bulk_create(events)
+    Watch.objects.filter(pk__in=ids).update(checked_at=now)
+    return len(events)
+
+
+def events_after(owner, after: int, limit: int = 200):
+    """The owner's events after cursor ``after`` (an event id), oldest first."""
+    return (WatchEvent.objects.filter(watch__owner=owner, pk__gt=after).select_related("watch__subject")
+            .order_by("pk")[:limit])
