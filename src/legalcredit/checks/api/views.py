@@ -144,4 +144,11 @@ class WatchEventsView(APIView):
             raise ValidationError({"after": ["after、limit：须为整数"]}) from None
         if not 1 <= limit <= 500 or after < 0:
             raise ValidationError({"limit": ["limit：须在 1–500 之间；after 不能为负数"]})
-        return Response(WatchEventSerializer(watches.events_after(request.user, after, limit), many=True).data)
+        found = list(watches.events_after(request.user, after, limit))
+        subjects = list({e.watch.subject_id: e.watch.subject for e in found}.values())
+        if subjects:    # what the events say about each subject is the non-public standing a check gives
+            from legalcredit.audit import services as audit
+
+            audit.record_read(request, subjects, purpose="信用关注变动提醒",
+                              what=f"读取信用关注变动提醒 {len(found)} 条（{found[0].pk}–{found[-1].pk}）")
+        return Response(WatchEventSerializer(found, many=True).data)

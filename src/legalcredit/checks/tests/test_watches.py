@@ -45,6 +45,9 @@ def test_a_listing_and_a_suspension_reach_the_watching_department_in_order(
     assert watches.recheck() == 1
     [first] = events(client, auth)
     assert first["subject"] == law_firm.pk
+    from legalcredit.audit.models import AuditEntry
+
+    assert AuditEntry.objects.filter(action="read", actor=department.username, reason="信用关注变动提醒").exists()
     texts = [c["text"] for c in first["changes"]]
     assert any(t.startswith("信用名单新增：严重失信主体名单") for t in texts)
     assert any(t.startswith("应采取的措施新增：") for t in texts)
