@@ -11,4 +11,6 @@ urlpatterns = [
     path("verify/", views.verify, name="verify"),
     path("inspections/", views.inspections, name="inspections"),
     path("legal-aid/", views.legal_aid, name="legal_aid"),
+    path("bulletins/", views.bulletins, name="bulletins"),
+    path("bulletins/<int:pk>/", views.bulletin, name="bulletin"),
 ]

@@ -144,3 +144,22 @@ def legal_aid(request):
     rows = [{**row, "counts": [row["bands"][b] for b in bands]} for row in reviews.published_statistics()]
     return render(request, "portal/legal_aid.html", {"rows": rows, "bands": bands,
                                                       "methods": rules().methods.values()})
+
+
+@public_page
+def bulletins(request):
+    """通报公示: the bulletins published, newest first."""
+    from legalcredit.bulletins import selectors as bulletins_
+
+    page = Paginator(bulletins_.published(), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "portal/bulletins.html", {"page": page, "query": ""})
+
+
+@public_page
+def bulletin(request, pk: int):
+    from legalcredit.bulletins import selectors as bulletins_
+
+    shown = bulletins_.published().filter(pk=pk).first()
+    if shown is None:
+        raise Http404("没有该通报")
+    return render(request, "portal/bulletin.html", {"b": shown, "s": shown.summary})

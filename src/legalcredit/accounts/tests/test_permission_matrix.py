@@ -300,3 +300,14 @@ def test_legal_aid_reviews_follow_role_and_region(role, world, django_user_model
             entered = False
         assert entered == (role in MAY_WRITE and key in SEES[role]), (role, key)
     assert user.has_perm("legal_aid.confirm_casequalityreview") == (role in CONFIRMS_REVIEWS), role
+
+
+DRAFTS_BULLETINS = MAY_WRITE
+PUBLISHES_BULLETINS = {"province_admin", "city_checker", "county_checker"}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_bulletins_are_drafted_by_makers_and_published_by_checkers(role, world, django_user_model):
+    user = user_for(role, world, django_user_model)
+    assert user.has_perm("bulletins.add_bulletin") == (role in DRAFTS_BULLETINS), role
+    assert user.has_perm("bulletins.publish_bulletin") == (role in PUBLISHES_BULLETINS), role

@@ -58,6 +58,7 @@ class Command(BaseCommand):
 
 def build_cases(stdout) -> None:
     """Cases the demo officers handle (they must exist first), so the queues are not empty."""
+    from legalcredit.bulletins import demo as bulletins_demo
     from legalcredit.checks import demo as checks_demo
     from legalcredit.complaints import demo as complaints_demo
     from legalcredit.inspections import demo as inspections_demo
@@ -76,6 +77,8 @@ def build_cases(stdout) -> None:
         stdout.write("  演示投诉 4 件（网上投诉待受理审查、调查中、查实并告知、不予受理）")
     if legal_aid_demo.build():
         stdout.write("  演示法律援助案件质量评查 3 件（待确认、已确认、不合格待复查）")
+    if bulletins_demo.build():
+        stdout.write("  演示通报 1 份（县级办理员起草，市级审核员发布，公示网站“通报公示”可见）")
     pending = records_demo.build_pending_batch()
     if pending:
         stdout.write(f"  演示待审核导入批次 1 个，{pending} 条（县级办理员导入，待市级审核员审核）")
