@@ -39,6 +39,7 @@ from .models import Check, Feedback
 IDENTIFIERS = {"uscc": "统一社会信用代码", "id_number": "公民身份号码", "license_no": "执业证号"}
 SEALED_QUERY = frozenset({"id_number"})
 MAX_SUBJECTS = 100
+MAX_PURPOSE = Check._meta.get_field("purpose").max_length
 
 
 def _find(query: dict, on: dt.date) -> tuple[selectors.Standing | None, str]:
@@ -155,6 +156,8 @@ def run(*, by, token=None, queries: list[dict], matter: str, purpose: str, on: d
     purpose = (purpose or "").strip()
     if not purpose:
         raise field_error("purpose", "核查用途", "必须填写（查询使用须登记用途）")
+    if len(purpose) > MAX_PURPOSE:
+        raise field_error("purpose", "核查用途", f"不超过{MAX_PURPOSE}个字，收到{len(purpose)}个字")
     cat = catalogue()
     if matter not in cat.matter_types:
         raise field_error("matter_type", "事项类型", f"“{matter}”不在事项目录中（可选：{'、'.join(cat.matter_types)}）")

@@ -20,7 +20,7 @@ from legalcredit.lists.services import catalogue
 
 from . import selectors
 from .models import Watch, WatchEvent
-from .services import MAX_SUBJECTS, _answer, _find
+from .services import MAX_PURPOSE, MAX_SUBJECTS, _answer, _find
 
 CHUNK = 500
 
@@ -36,6 +36,8 @@ def watch(*, by, queries: list[dict], matter: str, purpose: str, token=None) -> 
     purpose = (purpose or "").strip()
     if not purpose:
         raise field_error("purpose", "关注用途", "必须填写（查询使用须登记用途）")
+    if len(purpose) > MAX_PURPOSE:
+        raise field_error("purpose", "关注用途", f"不超过{MAX_PURPOSE}个字，收到{len(purpose)}个字")
     cat = catalogue()
     if matter not in cat.matter_types:
         raise field_error("matter_type", "事项类型", f"“{matter}”不在事项目录中（可选：{'、'.join(cat.matter_types)}）")

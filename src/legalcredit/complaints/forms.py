@@ -31,7 +31,7 @@ class ComplaintFileForm(forms.Form):
     referred_by = forms.CharField(label="转办单位", max_length=200, required=False)
     received_on = forms.DateField(label="收到日期（默认今天）", required=False)
     complainant_name = forms.CharField(label="投诉人", max_length=100)
-    complainant_contact = forms.CharField(label="投诉人联系方式", max_length=200, required=False)
+    complainant_contact = forms.CharField(label="投诉人联系方式", max_length=100, required=False)
     interest = forms.CharField(label="与投诉事项的利害关系", max_length=200, help_text="如：委托人、案件当事人")
     known_on = forms.DateField(label="知道或应当知道之日", required=False, help_text="有投诉时效的行业据此核对时效")
     facts = forms.CharField(label="投诉事实和理由", widget=forms.Textarea(attrs={"rows": 5, "cols": 80}))

@@ -34,7 +34,8 @@ class Complaint(NoDeleteModel):
     referred_by = models.CharField("转办单位", max_length=200, blank=True)
     received_on = models.DateField("收到日期")
     complainant_name = models.CharField("投诉人", max_length=100)
-    complainant_contact = SealedCharField("投诉人联系方式", max_length=200, blank=True)
+    # Sealed at rest: the column holds the ciphertext, about 4x a Chinese address's length.
+    complainant_contact = SealedCharField("投诉人联系方式", max_length=600, blank=True)
     interest = models.CharField("与投诉事项的利害关系", max_length=200)
     subject = models.ForeignKey("registry.Subject", models.PROTECT, related_name="complaints",
                                 verbose_name="被投诉对象")

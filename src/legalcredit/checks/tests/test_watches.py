@@ -90,3 +90,11 @@ def test_bad_watch_requests_are_refused_naming_the_field(client, auth, codes):
     assert unknown.status_code == 400 and "未登记" in str(unknown.json())
     assert client.get("/api/v1/watches/events/", {"limit": 0}, **auth).status_code == 400
     assert not Watch.objects.exists()
+
+
+def test_an_over_long_purpose_is_refused_naming_the_field_on_both_databases(client, auth, law_firm):
+    # The column holds 300 characters; PostgreSQL refused more with a server error before.
+    for url in ("/api/v1/checks/", "/api/v1/watches/"):
+        resp = client.post(url, {"matter_type": "procurement", "purpose": "长" * 301, "subjects": [{"uscc": law_firm.uscc}]},
+                           content_type="application/json", **auth)
+        assert resp.status_code == 400 and "不超过300个字" in str(resp.json()), (url, resp.content)

@@ -26,7 +26,7 @@ class Migration(migrations.Migration):
                 ('referred_by', models.CharField(blank=True, max_length=200, verbose_name='转办单位')),
                 ('received_on', models.DateField(verbose_name='收到日期')),
                 ('complainant_name', models.CharField(max_length=100, verbose_name='投诉人')),
-                ('complainant_contact', legalcredit.core.sealing.SealedCharField(blank=True, max_length=200, verbose_name='投诉人联系方式')),
+                ('complainant_contact', legalcredit.core.sealing.SealedCharField(blank=True, max_length=600, verbose_name='投诉人联系方式')),
                 ('interest', models.CharField(max_length=200, verbose_name='与投诉事项的利害关系')),
                 ('sector', models.CharField(max_length=20, verbose_name='行业')),
                 ('facts', models.TextField(verbose_name='投诉事实和理由')),

@@ -58,4 +58,8 @@ def test_bad_handovers_are_refused_naming_the_field(client, platform, lawyer):
     channel = client.post("/api/v1/complaints/", {**BODY, "channel": "wechat", "subject": {"id_number": lawyer.id_number}},
                           content_type="application/json", **auth)
     assert channel.status_code == 400 and "投诉渠道" in channel.json()["channel"][0]
+    long_name = client.post("/api/v1/complaints/", {**BODY, "complainant_name": "王" * 101,
+                                                    "subject": {"id_number": lawyer.id_number}},
+                            content_type="application/json", **auth)
+    assert long_name.status_code == 400 and "complainant_name" in long_name.json()
     assert not Complaint.objects.exists()

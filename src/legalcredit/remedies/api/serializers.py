@@ -15,9 +15,9 @@ class ObjectionFileSerializer(serializers.Serializer):
     record = serializers.CharField(required=False, allow_blank=True, help_text="信用记录编号（12位）")
     list_entry = serializers.IntegerField(required=False, help_text="名单记录编号")
     grade = serializers.BooleanField(required=False, default=False, help_text="对信用等级提出异议")
-    applicant_name = serializers.CharField(help_text="异议人")
-    interest = serializers.CharField(help_text="与该信息的利害关系")
-    contact = serializers.CharField(required=False, allow_blank=True)
+    applicant_name = serializers.CharField(max_length=200, help_text="异议人")
+    interest = serializers.CharField(max_length=200, help_text="与该信息的利害关系")
+    contact = serializers.CharField(required=False, allow_blank=True, max_length=100)
     grounds = serializers.CharField(help_text="异议事实和理由")
 
 
