@@ -3,6 +3,7 @@ rules (permissions, jurisdiction, two officers, deadlines, the time bar) are the
 from __future__ import annotations
 
 from django.contrib import admin
+from django.urls import path
 from django.utils.html import format_html
 
 from legalcredit.accounts import policy
@@ -130,6 +131,28 @@ class ComplaintAdmin(case_admin.CaseAdmin):
         if obj.stage == Stage.NOT_ACCEPTED or (obj.stage == Stage.CLOSED and not linkable):
             return ""
         return super().act(obj)
+
+    def get_urls(self):
+        return [path("statistics/", self.admin_site.admin_view(self.statistics_view),
+                     name="complaints_complaint_statistics"), *super().get_urls()]
+
+    def statistics_view(self, request):
+        """投诉办理统计: per sector, what was received in a period and how it was handled in time."""
+        import datetime as dt
+
+        from django.shortcuts import render
+        from django.utils import timezone
+
+        from legalcredit.core.admin_forms import PeriodForm
+
+        today = timezone.localdate()
+        form = PeriodForm(request.GET or {"start": today - dt.timedelta(days=90), "end": today},
+                          start_label="收到日期自")
+        rows = selectors.statistics(policy.scope_for(request.user), form.cleaned_data["start"],
+                                    form.cleaned_data["end"], today) if form.is_valid() else []
+        return render(request, "admin/complaints/statistics.html", {
+            **self.admin_site.each_context(request), "form": form, "rows": rows, "title": "投诉办理统计",
+            "opts": self.model._meta})
 
     def handle(self, case, by, data):
         from django.db import transaction

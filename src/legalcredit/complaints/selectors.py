@@ -48,3 +48,37 @@ def progress(c: Complaint) -> list[tuple[str, str]]:
     if c.notified_on and c.notice_complainant:
         out.append(("处理结果", c.notice_complainant))
     return out
+
+
+def statistics(scope: Scope, start, end, today) -> list[dict]:
+    """Complaints received in [start, end] within the scope, per sector: received, accepted, not
+    accepted, decided, found true, closed, and of the closed how many met every time limit
+    (按期办结率); open ones past a limit are counted as overdue."""
+    from legalcredit.deadlines.models import Clock
+
+    from .services import CASE, rules
+
+    r = rules()
+    cases = list(visible(scope).filter(received_on__gte=start, received_on__lte=end)
+                 .values_list("pk", "sector", "stage", "accepted_on", "decided_on", "finding"))
+    late = set(Clock.objects.filter(case_type=CASE, case_id__in=[c[0] for c in cases], late=True)
+               .values_list("case_id", flat=True))
+    overdue = set(Clock.objects.filter(case_type=CASE, case_id__in=[c[0] for c in cases], stopped_on__isnull=True,
+                                       due_on__lt=today).values_list("case_id", flat=True))
+    rows: dict[str, dict] = {}
+    for pk, sector, stage, accepted_on, decided_on, finding in cases:
+        name = r.sectors[sector].name if sector in r.sectors else sector
+        row = rows.setdefault(name, {"sector": name, "received": 0, "accepted": 0, "not_accepted": 0, "decided": 0,
+                                     "upheld": 0, "closed": 0, "closed_on_time": 0, "overdue": 0})
+        row["received"] += 1
+        row["accepted"] += accepted_on is not None
+        row["not_accepted"] += stage == Stage.NOT_ACCEPTED
+        row["decided"] += decided_on is not None and stage in (Stage.DECIDED, Stage.CLOSED)
+        row["upheld"] += finding in r.findings and r.findings[finding].upheld
+        closed = stage in (Stage.CLOSED, Stage.NOT_ACCEPTED)
+        row["closed"] += closed
+        row["closed_on_time"] += closed and pk not in late
+        row["overdue"] += pk in overdue
+    for row in rows.values():
+        row["on_time_rate"] = round(row["closed_on_time"] / row["closed"], 4) if row["closed"] else None
+    return sorted(rows.values(), key=lambda x: x["sector"])

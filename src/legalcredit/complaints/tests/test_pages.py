@@ -107,3 +107,24 @@ def test_evidence_sent_with_a_portal_complaint_is_kept_and_a_wrong_file_refuses_
     assert good.status_code == 201
     [m] = Material.objects.filter(case_type="complaint", case_id=Complaint.objects.get().pk)
     assert m.name == "合同.pdf" and m.size == len(pdf) and m.uploaded_by is None
+
+
+def test_the_statistics_count_each_sectors_complaints_and_their_timeliness(client, lawyer, maker, bureau):
+    import datetime as dt
+
+    long_ago = timezone.localdate() - dt.timedelta(days=40)
+    on_time, _ = services.file(lawyer, by=maker, channel="letter", complainant_name="甲", interest="委托人", facts="甲")
+    services.not_accept(on_time.pk, by=maker, reason_code="no_facts", reason="无具体事实")
+    late, _ = services.file(lawyer, by=maker, channel="letter", complainant_name="乙", interest="委托人", facts="乙",
+                            received_on=long_ago)
+    services.accept(late.pk, by=maker, authority="淮安市司法局", authority_uscc=bureau["city"])   # past its 10 days
+    services.file(lawyer, by=maker, channel="visit", complainant_name="丙", interest="委托人", facts="丙",
+                  received_on=long_ago)                                                                # still waiting
+    client.force_login(maker)
+    page = client.get("/admin/complaints/complaint/statistics/",
+                      {"start": (long_ago - dt.timedelta(days=1)).isoformat(), "end": timezone.localdate().isoformat()})
+    [row] = page.context["rows"]
+    assert row["sector"] == "律师和律师事务所"
+    assert (row["received"], row["accepted"], row["not_accepted"], row["closed"], row["closed_on_time"]) == (3, 1, 1, 1, 1)
+    assert row["overdue"] == 1 and row["on_time_rate"] == 1.0
+    assert "投诉办理统计" in client.get("/admin/complaints/complaint/").content.decode()
