@@ -80,6 +80,66 @@ class ComplaintAdmin(case_admin.CaseAdmin):
     readonly_fields = ("channel_name", "sector_name", "not_accepted_name", "proposed", "finding_name",
                        "handling_name", "history")
 
+    # The respondent's own view (an institution's or practitioner's account): the allegation, its
+    # stage, its own statement and the notice to it; nothing of the complainant, the officers'
+    # deliberations or the evidence.
+    respondent_fields = ("number", "subject", "sector_name", "received_on", "facts", "requests", "stage",
+                         "accepted_on", "authority", "respondent_statement", "notice_respondent", "notified_on")
+
+    def _respondent(self, request) -> bool:
+        user = request.user
+        return not user.has_perm("complaints.view_complaint") and user.has_perm(services.RESPOND)
+
+    def has_view_permission(self, request, obj=None):
+        return super().has_view_permission(request, obj) or request.user.has_perm(services.RESPOND)
+
+    def has_module_permission(self, request):
+        return super().has_module_permission(request) or request.user.has_perm(services.RESPOND)
+
+    def get_fields(self, request, obj=None):
+        return self.respondent_fields if self._respondent(request) else self.fields
+
+    def get_list_display(self, request):
+        if self._respondent(request):
+            return ("number", "subject", "received_on", "stage", "respond_link")
+        return self.list_display
+
+    def get_list_filter(self, request):
+        return ("stage",) if self._respondent(request) else self.list_filter
+
+    def get_search_fields(self, request):
+        return ("number",) if self._respondent(request) else self.search_fields
+
+    def changelist_view(self, request, extra_context=None):
+        return super().changelist_view(request, {**(extra_context or {}),
+                                                 "statistics": request.user.has_perm("complaints.view_complaint")})
+
+    def respond_view(self, request, pk):
+        from django import forms
+        from django.contrib import messages
+        from django.shortcuts import get_object_or_404, redirect, render
+
+        from legalcredit.core.admin_forms import refusals_on
+
+        c = get_object_or_404(self.get_queryset(request), pk=pk)
+
+        class StatementForm(forms.Form):
+            statement = forms.CharField(label="陈述申辩", max_length=5000,
+                                        widget=forms.Textarea(attrs={"rows": 8, "cols": 80}),
+                                        help_text="对投诉事实的说明和理由，可附证据清单；提交后记入办理记录")
+
+        form = StatementForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            with refusals_on(form):
+                services.respond(c.pk, by=request.user, statement=form.cleaned_data["statement"])
+                self.message_user(request, "已提交陈述申辩", messages.SUCCESS)
+                return redirect("admin:complaints_complaint_change", c.pk)
+        return render(request, "admin/remedies/act.html", {
+            **self.admin_site.each_context(request), "form": form, "opts": self.model._meta,
+            "title": f"对投诉 {c.number} 陈述申辩", "submit_label": "提交",
+            "intro": format_html("<p>投诉事实和理由：{}</p><p>已记录的陈述申辩：<pre>{}</pre></p>", c.facts,
+                                 c.respondent_statement or "—")})
+
     def change_view(self, request, object_id, form_url="", extra_context=None):
         """A complaint's page shows the complainant's name and contact: each opening is on the audit
         trail, under the registered purpose 投诉举报处理."""
@@ -114,7 +174,8 @@ class ComplaintAdmin(case_admin.CaseAdmin):
         return services.rules().handlings.get(obj.handling, obj.handling) or "—"
 
     def get_queryset(self, request):
-        return selectors.visible(policy.scope_for(request.user))
+        scope = policy.scope_for(request.user)
+        return selectors.about_respondent(scope) if self._respondent(request) else selectors.visible(scope)
 
     @admin.display(description="渠道")
     def channel_name(self, obj):
@@ -126,6 +187,14 @@ class ComplaintAdmin(case_admin.CaseAdmin):
         return found.name if found else "—"
 
     @admin.display(description="办理")
+    def respond_link(self, obj):
+        from django.urls import reverse
+
+        if obj.stage != Stage.ACCEPTED:
+            return ""
+        return format_html('<a href="{}">陈述申辩</a>', reverse("admin:complaints_complaint_respond", args=[obj.pk]))
+
+    @admin.display(description="办理")
     def act(self, obj):
         linkable = obj.handling in ("penalty", "discipline")
         if obj.stage == Stage.NOT_ACCEPTED or (obj.stage == Stage.CLOSED and not linkable):
@@ -134,7 +203,9 @@ class ComplaintAdmin(case_admin.CaseAdmin):
 
     def get_urls(self):
         return [path("statistics/", self.admin_site.admin_view(self.statistics_view),
-                     name="complaints_complaint_statistics"), *super().get_urls()]
+                     name="complaints_complaint_statistics"),
+                path("<int:pk>/respond/", self.admin_site.admin_view(self.respond_view),
+                     name="complaints_complaint_respond"), *super().get_urls()]
 
     def statistics_view(self, request):
         """投诉办理统计: per sector, what was received in a period and how it was handled in time."""
@@ -145,6 +216,10 @@ class ComplaintAdmin(case_admin.CaseAdmin):
 
         from legalcredit.core.admin_forms import PeriodForm
 
+        if not request.user.has_perm("complaints.view_complaint"):
+            from django.core.exceptions import PermissionDenied
+
+            raise PermissionDenied
         today = timezone.localdate()
         form = PeriodForm(request.GET or {"start": today - dt.timedelta(days=90), "end": today},
                           start_label="收到日期自")

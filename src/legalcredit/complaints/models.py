@@ -77,7 +77,8 @@ class Complaint(NoDeleteModel):
     class Meta:
         verbose_name = verbose_name_plural = "投诉"
         ordering = ["-received_on", "-id"]
-        permissions = [("handle_complaint", "受理、调查、审核投诉"), ("decide_complaint", "作出投诉处理决定（复核）")]
+        permissions = [("handle_complaint", "受理、调查、审核投诉"), ("decide_complaint", "作出投诉处理决定（复核）"),
+                       ("respond_complaint", "被投诉人查看对本人（本机构）的投诉并陈述申辩")]
         indexes = [models.Index(fields=["stage", "received_on"], name="complaint_queue_idx")]
 
     def __str__(self):

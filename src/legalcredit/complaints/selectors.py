@@ -15,6 +15,15 @@ def visible(scope: Scope) -> QuerySet[Complaint]:
     return filter_subjects(Complaint.objects.all(), scope, "subject").select_related("subject")
 
 
+# What the respondent sees: complaints accepted for investigation (not those still under review
+# for acceptance, nor those not accepted), and never who complained or how to reach them.
+SHOWN_TO_RESPONDENT = (Stage.ACCEPTED, Stage.REVIEWED, Stage.DECIDED, Stage.CLOSED)
+
+
+def about_respondent(scope: Scope) -> QuerySet[Complaint]:
+    return visible(scope).filter(stage__in=SHOWN_TO_RESPONDENT)
+
+
 def stage_counts(scope: Scope) -> dict[str, int]:
     """Open complaints in the scope per stage (the officer's to-do list)."""
     rows = (filter_subjects(Complaint.objects.filter(stage__in=OPEN), scope, "subject")

@@ -24,6 +24,7 @@ from .models import Complaint, Stage
 
 CASE = "complaint"
 ADD, HANDLE, DECIDE = "complaints.add_complaint", "complaints.handle_complaint", "complaints.decide_complaint"
+RESPOND = "complaints.respond_complaint"
 # The query code a complainant on the portal gets: no 0/O/1/I, read out over the phone without doubt.
 CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 CODE_LENGTH = 10
@@ -177,6 +178,20 @@ def record_investigation(pk: int, *, by, findings: str = "", statement: str = ""
         c.respondent_statement = "\n".join(filter(None, [c.respondent_statement, f"{on}：{statement}"]))
         step(CASE, c, "记录被投诉人陈述申辩", by, on, statement)
     c.save(update_fields=["investigation", "respondent_statement"])
+    return c
+
+
+@transaction.atomic
+def respond(pk: int, *, by, statement: str, on: dt.date | None = None) -> Complaint:
+    """The respondent (the institution's or practitioner's own account) states its side online
+    while the complaint is under investigation; it is added, dated, to what the officers recorded."""
+    c = _locked(pk, Stage.ACCEPTED)
+    may(by, c.subject, RESPOND, "提交陈述申辩")
+    on = today(on)
+    statement = text(statement, "statement", "陈述申辩")
+    c.respondent_statement = "\n".join(filter(None, [c.respondent_statement, f"{on}（被投诉人提交）：{statement}"]))
+    c.save(update_fields=["respondent_statement"])
+    step(CASE, c, "被投诉人提交陈述申辩", by, on, statement)
     return c
 
 

@@ -251,6 +251,7 @@ def test_entering_credit_records_by_kind_and_region(role, world, client, django_
 # Complaints: officers register and handle them (makers), checkers decide; nobody else sees them.
 FILES_COMPLAINTS = {"province_admin", "city_maker", "county_maker"}
 DECIDES_COMPLAINTS = {"province_admin", "city_checker", "county_checker"}
+RESPONDS_TO_COMPLAINTS = {"institution_user", "practitioner_user"}   # province_admin holds every complaint permission
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -269,12 +270,14 @@ def test_complaints_follow_role_and_region(role, world, client, django_user_mode
             filed = False
         assert filed == (role in FILES_COMPLAINTS and key in SEES[role]), (role, key)
     assert user.has_perm("complaints.decide_complaint") == (role in DECIDES_COMPLAINTS), role
+    assert user.has_perm("complaints.respond_complaint") == (role in RESPONDS_TO_COMPLAINTS | {"province_admin"}), role
     client.force_login(user)
     page = client.get("/admin/complaints/complaint/")
-    assert (page.status_code == 200) == (role in QUEUE), (role, page.status_code)
+    assert (page.status_code == 200) == (role in QUEUE | RESPONDS_TO_COMPLAINTS), (role, page.status_code)
     if page.status_code == 200:
         html = page.content.decode()
         for key in OBJECTS:
+            # A respondent sees a complaint about it once accepted: these were only registered.
             assert (world[key].name in html) == (role in FILES_COMPLAINTS and key in SEES[role]), (role, key)
 
 

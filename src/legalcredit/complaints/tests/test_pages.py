@@ -128,3 +128,39 @@ def test_the_statistics_count_each_sectors_complaints_and_their_timeliness(clien
     assert (row["received"], row["accepted"], row["not_accepted"], row["closed"], row["closed_on_time"]) == (3, 1, 1, 1, 1)
     assert row["overdue"] == 1 and row["on_time_rate"] == 1.0
     assert "投诉办理统计" in client.get("/admin/complaints/complaint/").content.decode()
+
+
+def test_the_respondent_sees_an_accepted_complaint_about_it_and_states_its_side(client, law_firm, lawyer, maker,
+                                                                                checker, bureau, django_user_model):
+    from legalcredit.accounts.services import assign
+
+    firm_user = django_user_model.objects.create_user("dh_admin", password="x-Strong-pass-1", is_staff=True)
+    assign(firm_user, "institution_user", subject=law_firm)
+    waiting, _ = services.file(lawyer, by=maker, channel="letter", complainant_name="王芳", interest="委托人",
+                               facts="尚未受理的投诉", complainant_contact="13912345678")
+    accepted, _ = services.file(lawyer, by=maker, channel="letter", complainant_name="王芳", interest="委托人",
+                                facts="收费后未出庭", complainant_contact="13912345678")
+    services.accept(accepted.pk, by=maker, authority="淮安市司法局", authority_uscc=bureau["city"])
+
+    client.force_login(firm_user)
+    home = client.get("/admin/").content.decode()
+    assert "可陈述申辩的投诉（调查中）" in home
+    listing = client.get("/admin/complaints/complaint/").content.decode()
+    assert accepted.number in listing and waiting.number not in listing
+    assert "王芳" not in listing and "投诉办理统计" not in listing
+    assert client.get("/admin/complaints/complaint/statistics/").status_code == 403
+    assert client.get(f"/admin/complaints/complaint/{waiting.pk}/change/").status_code in (302, 404)
+    page = client.get(f"/admin/complaints/complaint/{accepted.pk}/change/").content.decode()
+    assert "收费后未出庭" in page and "王芳" not in page and "13912345678" not in page
+
+    client.post(f"/admin/complaints/complaint/{accepted.pk}/respond/", {"statement": "因病未能出庭，已安排同所律师代为出庭"})
+    c = Complaint.objects.get(pk=accepted.pk)
+    assert "（被投诉人提交）：因病未能出庭" in c.respondent_statement
+    # Once the investigation is reviewed, the statement period is over.
+    services.record_investigation(c.pk, by=maker, findings="查明属实")
+    services.review(c.pk, by=maker, finding="unsubstantiated", handling="none", opinion="已安排代为出庭")
+    refused = client.post(f"/admin/complaints/complaint/{accepted.pk}/respond/", {"statement": "补充"})
+    assert "不能办理此事项" in refused.content.decode()
+    services.decide(c.pk, by=checker, reason="已安排代为出庭，未损害委托人利益")
+    page = client.get(f"/admin/complaints/complaint/{accepted.pk}/change/").content.decode()
+    assert "投诉事项不属实" in page
