@@ -17,7 +17,7 @@ from legalcredit.domain.identifiers import IdentifierError, uscc
 from legalcredit.records import services as records
 from legalcredit.records.prepare import Draft
 from legalcredit.refdata.rulesets import current
-from legalcredit.remedies.services.common import (different_officer, may, number, pause_for_supplement,
+from legalcredit.remedies.services.common import (different_officer, may, notify, number, pause_for_supplement,
                                                   resume_after_supplement, step, text, today)
 
 from .models import Complaint, Stage
@@ -158,7 +158,27 @@ def accept(pk: int, *, by, authority: str, authority_uscc: str, on: dt.date | No
     clocks.stop(CASE, c.pk, on, "complaint_accept")
     clocks.start(CASE, c.pk, sector.limit("decide"), subject=c.subject, on=on, assignee=by)
     step(CASE, c, f"受理（{c.authority}）", by, on)
+    for user in _respondent_accounts(c.subject):
+        notify(user, f"投诉受理通知（{c.number}）",
+               f"{c.authority}已于{on}受理对{c.subject.name}的投诉（{c.number}）。可登录平台查看投诉事实，"
+               f"并在调查期间提交陈述申辩。")
     return c
+
+
+def _respondent_accounts(subject) -> list:
+    """Active accounts that act for the subject complained about: its own, and for a practitioner
+    those of the institution it practises in."""
+    from django.contrib.auth import get_user_model
+
+    from legalcredit.registry.selectors import current_institution
+
+    subjects = [subject.pk]
+    if subject.kind == "practitioner":
+        institution = current_institution(subject)
+        if institution is not None:
+            subjects.append(institution.pk)
+    users = get_user_model().objects.filter(is_active=True, officer__subject_id__in=subjects).exclude(email="")
+    return [u for u in users if u.has_perm(RESPOND)]
 
 
 @transaction.atomic

@@ -130,17 +130,23 @@ def test_the_statistics_count_each_sectors_complaints_and_their_timeliness(clien
     assert "投诉办理统计" in client.get("/admin/complaints/complaint/").content.decode()
 
 
-def test_the_respondent_sees_an_accepted_complaint_about_it_and_states_its_side(client, law_firm, lawyer, maker,
-                                                                                checker, bureau, django_user_model):
+def test_the_respondent_sees_an_accepted_complaint_about_it_and_states_its_side(
+        client, law_firm, lawyer, maker, checker, bureau, django_user_model, django_capture_on_commit_callbacks,
+        mailoutbox):
     from legalcredit.accounts.services import assign
 
-    firm_user = django_user_model.objects.create_user("dh_admin", password="x-Strong-pass-1", is_staff=True)
+    firm_user = django_user_model.objects.create_user("dh_admin", password="x-Strong-pass-1", is_staff=True,
+                                                      email="office@dehenglaw.example")
     assign(firm_user, "institution_user", subject=law_firm)
     waiting, _ = services.file(lawyer, by=maker, channel="letter", complainant_name="王芳", interest="委托人",
                                facts="尚未受理的投诉", complainant_contact="13912345678")
     accepted, _ = services.file(lawyer, by=maker, channel="letter", complainant_name="王芳", interest="委托人",
                                 facts="收费后未出庭", complainant_contact="13912345678")
-    services.accept(accepted.pk, by=maker, authority="淮安市司法局", authority_uscc=bureau["city"])
+    with django_capture_on_commit_callbacks(execute=True):
+        services.accept(accepted.pk, by=maker, authority="淮安市司法局", authority_uscc=bureau["city"])
+    # The firm of the lawyer complained about is told by e-mail that it may state its side.
+    [mail] = mailoutbox
+    assert mail.to == ["office@dehenglaw.example"] and accepted.number in mail.subject and "陈述申辩" in mail.body
 
     client.force_login(firm_user)
     home = client.get("/admin/").content.decode()
