@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import random
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
@@ -32,8 +33,12 @@ def build() -> int:
     try:
         services.file_public(lawyers[0], complainant_name="赵女士", interest="委托人", **base,
                              facts="委托其代理离婚诉讼，收费后长期联系不上，也未告知开庭时间（演示）")
-        c, _ = services.file(lawyers[1], by=maker, channel="hotline_12348", complainant_name="钱先生",
-                             interest="案件当事人", facts="律师在庭审中泄露调解方案给对方当事人（演示）", **base)
+        # Under investigation: against the demo law-firm user's firm where there is one, so `firm`
+        # sees it and may state its side.
+        firm_user = get_user_model().objects.filter(username="firm").select_related("officer__subject").first()
+        firm = getattr(getattr(firm_user, "officer", None), "subject", None)
+        c, _ = services.file(firm or lawyers[1], by=maker, channel="hotline_12348", complainant_name="钱先生",
+                             interest="案件当事人", facts="承办律师在庭审中泄露调解方案给对方当事人（演示）", **base)
         services.accept(c.pk, by=maker, authority=bureau, authority_uscc=uscc)
         services.record_investigation(c.pk, by=maker, findings="已调取庭审笔录，约谈被投诉律师（演示）",
                                       statement="否认泄露，称方案系对方自行推测（演示）")
