@@ -61,7 +61,8 @@ def content(subject: Subject, on: dt.date, report_rules: ReportRules) -> dict:
     so that "nothing" is stated rather than left out)."""
     since = window_start(on, report_rules)
     # What the portal shows of the subject today, within the report's window.
-    shown = [p for p in portal.public_records(subject.pk, on) if p.record.decision_date >= since]
+    public = portal.public_records(subject.pk, on)
+    shown = [p for p in public if p.record.decision_date >= since]
     entries = portal.with_list_names(portal.published_entries(on=on, subject_id=subject.pk))
     sections = []
     for s in report_rules.sections:
@@ -79,7 +80,7 @@ def content(subject: Subject, on: dt.date, report_rules: ReportRules) -> dict:
                   for p in shown if p.record.kind in s.kinds]
         items += [_entry_item(e) for e in entries if e.list_code in s.lists]
         if s.grade:
-            items += _grade(subject)
+            items += _grade(subject, public)
         if s.advice:
             items.append({"title": "建议", "fields": [[str(i), text] for i, text in
                                                     enumerate(_advice(shown, entries, on), 1)], "flags": []})
@@ -89,12 +90,24 @@ def content(subject: Subject, on: dt.date, report_rules: ReportRules) -> dict:
             "sections": sections}
 
 
-def _grade(subject: Subject) -> list[dict]:
+def _grade(subject: Subject, public: list) -> list[dict]:
     g = grades.published_grade(subject.pk)
     if g is None:
         return []
-    return [{"title": "信用等级", "fields": [["评价方案", g["scheme"]], ["等级", g["grade"]], ["得分", g["score"]],
-                                          ["评定时间", g["since"]]], "flags": []}]
+    out = [{"title": "信用等级", "fields": [["评价方案", g["scheme"]], ["等级", g["grade"]], ["得分", g["score"]],
+                                         ["评定时间", g["since"]]], "flags": []}]
+    sources = portal.grade_sources(subject.pk, public)
+    if sources is not None:
+        # As the portal shows it: each point from a public record named, the rest summed.
+        fields = [["基础分", str(sources.base)]]
+        fields += [[f"{line['category']}·{line['indicator']}", f"{line['points']}（{line['record']}）"]
+                   for line in sources.lines]
+        if sources.hidden_count:
+            fields.append([f"依据不予公示的信息（{sources.hidden_count}项）", str(sources.hidden_points)])
+        if sources.vetoed:
+            fields.append(["否决项", "触发否决项，信用等级不高于方案规定的等次"])
+        out.append({"title": "得分来源", "fields": fields, "flags": []})
+    return out
 
 
 def by_serial(serial: str) -> CreditReport | None:

@@ -158,3 +158,18 @@ def test_a_bidding_platform_verifies_a_report_through_the_api(law_firm):
     refused = api.get(f"/api/v1/reports/{report.serial}/", {"code": "0"})
     assert refused.status_code == 409 and refused.json() == {"valid": False, "reason": "验证码与报告编号不符"}
     assert api.get("/api/v1/reports/XYBG0/", {"code": "0"}).status_code == 404
+
+
+def test_the_grade_section_says_where_the_points_came_from_as_the_portal_does(lawyer, approved):
+    from legalcredit.evaluation import services as evaluation
+
+    today = timezone.localdate()
+    shown = approved(lawyer, decision_date=today - dt.timedelta(days=30), effective_from=today - dt.timedelta(days=30),
+                     effective_until=today + dt.timedelta(days=60))
+    evaluation.evaluate_subjects([lawyer.pk])
+    report = services.issue(lawyer)
+    items = [i for s in report.content["sections"] for i in s["items"] if i["title"] == "得分来源"]
+    assert len(items) == 1
+    fields = dict(map(tuple, items[0]["fields"]))
+    assert "基础分" in fields and any(shown.decision_no in v for v in fields.values())
+    assert pdf.render(report, "http://127.0.0.1:8000/x").startswith(b"%PDF")
