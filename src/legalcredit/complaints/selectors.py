@@ -7,6 +7,7 @@ import secrets
 from django.db.models import Count, QuerySet
 
 from legalcredit.accounts.policy import Scope, filter_subjects
+from legalcredit.deadlines.models import Clock
 
 from .models import OPEN, Complaint, Stage
 
@@ -53,7 +54,12 @@ def progress(c: Complaint) -> list[tuple[str, str]]:
     if c.extended_days:
         out.append(("延长处理期限", f"{c.extended_days}日"))
     if c.stage == "supplement":
-        out.append(("待补正", "请按通知补正材料"))
+        out.append(("待补正", "请按通知补正材料（补正期间暂停计时）"))
+    # When the next answer is due, from the running clock (the notice step is the bureau's own).
+    running = (Clock.objects.filter(case_type="complaint", case_id=c.pk, stopped_on__isnull=True,
+                                    due_on__isnull=False).exclude(step="complaint_notify").order_by("due_on").first())
+    if running is not None:
+        out.append((f"{running.name}期限", f"{running.due_on.isoformat()}前（{running.span}）"))
     if c.notified_on and c.notice_complainant:
         out.append(("处理结果", c.notice_complainant))
     return out
@@ -63,8 +69,6 @@ def statistics(scope: Scope, start, end, today) -> list[dict]:
     """Complaints received in [start, end] within the scope, per sector: received, accepted, not
     accepted, decided, found true, closed, and of the closed how many met every time limit
     (按期办结率); open ones past a limit are counted as overdue."""
-    from legalcredit.deadlines.models import Clock
-
     from .services import CASE, rules
 
     r = rules()

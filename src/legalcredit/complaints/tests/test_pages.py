@@ -37,6 +37,11 @@ def test_a_complaint_made_on_the_portal_is_followed_with_its_number_and_code(cli
     assert wrong.status_code == 400 and "不正确" in wrong.content.decode()
     shown = client.get("/public/complaints/status/", {"number": c.number, "code": code}).content.decode()
     assert "已登记（待受理审查）" in shown and "13912345678" not in shown and "王芳" not in shown
+    # The complainant sees by when the acceptance review is due.
+    from legalcredit.refdata.selectors import work_calendar
+
+    due = work_calendar().add_working_days(timezone.localdate(), 10)
+    assert "投诉受理审查期限" in shown and f"{due.isoformat()}前（10个工作日）" in shown
 
     services.not_accept(c.pk, by=maker, reason_code="review_or_litigation", reason="已起诉")
     shown = client.get("/public/complaints/status/", {"number": c.number, "code": code}).content.decode()
