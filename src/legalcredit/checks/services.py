@@ -149,28 +149,41 @@ def _answer(subject: selectors.Standing | None, described: str, matter: str, on:
     }
 
 
-def run(*, by, token=None, queries: list[dict], matter: str, purpose: str, on: dt.date | None = None) -> list[Check]:
-    """Answer, receipt and audit each query: every answer is read first, then the receipts and
-    their audit entries are written together, all or none (a subject out of the caller's reach
-    refuses the whole call before anything is written)."""
+def checked_request(purpose: str, matter: str, queries: list, *, what: str) -> str:
+    """The purpose as stored, once it, the matter type and the number of subjects are within the
+    rules a check and a watch share; ``what`` (核查, 关注) names the request in the messages."""
     purpose = (purpose or "").strip()
     if not purpose:
-        raise field_error("purpose", "核查用途", "必须填写（查询使用须登记用途）")
+        raise field_error("purpose", f"{what}用途", "必须填写（查询使用须登记用途）")
     if len(purpose) > MAX_PURPOSE:
-        raise field_error("purpose", "核查用途", f"不超过{MAX_PURPOSE}个字，收到{len(purpose)}个字")
+        raise field_error("purpose", f"{what}用途", f"不超过{MAX_PURPOSE}个字，收到{len(purpose)}个字")
     cat = catalogue()
     if matter not in cat.matter_types:
         raise field_error("matter_type", "事项类型", f"“{matter}”不在事项目录中（可选：{'、'.join(cat.matter_types)}）")
     if not queries:
-        raise field_error("subjects", "核查对象", "至少一个")
+        raise field_error("subjects", f"{what}对象", "至少一个")
     if len(queries) > MAX_SUBJECTS:
-        raise field_error("subjects", "核查对象", f"一次最多{MAX_SUBJECTS}个")
+        raise field_error("subjects", f"{what}对象", f"一次最多{MAX_SUBJECTS}个")
+    return purpose
+
+
+def unit_of(by, token) -> str:
+    """The unit a check or a watch is made for: the token's system, else the officer's unit."""
+    return token.name if token is not None else (getattr(getattr(by, "officer", None), "unit", "") or by.get_username())
+
+
+def run(*, by, token=None, queries: list[dict], matter: str, purpose: str, on: dt.date | None = None) -> list[Check]:
+    """Answer, receipt and audit each query: every answer is read first, then the receipts and
+    their audit entries are written together, all or none (a subject out of the caller's reach
+    refuses the whole call before anything is written)."""
+    purpose = checked_request(purpose, matter, queries, what="核查")
+    cat = catalogue()
     today = timezone.localdate()
     on = on or today
     if on > today:
         raise field_error("on", "核查基准日", f"{on}晚于今天")
     scope = scope_for(by)
-    unit = token.name if token is not None else (getattr(getattr(by, "officer", None), "unit", "") or by.get_username())
+    unit = unit_of(by, token)
     now = timezone.now()
     out, described_as = [], []
     for query in queries:

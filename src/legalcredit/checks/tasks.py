@@ -3,17 +3,7 @@ changes without a record (list entries published or ended, grades, publication p
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
-CHUNK = 5000
-
-
-def on_records_changed(sender, subject_ids, record_ids=(), **kwargs) -> None:
-    from .models import Watch
-
-    if not Watch.objects.filter(ended_at__isnull=True).exists():
-        return      # nobody watches anything: no task for each approval
-    subject_ids = list(subject_ids)
-    for i in range(0, len(subject_ids), CHUNK):
-        recheck_subjects(subject_ids[i:i + CHUNK])
+from legalcredit.records.signals import in_chunks
 
 
 @db_task()
@@ -21,6 +11,16 @@ def recheck_subjects(subject_ids: list[int]) -> int:
     from . import watches
 
     return watches.recheck(subject_ids=subject_ids)
+
+
+_queue_rechecks = in_chunks(recheck_subjects, of="subject_ids")
+
+
+def on_records_changed(sender, **kwargs) -> None:
+    from .models import Watch
+
+    if Watch.objects.filter(ended_at__isnull=True).exists():    # else no task for each approval
+        _queue_rechecks(sender, **kwargs)
 
 
 @db_periodic_task(crontab(minute="*/10"))

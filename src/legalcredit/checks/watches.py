@@ -20,29 +20,17 @@ from legalcredit.lists.services import catalogue
 
 from . import selectors
 from .models import Watch, WatchEvent
-from .services import MAX_PURPOSE, MAX_SUBJECTS, _answer, _find
+from .services import _answer, _find, checked_request, unit_of
 
 CHUNK = 500
-
-
-def _unit(by, token) -> str:
-    return token.name if token is not None else (getattr(getattr(by, "officer", None), "unit", "") or by.get_username())
 
 
 @transaction.atomic
 def watch(*, by, queries: list[dict], matter: str, purpose: str, token=None) -> list[Watch]:
     """Start watching each subject (by USCC, ID number or licence number) for ``matter``; a subject
     already watched by the caller for that matter keeps its watch. All or none."""
-    purpose = (purpose or "").strip()
-    if not purpose:
-        raise field_error("purpose", "关注用途", "必须填写（查询使用须登记用途）")
-    if len(purpose) > MAX_PURPOSE:
-        raise field_error("purpose", "关注用途", f"不超过{MAX_PURPOSE}个字，收到{len(purpose)}个字")
+    purpose = checked_request(purpose, matter, queries, what="关注")
     cat = catalogue()
-    if matter not in cat.matter_types:
-        raise field_error("matter_type", "事项类型", f"“{matter}”不在事项目录中（可选：{'、'.join(cat.matter_types)}）")
-    if not queries or len(queries) > MAX_SUBJECTS:
-        raise field_error("subjects", "关注对象", f"一次1至{MAX_SUBJECTS}个")
     today, now, scope = timezone.localdate(), timezone.now(), scope_for(by)
     out = []
     for query in queries:
@@ -57,7 +45,7 @@ def watch(*, by, queries: list[dict], matter: str, purpose: str, token=None) -> 
             out.append(existing)
             continue
         answer = _answer(standing, described, matter, today, today)
-        w = Watch.objects.create(owner=by, unit=_unit(by, token), subject_id=standing.pk, matter_type=matter,
+        w = Watch.objects.create(owner=by, unit=unit_of(by, token), subject_id=standing.pk, matter_type=matter,
                                  purpose=purpose, answer=answer, digest=monitoring.digest(answer), checked_at=now)
         audit(action=AuditEntry.Action.READ, actor=by, object_type="checks.watch", object_id=w.pk,
               summary=f"信用关注（{cat.matter_types[matter].name}）：{described}", reason=purpose)

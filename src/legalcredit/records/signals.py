@@ -21,10 +21,11 @@ def announce(subject_ids, record_ids=()) -> None:
 CHUNK = 5000
 
 
-def in_chunks(task):
-    """A ``records_changed`` receiver that queues ``task`` once per chunk of the record ids."""
-    def receiver(sender, subject_ids, record_ids=(), **kwargs) -> None:
-        record_ids = list(record_ids)
-        for i in range(0, len(record_ids), CHUNK):
-            task(record_ids[i:i + CHUNK])
+def in_chunks(task, of: str = "record_ids"):
+    """A ``records_changed`` receiver that queues ``task`` once per chunk of the ids the signal
+    carries under ``of`` (the record ids, or the subject ids)."""
+    def receiver(sender, **kwargs) -> None:
+        ids = list(kwargs.get(of) or ())
+        for i in range(0, len(ids), CHUNK):
+            task(ids[i:i + CHUNK])
     return receiver
