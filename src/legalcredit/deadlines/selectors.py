@@ -49,6 +49,15 @@ def clocks_of(case_type: str, case_id: int) -> QuerySet[Clock]:
     return Clock.objects.filter(case_type=case_type, case_id=case_id).order_by("started_on", "id")
 
 
+def described(case_type: str, case_id: int, today: dt.date) -> list[dict]:
+    """A case's time limits as the API shows them to the party: name, length and unit, start, last
+    day and state."""
+    lead = remind_before()
+    return [{"name": c.name, "working_days": c.working_days, "calendar_days": c.calendar_days, "span": c.span,
+             "started_on": c.started_on, "due_on": c.due_on, "state": deadlines.STATES[state_of(c, today, lead)]}
+            for c in clocks_of(case_type, case_id)]
+
+
 def counts(scope: Scope, *, today: dt.date, user) -> dict[str, int]:
     """Running clocks in the scope that are overdue or due soon, and those the user handles."""
     return {"overdue": queue(scope, today=today, state="overdue").count(),

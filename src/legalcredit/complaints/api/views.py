@@ -17,7 +17,6 @@ from rest_framework.views import APIView
 from legalcredit.accounts.policy import scope_for
 from legalcredit.core.errors import raise_for_api
 from legalcredit.deadlines import selectors as deadlines
-from legalcredit.domain.deadlines import STATES
 
 from .. import selectors, services
 from ..models import Complaint
@@ -27,12 +26,9 @@ IDENTIFIERS = ("uscc", "id_number", "license_no")
 
 
 def _progress(c: Complaint, code: str | None = None) -> dict:
-    today, lead = timezone.localdate(), deadlines.remind_before()
     out = {"number": c.number, "subject": c.subject.name, "stage": c.stage, "stage_name": c.get_stage_display(),
            "received_on": c.received_on,
-           "deadlines": [{"name": k.name, "span": k.span, "started_on": k.started_on, "due_on": k.due_on,
-                          "state": STATES[deadlines.state_of(k, today, lead)]}
-                         for k in deadlines.clocks_of(services.CASE, c.pk)],
+           "deadlines": deadlines.described(services.CASE, c.pk, timezone.localdate()),
            "progress": [{"step": label, "value": value} for label, value in selectors.progress(c)]}
     if code:
         out["query_code"] = code

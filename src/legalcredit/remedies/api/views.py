@@ -19,7 +19,6 @@ from rest_framework.views import APIView
 from legalcredit.accounts.policy import scope_for
 from legalcredit.core.errors import raise_for_api
 from legalcredit.deadlines import selectors as deadlines
-from legalcredit.domain.deadlines import STATES
 from legalcredit.registry.models import Subject
 
 from .. import selectors
@@ -41,14 +40,11 @@ def _subject(request, subject_id):
 
 
 def _case(case_type: str, case) -> dict:
-    today, lead = timezone.localdate(), deadlines.remind_before()
     return {
         "number": case.number, "subject_id": case.subject_id, "item": case.item, "stage": case.stage,
         "get_stage_display": case.get_stage_display(), "reason": case.reason, "notice": getattr(case, "notice", ""),
         "steps": [{"on": s.on, "action": s.action} for s in selectors.steps(case_type, case.pk)],
-        "deadlines": [{"name": c.name, "working_days": c.working_days, "calendar_days": c.calendar_days,
-                       "started_on": c.started_on, "due_on": c.due_on, "state": STATES[deadlines.state_of(c, today, lead)]}
-                      for c in deadlines.clocks_of(case_type, case.pk)],
+        "deadlines": deadlines.described(case_type, case.pk, timezone.localdate()),
         "materials": [{"kind": m.kind, "name": m.name, "size": m.size, "sha256": m.sha256}
                       for m in selectors.materials(case_type, case.pk)],
     }
