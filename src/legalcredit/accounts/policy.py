@@ -133,6 +133,17 @@ def _in_regions(scope: Scope, code: str):
     return cond
 
 
+def may_in_region(user, perm: str, region_code: str, what: str) -> None:
+    """PermissionDenied unless ``user`` holds ``perm`` and its scope covers the region: for work
+    that belongs to a region rather than to a subject (a 双随机 plan, a bulletin)."""
+    from django.core.exceptions import PermissionDenied
+
+    if not user.has_perm(perm):
+        raise PermissionDenied(f"您没有办理{what}的权限")
+    if not scope_for(user).covers_region(region_code):
+        raise PermissionDenied("该行政区划超出您的辖区")
+
+
 def filter_subjects(qs, scope: Scope, field: str = ""):
     """Limit a queryset of subjects (or of rows pointing at one through ``field``)."""
     from django.db.models import Q

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from legalcredit.accounts.policy import scope_for
+from legalcredit.accounts.policy import may_in_region
 from legalcredit.audit.models import AuditEntry
 from legalcredit.audit.services import record as audit
 from legalcredit.core.errors import field_error
@@ -21,10 +21,7 @@ DRAFT, PUBLISH = "bulletins.add_bulletin", "bulletins.publish_bulletin"
 
 
 def _may(by, perm: str, region_code: str) -> None:
-    if not by.has_perm(perm):
-        raise PermissionDenied("您没有办理通报公示的权限")
-    if not scope_for(by).covers_region(region_code):
-        raise PermissionDenied("该行政区划超出您的辖区")
+    may_in_region(by, perm, region_code, "通报公示")
 
 
 def _checked(*, title: str, region: str, subject_types: list[str], period_from: dt.date, period_until: dt.date,

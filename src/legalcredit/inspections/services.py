@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
-from legalcredit.accounts.policy import scope_for
+from legalcredit.accounts.policy import may_in_region
 from legalcredit.audit import selectors as audit_trail
 from legalcredit.audit.models import AuditEntry
 from legalcredit.audit.services import record as audit
@@ -35,10 +35,7 @@ CASE_TYPE = "inspection"
 
 
 def _may(by, perm: str, region_code: str) -> None:
-    if not by.has_perm(perm):
-        raise PermissionDenied("您没有办理双随机抽查的权限")
-    if not scope_for(by).covers_region(region_code):
-        raise PermissionDenied("该行政区划超出您的辖区")
+    may_in_region(by, perm, region_code, "双随机抽查")
 
 
 def _region(code: str, field: str, label: str) -> Region:
