@@ -32,6 +32,8 @@ legalcredit — 公共法律服务信用监管平台 / credit supervision platfo
   evaluation what-if CODE VERSION  模拟评价方案草稿，比较等级分布 / compare a draft with the grades in force
   evaluation grade ID [--on DATE]  主体等级与得分明细（可重现历史日期）/ a grade and every point's record
   evaluation draft|publish|check|schemes|distribution  方案草稿、发布、校验、列表、等级分布
+  push add|list|rotate|end|run  信用关注变动推送地址（登记、列出、更换密钥、停止、立即推送）
+                     push endpoints for monitoring events
   migrate            数据库迁移 / apply database migrations
   createsuperuser    创建管理员 / create an administrator
   check              自检 / system check

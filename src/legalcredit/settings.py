@@ -294,6 +294,15 @@ EVALUATION_WORKERS = int(os.environ.get("EVALUATION_WORKERS", "0")) or None
 # How long a process trusts its idea of which rule-set edition is current (refdata/rulesets.py).
 RULESET_RECHECK_SECONDS = float(os.environ.get("RULESET_RECHECK_SECONDS", "2"))
 
+# Pushing monitoring events to departments' systems (checks/flows.py): how long one POST may take,
+# how many events go in one, how many batches one run sends before handing over, and the wait
+# after a failure (doubling from the first to the longest).
+PUSH_TIMEOUT_SECONDS = int(os.environ.get("PUSH_TIMEOUT_SECONDS", "10"))
+PUSH_BATCH = int(os.environ.get("PUSH_BATCH", "100"))
+PUSH_BATCHES_PER_RUN = int(os.environ.get("PUSH_BATCHES_PER_RUN", "20"))
+PUSH_RETRY_FIRST_SECONDS = int(os.environ.get("PUSH_RETRY_FIRST_SECONDS", "60"))
+PUSH_RETRY_LONGEST_SECONDS = int(os.environ.get("PUSH_RETRY_LONGEST_SECONDS", "3600"))
+
 # Where the audit trail is sealed into its hash chain: unset = in the writer's transaction on
 # SQLite, every minute by the scheduler on PostgreSQL (audit/services.py says why).
 AUDIT_SEAL_INLINE = (env_bool("AUDIT_SEAL_INLINE", False) if os.environ.get("AUDIT_SEAL_INLINE") else None)

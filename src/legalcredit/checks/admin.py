@@ -3,20 +3,20 @@ import datetime as dt
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from legalcredit.core.admin_base import CodeFilter, ReadOnlyAdmin
-from legalcredit.core.admin_forms import PeriodForm, refusals_on
+from legalcredit.core.admin_forms import PeriodForm, form_page, refusals_on
 from legalcredit.domain.scoring import SUPERVISION_CLASSES
 from legalcredit.evaluation.selectors import grade_name_in
 from legalcredit.lists.services import catalogue, matter_name
 
-from . import services
-from .forms import CheckForm, FeedbackForm
-from .models import Check, Feedback, Watch, WatchEvent
+from . import pushes, services
+from .forms import CheckForm, EndPushForm, FeedbackForm, PushEndpointForm
+from .models import Check, Feedback, PushEndpoint, Watch, WatchEvent
 
 
 class FeedbackInline(admin.TabularInline):
@@ -91,11 +91,7 @@ class CheckAdmin(ReadOnlyAdmin):
                 made = services.run(by=request.user, queries=d["subjects"], matter=d["matter"], purpose=d["purpose"],
                                     on=d["on"])
                 return redirect(reverse("admin:checks_check_receipts") + "?ids=" + ",".join(str(c.pk) for c in made))
-        return render(request, "admin/evaluation/form.html", {
-            **self.admin_site.each_context(request), "form": form, "opts": self.model._meta,
-            "title": "信用核查", "submit_label": "核查",
-            "intro": "按事项类型答复主体的信用状况和应采取的激励、惩戒措施；每次核查出具回执（编号和摘要），"
-                     "可凭回执验证答复内容。办理结束后请反馈各项措施的采取情况。"})
+        return form_page(self, request, form, "信用核查", "核查", intro="按事项类型答复主体的信用状况和应采取的激励、惩戒措施；每次核查出具回执（编号和摘要），"                      "可凭回执验证答复内容。办理结束后请反馈各项措施的采取情况。")
 
     def _own_checks(self, request, ids):
         # An officer sees the answers to their own checks here (viewing all checks is for supervisors).
@@ -227,3 +223,126 @@ class WatchAdmin(ReadOnlyAdmin):
     list_select_related = ("subject",)
     exclude = ("answer",)
     inlines = [WatchEventInline]
+
+
+class FailingFilter(admin.SimpleListFilter):
+    title = "推送状态"
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return [("failing", "推送失败，等待重试"), ("active", "推送中"), ("ended", "已停止")]
+
+    def queryset(self, request, queryset):
+        return {"failing": queryset.filter(ended_at__isnull=True, failures__gt=0),
+                "active": queryset.filter(ended_at__isnull=True),
+                "ended": queryset.filter(ended_at__isnull=False)}.get(self.value(), queryset)
+
+
+@admin.register(PushEndpoint)
+class PushEndpointAdmin(ReadOnlyAdmin):
+    """Push endpoints (变动推送地址): registered by the bureau; the secret is shown once."""
+
+    list_display = ("owner", "url", "state", "delivered_through", "pending_count", "last_attempt_at", "act")
+    list_filter = (FailingFilter,)
+    search_fields = ("owner__username", "url")
+    list_select_related = ("owner",)
+    fields = ("owner", "url", "created_by", "created_at", "state", "delivered_through", "pending_count",
+              "failures", "last_attempt_at", "last_error", "next_attempt_at", "ended_at", "ended_reason",
+              "recent_attempts")
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return request.user.has_perm("checks.add_pushendpoint")
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [path("<int:pk>/rotate/", view(self.rotate_view), name="checks_pushendpoint_rotate"),
+                path("<int:pk>/retry/", view(self.retry_view), name="checks_pushendpoint_retry"),
+                path("<int:pk>/end/", view(self.end_view), name="checks_pushendpoint_end"),
+                *super().get_urls()]
+
+    @admin.display(description="状态")
+    def state(self, obj):
+        if obj.ended_at:
+            return "已停止"
+        if obj.failures:
+            when = timezone.localtime(obj.next_attempt_at) if obj.next_attempt_at else None
+            return f"连续失败{obj.failures}次，{when:%m-%d %H:%M}重试" if when else f"连续失败{obj.failures}次"
+        return "推送中"
+
+    @admin.display(description="待推送")
+    def pending_count(self, obj):
+        return pushes.pending(obj) if obj.ended_at is None else "—"
+
+    @admin.display(description="最近20次推送")
+    def recent_attempts(self, obj):
+        rows = obj.attempts.order_by("-at", "-id")[:20]
+        return format_html("<table><tr><th>时间</th><th>事件编号</th><th>条数</th><th>结果</th><th>耗时</th></tr>{}</table>",
+                           format_html_join("", "<tr><td>{}</td><td>{}–{}</td><td>{}</td><td>{}</td><td>{} ms</td></tr>", (
+                               (f"{timezone.localtime(a.at):%Y-%m-%d %H:%M:%S}", a.first_event, a.last_event, a.events,
+                                "成功" if a.ok else a.error, a.milliseconds) for a in rows))) if rows else "尚无推送"
+
+    @admin.display(description="办理")
+    def act(self, obj):
+        if obj.ended_at:
+            return ""
+        links = [("rotate", "更换密钥"), ("end", "停止推送")] + ([("retry", "立即重试")] if obj.failures else [])
+        return format_html_join(" ", '<a href="{}">{}</a>', (
+            (reverse(f"admin:checks_pushendpoint_{name}", args=[obj.pk]), label) for name, label in links))
+
+
+    def _secret_shown(self, request, secret: str, what: str) -> None:
+        self.message_user(request, f"{what}。签名密钥仅此一次显示，请妥善交付对方系统：{secret}", messages.WARNING)
+
+    def add_view(self, request, form_url="", extra_context=None):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = PushEndpointForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            with refusals_on(form):
+                endpoint, secret = pushes.register(by=request.user, **form.cleaned_data)
+                self._secret_shown(request, secret, "已登记推送地址")
+                return redirect("admin:checks_pushendpoint_change", endpoint.pk)
+        intro = format_html("<p>{}</p>", "平台发现所关注主体的信用变动后，将变动提醒按编号顺序 POST 至该地址，"
+                            "以签名密钥作 HMAC-SHA256 签名（请求头 X-Legalcredit-Signature），对方返回 2xx 即视为送达；"
+                            "失败的按间隔重试，不会丢失。")
+        return form_page(self, request, form, "登记变动推送地址", "登记", intro)
+
+    def _endpoint(self, request, pk):
+        if not request.user.has_perm("checks.change_pushendpoint"):
+            raise PermissionDenied
+        return get_object_or_404(PushEndpoint, pk=pk)
+
+    def rotate_view(self, request, pk):
+        from django import forms
+
+        endpoint = self._endpoint(request, pk)
+        form = forms.Form(request.POST if request.method == "POST" else None)
+        if request.method == "POST" and form.is_valid():
+            with refusals_on(form):
+                _, secret = pushes.rotate_secret(endpoint.pk, by=request.user)
+                self._secret_shown(request, secret, "已更换签名密钥，此后的推送以新密钥签名")
+                return redirect("admin:checks_pushendpoint_change", endpoint.pk)
+        return form_page(self, request, form, f"更换签名密钥：{endpoint}", "更换",
+                          format_html("<p>{}</p>", "更换后原密钥立即失效，请先与对方系统约定切换时间。"))
+
+    def retry_view(self, request, pk):
+        endpoint = self._endpoint(request, pk)
+        if request.method == "POST":
+            pushes.retry_now(endpoint)
+            self.message_user(request, "已安排立即重试", messages.SUCCESS)
+            return redirect("admin:checks_pushendpoint_change", endpoint.pk)
+        from django import forms
+
+        return form_page(self, request, forms.Form(), f"立即重试：{endpoint}", "立即重试",
+                          format_html("<p>最近一次失败原因：{}</p>", endpoint.last_error or "无"))
+
+    def end_view(self, request, pk):
+        endpoint = self._endpoint(request, pk)
+        form = EndPushForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            with refusals_on(form):
+                pushes.end(endpoint.pk, by=request.user, reason=form.cleaned_data["reason"])
+                self.message_user(request, "已停止推送（变动提醒仍可通过接口读取）", messages.SUCCESS)
+                return redirect("admin:checks_pushendpoint_change", endpoint.pk)
+        return form_page(self, request, form, f"停止推送：{endpoint}", "停止推送")

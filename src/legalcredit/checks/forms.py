@@ -61,3 +61,28 @@ class FeedbackForm(forms.Form):
     def __init__(self, *args, measures: list[tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["measure"].choices = measures
+
+
+class PushEndpointForm(forms.Form):
+    owner = forms.ModelChoiceField(label="关注单位账号", queryset=None,
+                                   help_text="持有信用核查（checks:run）接口令牌的部门账号")
+    url = forms.CharField(label="推送地址", max_length=500, widget=forms.URLInput(attrs={"size": 80}),
+                          help_text="对方系统接收变动提醒的 http(s) 地址；平台不跟随重定向")
+    from_start = forms.BooleanField(label="同时推送此前已有的变动提醒", required=False,
+                                    help_text="不勾选则只推送登记之后发现的变动（此前的可从变动提醒接口读取）")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from django.contrib.auth import get_user_model
+
+        from legalcredit.accounts.models import ApiToken
+
+        # Few tokens exist (one per department system); their scopes are a JSON list, read here.
+        holders = {t.owner_id for t in ApiToken.objects.filter(revoked_at__isnull=True).only("owner_id", "scopes")
+                   if "checks:run" in t.scopes}
+        self.fields["owner"].queryset = get_user_model().objects.filter(is_active=True, pk__in=holders).order_by(
+            "username")
+
+
+class EndPushForm(forms.Form):
+    reason = forms.CharField(label="停止原因", max_length=300, widget=forms.Textarea(attrs={"rows": 3, "cols": 80}))

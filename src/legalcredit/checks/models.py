@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 
 from legalcredit.core.models import NoDeleteModel
+from legalcredit.core.sealing import SealedCharField
 
 
 class Check(NoDeleteModel):
@@ -102,3 +103,58 @@ class WatchEvent(NoDeleteModel):
 
     def __str__(self):
         return f"#{self.pk} {self.watch.subject}：{'；'.join(c['text'] for c in self.changes)}"
+
+
+class PushEndpoint(NoDeleteModel):
+    """Where the platform pushes a department's monitoring events as they are found (变动推送),
+    signed with a secret only the two sides hold. The events stay readable from the API whatever
+    happens to a delivery: ``delivered_through`` is the cursor the pushes have reached, moved only
+    when the department's system has answered 2xx."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name="关注单位账号")
+    url = models.URLField("推送地址", max_length=500)
+    secret = SealedCharField("签名密钥", max_length=200)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+",
+                                   verbose_name="登记人")
+    created_at = models.DateTimeField("登记时间", auto_now_add=True)
+    ended_at = models.DateTimeField("停止推送", null=True, blank=True)
+    ended_reason = models.CharField("停止原因", max_length=300, blank=True)
+    delivered_through = models.BigIntegerField("已推送至事件编号", default=0)
+    failures = models.PositiveIntegerField("连续失败次数", default=0)
+    next_attempt_at = models.DateTimeField("下次重试时间", null=True, blank=True)
+    last_attempt_at = models.DateTimeField("最近推送时间", null=True, blank=True)
+    last_error = models.CharField("最近一次失败原因", max_length=300, blank=True)
+    # A delivery in progress holds the endpoint until then, so two workers never push the same
+    # events twice or out of order; a worker killed mid-delivery lets go when it expires.
+    leased_until = models.DateTimeField("推送占用至", null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "变动推送地址"
+        ordering = ["-created_at"]
+        constraints = [models.UniqueConstraint(fields=["owner"], condition=models.Q(ended_at__isnull=True),
+                                               name="one_active_push_endpoint")]
+
+    def __str__(self):
+        return f"{self.owner} → {self.url}"
+
+
+class PushAttempt(NoDeleteModel):
+    """One POST of a batch of events to an endpoint, and how the department's system answered."""
+
+    endpoint = models.ForeignKey(PushEndpoint, models.PROTECT, related_name="attempts", verbose_name="推送地址")
+    delivery = models.UUIDField("推送编号", default=uuid.uuid4, editable=False)
+    at = models.DateTimeField("推送时间")
+    first_event = models.BigIntegerField("起始事件编号")
+    last_event = models.BigIntegerField("截止事件编号")
+    events = models.PositiveIntegerField("事件数")
+    ok = models.BooleanField("成功")
+    status = models.PositiveSmallIntegerField("HTTP 状态码", null=True, blank=True)
+    error = models.CharField("失败原因", max_length=300, blank=True)
+    milliseconds = models.PositiveIntegerField("耗时（毫秒）")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "推送记录"
+        ordering = ["-at", "-id"]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M:%S} #{self.first_event}–{self.last_event} {'成功' if self.ok else '失败'}"

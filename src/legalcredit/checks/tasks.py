@@ -28,3 +28,25 @@ def recheck_watches() -> int:
     from . import watches
 
     return watches.recheck()
+
+
+@db_task()
+def push_events(owner_ids: list[int]) -> int:
+    from . import flows
+
+    return flows.deliver_for(owner_ids)
+
+
+@db_task()
+def push_endpoint(endpoint_id: int) -> int:
+    from . import flows
+
+    return flows.deliver(endpoint_id)
+
+
+@db_periodic_task(crontab(minute="*"))
+def push_due() -> int:
+    """Retries when due, and any push a lost queue message missed."""
+    from . import flows
+
+    return flows.deliver_due()

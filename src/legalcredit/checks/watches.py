@@ -23,6 +23,8 @@ from .models import Watch, WatchEvent
 from .services import _answer, _find, checked_request, unit_of
 
 CHUNK = 500
+# The registered purpose under which the events are read, pulled or pushed (audit trail).
+PURPOSE = "信用关注变动提醒"
 
 
 @transaction.atomic
@@ -95,7 +97,19 @@ def _recheck_chunk(ids: list[int], today: dt.date) -> int:
         w.save(update_fields=["answer", "digest", "checked_at"])
     WatchEvent.objects.bulk_create(events)
     Watch.objects.filter(pk__in=ids).update(checked_at=now)
+    if events:
+        owners = sorted({e.watch.owner_id for e in events})
+        transaction.on_commit(lambda: _announce(owners))
     return len(events)
+
+
+def _announce(owner_ids: list[int]) -> None:
+    """Owners with a push endpoint are pushed their new events at once (checks/flows.py)."""
+    from .models import PushEndpoint
+    from .tasks import push_events
+
+    if PushEndpoint.objects.filter(owner_id__in=owner_ids, ended_at__isnull=True).exists():
+        push_events(owner_ids)
 
 
 def events_after(owner, after: int, limit: int = 200):

@@ -102,3 +102,14 @@ class PeriodForm(forms.Form):
         if d.get("start") and d.get("end") and d["start"] > d["end"]:
             self.add_error("end", "结束日期不能早于开始日期")
         return d
+
+
+def form_page(model_admin, request, form: forms.Form, title: str, submit_label: str = "提交", intro="",
+              opts=None):
+    """The back office's page of one form (a step, a decision, a registration) in the frame of
+    ``model_admin``'s pages: title, an introduction, the form and its button."""
+    from django.shortcuts import render
+
+    return render(request, "admin/evaluation/form.html", {
+        **model_admin.admin_site.each_context(request), "form": form, "opts": opts or model_admin.model._meta,
+        "title": title, "submit_label": submit_label, "intro": intro})

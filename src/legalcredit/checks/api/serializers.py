@@ -130,3 +130,27 @@ class WatchEventSerializer(serializers.Serializer):
     at = serializers.DateTimeField()
     changes = serializers.JSONField(help_text="变化：执业状态、信用等级、信用名单、应采取的措施、异议和修复标注、告知承诺")
     answer = serializers.JSONField(help_text="变化后的核查答复")
+
+
+class PushAttemptSerializer(serializers.Serializer):
+    delivery = serializers.UUIDField(help_text="推送编号（请求头 X-Legalcredit-Delivery）")
+    at = serializers.DateTimeField()
+    first_event = serializers.IntegerField()
+    last_event = serializers.IntegerField()
+    events = serializers.IntegerField()
+    ok = serializers.BooleanField()
+    status = serializers.IntegerField(allow_null=True, help_text="贵方系统返回的 HTTP 状态码")
+    error = serializers.CharField(help_text="失败原因")
+
+
+class PushEndpointSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    url = serializers.CharField(help_text="推送地址（由司法行政机关登记）")
+    created_at = serializers.DateTimeField()
+    delivered_through = serializers.IntegerField(help_text="已推送至的事件编号：此后的事件尚未送达，也可从变动提醒接口读取")
+    pending = serializers.IntegerField(help_text="等待推送的事件数")
+    failures = serializers.IntegerField(help_text="连续失败次数")
+    next_attempt_at = serializers.DateTimeField(allow_null=True, help_text="失败后下次重试时间")
+    last_attempt_at = serializers.DateTimeField(allow_null=True)
+    last_error = serializers.CharField()
+    attempts = PushAttemptSerializer(many=True, help_text="最近20次推送")

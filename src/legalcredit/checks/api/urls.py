@@ -9,5 +9,7 @@ urlpatterns = [
     path("checks/<uuid:receipt>/feedback/", views.FeedbackView.as_view(), name="check-feedback"),
     path("watches/", views.WatchListView.as_view(), name="watch-list"),
     path("watches/events/", views.WatchEventsView.as_view(), name="watch-events"),
+    path("watches/push/", views.PushView.as_view(), name="watch-push"),
+    path("watches/push/retry/", views.PushRetryView.as_view(), name="watch-push-retry"),
     path("watches/<int:pk>/end/", views.WatchEndView.as_view(), name="watch-end"),
 ]

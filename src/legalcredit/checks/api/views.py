@@ -11,10 +11,19 @@ from rest_framework.views import APIView
 
 from legalcredit.core.errors import raise_for_api
 
-from .. import services, watches
-from ..models import Watch
-from .serializers import (CheckRequestSerializer, FeedbackRateSerializer, FeedbackSerializer, ReceiptSerializer,
-                          WatchEventSerializer, WatchRequestSerializer, WatchSerializer, plain_request)
+from .. import pushes, services, watches
+from ..models import PushEndpoint, Watch
+from .serializers import (
+    CheckRequestSerializer,
+    FeedbackRateSerializer,
+    FeedbackSerializer,
+    PushEndpointSerializer,
+    ReceiptSerializer,
+    WatchEventSerializer,
+    WatchRequestSerializer,
+    WatchSerializer,
+    plain_request,
+)
 
 
 class CheckView(APIView):
@@ -149,6 +158,45 @@ class WatchEventsView(APIView):
         if subjects:    # what the events say about each subject is the non-public standing a check gives
             from legalcredit.audit import services as audit
 
-            audit.record_read(request, subjects, purpose="信用关注变动提醒",
+            audit.record_read(request, subjects, purpose=watches.PURPOSE,
                               what=f"读取信用关注变动提醒 {len(found)} 条（{found[0].pk}–{found[-1].pk}）")
         return Response(WatchEventSerializer(found, many=True).data)
+
+
+def _push_state(endpoint: PushEndpoint) -> dict:
+    return {**{f: getattr(endpoint, f) for f in ("id", "url", "created_at", "delivered_through", "failures",
+                                                 "next_attempt_at", "last_attempt_at", "last_error")},
+            "pending": pushes.pending(endpoint), "attempts": list(endpoint.attempts.order_by("-at", "-id")[:20])}
+
+
+def _own_endpoint(request) -> PushEndpoint:
+    from rest_framework.exceptions import NotFound
+
+    endpoint = PushEndpoint.objects.filter(owner=request.user, ended_at__isnull=True).first()
+    if endpoint is None:
+        raise NotFound("本单位未登记变动推送地址（请联系司法行政机关登记；变动提醒仍可通过变动提醒接口读取）")
+    return endpoint
+
+
+class PushView(APIView):
+    """变动推送：司法行政机关为本单位登记推送地址后，平台在发现变动时将变动提醒按编号顺序 POST 至该地址
+    （HMAC-SHA256 签名，失败后重试，至少送达一次）。此接口查看推送状态和最近的推送记录。"""
+
+    required_scope = "checks:run"
+
+    @extend_schema(responses=PushEndpointSerializer)
+    def get(self, request):
+        return Response(PushEndpointSerializer(_push_state(_own_endpoint(request))).data)
+
+
+class PushRetryView(APIView):
+    """立即重试：贵方系统恢复后，不必等到下次重试时间。"""
+
+    required_scope = "checks:run"
+
+    @extend_schema(request=None, responses={202: PushEndpointSerializer})
+    def post(self, request):
+        endpoint = _own_endpoint(request)
+        pushes.retry_now(endpoint)
+        endpoint.refresh_from_db()
+        return Response(PushEndpointSerializer(_push_state(endpoint)).data, status=status.HTTP_202_ACCEPTED)
