@@ -3,13 +3,13 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
 from legalcredit.accounts import policy
 from legalcredit.core.admin_base import ReadOnlyAdmin
-from legalcredit.core.admin_forms import refusals_on
+from legalcredit.core.admin_forms import form_page, refusals_on
 
 from . import selectors, services
 from .forms import BulletinForm, WithdrawForm
@@ -64,10 +64,6 @@ class BulletinAdmin(ReadOnlyAdmin):
                 path("<int:pk>/withdraw/", view(self.withdraw_view), name="bulletins_bulletin_withdraw"),
                 *super().get_urls()]
 
-    def _page(self, request, form, title, label, intro=""):
-        return render(request, "admin/evaluation/form.html", {
-            **self.admin_site.each_context(request), "form": form, "opts": self.model._meta, "title": title,
-            "submit_label": label, "intro": intro})
 
     def _edit(self, request, bulletin):
         if not request.user.has_perm(services.DRAFT):
@@ -87,7 +83,7 @@ class BulletinAdmin(ReadOnlyAdmin):
                     bulletin = services.revise(bulletin.pk, by=request.user, **form.cleaned_data)
                 self.message_user(request, "已保存草稿，待审核员发布", messages.SUCCESS)
                 return redirect("admin:bulletins_bulletin_change", bulletin.pk)
-        return self._page(request, form, "起草通报" if bulletin is None else f"修改通报：{bulletin}", "保存草稿")
+        return form_page(self, request, form, "起草通报" if bulletin is None else f"修改通报：{bulletin}", "保存草稿")
 
     def edit_view(self, request, pk):
         return self._edit(request, get_object_or_404(self.get_queryset(request), pk=pk))
@@ -102,7 +98,7 @@ class BulletinAdmin(ReadOnlyAdmin):
                 services.publish(b.pk, by=request.user)
                 self.message_user(request, "已发布，公示网站可见", messages.SUCCESS)
                 return redirect("admin:bulletins_bulletin_change", b.pk)
-        return self._page(request, form, f"发布通报：{b}", "发布",
+        return form_page(self, request, form, f"发布通报：{b}", "发布",
                           format_html("<p>{}</p><pre>{}</pre>{}", b.title, b.body, self.summary_shown(b)))
 
     def withdraw_view(self, request, pk):
@@ -113,4 +109,4 @@ class BulletinAdmin(ReadOnlyAdmin):
                 services.withdraw(b.pk, by=request.user, reason=form.cleaned_data["reason"])
                 self.message_user(request, "已撤回，公示网站不再显示", messages.SUCCESS)
                 return redirect("admin:bulletins_bulletin_change", b.pk)
-        return self._page(request, form, f"撤回通报：{b}", "撤回")
+        return form_page(self, request, form, f"撤回通报：{b}", "撤回")

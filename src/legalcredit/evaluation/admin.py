@@ -7,7 +7,7 @@ from django.utils.html import format_html, format_html_join
 
 from legalcredit.accounts import policy
 from legalcredit.core.admin_base import CodeFilter, ReadOnlyAdmin
-from legalcredit.core.admin_forms import refusals_on
+from legalcredit.core.admin_forms import form_page, refusals_on
 from legalcredit.domain.scoring import SUPERVISION_CLASSES
 from legalcredit.refdata.models import Region, SubjectType
 
@@ -118,9 +118,7 @@ class SchemeAdmin(admin.ModelAdmin):
                 action(row, by=request.user, reason=form.cleaned_data["reason"])
                 self.message_user(request, done.format(row=row), messages.SUCCESS)
                 return redirect("admin:evaluation_scheme_changelist")
-        return render(request, "admin/evaluation/form.html", {
-            **self.admin_site.each_context(request), "form": form, "title": f"{title}：{row}",
-            "opts": self.model._meta, "submit_label": title})
+        return form_page(self, request, form, f"{title}：{row}", title)
 
     def publish_view(self, request, pk):
         return self._reason_action(request, pk, services.publish, "发布评价方案",
@@ -137,10 +135,8 @@ class SchemeAdmin(admin.ModelAdmin):
             tasks.what_if_task(row.pk, request.user.pk)
             self.message_user(request, "模拟评价已在后台运行，完成后见“评价运行记录”", messages.SUCCESS)
             return redirect("admin:evaluation_evaluationrun_changelist")
-        return render(request, "admin/evaluation/form.html", {
-            **self.admin_site.each_context(request), "form": forms.Form(), "opts": self.model._meta,
-            "title": f"模拟评价：{row}", "submit_label": "开始模拟",
-            "intro": "将方案草稿应用于其适用的全部主体，与现行等级比较（各等级人数、等级变化的主体）。不发布方案，不改变任何现行等级。"})
+        return form_page(self, request, forms.Form(), f"模拟评价：{row}", "开始模拟",
+                         intro="将方案草稿应用于其适用的全部主体，与现行等级比较（各等级人数、等级变化的主体）。不发布方案，不改变任何现行等级。")
 
     def recompute_view(self, request):
         if not request.user.has_perm("evaluation.run_evaluation"):
@@ -149,10 +145,8 @@ class SchemeAdmin(admin.ModelAdmin):
             tasks.recompute_task(request.user.pk)
             self.message_user(request, "全量重新评价已在后台运行，完成后见“评价运行记录”", messages.SUCCESS)
             return redirect("admin:evaluation_evaluationrun_changelist")
-        return render(request, "admin/evaluation/form.html", {
-            **self.admin_site.each_context(request), "form": forms.Form(), "opts": self.model._meta,
-            "title": "全量重新评价", "submit_label": "开始",
-            "intro": "按现行方案重新计算全部主体的信用等级；只有结果变化的主体会产生新的评价记录。每日凌晨也会自动运行。"})
+        return form_page(self, request, forms.Form(), "全量重新评价", "开始",
+                         intro="按现行方案重新计算全部主体的信用等级；只有结果变化的主体会产生新的评价记录。每日凌晨也会自动运行。")
 
     def distribution_view(self, request):
         if not request.user.has_perm("evaluation.view_subjectgrade"):
@@ -382,9 +376,7 @@ class ForensicGradingAdmin(ReadOnlyAdmin):
                     flows.send_back(g.pk, by=request.user, opinion=d["opinion"])
                 self.message_user(request, "已办理", messages.SUCCESS)
                 return redirect("admin:evaluation_forensicgrading_change", g.pk)
-        return render(request, "admin/evaluation/form.html", {
-            **self.admin_site.each_context(request), "form": form, "opts": self.model._meta,
-            "title": f"{g}：{g.get_stage_display()}", "intro": self.system(g)})
+        return form_page(self, request, form, f"{g}：{g.get_stage_display()}", intro=self.system(g))
 
     def open_view(self, request):
         form = OpenYearForm(request.POST or None)
@@ -395,7 +387,5 @@ class ForensicGradingAdmin(ReadOnlyAdmin):
                 return redirect("admin:evaluation_forensicgrading_changelist")
             except (PermissionDenied, ValidationError) as exc:
                 form.add_error(None, "；".join(getattr(exc, "messages", [str(exc)])))
-        return render(request, "admin/evaluation/form.html", {
-            **self.admin_site.each_context(request), "form": form, "opts": self.model._meta,
-            "title": "发起年度诚信等级评估", "submit_label": "发起",
-            "intro": "为辖区内每家司法鉴定机构发起上一年度的评估，系统先按现行方案计分，供机构自评和市级初评参考。"})
+        return form_page(self, request, form, "发起年度诚信等级评估", "发起",
+                         intro="为辖区内每家司法鉴定机构发起上一年度的评估，系统先按现行方案计分，供机构自评和市级初评参考。")

@@ -11,7 +11,7 @@ from django.utils.html import format_html, format_html_join
 
 from legalcredit.accounts import policy
 from legalcredit.core.admin_base import CodeFilter, ReadOnlyAdmin
-from legalcredit.core.admin_forms import refusals_on
+from legalcredit.core.admin_forms import form_page, refusals_on
 from legalcredit.remedies import admin as case_admin
 
 from . import selectors, services
@@ -142,10 +142,7 @@ class CaseQualityReviewAdmin(ReadOnlyAdmin):
                                   + ("（不合格案卷，待复查）" if review.stage == Stage.REREVIEW else "（待确认）"),
                                   messages.SUCCESS)
                 return redirect("admin:legal_aid_casequalityreview_change", review.pk)
-        return render(request, "admin/evaluation/form.html", {
-            **self.admin_site.each_context(request), "form": form, "opts": self.model._meta,
-            "title": f"录入法律援助案件质量评查结果：{checklist.name}", "submit_label": "录入",
-            "intro": format_html("<p>评查表：{}（{}）</p>", checklist.name, checklist.source)})
+        return form_page(self, request, form, f"录入法律援助案件质量评查结果：{checklist.name}", "录入", intro=format_html("<p>评查表：{}（{}）</p>", checklist.name, checklist.source))
 
     def act_view(self, request, pk):
         review = get_object_or_404(self.get_queryset(request), pk=pk)

@@ -12,7 +12,7 @@ from django.utils.html import format_html, format_html_join
 
 from legalcredit.accounts import policy
 from legalcredit.core.admin_base import CodeFilter, ReadOnlyAdmin
-from legalcredit.core.admin_forms import PeriodForm
+from legalcredit.core.admin_forms import PeriodForm, form_page
 from legalcredit.registry.admin import JurisdictionFilter
 
 from . import importer, rules, selectors, services
@@ -448,11 +448,7 @@ class CreditRecordAdmin(ReadOnlyAdmin):
             else:
                 self.message_user(request, f"已形成 {new}，待审核员审核后生效", messages.SUCCESS)
                 return redirect(reverse("admin:records_creditrecord_change", args=[new.pk]))
-        return render(request, "admin/evaluation/form.html", {
-            **self.admin_site.each_context(request), "form": form, "opts": self.model._meta,
-            "title": f"{title}：{rec}", "submit_label": title,
-            "intro": format_html("<p>{}</p><p>{}</p>", rec.publication_note or "",
-                                 "提交后形成新版本，原版本保留；新版本经另一名审核员审核后生效。")})
+        return form_page(self, request, form, f"{title}：{rec}", title, intro=format_html("<p>{}</p><p>{}</p>", rec.publication_note or "",                                  "提交后形成新版本，原版本保留；新版本经另一名审核员审核后生效。"))
 
     def correct_view(self, request, pk):
         def apply(rec, form):

@@ -17,7 +17,7 @@ from django.utils.html import format_html, format_html_join
 
 from legalcredit.accounts import policy
 from legalcredit.core.admin_base import ReadOnlyAdmin
-from legalcredit.core.admin_forms import refusals_on
+from legalcredit.core.admin_forms import form_page, refusals_on
 from legalcredit.deadlines import selectors as deadline_selectors
 from legalcredit.domain.deadlines import STATES
 
@@ -255,9 +255,8 @@ class CaseAdmin(ReadOnlyAdmin):
                         self.attach(case, request.user, d.get("kind") or "proof", d["file"].name, d["file"].read())
                 self.message_user(request, self.submitted(case), messages.SUCCESS)
                 return redirect(f"admin:{info.app_label}_{info.model_name}_change", case.pk)
-        return render(request, "admin/evaluation/form.html", {
-            **self.admin_site.each_context(request), "form": form, "opts": info, "title": self.apply_title,
-            "submit_label": self.apply_label, "intro": self.apply_intro})
+        return form_page(self, request, form, self.apply_title, self.apply_label, intro=self.apply_intro,
+                         opts=info)
 
 
 @admin.register(RepairApplication)
