@@ -291,8 +291,15 @@ class PushEndpointAdmin(ReadOnlyAdmin):
             (reverse(f"admin:checks_pushendpoint_{name}", args=[obj.pk]), label) for name, label in links))
 
 
-    def _secret_shown(self, request, secret: str, what: str) -> None:
-        self.message_user(request, f"{what}。签名密钥仅此一次显示，请妥善交付对方系统：{secret}", messages.WARNING)
+    def _secret_page(self, request, endpoint, secret: str, what: str):
+        # Drawn here, not put in a message: messages travel in a cookie until shown.
+        from django.utils.cache import add_never_cache_headers
+
+        page = render(request, "admin/checks/push_secret.html", {
+            **self.admin_site.each_context(request), "opts": self.model._meta, "title": what, "what": what,
+            "secret": secret, "endpoint": endpoint})
+        add_never_cache_headers(page)
+        return page
 
     def add_view(self, request, form_url="", extra_context=None):
         if not self.has_add_permission(request):
@@ -301,8 +308,7 @@ class PushEndpointAdmin(ReadOnlyAdmin):
         if request.method == "POST" and form.is_valid():
             with refusals_on(form):
                 endpoint, secret = pushes.register(by=request.user, **form.cleaned_data)
-                self._secret_shown(request, secret, "已登记推送地址")
-                return redirect("admin:checks_pushendpoint_change", endpoint.pk)
+                return self._secret_page(request, endpoint, secret, "已登记推送地址")
         intro = format_html("<p>{}</p>", "平台发现所关注主体的信用变动后，将变动提醒按编号顺序 POST 至该地址，"
                             "以签名密钥作 HMAC-SHA256 签名（请求头 X-Legalcredit-Signature），对方返回 2xx 即视为送达；"
                             "失败的按间隔重试，不会丢失。")
@@ -320,9 +326,8 @@ class PushEndpointAdmin(ReadOnlyAdmin):
         form = forms.Form(request.POST if request.method == "POST" else None)
         if request.method == "POST" and form.is_valid():
             with refusals_on(form):
-                _, secret = pushes.rotate_secret(endpoint.pk, by=request.user)
-                self._secret_shown(request, secret, "已更换签名密钥，此后的推送以新密钥签名")
-                return redirect("admin:checks_pushendpoint_change", endpoint.pk)
+                endpoint, secret = pushes.rotate_secret(endpoint.pk, by=request.user)
+                return self._secret_page(request, endpoint, secret, "已更换签名密钥，此后的推送以新密钥签名")
         return form_page(self, request, form, f"更换签名密钥：{endpoint}", "更换",
                           format_html("<p>{}</p>", "更换后原密钥立即失效，请先与对方系统约定切换时间。"))
 

@@ -57,6 +57,11 @@ def todo(request) -> list[Todo]:
                    Stage.HEARING: "听证程序中的名单事项", Stage.DECIDED: "已决定待公示的名单"})
         items += [Todo(label, stages[stage], f"{url}?stage__exact={stage}") for stage, label in labels.items()]
     items += _complaints(user, scope) + _quality_reviews(user, scope)
+    if user.has_perm("checks.change_pushendpoint"):
+        from legalcredit.checks.models import PushEndpoint
+
+        items.append(Todo("推送失败的变动推送地址", PushEndpoint.objects.filter(ended_at__isnull=True, failures__gt=0).count(),
+                          reverse("admin:checks_pushendpoint_changelist") + "?state=failing", urgent=True))
     return [item for item in items if item.count]
 
 

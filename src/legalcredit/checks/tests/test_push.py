@@ -251,13 +251,20 @@ def test_the_bureau_registers_rotates_and_ends_an_endpoint_in_the_back_office(
     assert page.status_code == 200 and department.username in page.content.decode()
     bad = client.post("/admin/checks/pushendpoint/add/", {"owner": department.pk, "url": "not a url"})
     assert bad.status_code == 200 and "不是有效的 http 或 https 地址" in bad.content.decode()
-    made = client.post("/admin/checks/pushendpoint/add/", {"owner": department.pk, "url": receiver.url}, follow=True)
+    made = client.post("/admin/checks/pushendpoint/add/", {"owner": department.pk, "url": receiver.url})
     endpoint = PushEndpoint.objects.get()
     shown = made.content.decode()
-    assert "签名密钥仅此一次显示" in shown and endpoint.secret in shown
+    assert "签名密钥仅此一次显示" in shown and endpoint.secret in shown and "no-store" in made["Cache-Control"]
+    assert not made.cookies.get("messages"), "the secret never travels in a cookie"
     assert endpoint.secret not in client.get(f"/admin/checks/pushendpoint/{endpoint.pk}/change/").content.decode()
     assert "推送中" in client.get("/admin/checks/pushendpoint/").content.decode()
-    rotated = client.post(f"/admin/checks/pushendpoint/{endpoint.pk}/rotate/", follow=True).content.decode()
+    assert "推送失败的变动推送地址" not in client.get("/admin/").content.decode()
+    PushEndpoint.objects.filter(pk=endpoint.pk).update(failures=3, last_error="对方返回 HTTP 503")
+    home = client.get("/admin/").content.decode()
+    assert "推送失败的变动推送地址" in home and "?state=failing" in home
+    failing = client.get("/admin/checks/pushendpoint/", {"state": "failing"}).content.decode()
+    assert "连续失败3次" in failing and "立即重试" in failing
+    rotated = client.post(f"/admin/checks/pushendpoint/{endpoint.pk}/rotate/").content.decode()
     endpoint.refresh_from_db()
     assert endpoint.secret in rotated
     client.post(f"/admin/checks/pushendpoint/{endpoint.pk}/end/", {"reason": "对方系统下线"})
