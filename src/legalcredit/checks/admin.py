@@ -248,7 +248,7 @@ class PushEndpointAdmin(ReadOnlyAdmin):
     list_select_related = ("owner",)
     fields = ("owner", "url", "created_by", "created_at", "state", "delivered_through", "pending_count",
               "failures", "last_attempt_at", "last_error", "next_attempt_at", "ended_at", "ended_reason",
-              "recent_attempts")
+              "recent_attempts", "act")
     readonly_fields = fields
 
     def has_add_permission(self, request):

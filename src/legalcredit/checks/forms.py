@@ -63,6 +63,11 @@ class FeedbackForm(forms.Form):
         self.fields["measure"].choices = measures
 
 
+def _account_with_unit(user) -> str:
+    unit = getattr(getattr(user, "officer", None), "unit", "")
+    return f"{user.get_username()}（{unit}）" if unit else user.get_username()
+
+
 class PushEndpointForm(forms.Form):
     owner = forms.ModelChoiceField(label="关注单位账号", queryset=None,
                                    help_text="持有信用核查（checks:run）接口令牌的部门账号")
@@ -81,7 +86,8 @@ class PushEndpointForm(forms.Form):
         holders = {t.owner_id for t in ApiToken.objects.filter(revoked_at__isnull=True).only("owner_id", "scopes")
                    if "checks:run" in t.scopes}
         self.fields["owner"].queryset = get_user_model().objects.filter(is_active=True, pk__in=holders).order_by(
-            "username")
+            "username").select_related("officer")
+        self.fields["owner"].label_from_instance = _account_with_unit
 
 
 class EndPushForm(forms.Form):

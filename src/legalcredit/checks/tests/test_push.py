@@ -248,7 +248,7 @@ def test_the_bureau_registers_rotates_and_ends_an_endpoint_in_the_back_office(
     assert client.get("/admin/checks/pushendpoint/add/").status_code == 403
     client.force_login(admin_user)
     page = client.get("/admin/checks/pushendpoint/add/")
-    assert page.status_code == 200 and department.username in page.content.decode()
+    assert page.status_code == 200 and f"{department.username}（省财政厅政府采购系统）" in page.content.decode()
     bad = client.post("/admin/checks/pushendpoint/add/", {"owner": department.pk, "url": "not a url"})
     assert bad.status_code == 200 and "不是有效的 http 或 https 地址" in bad.content.decode()
     made = client.post("/admin/checks/pushendpoint/add/", {"owner": department.pk, "url": receiver.url})
