@@ -150,6 +150,6 @@ def deliver_due() -> int:
     due = (PushEndpoint.objects.filter(ended_at__isnull=True)
            .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)))
     for pk, owner, cursor in list(due.values_list("pk", "owner_id", "delivered_through")):
-        if WatchEvent.objects.filter(watch__owner_id=owner, pk__gt=cursor).exists():
+        if WatchEvent.objects.filter(owner_id=owner, pk__gt=cursor).exists():
             sent += deliver(pk)
     return sent

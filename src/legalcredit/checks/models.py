@@ -92,6 +92,10 @@ class WatchEvent(NoDeleteModel):
     """A change in a watched subject's standing, in the order found (the id is the feed's cursor)."""
 
     watch = models.ForeignKey(Watch, models.PROTECT, related_name="events", verbose_name="关注")
+    # The watch's owner, kept on the event (a watch never changes hands) so that a department's
+    # feed is one index range, however many events other departments have.
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", db_index=False,
+                              verbose_name="关注单位账号")
     at = models.DateTimeField("发现时间")
     changes = models.JSONField("变化")
     answer = models.JSONField("变化后的答复")
@@ -100,6 +104,7 @@ class WatchEvent(NoDeleteModel):
     class Meta:
         verbose_name = verbose_name_plural = "信用变动提醒"
         ordering = ["id"]
+        indexes = [models.Index(fields=["owner", "id"], name="watchevent_feed_idx")]
 
     def __str__(self):
         return f"#{self.pk} {self.watch.subject}：{'；'.join(c['text'] for c in self.changes)}"

@@ -43,12 +43,12 @@ def _checked_url(url: str) -> str:
 
 
 def last_event(owner) -> int:
-    return WatchEvent.objects.filter(watch__owner=owner).aggregate(m=Max("pk"))["m"] or 0
+    return WatchEvent.objects.filter(owner=owner).aggregate(m=Max("pk"))["m"] or 0
 
 
 def pending(endpoint: PushEndpoint) -> int:
     """Events of the owner the pushes have not yet delivered."""
-    return WatchEvent.objects.filter(watch__owner_id=endpoint.owner_id, pk__gt=endpoint.delivered_through).count()
+    return WatchEvent.objects.filter(owner_id=endpoint.owner_id, pk__gt=endpoint.delivered_through).count()
 
 
 @transaction.atomic

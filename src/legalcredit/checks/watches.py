@@ -91,8 +91,8 @@ def _recheck_chunk(ids: list[int], today: dt.date) -> int:
         digest = monitoring.digest(answer)
         if digest == w.digest:
             continue
-        events.append(WatchEvent(watch=w, at=now, changes=monitoring.changes(w.answer, answer), answer=answer,
-                                 digest=digest))
+        events.append(WatchEvent(watch=w, owner_id=w.owner_id, at=now, changes=monitoring.changes(w.answer, answer),
+                                 answer=answer, digest=digest))
         w.answer, w.digest, w.checked_at = answer, digest, now
         w.save(update_fields=["answer", "digest", "checked_at"])
     WatchEvent.objects.bulk_create(events)
@@ -114,5 +114,6 @@ def _announce(owner_ids: list[int]) -> None:
 
 def events_after(owner, after: int, limit: int = 200):
     """The owner's events after cursor ``after`` (an event id), oldest first."""
-    return (WatchEvent.objects.filter(watch__owner=owner, pk__gt=after).select_related("watch__subject")
-            .order_by("pk")[:limit])
+    # The watch's own last answer is the event's, or newer: not read again with every event.
+    return (WatchEvent.objects.filter(owner=owner, pk__gt=after).select_related("watch__subject")
+            .defer("watch__answer").order_by("pk")[:limit])
