@@ -265,6 +265,8 @@ class PushEndpointAdmin(ReadOnlyAdmin):
     def state(self, obj):
         if obj.ended_at:
             return "已停止"
+        if not obj.owner.is_active:
+            return "账号已停用，暂停推送"
         if obj.failures:
             when = timezone.localtime(obj.next_attempt_at) if obj.next_attempt_at else None
             return f"连续失败{obj.failures}次，{when:%m-%d %H:%M}重试" if when else f"连续失败{obj.failures}次"

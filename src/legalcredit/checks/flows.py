@@ -60,7 +60,8 @@ def deliver(endpoint_id: int) -> int:
     try:
         for _ in range(settings.PUSH_BATCHES_PER_RUN):
             endpoint = PushEndpoint.objects.select_related("owner").get(pk=endpoint_id)
-            if endpoint.ended_at is not None:
+            # A disabled account is told nothing more, pulled or pushed, until it is enabled again.
+            if endpoint.ended_at is not None or not endpoint.owner.is_active:
                 break
             events = list(events_after(endpoint.owner, endpoint.delivered_through, settings.PUSH_BATCH))
             if not events or not _post(endpoint, events):
@@ -147,7 +148,7 @@ def deliver_for(owner_ids) -> int:
 def deliver_due() -> int:
     """Every endpoint with events waiting and due: the retries, and anything a queued push missed."""
     now, sent = timezone.now(), 0
-    due = (PushEndpoint.objects.filter(ended_at__isnull=True)
+    due = (PushEndpoint.objects.filter(ended_at__isnull=True, owner__is_active=True)
            .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)))
     for pk, owner, cursor in list(due.values_list("pk", "owner_id", "delivered_through")):
         if WatchEvent.objects.filter(owner_id=owner, pk__gt=cursor).exists():

@@ -185,6 +185,20 @@ def test_redirects_are_not_followed_and_an_unreachable_system_is_named(
     assert moved.last_error.startswith("无法连接：") and moved.delivered_through == 0
 
 
+def test_a_disabled_account_is_pushed_nothing_until_enabled_again(department, law_firm, maker, checker, admin_user,
+                                                                  receiver):
+    watched(department, law_firm)
+    endpoint, _ = pushes.register(owner=department, url=receiver.url, by=admin_user)
+    listed(law_firm, maker, checker, day=timezone.localdate())
+    watches.recheck()
+    department.is_active = False
+    department.save(update_fields=["is_active"])
+    assert flows.deliver_due() == 0 and flows.deliver(endpoint.pk) == 0 and receiver.received == []
+    department.is_active = True
+    department.save(update_fields=["is_active"])
+    assert flows.deliver_due() == 1 and len(receiver.received) == 1
+
+
 def test_registration_rules_rotation_and_ending(department, law_firm, maker, checker, admin_user, receiver):
     with pytest.raises(ValidationError, match="推送地址：“ftp://x/”不是有效的 http 或 https 地址"):
         pushes.register(owner=department, url="ftp://x/", by=admin_user)
