@@ -34,6 +34,7 @@ legalcredit — 公共法律服务信用监管平台 / credit supervision platfo
   evaluation draft|publish|check|schemes|distribution  方案草稿、发布、校验、列表、等级分布
   push add|list|rotate|end|run  信用关注变动推送地址（登记、列出、更换密钥、停止、立即推送）
                      push endpoints for monitoring events
+  exchange run|list  与信用信息共享平台的数据交换（写入前置机交换目录）/ data exchange
   migrate            数据库迁移 / apply database migrations
   createsuperuser    创建管理员 / create an administrator
   check              自检 / system check

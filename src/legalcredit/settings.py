@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "legalcredit.complaints",
     "legalcredit.legal_aid",
     "legalcredit.bulletins",
+    "legalcredit.exchange",
 ]
 
 MIDDLEWARE = [
@@ -302,6 +303,11 @@ PUSH_BATCH = int(os.environ.get("PUSH_BATCH", "100"))
 PUSH_BATCHES_PER_RUN = int(os.environ.get("PUSH_BATCHES_PER_RUN", "20"))
 PUSH_RETRY_FIRST_SECONDS = int(os.environ.get("PUSH_RETRY_FIRST_SECONDS", "60"))
 PUSH_RETRY_LONGEST_SECONDS = int(os.environ.get("PUSH_RETRY_LONGEST_SECONDS", "3600"))
+
+# The data exchange with the sharing platforms (exchange/services.py): the folder the exchange
+# server (前置机) collects files from (unset: no exchange), and the hour of the nightly run.
+EXCHANGE_OUTBOX = os.environ.get("EXCHANGE_OUTBOX", "").strip()
+EXCHANGE_HOUR = int(os.environ.get("EXCHANGE_HOUR", "1"))
 
 # Where the audit trail is sealed into its hash chain: unset = in the writer's transaction on
 # SQLite, every minute by the scheduler on PostgreSQL (audit/services.py says why).

@@ -1,0 +1,119 @@
+"""The data exchange with the provincial and national sharing platforms (数据交换).
+
+Provincial credit platforms collect from a department's exchange server (前置机): files dropped in
+an agreed folder, which the platform's agent takes away. A run writes there, for the period since
+the last successful run (the whole record the first time):
+
+* the 行政处罚 and 行政许可 versions that took effect, in the national 双公示 format (revocations and
+  withdrawals included, so the platform takes them down), marked as reported;
+* the outcomes of credit repairs and objections the platforms still owe (终止公示, 移出名单), marked
+  as sent, which stops their sync clocks;
+* a manifest naming each file with its row count and SHA-256, written last.
+
+Files are written aside and moved into the outbox before the run's transaction commits: a failed
+run takes back what it moved and marks nothing, so the next run sends the same rows again (an
+agent that took a file in between gets them twice: delivery is at least once, and the platforms
+key rows by decision number).
+"""
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import os
+import shutil
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from legalcredit.accounts.policy import Scope
+from legalcredit.core.errors import field_error
+from legalcredit.records import export
+from legalcredit.remedies.models import SyncEntry
+from legalcredit.remedies.services import sync
+
+from .models import ExchangeRun
+
+# The exchange reports the whole province, full ID numbers included: the platforms need them.
+PROVINCE = Scope(everything=True, full_id_number=True)
+PURPOSE = "数据交换：报送信用信息共享平台"
+KINDS = (("penalty", "行政处罚"), ("license", "行政许可"))
+OUTCOME_HEADER = ["同步事项", "主体名称", "统一社会信用代码", "公民身份号码", "信息", "同步内容", "产生日", "应同步期限"]
+
+
+def outbox() -> Path:
+    if not settings.EXCHANGE_OUTBOX:
+        raise field_error("outbox", "交换目录", "未配置（设置 EXCHANGE_OUTBOX 为前置机收取文件的目录）")
+    return Path(settings.EXCHANGE_OUTBOX)
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _outcomes(path: Path, *, by) -> int:
+    """The remedy outcomes still owed to the platforms, written and marked sent."""
+    owed = list(SyncEntry.objects.filter(sent_at__isnull=True).select_related("subject").order_by("created_on", "id"))
+    with path.open("w", encoding="utf-8-sig", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(OUTCOME_HEADER)
+        for e in owed:
+            w.writerow([e.action, e.subject.name, e.subject.uscc or "", e.subject.id_number or "", e.item,
+                        json.dumps(e.payload, ensure_ascii=False, sort_keys=True), e.created_on.isoformat(),
+                        e.due_on.isoformat()])
+    sync.mark_sent([e.pk for e in owed], by=by)
+    return len(owed)
+
+
+def run(*, by=None) -> ExchangeRun:
+    """One run: the files in the outbox and its record; a failure is recorded too, then raised."""
+    folder = outbox()
+    folder.mkdir(parents=True, exist_ok=True)
+    started = timezone.now()
+    staging = folder / f".partial-{uuid.uuid4().hex}"
+    since, moved = None, []
+    try:
+        with transaction.atomic():
+            # Runs one at a time: a second waits here, then starts where the first ended.
+            last = ExchangeRun.objects.select_for_update().filter(state=ExchangeRun.State.DONE).order_by("-until").first()
+            since, until = (last.until if last else None), timezone.now()
+            # To the microsecond: two runs in one second must not write over each other's files.
+            stamp = timezone.localtime(until).strftime("%Y%m%dT%H%M%S%f")
+            staging.mkdir()
+            files = []
+            for kind, label in KINDS:
+                name = f"{kind}_{stamp}.csv"
+                rows = export.export(kind, staging / name, actor=by, scope=PROVINCE, since=since, fmt="csv",
+                                     mark_reported=True, purpose=PURPOSE)
+                files.append({"name": name, "kind": label, "rows": rows, "sha256": _sha256(staging / name)})
+            name = f"remedy_outcomes_{stamp}.csv"
+            rows = _outcomes(staging / name, by=by)
+            files.append({"name": name, "kind": "信用修复、异议结果", "rows": rows, "sha256": _sha256(staging / name)})
+            done = ExchangeRun.objects.create(started_at=started, finished_at=timezone.now(), since=since, until=until,
+                                              state=ExchangeRun.State.DONE, files=files, by=by)
+            manifest = f"manifest_{stamp}.json"
+            (staging / manifest).write_text(json.dumps({
+                "run": done.pk, "generated_at": done.finished_at.isoformat(),
+                "since": since.isoformat() if since else None, "until": until.isoformat(), "files": files},
+                ensure_ascii=False, indent=1), encoding="utf-8")
+            # The manifest last: an agent that waits for it finds every file it names in place.
+            for name in [*(f["name"] for f in files), manifest]:
+                os.replace(staging / name, folder / name)
+                moved.append(folder / name)
+            return done
+    except Exception as exc:
+        for path in moved:  # nothing was marked sent: the next run sends these rows again
+            path.unlink(missing_ok=True)
+        ExchangeRun.objects.create(started_at=started, finished_at=timezone.now(), since=since,
+                                   until=timezone.now(), state=ExchangeRun.State.FAILED, by=by,
+                                   error=f"{type(exc).__name__}: {exc}"[:500])
+        raise
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
