@@ -26,7 +26,7 @@ import uuid
 from pathlib import Path
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from legalcredit.accounts.policy import Scope
@@ -72,6 +72,18 @@ def _outcomes(path: Path, *, by) -> int:
     return len(owed)
 
 
+# pg_advisory_xact_lock's key for the exchange (any constant no other lock of the database uses).
+LOCK_KEY = 0x6C63_6578
+
+
+def _one_at_a_time() -> None:
+    """Hold the exchange until the transaction ends. PostgreSQL only: SQLite lets one writer at a
+    time through anyway, and the second run's first write waits for the first run to commit."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cur:
+            cur.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
+
+
 def run(*, by=None) -> ExchangeRun:
     """One run: the files in the outbox and its record; a failure is recorded too, then raised."""
     folder = outbox()
@@ -81,8 +93,9 @@ def run(*, by=None) -> ExchangeRun:
     since, moved = None, []
     try:
         with transaction.atomic():
-            # Runs one at a time: a second waits here, then starts where the first ended.
-            last = ExchangeRun.objects.select_for_update().filter(state=ExchangeRun.State.DONE).order_by("-until").first()
+            _one_at_a_time()
+            # Read once the lock is held: a run that waited starts where the one before it ended.
+            last = ExchangeRun.objects.filter(state=ExchangeRun.State.DONE).order_by("-until").first()
             since, until = (last.until if last else None), timezone.now()
             # To the microsecond: two runs in one second must not write over each other's files.
             stamp = timezone.localtime(until).strftime("%Y%m%dT%H%M%S%f")
