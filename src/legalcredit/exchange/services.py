@@ -1,11 +1,13 @@
 """The data exchange with the provincial and national sharing platforms (数据交换).
 
 Provincial credit platforms collect from a department's exchange server (前置机): files dropped in
-an agreed folder, which the platform's agent takes away. A run writes there, for the period since
-the last successful run (the whole record the first time):
+an agreed folder, which the platform's agent takes away. A run writes there what the platforms
+have not yet been sent (the whole record the first time; after that, in effect, the period since
+the last successful run):
 
-* the 行政处罚 and 行政许可 versions that took effect, in the national 双公示 format (revocations and
-  withdrawals included, so the platform takes them down), marked as reported;
+* the 行政处罚 and 行政许可 records whose current version is not yet reported, in the national 双公示
+  format (revocations and withdrawals included, so the platform takes them down), then marked as
+  reported (an officer's export marked reported counts too);
 * the outcomes of credit repairs and objections the platforms still owe (终止公示, 移出名单), marked
   as sent, which stops their sync clocks;
 * a manifest naming each file with its row count and SHA-256, written last.
@@ -103,7 +105,7 @@ def run(*, by=None) -> ExchangeRun:
             files = []
             for kind, label in KINDS:
                 name = f"{kind}_{stamp}.csv"
-                rows = export.export(kind, staging / name, actor=by, scope=PROVINCE, since=since, fmt="csv",
+                rows = export.export(kind, staging / name, actor=by, scope=PROVINCE, unreported=True, fmt="csv",
                                      mark_reported=True, purpose=PURPOSE)
                 files.append({"name": name, "kind": label, "rows": rows, "sha256": _sha256(staging / name)})
             name = f"remedy_outcomes_{stamp}.csv"

@@ -34,13 +34,18 @@ def cell(value) -> str:
     return str(value)
 
 
-def _records(kind: str, *, scope: Scope, since: dt.datetime | None = None):
+def _records(kind: str, *, scope: Scope, since: dt.datetime | None = None, unreported: bool = False):
     qs = (selectors.visible_records(scope).filter(kind=kind, is_current=True, public=True)
           .select_related("subject").order_by("decision_date", "id")
           # Not in the national format: the raw values as received, the quality warnings and the
           # statutory sanction breakdown were a third of the time spent converting each row.
           .defer("raw", "warnings", "sanctions", "subject__created_at", "subject__updated_at"))
-    if since:
+    if unreported:
+        # What the platforms have not been sent as it now stands (a new version is unsent until
+        # it is): exact, where a time cut-off would miss a version approved in a transaction that
+        # committed after the cut-off but is stamped before it. Revocations too, as below.
+        qs = qs.filter(reported_at__isnull=True)
+    elif since:
         # A change-since file carries revocations too, so the platforms take the decision down; a
         # full file is what stands, without them.
         qs = qs.filter(effective_at__gte=since)
@@ -90,9 +95,9 @@ def public_fields(rec) -> list[tuple[str, str]]:
     return [(label, value) for label, value in rows if value]
 
 
-def rows(kind: str, *, scope: Scope, since: dt.datetime | None = None):
+def rows(kind: str, *, scope: Scope, since: dt.datetime | None = None, unreported: bool = False):
     schema = rules.schemas()[kind]
-    qs = _records(kind, scope=scope, since=since)
+    qs = _records(kind, scope=scope, since=since, unreported=unreported)
     from legalcredit.remedies.selectors import record_flags
 
     flags = record_flags(qs.values("key"))
@@ -113,17 +118,18 @@ def count(kind: str, *, scope: Scope, since: dt.datetime | None = None) -> int:
 
 
 @transaction.atomic
-def export(kind: str, path: str | Path, *, actor, scope: Scope, since: dt.datetime | None = None,
+def export(kind: str, path: str | Path, *, actor, scope: Scope, since: dt.datetime | None = None, unreported=False,
            fmt: str = "csv", mark_reported: bool = False, purpose: str = "", progress=None) -> int:
     """Write the file; the number of records in it. ``progress(n)`` is told every
-    PROGRESS_EVERY rows (the background job's progress bar)."""
+    PROGRESS_EVERY rows (the background job's progress bar). ``unreported``: only the current
+    versions not yet reported to the platforms (the data exchange), whatever ``since`` says."""
     schema = rules.schemas()[kind]
     header = [f.code for f in schema.fields]
     path = Path(path)
     ids = []
 
     def each():
-        for rec, row in rows(kind, scope=scope, since=since):
+        for rec, row in rows(kind, scope=scope, since=since, unreported=unreported):
             ids.append(rec.pk)
             if progress is not None and len(ids) % PROGRESS_EVERY == 0:
                 progress(len(ids))

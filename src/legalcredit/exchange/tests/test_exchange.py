@@ -1,6 +1,7 @@
 """The data exchange with the sharing platforms: what a run puts in the outbox, what it marks, and
 that a failed run leaves nothing behind and marks nothing."""
 import csv
+import datetime as dt
 import hashlib
 import json
 import threading
@@ -78,15 +79,28 @@ def test_a_run_puts_the_period_s_penalties_and_remedy_outcomes_in_the_outbox_wit
                                     stopped_on__isnull=True).exists()
     assert not list(outbox.glob(".partial-*"))
 
-    # The next run carries only what took effect since the first.
+    # The next run carries only what was not sent yet, even a version stamped before the first
+    # run's cut-off whose approval committed after it (a long batch decision).
     later = approved(law_firm, decision_no="淮司罚决〔2026〕2号", sanctions=[{"type": "停业整顿", "months": 2}],
                      legal_basis="《中华人民共和国律师法》第五十条", content="违规收案")
+    CreditRecord.objects.filter(pk=later.pk).update(effective_at=first.until - dt.timedelta(minutes=5))
     second = services.run()
     m2 = manifest(outbox, second)
     assert m2["since"] == first.until.isoformat() and len(list(outbox.glob("manifest_*.json"))) == 2
     assert [r["CF_WSH"] for r in read(outbox / m2["files"][0]["name"])] == [later.decision_no]
     assert [f["rows"] for f in m2["files"][1:]] == [0, 0]
     assert list(ExchangeRun.objects.order_by("pk").values_list("state", flat=True)) == ["done", "done"]
+
+
+def test_what_an_officer_exported_as_reported_is_not_sent_again(outbox, lawyer, law_firm, approved, checker):
+    from legalcredit.accounts.policy import scope_for
+    from legalcredit.records import export
+
+    rec = approved(lawyer)
+    export.export("penalty", outbox.parent / "by-hand.csv", actor=checker, scope=scope_for(checker),
+                  mark_reported=True)
+    run = services.run()
+    assert run.files[0]["rows"] == 0 and CreditRecord.objects.get(pk=rec.pk).reported_at is not None
 
 
 def test_a_failed_run_leaves_nothing_in_the_outbox_and_marks_nothing(
