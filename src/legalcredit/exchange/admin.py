@@ -5,6 +5,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.urls import path
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from legalcredit.core.admin_base import ReadOnlyAdmin
@@ -26,7 +27,8 @@ class ExchangeRunAdmin(ReadOnlyAdmin):
 
     @admin.display(description="变动期间")
     def period(self, obj):
-        return f"{obj.since:%Y-%m-%d %H:%M} 至 {obj.until:%Y-%m-%d %H:%M}" if obj.since else f"全量（截至 {obj.until:%Y-%m-%d %H:%M}）"
+        until = f"{timezone.localtime(obj.until):%Y-%m-%d %H:%M}"
+        return f"{timezone.localtime(obj.since):%Y-%m-%d %H:%M} 至 {until}" if obj.since else f"全量（截至 {until}）"
 
     @admin.display(description="条数")
     def counts(self, obj):
@@ -35,7 +37,7 @@ class ExchangeRunAdmin(ReadOnlyAdmin):
     @admin.display(description="交换文件")
     def files_shown(self, obj):
         return format_html("<table><tr><th>文件</th><th>内容</th><th>条数</th><th>SHA-256</th></tr>{}</table>",
-                           format_html_join("", "<tr><td>{}</td><td>{}</td><td>{}</td><td><code>{}</code></td></tr>",
+                           format_html_join("", "<tr><td>{}</td><td>{}</td><td>{}</td><td><code style=\"word-break:break-all\">{}</code></td></tr>",
                                             ((f["name"], f["kind"], f["rows"], f["sha256"]) for f in obj.files)))
 
     def changelist_view(self, request, extra_context=None):

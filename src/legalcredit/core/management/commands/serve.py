@@ -57,6 +57,10 @@ class Command(BaseCommand):
         call_command("collectstatic", interactive=False, verbosity=0)
 
         env = {**os.environ, "DJANGO_SETTINGS_MODULE": "legalcredit.settings"}
+        outbox = ""
+        if demo and not settings.EXCHANGE_OUTBOX:
+            # So the demo's data exchange (数据交换 → 立即交换) has somewhere to write.
+            outbox = env["EXCHANGE_OUTBOX"] = str(settings.HOME / "exchange" / "outbox")
         procs = {"web": subprocess.Popen(web_command(bind, workers), env=env)}
         if not no_worker:
             procs["worker"] = subprocess.Popen(
@@ -67,6 +71,8 @@ class Command(BaseCommand):
         if demo:
             for line in demo_login_lines(logins):
                 self.stdout.write(line)
+            if outbox:
+                self.stdout.write(f"  数据交换目录（演示）：{outbox}")
         self.stdout.write("按 Ctrl-C 停止 / press Ctrl-C to stop\n")
         return self._supervise(procs)
 
