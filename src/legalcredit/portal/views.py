@@ -77,7 +77,10 @@ def subject(request, pk: int):
     shown = selectors.subject_file(pk, timezone.localdate())
     if shown is None:
         raise Http404("没有该主体")
-    return render(request, "portal/subject.html", {"file": shown, "staff_shown": selectors.STAFF_SHOWN})
+    from legalcredit.reports.selectors import form_choices
+
+    return render(request, "portal/subject.html", {"file": shown, "staff_shown": selectors.STAFF_SHOWN,
+                                                   "report_form": form_choices()})
 
 
 @public_page

@@ -91,7 +91,10 @@ def render(report: CreditReport, verify_url: str) -> bytes:
     story = [Paragraph(escape(c["title"]), st["title"]),
              _table([["报告编号", report.serial], ["验证码", report.code],
                      ["信用主体", c["subject_name"]], ["出具时间", f"{issued:%Y-%m-%d %H:%M:%S}"],
-                     ["信息截止日", c["on"]], ["查询期间", f"{c['window_from']} 至 {c['on']}"]], st)]
+                     ["信息截止日", c["on"]], ["查询期间", f"{c['window_from']} 至 {c['on']}"],
+                     # A report that leaves sections out says so, where its reader looks first.
+                     *([["未包含的内容", "、".join(c["omitted"]) + "（申请人未选择）"]] if c.get("omitted") else [])],
+                    st)]
     for i, section in enumerate(c["sections"]):
         number = NUMERALS[i] if i < len(NUMERALS) else str(i + 1)
         story.append(Paragraph(f"{number}、{escape(section['title'])}", st["h"]))

@@ -27,8 +27,14 @@ def rules() -> ReportRules:
     return rulesets.current("credit_reports")
 
 
-def window_start(on: dt.date, report_rules: ReportRules) -> dt.date:
-    return months_before(on, 12 * report_rules.window_years)
+def form_choices() -> dict:
+    """What an applicant may choose for a report: the periods, the default, the sections."""
+    r = rules()
+    return {"years": list(range(1, r.max_window_years + 1)), "default": r.window_years, "sections": r.sections}
+
+
+def window_start(on: dt.date, years: int) -> dt.date:
+    return months_before(on, 12 * years)
 
 
 def _entry_item(e) -> dict:
@@ -56,16 +62,19 @@ def _advice(shown, entries, on: dt.date) -> list[str]:
     return out or ["未发现公示期内的失信信息，请继续保持良好信用。"]
 
 
-def content(subject: Subject, on: dt.date, report_rules: ReportRules) -> dict:
-    """The report's content on ``on``, section by section (every section is there, empty or not,
-    so that "nothing" is stated rather than left out)."""
-    since = window_start(on, report_rules)
+def content(subject: Subject, on: dt.date, report_rules: ReportRules, years: int | None = None,
+            sections=None) -> dict:
+    """The report's content on ``on``, section by section, over ``years`` and in ``sections`` as
+    the applicant chose them (``ReportRules.choice``). Every chosen section is there, empty or
+    not, so that "nothing" is stated rather than left out; the sections not chosen are named."""
+    years, chosen = report_rules.choice(years, sections)
+    since = window_start(on, years)
     # What the portal shows of the subject today, within the report's window.
     public = portal.public_records(subject.pk, on)
     shown = [p for p in public if p.record.decision_date >= since]
     entries = portal.with_list_names(portal.published_entries(on=on, subject_id=subject.pk))
     sections = []
-    for s in report_rules.sections:
+    for s in chosen:
         items = []
         if s.basic:
             items.append({"title": "登记信息", "fields": [list(row) for row in portal.identity(
@@ -87,7 +96,8 @@ def content(subject: Subject, on: dt.date, report_rules: ReportRules) -> dict:
         sections.append({"code": s.code, "title": s.title, "items": items})
     return {"title": report_rules.name, "subject_id": subject.pk, "subject_name": subject.name,
             "on": on.isoformat(), "window_from": since.isoformat(), "rules_version": report_rules.version,
-            "sections": sections}
+            "years": years, "sections": sections,
+            "omitted": [s.title for s in report_rules.sections if s not in chosen]}
 
 
 def _grade(subject: Subject, public: list) -> list[dict]:

@@ -17,6 +17,8 @@ from django.utils import timezone
 from legalcredit.audit import selectors as audit_trail
 from legalcredit.audit.models import AuditEntry
 from legalcredit.audit.services import record as audit
+from legalcredit.core.errors import field_error
+from legalcredit.domain.credit_reports import ReportRulesError
 
 from . import selectors
 from .models import CreditReport
@@ -36,12 +38,18 @@ def _serial(now: dt.datetime) -> str:
 
 
 @transaction.atomic
-def issue(subject, *, by=None, channel: str = "portal", request=None) -> CreditReport:
-    """A report of the subject's public credit as it stands today."""
+def issue(subject, *, by=None, channel: str = "portal", request=None, years: int | None = None,
+          sections=None) -> CreditReport:
+    """A report of the subject's public credit as it stands today, over ``years`` back and in
+    ``sections`` as asked (default: the rules' period, every section)."""
     now = timezone.now()
     on = timezone.localdate(now)
     report_rules = selectors.rules()
-    content = selectors.content(subject, on, report_rules)
+    try:
+        content = selectors.content(subject, on, report_rules, years=years, sections=sections)
+    except ReportRulesError as exc:
+        field, _, rule = str(exc).partition("：")
+        raise field_error("years" if field == "报告期间" else "sections", field, rule) from None
     report = CreditReport(serial=_serial(now), subject=subject, issued_at=now, on=on,
                           window_from=dt.date.fromisoformat(content["window_from"]),
                           rules_version=report_rules.version, channel=channel,

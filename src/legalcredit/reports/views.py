@@ -2,6 +2,7 @@
 verification code and QR code), and anyone holding one checks it."""
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -21,7 +22,19 @@ def verify_url(request, report) -> str:
 @public_page(methods=("POST",))
 def issue(request, pk: int):
     subject = get_object_or_404(Subject, pk=pk)
-    report = services.issue(subject, by=request.user, channel="portal", request=request)
+    years, sections = None, None
+    if request.POST.get("choose"):     # the form's choices (a bare POST gets the default report)
+        sections = request.POST.getlist("sections")
+        try:
+            years = int(request.POST.get("years", ""))
+        except ValueError:
+            years = request.POST.get("years", "")[:20]
+    try:
+        report = services.issue(subject, by=request.user, channel="portal", request=request, years=years,
+                                sections=sections)
+    except ValidationError as exc:
+        return render(request, "reports/refused.html", {"subject": subject, "error": "；".join(exc.messages)},
+                      status=400)
     return redirect(reverse("reports:pdf", args=[report.serial]) + "?" + urlencode({"code": report.code}))
 
 

@@ -173,3 +173,63 @@ def test_the_grade_section_says_where_the_points_came_from_as_the_portal_does(la
     fields = dict(map(tuple, items[0]["fields"]))
     assert "基础分" in fields and any(shown.decision_no in v for v in fields.values())
     assert pdf.render(report, "http://127.0.0.1:8000/x").startswith(b"%PDF")
+
+
+# --- the applicant chooses the period and the sections (专项信用报告) ---
+
+def test_the_applicant_chooses_the_period_and_what_the_report_leaves_out_is_named(client, lawyer, approved):
+    today = timezone.localdate()
+    decided = today - dt.timedelta(days=900)     # 一般 severity would have ended; 严重 is public 3 years
+    old = approved(lawyer, decision_date=decided, severity="serious", decision_no="淮司罚决〔2024〕3号",
+                   effective_from=decided, effective_until=decided + dt.timedelta(days=120))
+    assert old.decision_no in text_of(services.issue(lawyer))                        # default: 3 years
+    short = services.issue(lawyer, years=2, sections=["honesty"])
+    assert old.decision_no not in text_of(short)
+    assert short.content["years"] == 2 and short.window_from == today.replace(year=today.year - 2)
+    # Required sections stay in whatever is asked; the rest not asked for are named as left out.
+    assert [s["code"] for s in short.content["sections"]] == ["basic", "administrative", "honesty",
+                                                              "serious_dishonesty", "judicial"]
+    assert short.content["omitted"] == ["执业异常", "信用承诺", "信用评价", "其他信息", "信用状况提升建议"]
+    assert services.issue(lawyer, years=5).content["omitted"] == []
+    checked = client.get("/public/reports/verify/", {"serial": short.serial, "code": short.code}).content.decode()
+    assert "未包含的内容" in checked and "信用评价" in checked
+    assert pdf.render(short, "http://x/verify").startswith(b"%PDF")
+
+
+def test_a_period_or_section_outside_the_rules_is_refused_naming_the_field(client, lawyer):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError, match="报告期间：应为 1 至 5 年，收到 6"):
+        services.issue(lawyer, years=6)
+    with pytest.raises(ValidationError, match="报告内容：没有“secret”这一节"):
+        services.issue(lawyer, sections=["secret"])
+    refused = client.post(f"/public/reports/subjects/{lawyer.pk}/", {"choose": "1", "years": "十"})
+    assert refused.status_code == 400 and "报告期间：应为 1 至 5 年" in refused.content.decode()
+    made = client.post(f"/public/reports/subjects/{lawyer.pk}/", {"choose": "1", "years": "5", "sections": ["other"]})
+    assert made.status_code == 302
+    report = CreditReport.objects.get(subject=lawyer)
+    assert report.content["years"] == 5 and "信用评价" in report.content["omitted"]
+    page = client.get(f"/public/subjects/{lawyer.pk}/").content.decode()
+    assert "近5年" in page and "（必含）" in page
+
+
+@given(st.integers(-2, 12), st.lists(st.sampled_from(["basic", "a", "b", "c"]), unique=True))
+def test_a_choice_keeps_the_required_sections_in_order_within_the_longest_period(years, asked):
+    rules = parse({**RULES, "max_window_years": 5, "sections": [
+        {"code": "basic", "title": "基本信息", "basic": True, "required": True},
+        {"code": "a", "title": "甲", "kinds": ["penalty"]}, {"code": "b", "title": "乙", "required": True},
+        {"code": "c", "title": "丙"}]})
+    if not 1 <= years <= 5:
+        with pytest.raises(ReportRulesError, match="报告期间"):
+            rules.choice(years, asked)
+        return
+    got_years, chosen = rules.choice(years, asked)
+    codes = [s.code for s in chosen]
+    assert got_years == years and codes == [c for c in ("basic", "a", "b", "c") if c in {"basic", "b", *asked}]
+    assert rules.choice()[1] == rules.sections and rules.choice()[0] == 3
+
+
+def test_the_longest_period_cannot_be_shorter_than_the_default():
+    with pytest.raises(ReportRulesError, match="max_window_years"):
+        parse({**RULES, "max_window_years": 2})
+    assert parse(RULES).max_window_years == 3
