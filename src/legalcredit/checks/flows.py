@@ -56,7 +56,7 @@ def deliver(endpoint_id: int) -> int:
     the number of events delivered."""
     if not _claim(endpoint_id):
         return 0
-    sent = 0
+    sent, more = 0, False
     try:
         for _ in range(settings.PUSH_BATCHES_PER_RUN):
             endpoint = PushEndpoint.objects.select_related("owner").get(pk=endpoint_id)
@@ -68,10 +68,12 @@ def deliver(endpoint_id: int) -> int:
                 break
             sent += len(events)
             PushEndpoint.objects.filter(pk=endpoint_id).update(leased_until=timezone.now() + _hold())
-        else:   # the run's share is done and more may wait: the next run goes on at once
-            transaction.on_commit(lambda: _requeue(endpoint_id))
+        else:   # the run's share is done and more may wait
+            more = True
     finally:
         PushEndpoint.objects.filter(pk=endpoint_id).update(leased_until=None)
+    if more:    # the next run goes on at once, once this one has let go of the endpoint
+        transaction.on_commit(lambda: _requeue(endpoint_id))
     return sent
 
 
