@@ -11,6 +11,7 @@ read of the same events through the API is.
 from __future__ import annotations
 
 import datetime as dt
+import socket
 import time
 import urllib.error
 import urllib.request
@@ -103,16 +104,25 @@ def _post(endpoint: PushEndpoint, events: list[WatchEvent]) -> bool:
             answer.read(4096)
     except urllib.error.HTTPError as exc:
         status = exc.code
-    except TimeoutError:
-        error = f"{settings.PUSH_TIMEOUT_SECONDS}秒内未应答"
     except urllib.error.URLError as exc:
-        error = f"无法连接：{exc.reason}"
+        error = _why(exc.reason)
     except (OSError, ValueError) as exc:
-        error = f"无法连接：{exc}"
+        error = _why(exc)
     if status is not None and not 200 <= status < 300:
         error = f"对方返回 HTTP {status}" + ("（不跟随重定向）" if 300 <= status < 400 else "")
     _record(endpoint, events, delivery, status, error, round((time.perf_counter() - started) * 1000))
     return not error
+
+
+def _why(reason) -> str:
+    """A failed connection as an officer reads it."""
+    if isinstance(reason, TimeoutError):
+        return f"{settings.PUSH_TIMEOUT_SECONDS}秒内未应答"
+    if isinstance(reason, ConnectionRefusedError):
+        return "无法连接：对方拒绝连接（地址或端口有误，或对方系统未运行）"
+    if isinstance(reason, socket.gaierror):
+        return "无法连接：地址无法解析（请核对推送地址的主机名）"
+    return f"无法连接：{reason}"
 
 
 @transaction.atomic

@@ -35,6 +35,9 @@ class Receiver:
                 body = self.rfile.read(int(self.headers["Content-Length"]))
                 outer.received.append((dict(self.headers), body))
                 status = outer.answers.pop(0) if outer.answers else 200
+                if status == "slow":
+                    time.sleep(1.5)
+                    status = 200
                 self.send_response(status)
                 if status in (301, 302):
                     self.send_header("Location", outer.url + "elsewhere/")
@@ -170,8 +173,8 @@ def test_an_endpoint_being_pushed_is_not_pushed_twice_at_once(department, law_fi
     assert flows.deliver(endpoint.pk) == 1
 
 
-def test_redirects_are_not_followed_and_an_unreachable_system_is_named(
-        department, law_firm, maker, checker, admin_user, receiver):
+def test_redirects_are_not_followed_and_an_unreachable_or_slow_system_is_named(
+        settings, department, law_firm, maker, checker, admin_user, receiver):
     watched(department, law_firm)
     endpoint, _ = pushes.register(owner=department, url=receiver.url, by=admin_user)
     listed(law_firm, maker, checker, day=timezone.localdate())
@@ -180,13 +183,23 @@ def test_redirects_are_not_followed_and_an_unreachable_system_is_named(
     assert flows.deliver(endpoint.pk) == 0
     endpoint.refresh_from_db()
     assert endpoint.last_error == "对方返回 HTTP 302（不跟随重定向）" and len(receiver.received) == 1
+    settings.PUSH_TIMEOUT_SECONDS = 1
+    PushEndpoint.objects.filter(pk=endpoint.pk).update(next_attempt_at=None)
+    receiver.answers = ["slow"]
+    assert flows.deliver(endpoint.pk) == 0
+    endpoint.refresh_from_db()
+    assert endpoint.last_error == "1秒内未应答" and endpoint.failures == 2 and endpoint.delivered_through == 0
     pushes.end(endpoint.pk, by=admin_user, reason="对方系统迁移")
-    closed = Receiver()
-    closed.server.server_close()     # the port is now refused
-    moved, _ = pushes.register(owner=department, url=closed.url, by=admin_user, from_start=True)
+    import socket
+
+    with socket.socket() as s:       # a port nothing listens on once closed
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    moved, _ = pushes.register(owner=department, url=f"http://127.0.0.1:{port}/events/", by=admin_user,
+                               from_start=True)
     assert flows.deliver(moved.pk) == 0
     moved.refresh_from_db()
-    assert moved.last_error.startswith("无法连接：") and moved.delivered_through == 0
+    assert moved.last_error == "无法连接：对方拒绝连接（地址或端口有误，或对方系统未运行）" and moved.delivered_through == 0
 
 
 def test_a_disabled_account_is_pushed_nothing_until_enabled_again(department, law_firm, maker, checker, admin_user,
