@@ -8,6 +8,8 @@ the last successful run):
 * the 行政处罚 and 行政许可 records whose current version is not yet reported, in the national 双公示
   format (revocations and withdrawals included, so the platform takes them down), then marked as
   reported (an officer's export marked reported counts too);
+* the list entries (严重失信主体名单, 守信激励对象名单, ...) published or removed since they were last
+  sent, each marked with what it was sent as;
 * the outcomes of credit repairs and objections the platforms still owe (终止公示, 移出名单), marked
   as sent, which stops their sync clocks;
 * a manifest naming each file with its row count and SHA-256, written last.
@@ -29,10 +31,16 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from legalcredit.accounts.policy import Scope
+from legalcredit.audit.models import AuditEntry
+from legalcredit.audit.services import record as audit
 from legalcredit.core.errors import field_error
+from legalcredit.domain import credit_lists
+from legalcredit.lists.models import ListEntry, Stage
+from legalcredit.lists.services import catalogue
 from legalcredit.records import export
 from legalcredit.remedies.models import SyncEntry
 from legalcredit.remedies.services import sync
@@ -44,6 +52,9 @@ PROVINCE = Scope(everything=True, full_id_number=True)
 PURPOSE = "数据交换：报送信用信息共享平台"
 KINDS = (("penalty", "行政处罚"), ("license", "行政许可"))
 OUTCOME_HEADER = ["同步事项", "主体名称", "统一社会信用代码", "公民身份号码", "信息", "同步内容", "产生日", "应同步期限"]
+LIST_HEADER = ["名单", "状态", "主体名称", "统一社会信用代码", "公民身份号码", "执业证号", "责任人身份", "列入事由",
+               "列入依据", "认定单位", "认定单位统一社会信用代码", "决定书文号", "决定日期", "列入日", "有效期至", "公示日",
+               "移出日", "移出方式", "移出说明"]
 
 
 def outbox() -> Path:
@@ -86,6 +97,33 @@ def _one_at_a_time() -> None:
             cur.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
 
 
+def _list_entries(path: Path, *, by) -> int:
+    """The list entries published, or removed, since the platforms were last sent them (each
+    entry keeps what it was last sent as), written and marked."""
+    cat = catalogue()
+    owed = list(ListEntry.objects.filter(stage__in=[Stage.PUBLISHED, Stage.REMOVED], published_on__isnull=False)
+                .filter(Q(removed_on__isnull=True) & ~Q(reported_as="published")
+                        | Q(removed_on__isnull=False) & ~Q(reported_as="removed"))
+                .select_related("subject").order_by("pk"))
+    with path.open("w", encoding="utf-8-sig", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(LIST_HEADER)
+        for e in owed:
+            s = e.subject
+            w.writerow([cat.lists[e.list_code].name if e.list_code in cat.lists else e.list_code,
+                        "移出" if e.removed_on else "列入", s.name, s.uscc or "", s.id_number or "", s.license_no or "",
+                        e.role, e.reasons, e.legal_basis, e.authority, e.authority_uscc, e.decision_no,
+                        *(export.cell(d) for d in (e.decided_on, e.listed_from, e.listed_until, e.published_on,
+                                                   e.removed_on)),
+                        credit_lists.REMOVALS.get(e.removal, e.removal), e.removal_note])
+    for state, removed in (("published", False), ("removed", True)):
+        ListEntry.objects.filter(pk__in=[e.pk for e in owed if bool(e.removed_on) == removed]).update(reported_as=state)
+    if owed:
+        audit(action=AuditEntry.Action.EXPORT, actor=by, object_type="lists.listentry", reason=PURPOSE,
+              summary=f"报送信用名单 {len(owed)} 条（含个人信息）", data={"file": path.name, "rows": len(owed)})
+    return len(owed)
+
+
 def run(*, by=None) -> ExchangeRun:
     """One run: the files in the outbox and its record; a failure is recorded too, then raised."""
     folder = outbox()
@@ -108,6 +146,9 @@ def run(*, by=None) -> ExchangeRun:
                 rows = export.export(kind, staging / name, actor=by, scope=PROVINCE, unreported=True, fmt="csv",
                                      mark_reported=True, purpose=PURPOSE)
                 files.append({"name": name, "kind": label, "rows": rows, "sha256": _sha256(staging / name)})
+            name = f"lists_{stamp}.csv"
+            rows = _list_entries(staging / name, by=by)
+            files.append({"name": name, "kind": "信用名单", "rows": rows, "sha256": _sha256(staging / name)})
             name = f"remedy_outcomes_{stamp}.csv"
             rows = _outcomes(staging / name, by=by)
             files.append({"name": name, "kind": "信用修复、异议结果", "rows": rows, "sha256": _sha256(staging / name)})

@@ -62,6 +62,8 @@ class ListEntry(NoDeleteModel):
     removed_on = models.DateField("移出日", null=True, blank=True)
     removal = models.CharField("移出方式", max_length=12, blank=True)
     removal_note = models.TextField("移出说明", blank=True)
+    # What the sharing platforms were last sent of it (exchange): "", published or removed.
+    reported_as = models.CharField("已报送共享平台的状态", max_length=10, blank=True, editable=False)
 
     class Meta:
         verbose_name = verbose_name_plural = "名单记录"

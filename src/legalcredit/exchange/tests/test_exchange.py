@@ -60,7 +60,7 @@ def test_a_run_puts_the_period_s_penalties_and_remedy_outcomes_in_the_outbox_wit
     first = services.run()
     m = manifest(outbox, first)
     assert m["since"] is None and [f["kind"] for f in m["files"]] == [
-        "行政处罚", "行政许可", "信用修复、异议结果"]
+        "行政处罚", "行政许可", "信用名单", "信用修复、异议结果"]
     for f in m["files"]:   # every file named is there, whole
         assert hashlib.sha256((outbox / f["name"]).read_bytes()).hexdigest() == f["sha256"]
         assert len(read(outbox / f["name"])) == f["rows"]
@@ -69,7 +69,7 @@ def test_a_run_puts_the_period_s_penalties_and_remedy_outcomes_in_the_outbox_wit
     [row] = penalties
     assert row["CF_WSH"] == rec.decision_no and "已修复" in row["BZ"]
     assert penalties[0]["CF_XDR_ZJHM"] == lawyer.id_number, "the platforms get the full ID number"
-    [outcome] = read(outbox / m["files"][2]["name"])
+    [outcome] = read(outbox / m["files"][3]["name"])
     assert outcome["同步事项"] == "信用修复" and outcome["公民身份号码"] == lawyer.id_number
     assert json.loads(outcome["同步内容"])["action"] == "终止公示"
     # Marked: the records as reported, the outcome as sent with its sync clock stopped.
@@ -88,8 +88,27 @@ def test_a_run_puts_the_period_s_penalties_and_remedy_outcomes_in_the_outbox_wit
     m2 = manifest(outbox, second)
     assert m2["since"] == first.until.isoformat() and len(list(outbox.glob("manifest_*.json"))) == 2
     assert [r["CF_WSH"] for r in read(outbox / m2["files"][0]["name"])] == [later.decision_no]
-    assert [f["rows"] for f in m2["files"][1:]] == [0, 0]
+    assert [f["rows"] for f in m2["files"][1:]] == [0, 0, 0]
     assert list(ExchangeRun.objects.order_by("pk").values_list("state", flat=True)) == ["done", "done"]
+
+
+def test_a_listing_is_sent_once_when_published_and_once_more_when_removed(outbox, law_firm, maker, checker):
+    from legalcredit.checks.tests.test_checks import listed
+    from legalcredit.lists import services as lists
+
+    entry = listed(law_firm, maker, checker)
+    assert services.run().files[2]["rows"] == 0, "decided, not yet published: the bureau's own"
+    lists.publish(entry.pk, by=checker)
+    first = services.run()
+    [row] = read(outbox / first.files[2]["name"])
+    assert (row["名单"], row["状态"], row["统一社会信用代码"], row["决定书文号"]) == (
+        "严重失信主体名单", "列入", law_firm.uscc, entry.decision_no)
+    assert services.run().files[2]["rows"] == 0, "sent once"
+    lists.remove(entry.pk, by=checker, method="repair", note="已履行处罚决定，准予信用修复")
+    third = services.run()
+    [row] = read(outbox / third.files[2]["name"])
+    assert row["状态"] == "移出" and row["移出方式"] and row["移出说明"] == "已履行处罚决定，准予信用修复"
+    assert services.run().files[2]["rows"] == 0
 
 
 def test_what_an_officer_exported_as_reported_is_not_sent_again(outbox, lawyer, law_firm, approved, checker):
