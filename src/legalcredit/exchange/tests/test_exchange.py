@@ -4,13 +4,10 @@ import csv
 import datetime as dt
 import hashlib
 import json
-import threading
-import time
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
-from django.db import connection, connections
 
 from legalcredit.accounts.services import assign
 from legalcredit.deadlines.models import Clock
@@ -177,33 +174,3 @@ def test_the_command_runs_and_lists(outbox, lawyer, approved, capsys):
     call_command("exchange", "list")
     assert "已完成" in capsys.readouterr().out
 
-
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="two runs at once need a server database")
-def test_two_runs_at_once_take_turns(refdata_after_flush, transactional_db, outbox, monkeypatch):
-    inside, go, results = threading.Event(), threading.Event(), {}
-    real = services._outcomes
-
-    def held(path, *, by):
-        inside.set()
-        go.wait(10)
-        return real(path, by=by)
-
-    def run(name):
-        try:
-            results[name] = services.run()
-        finally:
-            connections.close_all()
-
-    monkeypatch.setattr(services, "_outcomes", held)
-    first = threading.Thread(target=run, args=("first",))
-    first.start()
-    assert inside.wait(10)
-    monkeypatch.setattr(services, "_outcomes", real)
-    second = threading.Thread(target=run, args=("second",))
-    second.start()
-    time.sleep(0.5)
-    assert "second" not in results, "the second run waits for the first"
-    go.set()
-    first.join(10)
-    second.join(10)
-    assert results["first"].since is None and results["second"].since == results["first"].until
