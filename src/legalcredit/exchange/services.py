@@ -134,7 +134,8 @@ def run(*, by=None) -> ExchangeRun:
     try:
         with transaction.atomic():
             _one_at_a_time()
-            # Read once the lock is held: a run that waited starts where the one before it ended.
+            # Read once the lock is held, so a run that waited reports its period from where the one
+            # before it ended (what it sends is what is not yet marked sent, whatever the period).
             last = ExchangeRun.objects.filter(state=ExchangeRun.State.DONE).order_by("-until").first()
             since, until = (last.until if last else None), timezone.now()
             # To the microsecond: two runs in one second must not write over each other's files.
