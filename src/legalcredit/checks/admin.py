@@ -259,6 +259,7 @@ class PushEndpointAdmin(ReadOnlyAdmin):
         return [path("<int:pk>/rotate/", view(self.rotate_view), name="checks_pushendpoint_rotate"),
                 path("<int:pk>/retry/", view(self.retry_view), name="checks_pushendpoint_retry"),
                 path("<int:pk>/end/", view(self.end_view), name="checks_pushendpoint_end"),
+                path("<int:pk>/test/", view(self.test_view), name="checks_pushendpoint_test"),
                 *super().get_urls()]
 
     @admin.display(description="状态")
@@ -282,13 +283,15 @@ class PushEndpointAdmin(ReadOnlyAdmin):
         return format_html("<table><tr><th>时间</th><th>事件编号</th><th>条数</th><th>结果</th><th>耗时</th></tr>{}</table>",
                            format_html_join("", "<tr><td>{}</td><td>{}–{}</td><td>{}</td><td>{}</td><td>{} ms</td></tr>", (
                                (f"{timezone.localtime(a.at):%Y-%m-%d %H:%M:%S}", a.first_event, a.last_event, a.events,
-                                "成功" if a.ok else a.error, a.milliseconds) for a in rows))) if rows else "尚无推送"
+                                ("测试：" if not a.events else "") + ("成功" if a.ok else a.error), a.milliseconds)
+                               for a in rows))) if rows else "尚无推送"
 
     @admin.display(description="办理")
     def act(self, obj):
         if obj.ended_at:
             return ""
-        links = [("rotate", "更换密钥"), ("end", "停止推送")] + ([("retry", "立即重试")] if obj.failures else [])
+        links = [("test", "测试推送"), ("rotate", "更换密钥"), ("end", "停止推送")] + (
+            [("retry", "立即重试")] if obj.failures else [])
         return format_html_join(" ", '<a href="{}">{}</a>', (
             (reverse(f"admin:checks_pushendpoint_{name}", args=[obj.pk]), label) for name, label in links))
 
@@ -343,6 +346,20 @@ class PushEndpointAdmin(ReadOnlyAdmin):
 
         return form_page(self, request, forms.Form(), f"立即重试：{endpoint}", "立即重试",
                           format_html("<p>最近一次失败原因：{}</p>", endpoint.last_error or "无"))
+
+    def test_view(self, request, pk):
+        from django import forms
+
+        from . import flows
+
+        endpoint = self._endpoint(request, pk)
+        if request.method == "POST":
+            ok, said = flows.send_test(endpoint)
+            self.message_user(request, said, messages.SUCCESS if ok else messages.ERROR)
+            return redirect("admin:checks_pushendpoint_change", endpoint.pk)
+        return form_page(self, request, forms.Form(), f"测试推送：{endpoint}", "发送", format_html(
+            "<p>{}</p>", "向该地址发送一次不含变动提醒的签名推送（\"test\": true），检验地址是否可达、签名核验是否正确；"
+                         "不影响推送进度。"))
 
     def end_view(self, request, pk):
         endpoint = self._endpoint(request, pk)

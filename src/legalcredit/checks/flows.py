@@ -88,9 +88,29 @@ def _post(endpoint: PushEndpoint, events: list[WatchEvent]) -> bool:
     from .api.serializers import WatchEventSerializer
 
     delivery = uuid.uuid4()
-    body = JSONRenderer().render({"endpoint": endpoint.pk, "delivery": str(delivery),
-                                  "events": WatchEventSerializer(events, many=True).data,
-                                  "next_after": events[-1].pk})
+    status, error, ms = _send(endpoint, delivery, {"events": WatchEventSerializer(events, many=True).data,
+                                                   "next_after": events[-1].pk})
+    _record(endpoint, events, delivery, status, error, ms)
+    return not error
+
+
+def send_test(endpoint: PushEndpoint) -> tuple[bool, str]:
+    """A signed POST with no events (``"test": true``), as a receiver being set up wants to check
+    its address and its signature check: (answered 2xx, what happened). The cursor, the failures and
+    the retry time are left as they are; the attempt is recorded."""
+    delivery = uuid.uuid4()
+    status, error, ms = _send(endpoint, delivery, {"test": True, "events": [],
+                                                   "next_after": endpoint.delivered_through})
+    PushAttempt.objects.create(endpoint=endpoint, delivery=delivery, at=timezone.now(),
+                               first_event=endpoint.delivered_through, last_event=endpoint.delivered_through,
+                               events=0, ok=not error, status=status, error=error[:300],
+                               milliseconds=ms)
+    return not error, error or f"测试推送已送达：对方返回 HTTP {status}，耗时 {ms} 毫秒"
+
+
+def _send(endpoint: PushEndpoint, delivery: uuid.UUID, content: dict) -> tuple[int | None, str, int]:
+    """POST ``content`` signed to the endpoint: (HTTP status, why it failed or "", milliseconds)."""
+    body = JSONRenderer().render({"endpoint": endpoint.pk, "delivery": str(delivery), **content})
     timestamp = int(time.time())
     request = urllib.request.Request(endpoint.url, data=body, method="POST", headers={
         "Content-Type": "application/json; charset=utf-8", "User-Agent": "legalcredit-push/1",
@@ -110,8 +130,7 @@ def _post(endpoint: PushEndpoint, events: list[WatchEvent]) -> bool:
         error = _why(exc)
     if status is not None and not 200 <= status < 300:
         error = f"对方返回 HTTP {status}" + ("（不跟随重定向）" if 300 <= status < 400 else "")
-    _record(endpoint, events, delivery, status, error, round((time.perf_counter() - started) * 1000))
-    return not error
+    return status, error, round((time.perf_counter() - started) * 1000)
 
 
 def _why(reason) -> str:

@@ -154,3 +154,8 @@ class PushEndpointSerializer(serializers.Serializer):
     last_attempt_at = serializers.DateTimeField(allow_null=True)
     last_error = serializers.CharField()
     attempts = PushAttemptSerializer(many=True, help_text="最近20次推送")
+
+
+class PushTestSerializer(serializers.Serializer):
+    ok = serializers.BooleanField(help_text="贵方系统是否返回 2xx")
+    message = serializers.CharField(help_text="结果说明；失败时为原因")

@@ -11,5 +11,6 @@ urlpatterns = [
     path("watches/events/", views.WatchEventsView.as_view(), name="watch-events"),
     path("watches/push/", views.PushView.as_view(), name="watch-push"),
     path("watches/push/retry/", views.PushRetryView.as_view(), name="watch-push-retry"),
+    path("watches/push/test/", views.PushTestView.as_view(), name="watch-push-test"),
     path("watches/<int:pk>/end/", views.WatchEndView.as_view(), name="watch-end"),
 ]

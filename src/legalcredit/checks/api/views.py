@@ -18,6 +18,7 @@ from .serializers import (
     FeedbackRateSerializer,
     FeedbackSerializer,
     PushEndpointSerializer,
+    PushTestSerializer,
     ReceiptSerializer,
     WatchEventSerializer,
     WatchRequestSerializer,
@@ -200,3 +201,17 @@ class PushRetryView(APIView):
         pushes.retry_now(endpoint)
         endpoint.refresh_from_db()
         return Response(PushEndpointSerializer(_push_state(endpoint)).data, status=status.HTTP_202_ACCEPTED)
+
+
+class PushTestView(APIView):
+    """测试推送：向本单位的推送地址发送一次不含变动提醒的签名推送（"test": true），检验接收端地址和签名核验；
+    不影响推送进度。"""
+
+    required_scope = "checks:run"
+
+    @extend_schema(request=None, responses={200: PushTestSerializer})
+    def post(self, request):
+        from .. import flows
+
+        ok, said = flows.send_test(_own_endpoint(request))
+        return Response({"ok": ok, "message": said})

@@ -316,3 +316,24 @@ def test_the_command_registers_lists_and_ends(department, receiver, capsys):
         call_command("push", "end", "--id", str(endpoint.pk))
     call_command("push", "end", "--id", str(endpoint.pk), "--reason", "下线")
     assert PushEndpoint.objects.get().ended_at is not None
+
+
+def test_a_test_push_checks_the_address_and_signature_and_moves_nothing(
+        client, auth, department, admin_user, receiver):
+    endpoint, secret = pushes.register(owner=department, url=receiver.url, by=admin_user)
+    answered = client.post("/api/v1/watches/push/test/", **auth).json()
+    assert answered["ok"] and answered["message"].startswith("测试推送已送达：对方返回 HTTP 200")
+    [(headers, body)] = receiver.received
+    sent = json.loads(body)
+    assert sent["test"] is True and sent["events"] == [] and sent["endpoint"] == endpoint.pk
+    assert push.verify(secret, headers[push.TIMESTAMP_HEADER], body, headers[push.SIGNATURE_HEADER], now=time.time())
+    receiver.answers = [503]
+    failed = client.post("/api/v1/watches/push/test/", **auth).json()
+    assert failed == {"ok": False, "message": "对方返回 HTTP 503"}
+    endpoint.refresh_from_db()
+    # A test moves nothing: no failure counted, no retry set, the cursor where it was.
+    assert (endpoint.failures, endpoint.next_attempt_at, endpoint.delivered_through) == (0, None, 0)
+    assert [a.events for a in PushAttempt.objects.all()] == [0, 0]
+    client.force_login(admin_user)
+    done = client.post(f"/admin/checks/pushendpoint/{endpoint.pk}/test/", follow=True).content.decode()
+    assert "测试推送已送达" in done and "测试：成功" in done and "测试：对方返回 HTTP 503" in done
