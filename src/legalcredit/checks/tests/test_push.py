@@ -83,6 +83,15 @@ def watched(department, *subjects):
                          purpose="供应商履约期间信用关注")
 
 
+def one_event_waiting(department, law_firm, maker, checker, admin_user, receiver):
+    """An endpoint registered for the department, and one event for it: the firm it watches listed."""
+    watched(department, law_firm)
+    endpoint, _ = pushes.register(owner=department, url=receiver.url, by=admin_user)
+    listed(law_firm, maker, checker, day=timezone.localdate())
+    assert watches.recheck() == 1
+    return endpoint
+
+
 def test_a_listing_is_pushed_signed_in_order_and_on_the_audit_trail(
         client, auth, department, law_firm, maker, checker, admin_user, receiver, django_capture_on_commit_callbacks):
     watched(department, law_firm)
@@ -108,10 +117,7 @@ def test_a_listing_is_pushed_signed_in_order_and_on_the_audit_trail(
 
 def test_a_receiver_that_is_down_loses_nothing_and_is_tried_again_later(
         department, law_firm, lawyer, maker, checker, admin_user, receiver):
-    watched(department, law_firm)
-    endpoint, _ = pushes.register(owner=department, url=receiver.url, by=admin_user)
-    listed(law_firm, maker, checker, day=timezone.localdate())
-    watches.recheck()
+    endpoint = one_event_waiting(department, law_firm, maker, checker, admin_user, receiver)
     receiver.answers = [500, 503]
     assert flows.deliver(endpoint.pk) == 0
     endpoint.refresh_from_db()
@@ -162,10 +168,7 @@ def test_events_go_in_batches_in_order_and_a_long_backlog_is_handed_on(
 
 def test_an_endpoint_being_pushed_is_not_pushed_twice_at_once(department, law_firm, maker, checker, admin_user,
                                                             receiver):
-    watched(department, law_firm)
-    endpoint, _ = pushes.register(owner=department, url=receiver.url, by=admin_user)
-    listed(law_firm, maker, checker, day=timezone.localdate())
-    watches.recheck()
+    endpoint = one_event_waiting(department, law_firm, maker, checker, admin_user, receiver)
     PushEndpoint.objects.filter(pk=endpoint.pk).update(leased_until=timezone.now() + dt.timedelta(minutes=1))
     assert flows.deliver(endpoint.pk) == 0 and receiver.received == []
     # A worker killed mid-delivery: its lease runs out and the next run goes on.
@@ -175,10 +178,7 @@ def test_an_endpoint_being_pushed_is_not_pushed_twice_at_once(department, law_fi
 
 def test_redirects_are_not_followed_and_an_unreachable_or_slow_system_is_named(
         settings, department, law_firm, maker, checker, admin_user, receiver):
-    watched(department, law_firm)
-    endpoint, _ = pushes.register(owner=department, url=receiver.url, by=admin_user)
-    listed(law_firm, maker, checker, day=timezone.localdate())
-    watches.recheck()
+    endpoint = one_event_waiting(department, law_firm, maker, checker, admin_user, receiver)
     receiver.answers = [302]
     assert flows.deliver(endpoint.pk) == 0
     endpoint.refresh_from_db()
@@ -204,10 +204,7 @@ def test_redirects_are_not_followed_and_an_unreachable_or_slow_system_is_named(
 
 def test_a_disabled_account_is_pushed_nothing_until_enabled_again(department, law_firm, maker, checker, admin_user,
                                                                   receiver):
-    watched(department, law_firm)
-    endpoint, _ = pushes.register(owner=department, url=receiver.url, by=admin_user)
-    listed(law_firm, maker, checker, day=timezone.localdate())
-    watches.recheck()
+    endpoint = one_event_waiting(department, law_firm, maker, checker, admin_user, receiver)
     department.is_active = False
     department.save(update_fields=["is_active"])
     assert flows.deliver_due() == 0 and flows.deliver(endpoint.pk) == 0 and receiver.received == []
@@ -250,10 +247,7 @@ def test_the_department_sees_its_push_state_through_the_api(client, auth, depart
                                                             django_capture_on_commit_callbacks):
     missing = client.get("/api/v1/watches/push/", **auth)
     assert missing.status_code == 404 and "未登记变动推送地址" in missing.json()["detail"]
-    watched(department, law_firm)
-    endpoint, _ = pushes.register(owner=department, url=receiver.url, by=admin_user)
-    listed(law_firm, maker, checker, day=timezone.localdate())
-    watches.recheck()
+    endpoint = one_event_waiting(department, law_firm, maker, checker, admin_user, receiver)
     receiver.answers = [500]
     flows.deliver(endpoint.pk)
     state = client.get("/api/v1/watches/push/", **auth).json()
