@@ -4,7 +4,7 @@ from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from legalcredit.accounts.views import second_factor
-from legalcredit.core.views import admin_index
+from legalcredit.core.views import admin_index, overview
 from legalcredit.evaluation.views import public_forensic_grades
 
 admin.site.site_header = "公共法律服务信用监管平台"
@@ -21,6 +21,7 @@ urlpatterns = [
     path("public/", include("legalcredit.portal.urls")),
     # The admin's own home page, with the user's to-do list (same URL, matched first).
     path("admin/", admin.site.admin_view(admin_index)),
+    path("admin/overview/", admin.site.admin_view(overview), name="overview"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("legalcredit.registry.api.urls")),
     path("api/v1/", include("legalcredit.evaluation.api.urls")),

@@ -105,3 +105,21 @@ def admin_index(request):
     from django.contrib import admin
 
     return admin.site.index(request, extra_context={"todo": todo(request)})
+
+
+def overview(request):
+    """数据概览: the year's figures within what the user may see (core/overview.py)."""
+    from django.contrib import admin
+    from django.shortcuts import render
+
+    from .overview import panels
+
+    today = timezone.localdate()
+    try:
+        year = int(request.GET.get("year") or today.year)
+    except ValueError:
+        year = today.year
+    year = min(max(year, 2000), today.year)
+    return render(request, "admin/overview.html", {
+        **admin.site.each_context(request), "title": f"数据概览（{year}年）", "year": year,
+        "years": list(range(today.year, today.year - 5, -1)), "panels": panels(request.user, year, today)})

@@ -1,0 +1,123 @@
+"""The back office's overview (数据概览): the year's figures across the platform on one page, each
+within what the user may see and leading to the page that details it. Reads only; each panel is
+the sum of a statistics page the apps already have, so the two always agree."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import NamedTuple
+
+from django.db.models import Count
+from django.urls import reverse
+
+
+class Row(NamedTuple):
+    label: str
+    value: str
+    url: str = ""
+
+
+class Panel(NamedTuple):
+    title: str
+    rows: list[Row]
+
+
+def _rate(n: int, d: int) -> str:
+    return f"{100.0 * n / d:.2f}%" if d else "—"
+
+
+def panels(user, year: int, today: dt.date) -> list[Panel]:
+    from legalcredit.accounts.policy import scope_for
+
+    scope = scope_for(user)
+    start, end = dt.date(year, 1, 1), min(dt.date(year, 12, 31), today)
+    out = []
+    for perm, build in (("registry.view_subject", _registry), ("records.view_creditrecord", _records),
+                        ("evaluation.view_subjectgrade", _grades), ("lists.view_listentry", _lists),
+                        ("complaints.view_complaint", _complaints), ("checks.view_check", _checks)):
+        if user.has_perm(perm):
+            out += build(scope, start, end, today)
+    return out
+
+
+def _registry(scope, start, end, today) -> list[Panel]:
+    from legalcredit.accounts.policy import filter_subjects
+    from legalcredit.registry.models import Subject
+
+    counts = dict(filter_subjects(Subject.objects.all(), scope).values_list("kind").annotate(n=Count("pk"))
+                  .order_by())
+    return [Panel("主体名录", [
+        Row("法律服务机构", f"{counts.get('institution', 0):,}", reverse("admin:registry_institution_changelist")),
+        Row("法律服务从业人员", f"{counts.get('practitioner', 0):,}", reverse("admin:registry_practitioner_changelist"))])]
+
+
+def _records(scope, start, end, today) -> list[Panel]:
+    from legalcredit.records import rules
+    from legalcredit.records import selectors as records
+    from legalcredit.records.models import Review
+
+    qs = records.visible_records(scope).filter(is_current=True, decision_date__range=(start, end))
+    by_kind = dict(qs.filter(review=Review.APPROVED).values_list("kind").annotate(n=Count("pk")).order_by())
+    url = reverse("admin:records_creditrecord_changelist")
+    names = rules.kinds()
+    rows = [Row(names[k].name if k in names else k, f"{n:,}", f"{url}?kind={k}")
+            for k, n in sorted(by_kind.items(), key=lambda kv: -kv[1])]
+    rows.append(Row("待审核的版本", f"{qs.filter(review=Review.PENDING).count():,}", f"{url}?review__exact=pending"))
+    units = records.dual_publication_timeliness(start, end, scope=scope)
+    held, reported = sum(u.decisions for u in units), sum(u.reported for u in units)
+    compliant, on_time = sum(u.compliant for u in units), sum(u.on_time for u in units)
+    timely = reverse("admin:records_timeliness") + f"?start={start}&end={end}"
+    return [Panel(f"信用记录（{start.year}年决定）", rows or [Row("无", "0")]),
+            Panel("双公示（行政许可、行政处罚）", [
+                Row("决定数", f"{held:,}", timely), Row("上报率", _rate(reported, held), timely),
+                Row("合规率", _rate(compliant, reported), timely), Row("及时率", _rate(on_time, held), timely)])]
+
+
+def _grades(scope, start, end, today) -> list[Panel]:
+    from legalcredit.evaluation.selectors import distribution
+
+    totals: dict[str, int] = {}
+    for r in distribution(scope):
+        totals[r["grade"]] = totals.get(r["grade"], 0) + r["count"]
+    url = reverse("admin:evaluation_distribution")
+    names = {"not_evaluated": "未评价"}
+    return [Panel("信用等级分布", [Row(names.get(g, g), f"{n:,}", url) for g, n in sorted(totals.items())]
+                  or [Row("无", "0")])]
+
+
+def _lists(scope, start, end, today) -> list[Panel]:
+    from legalcredit.lists.selectors import published
+    from legalcredit.lists.services import catalogue
+
+    in_force = dict(published(scope, list_code=None, on=today, since=None).values_list("list_code")
+                    .annotate(n=Count("pk")).order_by())
+    url = reverse("admin:lists_listentry_changelist")
+    return [Panel("公示中的信用名单", [Row(t.name, f"{in_force.get(code, 0):,}", f"{url}?list_code={code}")
+                                   for code, t in catalogue().lists.items()])]
+
+
+def _complaints(scope, start, end, today) -> list[Panel]:
+    from legalcredit.complaints.selectors import statistics
+
+    rows = statistics(scope, start, end, today)
+    total = {k: sum(r[k] for r in rows) for k in ("received", "accepted", "upheld", "closed", "closed_on_time",
+                                                  "overdue")}
+    url = reverse("admin:complaints_complaint_statistics") + f"?start={start}&end={end}"
+    return [Panel(f"投诉（{start.year}年收到）", [
+        Row("收到", f"{total['received']:,}", url), Row("受理", f"{total['accepted']:,}", url),
+        Row("查实", f"{total['upheld']:,}", url), Row("办结", f"{total['closed']:,}", url),
+        Row("按期办结率", _rate(total["closed_on_time"], total["closed"]), url),
+        Row("逾期未办结", f"{total['overdue']:,}", url)])]
+
+
+def _checks(scope, start, end, today) -> list[Panel]:
+    from legalcredit.checks.services import feedback_rates
+
+    # The last 30 days, as the rates page shows by default, not the year: a department's system may
+    # check thousands of times a day, and the rates read every answer of the period.
+    since = today - dt.timedelta(days=30)
+    rows = feedback_rates(since, today)
+    checks, triggered, fed = (sum(r[k] for r in rows) for k in ("checks", "triggered", "fed_back"))
+    url = reverse("admin:checks_feedback_rates") + f"?start={since}&end={today}"
+    return [Panel("信用核查与联合奖惩（近30日）", [
+        Row("核查次数", f"{checks:,}", url), Row("触发的措施", f"{triggered:,}", url),
+        Row("已反馈", f"{fed:,}", url), Row("触发—反馈率", _rate(fed, triggered), url)])]

@@ -1,0 +1,61 @@
+"""The back office's overview (数据概览): the year's figures, each within what the user may see, each
+panel agreeing with the page it links to."""
+import re
+
+import pytest
+from django.utils import timezone
+
+from legalcredit.accounts.services import assign
+from legalcredit.checks.tests.test_checks import listed
+from legalcredit.lists import services as lists
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
+
+
+def figures(client, user, year=None) -> dict[str, dict[str, tuple[str, str]]]:
+    """panel title → label → (value, link)."""
+    client.force_login(user)
+    page = client.get("/admin/overview/", {"year": year} if year else {}).content.decode()
+    out = {}
+    for title, body in re.findall(r'<h2>([^<]+)</h2>\s*<table[^>]*>(.*?)</table>', page, re.S):
+        out[title] = {label: (value, url.replace("&amp;", "&")) for url, label, value in re.findall(
+            r'<th scope="row">(?:<a href="([^"]*)">)?([^<]+)(?:</a>)?</th>\s*<td[^>]*>([^<]+)</td>', body)}
+    return out
+
+
+def test_an_officer_sees_the_year_across_the_platform_within_the_region(
+        client, django_user_model, maker, checker, law_firm, lawyer, approved):
+    from legalcredit.refdata.models import Region
+
+    approved(lawyer)
+    lists.publish(listed(law_firm, maker, checker, day=timezone.localdate()).pk, by=checker)
+    year = timezone.localdate().year
+    seen = figures(client, checker)
+    assert seen["主体名录"]["法律服务机构"][0] == "1" and seen["主体名录"]["法律服务从业人员"][0] == "1"
+    records = seen[f"信用记录（{year}年决定）"]
+    assert records["行政处罚"][0] == "1" and records["待审核的版本"][0] == "0"
+    assert seen["双公示（行政许可、行政处罚）"]["决定数"][0] == "1"
+    assert seen["公示中的信用名单"]["严重失信主体名单"][0] == "1"
+    # Each figure opens the page it sums: the penalty count is the filtered list's.
+    value, url = records["行政处罚"]
+    assert client.get(url).context["cl"].result_count == int(value)
+    # A province administrator sees the checks panel too; a city checker (no view_check) does not.
+    assert not any(t.startswith("信用核查") for t in seen)
+    admin_user = django_user_model.objects.create_user("province_admin", password="x-Strong-pass-1", is_staff=True)
+    assign(admin_user, "province_admin", region=Region.objects.get(code="320000"))
+    assert "信用核查与联合奖惩（近30日）" in figures(client, admin_user)
+    # Another city's officer sees none of 淮安's.
+    other = django_user_model.objects.create_user("nj_checker", password="x-Strong-pass-1", is_staff=True)
+    assign(other, "city_checker", region=Region.objects.get(code="320100"))
+    theirs = figures(client, other)
+    assert theirs["主体名录"]["法律服务机构"][0] == "0" and theirs["公示中的信用名单"]["严重失信主体名单"][0] == "0"
+
+
+def test_an_association_sees_only_what_its_role_reads(client, django_user_model):
+    from legalcredit.refdata.models import Region
+
+    user = django_user_model.objects.create_user("lawyers_assoc", password="x-Strong-pass-1", is_staff=True)
+    assign(user, "association", region=Region.objects.get(code="320800"))
+    seen = figures(client, user, year="not a year")
+    assert not any(t.startswith("投诉") or t.startswith("信用核查") for t in seen)
+    assert "数据概览" in client.get("/admin/").content.decode()
