@@ -73,15 +73,26 @@ def _records(scope, start, end, today) -> list[Panel]:
 
 
 def _grades(scope, start, end, today) -> list[Panel]:
-    from legalcredit.evaluation.selectors import distribution
+    from legalcredit.evaluation.models import SubjectGrade
+    from legalcredit.evaluation.selectors import distribution, grade_name, parsed, published
 
-    totals: dict[str, int] = {}
+    schemes = {row.code: row for row, _ in published()}
+    totals: dict[tuple, int] = {}
     for r in distribution(scope):
-        totals[r["grade"]] = totals.get(r["grade"], 0) + r["count"]
+        key = (r["scheme"], r["grade"])
+        totals[key] = totals.get(key, 0) + r["count"]
     url = reverse("admin:evaluation_distribution")
-    names = {"not_evaluated": "未评价"}
-    return [Panel("信用等级分布", [Row(names.get(g, g), f"{n:,}", url) for g, n in sorted(totals.items())]
-                  or [Row("无", "0")])]
+    rows = []
+    # Scheme by scheme, each grade as its scheme names it, in the scheme's own order of bands.
+    for code, row in sorted(schemes.items()):
+        rows += [Row(f"{row.name}：{grade_name(row, b.code)}", f"{totals.pop((code, b.code)):,}", url)
+                 for b in parsed(row).bands if (code, b.code) in totals]
+    unevaluated = totals.pop(("", SubjectGrade.State.NOT_EVALUATED), 0)
+    # Grades under a scheme no longer published, as stored.
+    rows += [Row(f"{code} {g}", f"{n:,}", url) for (code, g), n in sorted(totals.items())]
+    if unevaluated:
+        rows.append(Row("未评价", f"{unevaluated:,}", url))
+    return [Panel("信用等级分布", rows or [Row("无", "0")])]
 
 
 def _lists(scope, start, end, today) -> list[Panel]:

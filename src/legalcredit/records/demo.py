@@ -35,6 +35,11 @@ def rows(subjects: list[tuple[int, str]], n: int, rng: random.Random, today: dt.
     With ``policy``, adverse records get their publication window as entry would compute it."""
     start = today - dt.timedelta(days=4 * 365)
     now = connection.ops.adapt_datetimefield_value(timezone.now())
+    calendar = deadline = None
+    if policy is not None:
+        from legalcredit.refdata.selectors import work_calendar
+
+        calendar, deadline = work_calendar(), rules.schemas()["penalty"].deadline_working_days
     for i in range(n):
         sid, stype = subjects[rng.randrange(len(subjects))]
         day = start + dt.timedelta(days=rng.randrange(4 * 365))
@@ -71,6 +76,13 @@ def rows(subjects: list[tuple[int, str]], n: int, rng: random.Random, today: dt.
             # public from its decision, with no end.
             row.update(published_from=day, published_on=day,
                        publication_note=f"{rules.kind_name(row['kind'])}信息自决定日起公示")
+        if row["kind"] == "penalty" and row.get("published_on") and calendar is not None:
+            # 双公示 timeliness as approval computes it: most go online at once, about one in
+            # twelve weeks late (chosen by the row's number, so the random stream is unchanged).
+            if (i * 2654435761) % 100 < 8:
+                row["published_on"] = day + dt.timedelta(days=(12, 20, 30)[i % 3])
+            worked = calendar.working_days_between(day, row["published_on"])
+            row.update(publication_working_days=worked, on_time=worked <= deadline)
         yield row
 
 
