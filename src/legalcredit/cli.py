@@ -32,7 +32,7 @@ legalcredit — 公共法律服务信用监管平台 / credit supervision platfo
   evaluation what-if CODE VERSION  模拟评价方案草稿，比较等级分布 / compare a draft with the grades in force
   evaluation grade ID [--on DATE]  主体等级与得分明细（可重现历史日期）/ a grade and every point's record
   evaluation draft|publish|check|schemes|distribution  方案草稿、发布、校验、列表、等级分布
-  push add|list|rotate|end|run  信用关注变动推送地址（登记、列出、更换密钥、停止、立即推送）
+  push add|list|rotate|end|run|test  信用关注变动推送地址（登记、列出、更换密钥、停止、立即推送、测试）
                      push endpoints for monitoring events
   exchange run|list  与信用信息共享平台的数据交换（写入前置机交换目录）/ data exchange
   migrate            数据库迁移 / apply database migrations

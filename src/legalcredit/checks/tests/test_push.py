@@ -304,8 +304,13 @@ def test_the_command_registers_lists_and_ends(department, receiver, capsys):
     assert endpoint.secret in out
     call_command("push", "list")
     assert receiver.url in capsys.readouterr().out
+    call_command("push", "test", "--id", str(endpoint.pk))
+    assert "测试推送已送达" in capsys.readouterr().out
+    receiver.answers = [500]
     from django.core.management.base import CommandError
 
+    with pytest.raises(CommandError, match="对方返回 HTTP 500"):
+        call_command("push", "test", "--id", str(endpoint.pk))
     with pytest.raises(CommandError, match="停止原因：必须填写"):
         call_command("push", "end", "--id", str(endpoint.pk))
     call_command("push", "end", "--id", str(endpoint.pk), "--reason", "下线")

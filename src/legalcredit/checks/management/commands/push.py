@@ -8,15 +8,15 @@ from legalcredit.checks.models import PushEndpoint
 
 
 class Command(BaseCommand):
-    help = ("信用关注变动推送地址：add 登记 / list 列出 / rotate 更换签名密钥 / end 停止 / run 立即推送。"
-            "Push endpoints for monitoring events: add, list, rotate, end, run.")
+    help = ("信用关注变动推送地址：add 登记 / list 列出 / rotate 更换签名密钥 / end 停止 / run 立即推送 / "
+            "test 测试推送。Push endpoints for monitoring events: add, list, rotate, end, run, test.")
 
     def add_arguments(self, parser):
-        parser.add_argument("action", choices=["add", "list", "rotate", "end", "run"])
+        parser.add_argument("action", choices=["add", "list", "rotate", "end", "run", "test"])
         parser.add_argument("--user", help="关注单位账号（add）")
         parser.add_argument("--url", help="推送地址（add）")
         parser.add_argument("--from-start", action="store_true", help="同时推送此前已有的变动提醒（add）")
-        parser.add_argument("--id", type=int, help="推送地址编号（rotate、end）")
+        parser.add_argument("--id", type=int, help="推送地址编号（rotate、end、test）")
         parser.add_argument("--reason", default="", help="停止原因（end）")
 
     def handle(self, action, **o):
@@ -39,6 +39,14 @@ class Command(BaseCommand):
                 endpoint, secret = pushes.register(owner=owner, url=o["url"], by=None, from_start=o["from_start"])
                 self.stdout.write(f"推送地址 #{endpoint.pk} 已登记。签名密钥仅此一次显示，请妥善交付对方系统：")
                 self.stdout.write(secret)
+            elif action == "test":
+                endpoint = PushEndpoint.objects.filter(pk=self._id(o), ended_at__isnull=True).first()
+                if endpoint is None:
+                    raise CommandError(f"推送地址 #{o['id']} 不存在或已停止")
+                ok, said = flows.send_test(endpoint)
+                if not ok:
+                    raise CommandError(said)
+                self.stdout.write(said)
             elif action == "rotate":
                 endpoint, secret = pushes.rotate_secret(self._id(o), by=None)
                 self.stdout.write(f"推送地址 #{endpoint.pk} 已更换签名密钥（原密钥即时失效）：")
