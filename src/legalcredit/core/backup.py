@@ -140,7 +140,7 @@ def create(source: Target, directory: Path) -> Path:
             digests = postgres_digests(conn)
     manifest = {"format": FORMAT, "vendor": source.vendor, "file": data.name,
                 "created_at": dt.datetime.now().astimezone().isoformat(),
-                "file_sha256": _file_sha256(data), "tables": digests}
+                "file_sha256": file_sha256(data), "tables": digests}
     path = data.with_suffix(data.suffix + ".manifest.json")
     path.write_text(json.dumps(manifest, ensure_ascii=False, indent=1), "utf-8")
     return path
@@ -152,7 +152,7 @@ def restore(manifest_path: Path, target: Target, *, force: bool = False) -> dict
     data = manifest_path.parent / manifest["file"]
     if manifest["vendor"] != target.vendor:
         raise BackupError(f"备份来自 {manifest['vendor']}，不能恢复到 {target.vendor}")
-    if _file_sha256(data) != manifest["file_sha256"]:
+    if file_sha256(data) != manifest["file_sha256"]:
         raise BackupError(f"备份文件 {data.name} 与清单记录的校验和不符，文件已损坏或被改动")
     if target.vendor == "sqlite":
         if target.path.exists() and target.path.stat().st_size and not force:
@@ -179,12 +179,10 @@ def restore(manifest_path: Path, target: Target, *, force: bool = False) -> dict
     return {"tables": len(actual), "rows": sum(t["rows"] for t in actual.values())}
 
 
-def _file_sha256(path: Path) -> str:
-    h = hashlib.sha256()
+def file_sha256(path: Path) -> str:
+    """A file's SHA-256, read in blocks (a backup or an exchange file may be large)."""
     with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
+        return hashlib.file_digest(fh, "sha256").hexdigest()
 
 
 def _run(args: list[str]) -> None:

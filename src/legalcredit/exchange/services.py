@@ -22,7 +22,6 @@ key rows by decision number).
 from __future__ import annotations
 
 import csv
-import hashlib
 import json
 import os
 import shutil
@@ -37,6 +36,7 @@ from django.utils import timezone
 from legalcredit.accounts.policy import Scope
 from legalcredit.audit.models import AuditEntry
 from legalcredit.audit.services import record as audit
+from legalcredit.core.backup import file_sha256
 from legalcredit.core.errors import field_error
 from legalcredit.domain import credit_lists
 from legalcredit.lists.models import ListEntry, Stage
@@ -63,24 +63,20 @@ def outbox() -> Path:
     return Path(settings.EXCHANGE_OUTBOX)
 
 
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
+def _write(path: Path, header: list[str], rows) -> None:
+    # As the 双公示 export writes CSV: UTF-8 with a BOM, so Excel opens it as Chinese text.
+    with path.open("w", encoding="utf-8-sig", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(header)
+        w.writerows(rows)
 
 
 def _outcomes(path: Path, *, by) -> int:
     """The remedy outcomes still owed to the platforms, written and marked sent."""
     owed = list(SyncEntry.objects.filter(sent_at__isnull=True).select_related("subject").order_by("created_on", "id"))
-    with path.open("w", encoding="utf-8-sig", newline="") as fh:
-        w = csv.writer(fh)
-        w.writerow(OUTCOME_HEADER)
-        for e in owed:
-            w.writerow([e.action, e.subject.name, e.subject.uscc or "", e.subject.id_number or "", e.item,
-                        json.dumps(e.payload, ensure_ascii=False, sort_keys=True), e.created_on.isoformat(),
-                        e.due_on.isoformat()])
+    _write(path, OUTCOME_HEADER, ([e.action, e.subject.name, e.subject.uscc or "", e.subject.id_number or "", e.item,
+                                   json.dumps(e.payload, ensure_ascii=False, sort_keys=True),
+                                   e.created_on.isoformat(), e.due_on.isoformat()] for e in owed))
     sync.mark_sent([e.pk for e in owed], by=by)
     return len(owed)
 
@@ -105,17 +101,12 @@ def _list_entries(path: Path, *, by) -> int:
                 .filter(Q(removed_on__isnull=True) & ~Q(reported_as="published")
                         | Q(removed_on__isnull=False) & ~Q(reported_as="removed"))
                 .select_related("subject").order_by("pk"))
-    with path.open("w", encoding="utf-8-sig", newline="") as fh:
-        w = csv.writer(fh)
-        w.writerow(LIST_HEADER)
-        for e in owed:
-            s = e.subject
-            w.writerow([cat.lists[e.list_code].name if e.list_code in cat.lists else e.list_code,
-                        "移出" if e.removed_on else "列入", s.name, s.uscc or "", s.id_number or "", s.license_no or "",
-                        e.role, e.reasons, e.legal_basis, e.authority, e.authority_uscc, e.decision_no,
-                        *(export.cell(d) for d in (e.decided_on, e.listed_from, e.listed_until, e.published_on,
-                                                   e.removed_on)),
-                        credit_lists.REMOVALS.get(e.removal, e.removal), e.removal_note])
+    _write(path, LIST_HEADER, ([
+        cat.lists[e.list_code].name if e.list_code in cat.lists else e.list_code, "移出" if e.removed_on else "列入",
+        e.subject.name, e.subject.uscc or "", e.subject.id_number or "", e.subject.license_no or "", e.role,
+        e.reasons, e.legal_basis, e.authority, e.authority_uscc, e.decision_no,
+        *(export.cell(d) for d in (e.decided_on, e.listed_from, e.listed_until, e.published_on, e.removed_on)),
+        credit_lists.REMOVALS.get(e.removal, e.removal), e.removal_note] for e in owed))
     for state, removed in (("published", False), ("removed", True)):
         ListEntry.objects.filter(pk__in=[e.pk for e in owed if bool(e.removed_on) == removed]).update(reported_as=state)
     if owed:
@@ -146,13 +137,13 @@ def run(*, by=None) -> ExchangeRun:
                 name = f"{kind}_{stamp}.csv"
                 rows = export.export(kind, staging / name, actor=by, scope=PROVINCE, unreported=True, fmt="csv",
                                      mark_reported=True, purpose=PURPOSE)
-                files.append({"name": name, "kind": label, "rows": rows, "sha256": _sha256(staging / name)})
+                files.append({"name": name, "kind": label, "rows": rows, "sha256": file_sha256(staging / name)})
             name = f"lists_{stamp}.csv"
             rows = _list_entries(staging / name, by=by)
-            files.append({"name": name, "kind": "信用名单", "rows": rows, "sha256": _sha256(staging / name)})
+            files.append({"name": name, "kind": "信用名单", "rows": rows, "sha256": file_sha256(staging / name)})
             name = f"remedy_outcomes_{stamp}.csv"
             rows = _outcomes(staging / name, by=by)
-            files.append({"name": name, "kind": "信用修复、异议结果", "rows": rows, "sha256": _sha256(staging / name)})
+            files.append({"name": name, "kind": "信用修复、异议结果", "rows": rows, "sha256": file_sha256(staging / name)})
             done = ExchangeRun.objects.create(started_at=started, finished_at=timezone.now(), since=since, until=until,
                                               state=ExchangeRun.State.DONE, files=files, by=by)
             manifest = f"manifest_{stamp}.json"
