@@ -28,7 +28,7 @@ from legalcredit.audit.services import record as audit
 from legalcredit.domain import push
 
 from .models import PushAttempt, PushEndpoint, WatchEvent
-from .watches import PURPOSE, events_after
+from .watches import PURPOSE, after, events_after
 
 
 class _NoRedirects(urllib.request.HTTPRedirectHandler):
@@ -182,6 +182,6 @@ def deliver_due() -> int:
     due = (PushEndpoint.objects.filter(ended_at__isnull=True, owner__is_active=True)
            .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)))
     for pk, owner, cursor in list(due.values_list("pk", "owner_id", "delivered_through")):
-        if WatchEvent.objects.filter(owner_id=owner, pk__gt=cursor).exists():
+        if after(owner, cursor).exists():
             sent += deliver(pk)
     return sent

@@ -21,6 +21,7 @@ from legalcredit.audit.services import record as audit
 from legalcredit.core.errors import field_error
 
 from .models import PushEndpoint, WatchEvent
+from .watches import after
 
 MAX_URL = PushEndpoint._meta.get_field("url").max_length
 
@@ -48,7 +49,7 @@ def last_event(owner) -> int:
 
 def pending(endpoint: PushEndpoint) -> int:
     """Events of the owner the pushes have not yet delivered."""
-    return WatchEvent.objects.filter(owner_id=endpoint.owner_id, pk__gt=endpoint.delivered_through).count()
+    return after(endpoint.owner_id, endpoint.delivered_through).count()
 
 
 @transaction.atomic

@@ -112,8 +112,14 @@ def _announce(owner_ids: list[int]) -> None:
         push_events(owner_ids)
 
 
-def events_after(owner, after: int, limit: int = 200):
-    """The owner's events after cursor ``after`` (an event id), oldest first."""
+def after(owner_id: int, cursor: int):
+    """The owner's events after cursor ``cursor`` (an event id): what a feed, pulled or pushed,
+    has still to give (one range of the (owner, id) index)."""
+    return WatchEvent.objects.filter(owner_id=owner_id, pk__gt=cursor)
+
+
+def events_after(owner, cursor: int, limit: int = 200):
+    """The owner's events after ``cursor``, oldest first, with what the feed shows of each."""
     # The watch's own last answer is the event's, or newer: not read again with every event.
-    return (WatchEvent.objects.filter(owner=owner, pk__gt=after).select_related("watch__subject")
-            .defer("watch__answer").order_by("pk")[:limit])
+    return (after(owner.pk, cursor).select_related("watch__subject").defer("watch__answer")
+            .order_by("pk")[:limit])
