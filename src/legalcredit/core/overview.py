@@ -21,8 +21,12 @@ class Panel(NamedTuple):
     rows: list[Row]
 
 
+def _percent(value: float | None) -> str:
+    return f"{value:.2f}%" if value is not None else "—"
+
+
 def _rate(n: int, d: int) -> str:
-    return f"{100.0 * n / d:.2f}%" if d else "—"
+    return _percent(100.0 * n / d if d else None)
 
 
 def panels(user, year: int, today: dt.date) -> list[Panel]:
@@ -63,13 +67,15 @@ def _records(scope, start, end, today) -> list[Panel]:
             for k, n in sorted(by_kind.items(), key=lambda kv: -kv[1])]
     rows.append(Row("待审核的版本", f"{qs.filter(review=Review.PENDING).count():,}", f"{url}?review__exact=pending"))
     units = records.dual_publication_timeliness(start, end, scope=scope)
-    held, reported = sum(u.decisions for u in units), sum(u.reported for u in units)
-    compliant, on_time = sum(u.compliant for u in units), sum(u.on_time for u in units)
+    # All units together, the rates as the records app defines them.
+    total = records.Timeliness("", *(sum(getattr(u, f) for u in units)
+                                     for f in ("decisions", "reported", "compliant", "on_time")))
     timely = reverse("admin:records_timeliness") + f"?start={start}&end={end}"
     return [Panel(f"信用记录（{start.year}年决定）", rows or [Row("无", "0")]),
             Panel("双公示（行政许可、行政处罚）", [
-                Row("决定数", f"{held:,}", timely), Row("上报率", _rate(reported, held), timely),
-                Row("合规率", _rate(compliant, reported), timely), Row("及时率", _rate(on_time, held), timely)])]
+                Row("决定数", f"{total.decisions:,}", timely), Row("上报率", _percent(total.reporting_rate), timely),
+                Row("合规率", _percent(total.compliance_rate), timely),
+                Row("及时率", _percent(total.timeliness_rate), timely)])]
 
 
 def _grades(scope, start, end, today) -> list[Panel]:
