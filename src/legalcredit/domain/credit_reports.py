@@ -15,7 +15,12 @@ SOURCES = ("kinds", "lists", "statuses")
 
 
 class ReportRulesError(ValueError):
-    pass
+    """A rule set that cannot be used, or a report asked for outside it; ``field`` names the
+    request's field (years, sections) when it is the request that is wrong."""
+
+    def __init__(self, message: str, field: str = ""):
+        super().__init__(message)
+        self.field = field
 
 
 @dataclass(frozen=True)
@@ -52,13 +57,13 @@ class ReportRules:
         if years is None:
             years = self.window_years
         if isinstance(years, bool) or not isinstance(years, int) or not 1 <= years <= self.max_window_years:
-            raise ReportRulesError(f"报告期间：应为 1 至 {self.max_window_years} 年，收到 {years!r}")
+            raise ReportRulesError(f"报告期间：应为 1 至 {self.max_window_years} 年，收到 {years!r}", "years")
         if sections is None:
             return years, self.sections
         asked = set(sections)
         unknown = asked - {s.code for s in self.sections}
         if unknown:
-            raise ReportRulesError(f"报告内容：没有“{'、'.join(sorted(unknown))}”这一节")
+            raise ReportRulesError(f"报告内容：没有“{'、'.join(sorted(unknown))}”这一节", "sections")
         return years, tuple(s for s in self.sections if s.required or s.code in asked)
 
 

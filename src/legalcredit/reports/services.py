@@ -11,13 +11,13 @@ import hashlib
 import json
 import secrets
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from legalcredit.audit import selectors as audit_trail
 from legalcredit.audit.models import AuditEntry
 from legalcredit.audit.services import record as audit
-from legalcredit.core.errors import field_error
 from legalcredit.domain.credit_reports import ReportRulesError
 
 from . import selectors
@@ -47,9 +47,8 @@ def issue(subject, *, by=None, channel: str = "portal", request=None, years: int
     report_rules = selectors.rules()
     try:
         content = selectors.content(subject, on, report_rules, years=years, sections=sections)
-    except ReportRulesError as exc:
-        field, _, rule = str(exc).partition("：")
-        raise field_error("years" if field == "报告期间" else "sections", field, rule) from None
+    except ReportRulesError as exc:     # the message names the field and the rule already
+        raise ValidationError({exc.field: str(exc)}) from None
     report = CreditReport(serial=_serial(now), subject=subject, issued_at=now, on=on,
                           window_from=dt.date.fromisoformat(content["window_from"]),
                           rules_version=report_rules.version, channel=channel,
