@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from . import rules
+
 
 def _iso(day) -> str:
     return day.isoformat() if day else ""
@@ -39,8 +41,11 @@ def derived(kind: str, rec, subject, *, fill: bool = True) -> dict[str, str]:
                 "CF_CFJGDM": rec.authority_uscc, "CF_SJLY": rec.source_unit, "CF_SJLYDM": rec.source_unit_uscc}
     else:
         if fill:
-            out["XK_XKWS"] = rec.subtype or "行政许可决定书"
-        out |= {"XK_YXQZ": _iso(rec.effective_from),
+            out["XK_XKWS"] = "行政许可决定书"
+        # An imported licence keeps its 许可类别 as its subtype; a subtype typed by hand (its
+        # category went into the national values) is no category.
+        category = rules.schemas()["license"].by_code["XK_XKLB"].values
+        out |= {"XK_XKLB": rec.subtype if rec.subtype in category else "", "XK_YXQZ": _iso(rec.effective_from),
                 "XK_YXQZI": _iso(rec.effective_until), "XK_XKJG": rec.authority, "XK_XKJGDM": rec.authority_uscc,
                 "XK_LYDW": rec.source_unit, "XK_LYDWDM": rec.source_unit_uscc}
     return {k: v for k, v in out.items() if v not in (None, "")}

@@ -272,3 +272,26 @@ def test_an_edited_export_keeps_the_sanction_entered_when_the_edit_leaves_the_pe
     # The penalty itself edited: what the row now says is what counts.
     third = reimport(CF_NR="停止执业六个月", CF_YXQ="")
     assert (third.version, third.sanctions) == (3, [{"type": "停止执业", "months": 6}])
+
+
+def test_a_licence_with_no_national_values_exports_its_category_from_its_subtype(maker, checker, law_firm, bureau,
+                                                                                 tmp_path):
+    """A licence migrated or written with only its columns: its subtype is its 许可类别 (as an import
+    stores it), not the decision document's name."""
+    import csv
+    import datetime as dt
+    import io
+
+    from legalcredit.accounts.policy import scope_for
+    from legalcredit.records import export
+    from legalcredit.records.prepare import Draft
+
+    rec = services.submit(law_firm, Draft(
+        kind="license", subtype="认可", decision_date=dt.date(2026, 3, 2), authority="淮安市司法局",
+        authority_uscc=bureau["city"], source_unit="淮安市司法局", source_unit_uscc=bureau["city"],
+        decision_no="淮司许〔2026〕9号", content="准予设立律师事务所分所"), actor=maker, reason="迁移")
+    services.approve(rec.pk, checker=checker)
+    out = tmp_path / "xk.csv"
+    export.export("license", out, actor=checker, scope=scope_for(checker))
+    [row] = list(csv.DictReader(io.open(out, encoding="utf-8-sig")))
+    assert (row["XK_XKLB"], row["XK_XKWS"]) == ("认可", "行政许可决定书")
