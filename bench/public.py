@@ -10,6 +10,8 @@ in the same run, each next to its baseline:
 * baseline: a primary-key fetch of one subject through the ORM (as bench/run.py);
 * the portal's subject page (``GET /public/subjects/<id>/``, in process through Django's test
   client: middleware, template and all) and its search page (2-character names), p50/p95;
+* 双公示 (``GET /public/decisions/``): the list's first pages, narrowed by a party's name, a
+  decision number fragment or a month of decision dates, and a decision's page, p50/p95;
 * a credit report: issue (content built, stored, audited) and the PDF drawn, p50/p95, and the
   PDF's size;
 * a province-wide 双随机 draw over every lawyer (candidates with their grade's rate and cap, the
@@ -19,6 +21,7 @@ Results are printed and written to bench/results/public-<db>-<subjects>.json.
 """
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import random
@@ -61,6 +64,7 @@ def main():
     t = time.perf_counter()
     batch, _ = demo.build(opts.subjects, province_code="320000", seed=opts.seed)
     n_records = records_demo.build(seed=opts.seed, subjects_of_batch=batch)
+    n_records += records_demo.build_licenses(subjects_of_batch=batch)
     evaluation.recompute_all()
     with connection.cursor() as cur:
         cur.execute("ANALYZE")
@@ -80,9 +84,27 @@ def main():
         response = client.get(url, params)
         assert response.status_code == 200, (url, response.status_code)
 
+    today = timezone.localdate()
     get(f"/public/subjects/{sample[0]}/")     # templates loaded and compiled once, as a running server has them
     result["portal_subject_page"] = summary(timed(lambda pk: get(f"/public/subjects/{pk}/"), [(pk,) for pk in sample]))
     result["portal_search"] = summary(timed(lambda q: get("/public/", q=q), [(q,) for q in names]))
+
+    # 双公示: the newest penalties and licences, a page further on, narrowed by a party's name, a
+    # decision number fragment and a month of decision dates; a decision's own page.
+    keys = list(CreditRecord.objects.filter(is_current=True, kind="penalty", public=True)
+                .values_list("key", flat=True)[:opts.pages])
+    numbers = [n[-6:] for n in CreditRecord.objects.filter(key__in=keys).values_list("decision_no", flat=True)]
+    months = [(today - dt.timedelta(days=30 * (i % 36 + 1))) for i in range(len(sample))]
+    get("/public/decisions/")
+    result["decisions_list"] = summary(timed(lambda kind, page: get("/public/decisions/", kind=kind, page=page),
+                                             [(("penalty", "license")[i % 2], 1 + i % 5) for i in range(len(sample))]))
+    result["decisions_by_party"] = summary(timed(lambda q: get("/public/decisions/", party=q), [(q,) for q in names]))
+    result["decisions_by_number"] = summary(timed(lambda n: get("/public/decisions/", decision_no=n),
+                                                  [(n,) for n in numbers]))
+    result["decisions_by_month"] = summary(timed(
+        lambda d: get("/public/decisions/", start=d.isoformat(), end=(d + dt.timedelta(days=30)).isoformat()),
+        [(d,) for d in months]))
+    result["decision_page"] = summary(timed(lambda k: get(f"/public/decisions/{k}/"), [(k,) for k in keys]))
 
     subjects = list(Subject.objects.filter(pk__in=sample[:opts.reports]))
     issued = []
@@ -97,7 +119,6 @@ def main():
     for i in range(12):
         inspections.register_inspector(by=admin, name=f"检查员{i}", unit="江苏省司法厅", region="320000",
                                        enforcement_no=f"32000000{i:04d}")
-    today = timezone.localdate()
     plan = inspections.create_plan(by=admin, name="全省律师执业活动随机抽查", item="lawyer_practice", region="320000",
                                    year=today.year, authority="江苏省司法厅", authority_uscc=generate.uscc_code(rng, authority="1", category="1", region="320000", serial=9),
                                    inspect_from=today, inspect_until=today)

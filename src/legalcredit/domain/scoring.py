@@ -85,7 +85,7 @@ class Window:
         elif self.months:
             parts.append(f"近{self.months // 12}年内" if self.months % 12 == 0 else f"近{self.months}个月内")
         if self.while_in_effect:
-            parts.append("且仍在效力期内")
+            parts.append("且仍在效力期内" if parts else "在效力期内")
         return "".join(parts) or "不限期"
 
 

@@ -9,12 +9,14 @@ masked, as rules.md rule 4 asks of public pages.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from dataclasses import dataclass, field
 
 from django.db.models import QuerySet
 
 from legalcredit.core.errors import field_error
+from legalcredit.domain import publication, scoring
 from legalcredit.domain.identifiers import IdentifierError, id_number
 from legalcredit.evaluation import selectors as grades
 from legalcredit.lists import selectors as lists
@@ -33,16 +35,17 @@ from legalcredit.registry.models import Affiliation, Subject
 PUBLIC_LOOKUPS = frozenset({"uscc", "license_no"})
 SEARCH_LIMIT = 50
 STAFF_SHOWN = 200
+# Subjects a 双公示 party query may match (a common name matches many; the list says to narrow it).
+PARTY_MATCHES = 200
 
 
-def search(q: str) -> list[Subject]:
-    """Subjects by name fragment (2+ characters, former names too), pinyin initials, USCC or
-    licence number; a bad query is refused naming the field and the rule."""
+def _query_text(q: str, field: str = "q", label: str = "查询内容") -> str:
+    """A name, code or licence number as the public may search by, else refused naming the rule."""
     q = (q or "").strip()
     if len(q) < 2:
-        raise field_error("q", "查询内容", "至少输入2个字符（机构名称、姓名、统一社会信用代码或执业证号）")
+        raise field_error(field, label, "至少输入2个字符（机构名称、姓名、统一社会信用代码或执业证号）")
     if len(q) > 100:
-        raise field_error("q", "查询内容", "不能超过100个字符")
+        raise field_error(field, label, "不能超过100个字符")
     compact = q.replace(" ", "").upper()
     if len(compact) in (15, 18):
         try:
@@ -50,10 +53,54 @@ def search(q: str) -> list[Subject]:
         except IdentifierError:
             pass
         else:
-            raise field_error("q", "查询内容",
+            raise field_error(field, label,
                               "公示查询不提供按公民身份号码查询，请输入姓名、执业证号或统一社会信用代码")
+    return q
+
+
+def search(q: str) -> list[Subject]:
+    """Subjects by name fragment (2+ characters, former names too), pinyin initials, USCC or
+    licence number; a bad query is refused naming the field and the rule."""
+    q = _query_text(q)
     # Loaded with their type, status and region, as the results list shows them.
     return registry.search_subjects(q, limit=SEARCH_LIMIT, lookups=PUBLIC_LOOKUPS)
+
+
+def dual_publication_kinds() -> dict[str, str]:
+    """The kinds published under 双公示 (those carrying a national field set), code → name."""
+    return {code: k.name for code, k in rules.kinds().items() if k.dual_publication}
+
+
+def decisions(kind: str, on: dt.date, *, party: str = "", decision_no: str = "", authority: str = "",
+              start: dt.date | None = None, end: dt.date | None = None) -> QuerySet[CreditRecord]:
+    """双公示: the licensing or penalty decisions public on ``on``, newest decision first, narrowed by
+    the party (name, USCC or licence number, as the portal's search finds subjects), a fragment of
+    the decision number or of the deciding authority, and a range of decision dates."""
+    qs = CreditRecord.objects.filter(records.public_filter(on), is_current=True, kind=kind)
+    if party:
+        ids = [s.pk for s in registry.search_subjects(_query_text(party, "party", "行政相对人"),
+                                                      limit=PARTY_MATCHES, lookups=PUBLIC_LOOKUPS)]
+        qs = qs.filter(subject_id__in=ids)
+    narrow = {"decision_no__contains": decision_no, "authority__contains": authority,
+              "decision_date__gte": start, "decision_date__lte": end}
+    qs = qs.filter(**{lookup: value for lookup, value in narrow.items() if value})
+    # What the list shows of each row: the rest of a 50-column row is read on the decision's page.
+    return (qs.select_related("subject").order_by("-decision_date", "-id")
+            .only("key", "kind", "subtype", "penalty_types", "decision_no", "decision_date", "authority",
+                  "content", "publication_end", "effective_until", "subject__name", "subject__uscc",
+                  "subject__license_no", "subject__kind"))
+
+
+def decision(key, on: dt.date) -> PublicRecord | None:
+    """One 双公示 decision as the public reads it, if it is public on ``on``."""
+    from legalcredit.remedies.selectors import record_flags
+
+    rec = (CreditRecord.objects.filter(records.public_filter(on), is_current=True, key=key,
+                                       kind__in=dual_publication_kinds())
+           .select_related("subject").first())
+    if rec is None:
+        return None
+    return PublicRecord(rec, rules.kind_name(rec.kind), public_fields(rec), record_flags([rec.key]).get(rec.key, []))
 
 
 @dataclass
@@ -168,3 +215,109 @@ def subject_file(pk: int, on: dt.date) -> SubjectFile | None:
     out.grade_sources = grade_sources(subject.pk, out.records) if out.grade else None
     out.entries = with_list_names(published_entries(on=on, subject_id=subject.pk))
     return out
+
+
+
+# The rule sets a reader is told are in force, by what they govern (refdata.rulesets.PARSERS).
+RULE_SET_NAMES = {
+    "record_kinds": "信用信息分类", "dual_publication": "双公示数据标准", "record_templates": "其他信用信息数据模板",
+    "publication_policies": "信用信息公示期限", "penalty_catalogue": "行政处罚种类与幅度（法定依据）",
+    "credit_lists": "信用名单与守信激励、失信惩戒措施", "remedies": "信用承诺、信用修复与异议处理",
+    "query_purposes": "信用信息查询用途", "credit_reports": "信用报告", "inspections": "双随机、一公开抽查",
+    "complaints": "投诉处理", "legal_aid_quality": "法律援助案件质量评查",
+}
+SEVERITY_NAMES = {"minor": "轻微", "general": "一般", "serious": "严重"}
+
+
+@dataclass
+class Standards:
+    """What the public is told of the rules in force (制度公开): how each kind of subject is graded,
+    how long adverse information is published, the lists and the measures that follow from them,
+    and the edition and source of every rule set."""
+    schemes: list[dict]
+    regime: publication.Regime
+    regime_source: str
+    periods: list[tuple[str, publication.Period]]
+    deadline_working_days: int
+    lists: list[dict]
+    measures: list[dict]
+    rule_sets: list[dict]
+
+
+def _type_names() -> dict[str, str]:
+    from legalcredit.refdata.models import SubjectType
+
+    return dict(SubjectType.objects.values_list("code", "name"))
+
+
+def _region_name(prefix: str) -> str:
+    from legalcredit.refdata.models import Region
+
+    if not prefix:
+        return "不限"
+    region = Region.objects.filter(code=prefix.ljust(6, "0")).first()
+    return region.name if region else prefix
+
+
+def _scheme_heading(row, s: scoring.Scheme, names: dict[str, str]) -> dict:
+    return {"code": row.code, "name": row.name, "version": row.version, "published_at": row.published_at,
+            "types": "、".join(names.get(t, t) for t in sorted(s.subject_types)), "region": _region_name(s.region)}
+
+
+def standards() -> Standards:
+    from legalcredit.domain.credit_lists import REMOVALS
+    from legalcredit.lists.services import catalogue
+    from legalcredit.refdata.models import RuleSet
+
+    cat = catalogue()
+    names = _type_names()
+    regime = rules.policy().regime(None)
+    return Standards(
+        schemes=[_scheme_heading(row, s, names) for row, s in grades.published()],
+        regime=regime,
+        # The rule files tag each fact confirmed or not ([C], [U], [P]): the team's, not the reader's.
+        regime_source=re.sub(r"\s*\[[CUP]\]", "", regime.source),
+        periods=[(SEVERITY_NAMES.get(k, k), p) for k, p in regime.periods.items()],
+        deadline_working_days=rules.schemas()["penalty"].deadline_working_days,
+        lists=[{"type": lt, "removal": "；".join(REMOVALS.get(r, r) for r in lt.removal)} for lt in cat.lists.values()],
+        measures=[{"measure": m,
+                   "triggers": "、".join([cat.lists[c].name for c in sorted(m.lists) if c in cat.lists]
+                                        + [scoring.SUPERVISION_CLASSES.get(c, c) for c in sorted(m.supervision)]),
+                   "matters": "、".join(cat.matter_types[c].name for c in sorted(m.matters) if c in cat.matter_types)}
+                  for m in cat.measures],
+        rule_sets=[{"name": RULE_SET_NAMES.get(r.code, r.code), "version": r.version,
+                    "origin": "随软件发布" if r.origin == "package" else "本省发布", "loaded_at": r.loaded_at}
+                   for r in RuleSet.objects.filter(active=True).order_by("code")])
+
+
+def scheme_standard(code: str) -> dict | None:
+    """A published evaluation scheme as the public reads it: every indicator with its points, cap,
+    period and evidence, the vetoes, and each grade's score range and the supervision it brings."""
+    found = next(((row, s) for row, s in grades.published() if row.code == code), None)
+    if found is None:
+        return None
+    row, s = found
+    return {**_scheme_heading(row, s, _type_names()), "scheme": s,
+            "year": {0: "本年度", -1: "上一年度"}.get(s.year_offset, f"{s.year_offset}年度"),
+            "categories": [{"category": c, "title": _category_title(c),
+                            "indicators": [{"i": i, "window": i.window.describe()} for i in c.indicators]}
+                           for c in s.categories],
+            "vetoes": [{"veto": v, "window": v.window.describe(),
+                        "consequence": f"直接评为{s.band(v.grade).name}" if v.grade == s.bands[-1].code
+                        else f"信用等级不高于{s.band(v.grade).name}"} for v in s.vetoes],
+            "bands": [{"band": b, "supervision": scoring.SUPERVISION_CLASSES.get(b.supervision.klass, b.supervision.klass)
+                       if b.supervision else "", "rate": percent(b.supervision.sampling_rate) if b.supervision else ""}
+                      for b in s.bands]}
+
+
+def percent(rate) -> str:
+    """0.05 → 5%, 0.125 → 12.5%."""
+    return f"{(Decimal(str(rate)) * 100).normalize():f}%"
+
+
+def _category_title(c: scoring.Category) -> str:
+    way = "加分" if c.direction == "bonus" else "扣分"
+    cap = f"合计不超过{c.cap.normalize():f}分" if c.cap else ""
+    if c.name.endswith(f"（{way}）"):     # 基础指标（扣分） → 基础指标（扣分，合计不超过1000分）
+        return c.name[:-1] + (f"，{cap}）" if cap else "）")
+    return c.name + f"（{way}{'，' + cap if cap else ''}）"

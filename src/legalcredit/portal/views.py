@@ -3,6 +3,7 @@ as published, and the check of a receipt. No login; each visitor's pages per min
 (``PUBLIC_RATE_PER_MINUTE``) so the register cannot be harvested page by page."""
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import time
 import uuid
@@ -101,6 +102,81 @@ def lists(request):
                    "types": [(c, t.name) for c, t in cat.lists.items()],
                    "query": urlencode({k: v for k, v in {"list": code, "name": name}.items() if v})},
                   status=400 if error else 200)
+
+
+class CappedPaginator(Paginator):
+    """Counts no further than ``cap`` rows (a count of every public decision of a province is a
+    scan of them all); ``more`` says there are more than it shows."""
+    cap = 10_000
+    more = False
+
+    @functools.cached_property
+    def count(self):
+        head = self.object_list[: self.cap + 1]
+        n = head.count() if hasattr(head, "query") else len(head)
+        self.more = n > self.cap
+        return min(n, self.cap)
+
+
+def _day(request, field: str, label: str):
+    value = (request.GET.get(field) or "").strip()
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise ValidationError({field: f"{label}：日期格式应为 YYYY-MM-DD，收到“{value[:20]}”"}) from None
+
+
+@public_page
+def decisions(request):
+    """双公示: licensing and penalty decisions in their publication period, newest first."""
+    kinds = selectors.dual_publication_kinds()
+    params = {k: (request.GET.get(k) or "").strip()[:100] for k in ("kind", "party", "decision_no", "authority")}
+    params["kind"] = params["kind"] or "penalty"
+    today = timezone.localdate()
+    error, rows = "", []
+    try:
+        if params["kind"] not in kinds:
+            raise ValidationError({"kind": f"类别：只能是 {'、'.join(f'{c}（{n}）' for c, n in kinds.items())}，"
+                                           f"收到“{params['kind']}”"})
+        start, end = _day(request, "start", "决定日期起"), _day(request, "end", "决定日期止")
+        if start and end and start > end:
+            raise ValidationError({"end": f"决定日期止：不能早于决定日期起（{start}）"})
+        rows = selectors.decisions(params["kind"], today, party=params["party"], decision_no=params["decision_no"],
+                                   authority=params["authority"], start=start, end=end)
+    except ValidationError as exc:
+        error = "；".join(exc.messages)
+    page = CappedPaginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    shown = {k: v for k, v in {**params, "start": request.GET.get("start", ""),
+                               "end": request.GET.get("end", "")}.items() if v}
+    return render(request, "portal/decisions.html",
+                  {"page": page, "kinds": kinds.items(), "kind_name": kinds.get(params["kind"], ""),
+                   "error": error, "today": today, "cap": CappedPaginator.cap, **params,
+                   "start": shown.get("start", ""), "end": shown.get("end", ""), "query": urlencode(shown)},
+                  status=400 if error else 200)
+
+
+@public_page
+def decision(request, key):
+    shown = selectors.decision(key, timezone.localdate())
+    if shown is None:
+        raise Http404("该决定不存在或已不在公示期内")
+    return render(request, "portal/decision.html", {"r": shown})
+
+
+@public_page
+def standards(request):
+    """制度公开: the rules in force, as the public may read them."""
+    return render(request, "portal/standards.html", {"s": selectors.standards()})
+
+
+@public_page
+def standard(request, code: str):
+    shown = selectors.scheme_standard(code)
+    if shown is None:
+        raise Http404("没有该评价方案，或已停用")
+    return render(request, "portal/scheme.html", {"s": shown})
 
 
 @public_page

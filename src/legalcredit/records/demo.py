@@ -17,6 +17,7 @@ from django.utils import timezone
 from legalcredit.audit.models import AuditEntry
 from legalcredit.audit.services import record as audit
 from legalcredit.core.models import ImportBatch
+from legalcredit.core.sealing import seal_fields
 from legalcredit.domain import publication
 from legalcredit.registry.models import Subject
 
@@ -113,6 +114,75 @@ def build(per_subject: float = 2.0, *, seed: int = 2260, subjects_of_batch: Impo
         audit(action=AuditEntry.Action.BULK, actor=actor, object_type="core.importbatch", object_id=batch.pk,
               summary=f"演示信用记录 {n} 条", reason="生成演示数据", data=batch.parameters)
     return n
+
+
+# Licences the provincial bureau grants (律师法 Arts 6 and 18; 全国人大常委会关于司法鉴定管理问题的
+# 决定 Art 6), as the demo's 行政许可 decisions: certificate, decision document, what is granted.
+LICENCES = {
+    "lawyer": ("律师执业证", "准予律师执业决定书", "准予{name}律师执业"),
+    "law_firm": ("律师事务所执业许可证", "准予设立律师事务所决定书", "准予设立{name}"),
+    "forensic_institution": ("司法鉴定许可证", "准予司法鉴定机构登记决定书", "准予{name}从事司法鉴定业务"),
+    "forensic_appraiser": ("司法鉴定人执业证", "准予司法鉴定人登记决定书", "准予{name}从事司法鉴定业务"),
+}
+
+
+def build_licenses(*, years: int = 3, subjects_of_batch: ImportBatch | None = None, actor=None) -> int:
+    """双公示 licensing decisions: one for each lawyer, law firm, forensic institution and appraiser
+    licensed in the last ``years``, with the national fields a file from the licensing system
+    carries, published (as approval stamps them) mostly at once and about one in twelve late."""
+    from legalcredit.domain.identifiers import generate
+    from legalcredit.refdata.selectors import work_calendar
+
+    today = timezone.localdate()
+    qs = Subject.objects.filter(subject_type_id__in=list(LICENCES), license_issued_on__gte=today.replace(
+        year=today.year - years, day=min(today.day, 28)))
+    if subjects_of_batch is not None:
+        qs = qs.filter(import_batch=subjects_of_batch)
+    subjects = list(qs.order_by("license_issued_on", "pk").values_list(
+        "pk", "subject_type_id", "name", "kind", "uscc", "id_number", "license_no", "legal_representative",
+        "license_issued_on"))
+    if not subjects:
+        return 0
+    calendar, deadline = work_calendar(), rules.schemas()["license"].deadline_working_days
+    personal = rules.personal_codes()
+    bureau_code = generate.uscc_code(random.Random(BUREAU), authority="1", category="1", region="320000", serial=1)
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    rows, numbered = [], {}
+    for i, (pk, stype, name, kind, code, number, licence_no, head, day) in enumerate(subjects):
+        certificate, document, granted = LICENCES[stype]
+        person = kind == "practitioner"
+        numbered[day.year] = numbered.get(day.year, 0) + 1
+        decision_no = f"苏司许〔{day.year}〕{numbered[day.year]}号"
+        details = {"XK_XDR_MC": name, "XK_XDR_LB": "自然人" if person else "法人及非法人组织",
+                   "XK_XKWS": document, "XK_WSH": decision_no, "XK_XKLB": "普通", "XK_XKZS": certificate,
+                   "XK_XKBH": licence_no or code or "", "XK_NR": granted.format(name=name),
+                   "XK_JDRQ": day.isoformat(), "XK_YXQZ": day.isoformat(), "XK_XKJG": BUREAU, "XK_XKJGDM": bureau_code,
+                   "XK_ZT": "1", "XK_LYDW": BUREAU, "XK_LYDWDM": bureau_code}
+        if person and number:
+            details |= {"XK_XDR_ZJLX": "身份证", "XK_XDR_ZJHM": number}
+        elif not person:
+            details |= {"XK_XDR_SHXYM": code or "", "XK_FRDB": head or ""}
+        published = day + dt.timedelta(days=(12, 20, 30)[i % 3] if (i * 2654435761) % 100 < 8 else 0)
+        worked = calendar.working_days_between(day, published)
+        rows.append({"subject_id": pk, "kind": "license", "subtype": "普通", "decision_date": day,
+                     "decision_no": decision_no, "authority": BUREAU, "authority_uscc": bureau_code,
+                     "authority_level": "province", "source_unit": BUREAU, "source_unit_uscc": bureau_code,
+                     "content": details["XK_NR"], "effective_from": day, "certificate": certificate,
+                     "details": seal_fields({k: v for k, v in details.items() if v}, personal), "review": "approved", "is_current": True,
+                     "effective_at": now, "reason": "演示数据", "content_hash": "", "public": True,
+                     "published_from": day, "published_on": published,
+                     "publication_note": f"{rules.kind_name('license')}信息自决定日起公示",
+                     "publication_working_days": worked, "on_time": worked <= deadline})
+    with transaction.atomic():
+        batch = ImportBatch.objects.create(kind="records.demo", source="legalcredit demo（行政许可）",
+                                           created_by=actor if getattr(actor, "pk", None) else None,
+                                           parameters={"records": len(rows), "years": years}, rows=len(rows))
+        writer = RecordWriter(batch.pk, actor, "演示数据")
+        writer.write(rows)
+        writer.finish()
+        audit(action=AuditEntry.Action.BULK, actor=actor, object_type="core.importbatch", object_id=batch.pk,
+              summary=f"演示行政许可信息 {len(rows)} 条", reason="生成演示数据", data=batch.parameters)
+    return len(rows)
 
 
 def build_pending_batch(*, seed: int = 2260) -> int:

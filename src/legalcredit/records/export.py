@@ -72,6 +72,10 @@ def national_row(kind: str, rec, *, personal, notes=()) -> dict:
     return d
 
 
+# Coded values a reader is shown in words: 当前状态 (XK_ZT) 1 有效, 2 无效 in the national template.
+SHOWN = {"XK_ZT": {"1": "有效", "2": "无效"}}
+
+
 def public_fields(rec) -> list[tuple[str, str]]:
     """(label, value) as the public reads the record. A 双公示 record gives the national fields
     it carries, in the national order, ID numbers masked; any other kind its decision."""
@@ -84,7 +88,8 @@ def public_fields(rec) -> list[tuple[str, str]]:
         for spec in rules.schemas()[national].fields:
             value = cell(values.get(spec.code))
             if value:
-                out.append((spec.label, id_number.mask(value) if spec.code in personal else value))
+                value = id_number.mask(value) if spec.code in personal else SHOWN.get(spec.code, {}).get(value, value)
+                out.append((spec.label, value))
         return out
     rows = [("类别", rec.subtype), ("决定机关", rec.authority), ("决定书文号", rec.decision_no),
             ("决定日期", cell(rec.decision_date)), ("内容", rec.content), ("依据", rec.legal_basis),

@@ -97,6 +97,15 @@ def public_on(rec: CreditRecord, day: dt.date) -> bool:
     return True
 
 
+def public_filter(day: dt.date) -> Q:
+    """``public_on`` as a query condition, for pages that list public records across subjects
+    (pinned to ``public_on`` by a test over every boundary case)."""
+    return (Q(public=True, published_from__isnull=False, published_from__lte=day)
+            & (Q(publication_end__isnull=True) | Q(publication_end__gte=day))
+            & (Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gt=day))
+            & (Q(repaired_on__isnull=True) | Q(repaired_on__gt=day)))
+
+
 class RecordState(NamedTuple):
     """One record version as an as-of view shows it: what it says, and its publication dates."""
     id: int

@@ -269,3 +269,28 @@ def test_once_the_bar_has_run_the_lawyer_may_be_a_partner(maker, checker, lawyer
     aff = registry.add_affiliation(actor=maker, reason="任合伙人", person=lawyer, institution=law_firm,
                                    role="partner", valid_from=dt.date(2025, 7, 5))
     assert aff.role == "partner"
+
+
+def test_the_public_query_agrees_with_public_on_at_every_boundary(lawyer, approved):
+    """``public_filter`` (the portal's lists) and ``public_on`` (a subject's page) say the same of every
+    combination of publication dates around the day asked about: absent, the day before, the day
+    itself and the day after."""
+    import itertools
+
+    base = approved(lawyer)
+    day = dt.date(2026, 6, 10)
+    around = [None, day - dt.timedelta(days=1), day, day + dt.timedelta(days=1)]
+    fields = {f.attname: getattr(base, f.attname) for f in CreditRecord._meta.concrete_fields
+              if f.name not in ("id", "key", "is_current")}
+    rows = []
+    for public, start, end, withdrawn, repaired in itertools.product([True, False], around, around, around, around):
+        if start is not None and end is not None and end < start:
+            continue    # the table's check constraint refuses it
+        rows.append(CreditRecord(**{**fields, "public": public, "published_from": start, "publication_end": end,
+                                    "withdrawn_on": withdrawn, "repaired_on": repaired, "is_current": False}))
+    made = CreditRecord.objects.bulk_create(rows)
+    ids = {r.pk for r in made}
+    assert len(ids) == len(rows) > 400
+    queried = set(CreditRecord.objects.filter(selectors.public_filter(day), pk__in=ids).values_list("pk", flat=True))
+    assert queried == {r.pk for r in made if selectors.public_on(r, day)}
+    assert 0 < len(queried) < len(ids)
