@@ -12,6 +12,7 @@ import datetime as dt
 import re
 from decimal import Decimal
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from django.db.models import QuerySet
 
@@ -71,24 +72,31 @@ def dual_publication_kinds() -> dict[str, str]:
     return {code: k.name for code, k in rules.kinds().items() if k.dual_publication}
 
 
+class Decisions(NamedTuple):
+    rows: QuerySet[CreditRecord]
+    parties_capped: bool     # the party matched more subjects than are looked at: narrow it
+
+
 def decisions(kind: str, on: dt.date, *, party: str = "", decision_no: str = "", authority: str = "",
-              start: dt.date | None = None, end: dt.date | None = None) -> QuerySet[CreditRecord]:
+              start: dt.date | None = None, end: dt.date | None = None) -> Decisions:
     """双公示: the licensing or penalty decisions public on ``on``, newest decision first, narrowed by
     the party (name, USCC or licence number, as the portal's search finds subjects), a fragment of
     the decision number or of the deciding authority, and a range of decision dates."""
     qs = CreditRecord.objects.filter(records.public_filter(on), is_current=True, kind=kind)
+    capped = False
     if party:
         ids = [s.pk for s in registry.search_subjects(_query_text(party, "party", "行政相对人"),
-                                                      limit=PARTY_MATCHES, lookups=PUBLIC_LOOKUPS)]
-        qs = qs.filter(subject_id__in=ids)
+                                                      limit=PARTY_MATCHES + 1, lookups=PUBLIC_LOOKUPS)]
+        capped = len(ids) > PARTY_MATCHES
+        qs = qs.filter(subject_id__in=ids[:PARTY_MATCHES])
     narrow = {"decision_no__contains": decision_no, "authority__contains": authority,
               "decision_date__gte": start, "decision_date__lte": end}
     qs = qs.filter(**{lookup: value for lookup, value in narrow.items() if value})
     # What the list shows of each row: the rest of a 50-column row is read on the decision's page.
-    return (qs.select_related("subject").order_by("-decision_date", "-id")
-            .only("key", "kind", "subtype", "penalty_types", "decision_no", "decision_date", "authority",
-                  "content", "publication_end", "effective_until", "subject__name", "subject__uscc",
-                  "subject__license_no", "subject__kind"))
+    return Decisions(qs.select_related("subject").order_by("-decision_date", "-id")
+                     .only("key", "kind", "subtype", "penalty_types", "decision_no", "decision_date", "authority",
+                           "content", "publication_end", "effective_until", "subject__name", "subject__uscc",
+                           "subject__license_no", "subject__kind"), capped)
 
 
 def decision(key, on: dt.date) -> PublicRecord | None:

@@ -135,7 +135,7 @@ def decisions(request):
     params = {k: (request.GET.get(k) or "").strip()[:100] for k in ("kind", "party", "decision_no", "authority")}
     params["kind"] = params["kind"] or "penalty"
     today = timezone.localdate()
-    error, rows = "", []
+    error, rows, capped = "", [], False
     try:
         if params["kind"] not in kinds:
             raise ValidationError({"kind": f"类别：只能是 {'、'.join(f'{c}（{n}）' for c, n in kinds.items())}，"
@@ -143,7 +143,7 @@ def decisions(request):
         start, end = _day(request, "start", "决定日期起"), _day(request, "end", "决定日期止")
         if start and end and start > end:
             raise ValidationError({"end": f"决定日期止：不能早于决定日期起（{start}）"})
-        rows = selectors.decisions(params["kind"], today, party=params["party"], decision_no=params["decision_no"],
+        rows, capped = selectors.decisions(params["kind"], today, party=params["party"], decision_no=params["decision_no"],
                                    authority=params["authority"], start=start, end=end)
     except ValidationError as exc:
         error = "；".join(exc.messages)
@@ -152,7 +152,8 @@ def decisions(request):
                                "end": request.GET.get("end", "")}.items() if v}
     return render(request, "portal/decisions.html",
                   {"page": page, "kinds": kinds.items(), "kind_name": kinds.get(params["kind"], ""),
-                   "error": error, "today": today, "cap": CappedPaginator.cap, **params,
+                   "error": error, "today": today, "parties_capped": capped,
+                   "party_matches": selectors.PARTY_MATCHES, **params,
                    "start": shown.get("start", ""), "end": shown.get("end", ""), "query": urlencode(shown)},
                   status=400 if error else 200)
 

@@ -156,3 +156,18 @@ def test_the_demo_licences_are_complete_national_rows(client, law_firm, lawyer, 
     assert {r["XK_XKLB"] for r in rows} == {"普通"}
     _, body = page(client, "/public/decisions/", kind="license")
     assert "共 2 条" in body and f"准予{lawyer.name}律师执业" in body and f"准予设立{law_firm.name}" in body
+
+
+def test_a_party_matching_too_many_subjects_says_so(client, lawyer, law_firm, maker, codes, monkeypatch):
+    from legalcredit.portal import selectors
+    from legalcredit.registry import services as registry
+
+    registry.register_practitioner(
+        actor=maker, reason="执业许可", name="李明华", subject_type="lawyer", region="320812",
+        id_number_raw=codes.id_number(), license_issued_on=dt.date(2015, 5, 1), institution=law_firm)
+    monkeypatch.setattr(selectors, "PARTY_MATCHES", 2)
+    _, body = page(client, "/public/decisions/", party="李明")
+    assert "相符的机构或从业人员超过" not in body
+    monkeypatch.setattr(selectors, "PARTY_MATCHES", 1)
+    _, body = page(client, "/public/decisions/", party="李明")
+    assert "与“李明”相符的机构或从业人员超过1个，只列出其中1个的决定" in body
