@@ -15,6 +15,28 @@ class Row(NamedTuple):
     value: str
     url: str = ""
 
+    @property
+    def number(self) -> int | float | None:
+        """The value as a spreadsheet holds it: a count, a rate (0.9312 for 93.12%), or None (—)."""
+        text = self.value.replace(",", "")
+        if text.endswith("%"):
+            return round(float(text[:-1]) / 100, 6)
+        return int(text) if text.isdigit() else None
+
+
+class Period(NamedTuple):
+    start: dt.date
+    end: dt.date
+    label: str          # 2026年, 2026年上半年
+
+
+def period(year: int, half: str, today: dt.date) -> Period:
+    """The year (``half`` "") or its first half ("h1", as the half-yearly report to the credit office
+    covers), up to today."""
+    if half == "h1":
+        return Period(dt.date(year, 1, 1), min(dt.date(year, 6, 30), today), f"{year}年上半年")
+    return Period(dt.date(year, 1, 1), min(dt.date(year, 12, 31), today), f"{year}年")
+
 
 class Panel(NamedTuple):
     title: str
@@ -29,21 +51,62 @@ def _rate(n: int, d: int) -> str:
     return _percent(100.0 * n / d if d else None)
 
 
-def panels(user, year: int, today: dt.date) -> list[Panel]:
+def panels(user, when: Period, today: dt.date) -> list[Panel]:
     from legalcredit.accounts.policy import scope_for
 
     scope = scope_for(user)
-    start, end = dt.date(year, 1, 1), min(dt.date(year, 12, 31), today)
     out = []
     for perm, build in (("registry.view_subject", _registry), ("records.view_creditrecord", _records),
                         ("evaluation.view_subjectgrade", _grades), ("lists.view_listentry", _lists),
                         ("complaints.view_complaint", _complaints), ("checks.view_check", _checks)):
         if user.has_perm(perm):
-            out += build(scope, start, end, today)
+            out += build(scope, when, today)
     return out
 
 
-def _registry(scope, start, end, today) -> list[Panel]:
+def scope_name(user) -> str:
+    """Whose figures these are, as a report's heading says it."""
+    from legalcredit.accounts.policy import scope_for
+
+    if scope_for(user).everything:
+        return "全部地区"
+    region = getattr(getattr(user, "officer", None), "region", None)
+    return f"{region.name}（含下级）" if region is not None else "本人查看范围"
+
+
+def workbook(shown: list[Panel], *, when: Period, scope: str, by: str, at: dt.datetime) -> bytes:
+    """The overview as a spreadsheet, for the half-yearly and yearly report: each panel a block of
+    label and value, counts and rates as numbers."""
+    import io
+
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "数据概览"
+    ws.append(["公共法律服务信用监管数据概览"])
+    ws["A1"].font = Font(bold=True, size=14)
+    for label, value in (("统计期间", f"{when.label}（{when.start} 至 {when.end}）"), ("数据范围", scope),
+                         ("生成人", by), ("生成时间", at.strftime("%Y-%m-%d %H:%M"))):
+        ws.append([label, value])
+    for panel in shown:
+        ws.append([])
+        ws.append([panel.title])
+        ws.cell(ws.max_row, 1).font = Font(bold=True)
+        for row in panel.rows:
+            number = row.number
+            ws.append([row.label, number if number is not None else row.value])
+            if isinstance(number, float):
+                ws.cell(ws.max_row, 2).number_format = "0.00%"
+    ws.column_dimensions["A"].width = 40
+    ws.column_dimensions["B"].width = 40
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def _registry(scope, when, today) -> list[Panel]:
     from legalcredit.accounts.policy import filter_subjects
     from legalcredit.registry.models import Subject
 
@@ -54,11 +117,12 @@ def _registry(scope, start, end, today) -> list[Panel]:
         Row("法律服务从业人员", f"{counts.get('practitioner', 0):,}", reverse("admin:registry_practitioner_changelist"))])]
 
 
-def _records(scope, start, end, today) -> list[Panel]:
+def _records(scope, when, today) -> list[Panel]:
     from legalcredit.records import rules
     from legalcredit.records import selectors as records
     from legalcredit.records.models import Review
 
+    start, end = when.start, when.end
     qs = records.visible_records(scope).filter(is_current=True, decision_date__range=(start, end))
     by_kind = dict(qs.filter(review=Review.APPROVED).values_list("kind").annotate(n=Count("pk")).order_by())
     url = reverse("admin:records_creditrecord_changelist")
@@ -71,14 +135,14 @@ def _records(scope, start, end, today) -> list[Panel]:
     total = records.Timeliness("", *(sum(getattr(u, f) for u in units)
                                      for f in ("decisions", "reported", "compliant", "on_time")))
     timely = reverse("admin:records_timeliness") + f"?start={start}&end={end}"
-    return [Panel(f"信用记录（{start.year}年决定）", rows or [Row("无", "0")]),
+    return [Panel(f"信用记录（{when.label}决定）", rows or [Row("无", "0")]),
             Panel("双公示（行政许可、行政处罚）", [
                 Row("决定数", f"{total.decisions:,}", timely), Row("上报率", _percent(total.reporting_rate), timely),
                 Row("合规率", _percent(total.compliance_rate), timely),
                 Row("及时率", _percent(total.timeliness_rate), timely)])]
 
 
-def _grades(scope, start, end, today) -> list[Panel]:
+def _grades(scope, when, today) -> list[Panel]:
     from legalcredit.evaluation.models import SubjectGrade
     from legalcredit.evaluation.selectors import distribution, grade_name, parsed, published
 
@@ -101,7 +165,7 @@ def _grades(scope, start, end, today) -> list[Panel]:
     return [Panel("信用等级分布", rows or [Row("无", "0")])]
 
 
-def _lists(scope, start, end, today) -> list[Panel]:
+def _lists(scope, when, today) -> list[Panel]:
     from legalcredit.lists.selectors import published
     from legalcredit.lists.services import catalogue
 
@@ -112,21 +176,22 @@ def _lists(scope, start, end, today) -> list[Panel]:
                                    for code, t in catalogue().lists.items()])]
 
 
-def _complaints(scope, start, end, today) -> list[Panel]:
+def _complaints(scope, when, today) -> list[Panel]:
     from legalcredit.complaints.selectors import statistics
 
+    start, end = when.start, when.end
     rows = statistics(scope, start, end, today)
     total = {k: sum(r[k] for r in rows) for k in ("received", "accepted", "upheld", "closed", "closed_on_time",
                                                   "overdue")}
     url = reverse("admin:complaints_complaint_statistics") + f"?start={start}&end={end}"
-    return [Panel(f"投诉（{start.year}年收到）", [
+    return [Panel(f"投诉（{when.label}收到）", [
         Row("收到", f"{total['received']:,}", url), Row("受理", f"{total['accepted']:,}", url),
         Row("查实", f"{total['upheld']:,}", url), Row("办结", f"{total['closed']:,}", url),
         Row("按期办结率", _rate(total["closed_on_time"], total["closed"]), url),
         Row("逾期未办结", f"{total['overdue']:,}", url)])]
 
 
-def _checks(scope, start, end, today) -> list[Panel]:
+def _checks(scope, when, today) -> list[Panel]:
     from legalcredit.checks.services import feedback_rates
 
     # The last 30 days, as the rates page shows by default, not the year: a department's system may

@@ -112,7 +112,7 @@ def overview(request):
     from django.contrib import admin
     from django.shortcuts import render
 
-    from .overview import panels
+    from .overview import panels, period, scope_name, workbook
 
     today = timezone.localdate()
     try:
@@ -120,6 +120,19 @@ def overview(request):
     except ValueError:
         year = today.year
     year = min(max(year, 2000), today.year)
+    half = "h1" if request.GET.get("half") == "h1" else ""
+    when = period(year, half, today)
+    shown = panels(request.user, when, today)
+    if request.GET.get("format") == "xlsx":
+        from urllib.parse import quote
+
+        from django.http import HttpResponse
+
+        by = request.user.get_full_name() or request.user.get_username()
+        data = workbook(shown, when=when, scope=scope_name(request.user), by=by, at=timezone.localtime())
+        response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(f'数据概览_{when.label}.xlsx')}"
+        return response
     return render(request, "admin/overview.html", {
-        **admin.site.each_context(request), "title": f"数据概览（{year}年）", "year": year,
-        "years": list(range(today.year, today.year - 5, -1)), "panels": panels(request.user, year, today)})
+        **admin.site.each_context(request), "title": f"数据概览（{when.label}）", "year": year, "half": half,
+        "years": list(range(today.year, today.year - 5, -1)), "panels": shown})

@@ -59,3 +59,36 @@ def test_an_association_sees_only_what_its_role_reads(client, django_user_model)
     seen = figures(client, user, year="not a year")
     assert not any(t.startswith("投诉") or t.startswith("信用核查") for t in seen)
     assert "数据概览" in client.get("/admin/").content.decode()
+
+
+def test_the_half_year_report_exports_what_the_page_shows(client, checker, lawyer, law_firm, approved):
+    """The half-yearly report to the credit office: the first half counts only its own decisions, and
+    the spreadsheet holds the page's figures as numbers, with the period and whose figures they are."""
+    import datetime as dt
+    import io
+
+    from openpyxl import load_workbook
+
+    last = timezone.localdate().year - 1
+    fine = {"sanctions": [{"type": "罚款", "fine_yuan": 10000.0}], "penalty_types": ["罚款"], "fine_amount": 1}
+    for n, day in enumerate((dt.date(last, 3, 2), dt.date(last, 9, 1))):
+        approved(lawyer, decision_no=f"淮司罚决〔{last}〕{n + 1}号", decision_date=day, effective_from=day,
+                 effective_until=day + dt.timedelta(days=90), **fine)
+    client.force_login(checker)
+    whole = figures(client, checker, year=last)[f"信用记录（{last}年决定）"]
+    assert whole["行政处罚"][0] == "2"
+    page = client.get("/admin/overview/", {"year": last, "half": "h1"}).content.decode()
+    assert f"信用记录（{last}年上半年决定）" in page
+    response = client.get("/admin/overview/", {"year": last, "half": "h1", "format": "xlsx"})
+    assert response.status_code == 200 and "attachment" in response["Content-Disposition"]
+    ws = load_workbook(io.BytesIO(response.content)).active
+    rows = [tuple(c.value for c in r[:2]) for r in ws.iter_rows()]
+    assert ("统计期间", f"{last}年上半年（{last}-01-01 至 {last}-06-30）") in rows
+    assert ("数据范围", "淮安市（含下级）") in rows
+    block = rows[rows.index((f"信用记录（{last}年上半年决定）", None)) + 1:]
+    assert ("行政处罚", 1) in block[:5]
+    # A rate is a number the spreadsheet shows as a percentage: entered a year late, the decision is
+    # not on time, so 0.00%.
+    at = rows.index(("双公示（行政许可、行政处罚）", None)) + 1
+    assert rows[at] == ("决定数", 1) and rows[at + 3] == ("及时率", 0)
+    assert ws.cell(at + 4, 2).number_format == "0.00%"
