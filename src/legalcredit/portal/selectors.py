@@ -132,6 +132,7 @@ class SubjectFile:
     grade: dict | None = None
     identity: list[tuple[str, str]] = field(default_factory=list)
     grade_sources: GradeSources | None = None
+    commitments: list = field(default_factory=list)
 
 
 def public_records(subject_id: int, on: dt.date) -> list[PublicRecord]:
@@ -222,7 +223,29 @@ def subject_file(pk: int, on: dt.date) -> SubjectFile | None:
     out.grade = grades.published_grade(subject.pk)
     out.grade_sources = grade_sources(subject.pk, out.records) if out.grade else None
     out.entries = with_list_names(published_entries(on=on, subject_id=subject.pk))
+    out.commitments = with_fields(commitments().filter(subject_id=subject.pk))
     return out
+
+
+@dataclass
+class PublicCommitment:
+    commitment: object
+    fields: list[tuple[str, str]]
+
+
+def commitments(*, commitment_type: str = "", fulfilment: str = "") -> QuerySet:
+    """信用承诺公示: the commitments made to society, newest first, by type and fulfilment."""
+    from legalcredit.remedies import selectors as remedies
+
+    narrow = {"commitment_type": commitment_type, "fulfilment": fulfilment}
+    return remedies.public_commitments().filter(**{k: v for k, v in narrow.items() if v})
+
+
+def with_fields(rows) -> list[PublicCommitment]:
+    """Each commitment in the national fields, as the public reads it."""
+    from legalcredit.remedies import selectors as remedies
+
+    return [PublicCommitment(c, remedies.public_commitment_fields(c)) for c in rows]
 
 
 

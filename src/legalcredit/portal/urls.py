@@ -10,6 +10,7 @@ urlpatterns = [
     path("decisions/", views.decisions, name="decisions"),
     path("decisions/<uuid:key>/", views.decision, name="decision"),
     path("lists/", views.lists, name="lists"),
+    path("commitments/", views.commitments, name="commitments"),
     path("standards/", views.standards, name="standards"),
     path("standards/<slug:code>/", views.standard, name="standard"),
     path("verify/", views.verify, name="verify"),

@@ -167,6 +167,28 @@ def decision(request, key):
 
 
 @public_page
+def commitments(request):
+    """信用承诺公示: the commitments made to society, with their fulfilment once decided."""
+    from legalcredit.domain.remedies import COMMITMENT_TYPES, FULFILMENT
+
+    ctype = (request.GET.get("type") or "").strip()
+    fulfilment = (request.GET.get("fulfilment") or "").strip()
+    error = ""
+    if ctype and ctype not in COMMITMENT_TYPES:
+        error = f"承诺类型：只能是 {'、'.join(COMMITMENT_TYPES.values())} 之一"
+    elif fulfilment and fulfilment not in FULFILMENT:
+        error = f"履行状态：只能是 {'、'.join(FULFILMENT.values())} 之一"
+    rows = [] if error else selectors.commitments(commitment_type=ctype, fulfilment=fulfilment)
+    page = CappedPaginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = selectors.with_fields(page.object_list)
+    return render(request, "portal/commitments.html",
+                  {"page": page, "type": ctype, "fulfilment": fulfilment, "error": error,
+                   "types": COMMITMENT_TYPES.items(), "states": FULFILMENT.items(),
+                   "query": urlencode({k: v for k, v in {"type": ctype, "fulfilment": fulfilment}.items() if v})},
+                  status=400 if error else 200)
+
+
+@public_page
 def standards(request):
     """制度公开: the rules in force, as the public may read them."""
     return render(request, "portal/standards.html", {"s": selectors.standards()})

@@ -144,3 +144,29 @@ def steps(case_type: str, case_id: int) -> QuerySet[CaseStep]:
 
 def materials(case_type: str, case_id: int) -> QuerySet[Material]:
     return Material.objects.filter(case_type=case_type, case_id=case_id)
+
+
+def public_commitments() -> QuerySet[Commitment]:
+    """Commitments their makers chose to make to society (公开类型 可向社会公开), newest first."""
+    return (Commitment.objects.filter(disclosure="public").select_related("subject")
+            .order_by("-made_on", "-id"))
+
+
+def public_commitment_fields(c: Commitment) -> list[tuple[str, str]]:
+    """A public commitment in the national 信用承诺 fields (rules.md §10), as anyone may read it: the
+    committer's ID number masked, the fulfilment with what was not kept once it is decided."""
+    from legalcredit.domain.identifiers import id_number
+
+    s = c.subject
+    code = s.uscc or (id_number.mask(s.id_number) if s.id_number else "")
+    rows = [("承诺编码", c.code), ("承诺人名称", s.name), ("承诺人类别", c.get_committer_category_display()),
+            ("承诺人代码", code), ("承诺类型", c.get_commitment_type_display()), ("承诺事由", c.cause),
+            ("承诺内容", c.content), ("违诺责任", c.liability), ("承诺作出日期", c.made_on.isoformat()),
+            ("承诺有效期至", c.valid_until.isoformat() if c.valid_until else ""),
+            ("承诺受理单位", c.accepting_unit), ("承诺履行状态", c.get_fulfilment_display())]
+    if c.fulfilment != "pending":
+        rows += [("履行状态认定日期", c.fulfilment_decided_on.isoformat() if c.fulfilment_decided_on else ""),
+                 ("履行状态认定单位", c.fulfilment_unit)]
+    if c.fulfilment in ("partial", "none"):
+        rows += [("未履行的承诺内容", c.unfulfilled), ("违诺责任追究内容", c.liability_pursued)]
+    return [(label, value) for label, value in rows if value]
