@@ -14,6 +14,7 @@ urlpatterns = [
     path("standards/", views.standards, name="standards"),
     path("standards/<slug:code>/", views.standard, name="standard"),
     path("verify/", views.verify, name="verify"),
+    path("display/", views.display, name="display"),
     path("inspections/", views.inspections, name="inspections"),
     path("legal-aid/", views.legal_aid, name="legal_aid"),
     path("bulletins/", views.bulletins, name="bulletins"),

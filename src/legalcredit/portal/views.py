@@ -202,6 +202,27 @@ def standard(request, code: str):
     return render(request, "portal/scheme.html", {"s": shown})
 
 
+DISPLAY_COOKIE = "lc_display"
+
+
+@public_page
+def display(request):
+    """长者模式 (larger text) or the standard display, remembered for a year, then back to the page."""
+    from django.shortcuts import redirect
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    target = request.GET.get("next") or "/public/"
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=False):
+        target = "/public/"
+    response = redirect(target)
+    if request.GET.get("mode") == "elder":
+        response.set_cookie(DISPLAY_COOKIE, "elder", max_age=365 * 24 * 3600, samesite="Lax", httponly=True,
+                            secure=request.is_secure())
+    else:
+        response.delete_cookie(DISPLAY_COOKIE, samesite="Lax")
+    return response
+
+
 @public_page
 def verify(request):
     from legalcredit.checks import services as checks

@@ -190,3 +190,16 @@ def test_the_grade_shows_where_its_points_came_from_without_revealing_unpublishe
     assert "行政处罚 淮司罚决〔2026〕1号" in body
     # The legal aid review is not public: its points are summed, and it is not named.
     assert "依据不予公示的信息（1项）" in body and "法援评查〔2026〕1号" not in body
+
+
+def test_the_elder_display_is_remembered_and_returns_to_the_page(client):
+    """长者模式 (适老化): larger text on every portal page until the visitor turns it off."""
+    response = client.get("/public/display/", {"mode": "elder", "next": "/public/lists/?list=honor"})
+    assert response.status_code == 302 and response["Location"] == "/public/lists/?list=honor"
+    page = client.get("/public/decisions/").content.decode()
+    assert '<body class="elder">' in page and "标准模式" in page
+    assert client.get("/public/display/", {"mode": "standard", "next": "/public/"}).status_code == 302
+    page = client.get("/public/").content.decode()
+    assert '<body class="elder">' not in page and "长者模式" in page
+    # Only back to a page of this site.
+    assert client.get("/public/display/", {"mode": "elder", "next": "https://evil.example/"})["Location"] == "/public/"
