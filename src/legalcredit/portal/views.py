@@ -23,6 +23,7 @@ from legalcredit.lists.services import catalogue, matter_name
 from . import selectors
 
 PAGE_SIZE = 50
+LATEST = 5      # decisions of each 双公示 kind on the home page
 
 
 def _visitor(request) -> str:
@@ -68,9 +69,11 @@ def home(request):
             found = selectors.search(q)
         except ValidationError as exc:
             error = "；".join(exc.messages)
+    latest = [] if q else [(code, name, list(selectors.decisions(code, timezone.localdate()).rows[:LATEST]))
+                           for code, name in selectors.dual_publication_kinds().items()]
     return render(request, "portal/home.html",
                   {"q": q, "found": found, "error": error, "limit": selectors.SEARCH_LIMIT,
-                   "lists": catalogue().lists.values()}, status=400 if error else 200)
+                   "lists": catalogue().lists.values(), "latest": latest}, status=400 if error else 200)
 
 
 @public_page

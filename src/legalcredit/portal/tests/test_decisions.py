@@ -171,3 +171,15 @@ def test_a_party_matching_too_many_subjects_says_so(client, lawyer, law_firm, ma
     monkeypatch.setattr(selectors, "PARTY_MATCHES", 1)
     _, body = page(client, "/public/decisions/", party="李明")
     assert "与“李明”相符的机构或从业人员超过1个，只列出其中1个的决定" in body
+
+
+def test_the_home_page_lists_the_newest_decisions_and_a_subject_page_links_to_them(client, lawyer, approved, licence):
+    rec = approved(lawyer, decision_no="淮司罚决〔2026〕30号", **FINE)
+    _, body = page(client, "/public/")
+    assert "最新双公示信息" in body and f"/public/decisions/{rec.key}/" in body
+    assert f"/public/decisions/{licence.key}/" in body
+    _, body = page(client, f"/public/subjects/{lawyer.pk}/")
+    assert f"/public/decisions/{rec.key}/" in body
+    # A search shows the results, not the newest decisions.
+    _, body = page(client, "/public/", q=lawyer.name)
+    assert "最新双公示信息" not in body
