@@ -368,8 +368,11 @@ class AffiliationForm(ServiceModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
+            # Who, where, in what role and from when do not change; a reader (view permission
+            # only) gets no form fields at all.
             for f in ("person", "institution", "role", "valid_from"):
-                self.fields[f].disabled = True
+                if f in self.fields:
+                    self.fields[f].disabled = True
 
     def apply(self, data):
         if self.instance.pk is None:

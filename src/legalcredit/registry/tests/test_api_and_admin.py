@@ -192,3 +192,17 @@ def test_admin_add_and_change_go_through_services(client, admin_user, codes):
 def test_admin_cannot_delete(client, admin_user, people):
     client.force_login(admin_user)
     assert client.get(f"/admin/registry/institution/{people[0].pk}/delete/").status_code == 403
+
+
+def test_a_reader_opens_an_affiliation_it_may_not_change(client, django_user_model, people):
+    """A city checker (and a firm's own user) may read affiliations but not change them: the page is
+    shown read-only, not a server error."""
+    from legalcredit.registry.models import Affiliation
+
+    checker = django_user_model.objects.create_user("checker1", password="x-Strong-pass-1", is_staff=True)
+    assign(checker, "city_checker", region=Region.objects.get(code="320800"), unit="淮安市司法局")
+    assert checker.has_perm("registry.view_affiliation") and not checker.has_perm("registry.change_affiliation")
+    affiliation = Affiliation.objects.get(person=people[2])
+    client.force_login(checker)
+    response = client.get(f"/admin/registry/affiliation/{affiliation.pk}/change/")
+    assert response.status_code == 200 and "李明" in response.content.decode()
