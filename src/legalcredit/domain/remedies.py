@@ -74,6 +74,8 @@ class CommitmentType:
     breach_consequence: str
     breach_severity: str
     materials_working_days: int | None = None     # 容缺受理: missing materials due within N working days
+    # Made by the subject itself (主动型, 行业自律型), not registered by an officer handling a matter.
+    by_subject: bool = False
 
 
 @dataclass(frozen=True)
@@ -121,8 +123,10 @@ def parse(doc: Mapping) -> Policy:
             if body.get("severity", "general") not in SEVERITIES:
                 raise RemedyRuleError(f"commitment_types.{code}.severity：须为 minor/general/serious")
             mwd = body.get("materials_working_days")
+            if not isinstance(body.get("by_subject", False), bool):
+                raise RemedyRuleError(f"commitment_types.{code}.by_subject：须为 true 或 false")
             ctypes[code] = CommitmentType(code, body["breach"], body.get("severity", "general"),
-                                          int(mwd) if mwd is not None else None)
+                                          int(mwd) if mwd is not None else None, body.get("by_subject", False))
         missing = set(COMMITMENT_TYPES) - set(ctypes)
         if missing:
             raise RemedyRuleError(f"commitment_types：缺少承诺类型 {'、'.join(sorted(missing))}")

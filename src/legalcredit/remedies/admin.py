@@ -22,7 +22,7 @@ from legalcredit.deadlines import selectors as deadline_selectors
 from legalcredit.domain.deadlines import STATES
 
 from . import selectors
-from .forms import ObjectionFileForm, RepairApplyForm, target
+from .forms import CommitmentForm, ObjectionFileForm, RepairApplyForm, target
 from .models import Commitment, Material, Objection, ObjectionStage, Outcome, RepairApplication, RepairStage, SyncEntry
 from .services import commitments, objections, repair, sync
 
@@ -356,7 +356,36 @@ class CommitmentAdmin(ReadOnlyAdmin):
 
     def get_urls(self):
         return [path("<int:pk>/act/", self.admin_site.admin_view(self.act_view), name="remedies_commitment_act"),
+                path("make/", self.admin_site.admin_view(self.make_view), name="remedies_commitment_make"),
                 *super().get_urls()]
+
+    def changelist_view(self, request, extra_context=None):
+        label = "登记信用承诺" if request.user.has_perm("remedies.add_commitment") else ""
+        return super().changelist_view(request, {**(extra_context or {}), "apply_label": label,
+                                                 "apply_url": reverse("admin:remedies_commitment_make")})
+
+    def make_view(self, request):
+        """An officer registers a commitment made in a matter; a subject's own account makes its own."""
+        if not request.user.has_perm("remedies.add_commitment"):
+            raise PermissionDenied
+        profile = getattr(request.user, "officer", None)
+        own = getattr(profile, "subject", None)
+        form = CommitmentForm(request.POST or None, scope=policy.scope_for(request.user), own=own,
+                              unit=getattr(profile, "unit", "") or "")
+        if request.method == "POST" and form.is_valid():
+            d = form.cleaned_data
+            with refusals_on(form):
+                c = commitments.make(d["subject"], by=request.user, commitment_type=d["commitment_type"],
+                                     cause=d["cause"], content=d["content"], liability=d["liability"],
+                                     disclosure=d["disclosure"], accepting_unit=d["accepting_unit"],
+                                     accepting_unit_uscc=d.get("accepting_unit_uscc") or "",
+                                     made_on=d.get("made_on"), valid_until=d.get("valid_until"),
+                                     note=d.get("note") or "", matter_record=d.get("matter_record") or "")
+                self.message_user(request, f"已登记信用承诺 {c.code}；承诺书可打印后由承诺人签章", messages.SUCCESS)
+                return redirect("admin:remedies_commitment_change", c.pk)
+        intro = ("以本人（本机构）名义主动作出信用承诺；选择“可向社会公开”的，在公示网站公示。违反承诺的，记入信用记录。"
+                 if own is not None else "登记办理事项中作出的信用承诺（容缺受理、审批替代、证明事项等），生成承诺编码和承诺书。")
+        return form_page(self, request, form, "登记信用承诺", "登记", intro=intro)
 
     def act_view(self, request, pk):
         c = get_object_or_404(self.get_queryset(request), pk=pk)

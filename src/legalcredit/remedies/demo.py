@@ -60,7 +60,12 @@ def build() -> int:
             commitments.make(firm, by=maker, commitment_type="accept_missing", cause="律师事务所变更住所（容缺受理）",
                              content="十个工作日内补交新住所租赁合同原件", liability="逾期未补交的，撤销变更登记",
                              disclosure="public", accepting_unit=maker.officer.unit or "司法局")
-            made += 1
+            # And one of its own making, from its account (主动向社会作出信用承诺).
+            commitments.make(firm, by=firm_user, commitment_type="voluntary", cause="主动向社会作出信用承诺",
+                             content="依法诚信执业，不以不正当手段承揽业务，不违规收费", disclosure="public",
+                             liability="违反承诺的，自愿接受行业惩戒并记入信用记录",
+                             accepting_unit=maker.officer.unit or "司法局")
+            made += 2
     except (ValidationError, PermissionDenied):
         # The demo registry may lack a suitable case; the platform works without these.
         pass

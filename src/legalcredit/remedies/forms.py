@@ -50,7 +50,25 @@ def target(value: str) -> dict:
     return {"record_number": value}
 
 
-class _ApplyForm(forms.Form):
+class _ForSubject(forms.Form):
+    """A subject's own account acts for itself (``own``; no subject field); an officer names the
+    subject by identifier, within the officer's scope."""
+    scope: Scope
+    own = None
+
+    def clean_subject(self):
+        from legalcredit.registry.forms import subject_by_identifier
+
+        return subject_by_identifier(self.cleaned_data["subject"], self.scope)
+
+    def clean(self):
+        d = super().clean()
+        if self.own is not None:
+            d["subject"] = self.own
+        return d
+
+
+class _ApplyForm(_ForSubject):
     subject = forms.CharField(label="信用主体", max_length=40, help_text="统一社会信用代码、公民身份号码或执业证号")
     item = forms.CharField(label="对象", max_length=60,
                            help_text="信用记录的记录编号（记录页面可见）；名单记录写 L 加编号，如 L12")
@@ -68,17 +86,6 @@ class _ApplyForm(forms.Form):
             self.fields["item"] = forms.ChoiceField(
                 label="对象", choices=choices,
                 help_text="" if choices else "您目前没有可以申请的信用记录或名单记录")
-
-    def clean_subject(self):
-        from legalcredit.registry.forms import subject_by_identifier
-
-        return subject_by_identifier(self.cleaned_data["subject"], self.scope)
-
-    def clean(self):
-        d = super().clean()
-        if self.own is not None:
-            d["subject"] = self.own
-        return d
 
 
 class RepairApplyForm(_ApplyForm):
@@ -101,3 +108,40 @@ class ObjectionFileForm(_ApplyForm):
         super().__init__(*args, own=own, **kwargs)
         if own is not None:
             self.fields["applicant_name"].initial = own.name
+
+
+class CommitmentForm(_ForSubject):
+    """登记信用承诺: an officer registers one made in a matter (容缺受理, 告知承诺 ...) for a subject
+    named by identifier; a subject's own account makes one for itself, of the types a subject may
+    make on its own (remedies.yaml ``by_subject``), dated the day it is made."""
+    subject = forms.CharField(label="承诺人", max_length=40, help_text="统一社会信用代码、公民身份号码或执业证号")
+    commitment_type = forms.ChoiceField(label="承诺类型")
+    cause = forms.CharField(label="承诺事由", max_length=300, help_text="如：律师事务所变更住所（容缺受理）；主动向社会作出承诺")
+    content = forms.CharField(label="承诺内容", widget=forms.Textarea(attrs={"rows": 4, "cols": 80}))
+    liability = forms.CharField(label="违诺责任", widget=forms.Textarea(attrs={"rows": 2, "cols": 80}))
+    disclosure = forms.ChoiceField(label="公开类型", initial="public",
+                                   help_text="可向社会公开的承诺在公示网站“信用承诺”栏目公示")
+    made_on = forms.DateField(label="承诺作出日期", required=False, help_text="默认今天")
+    valid_until = forms.DateField(label="承诺有效期至", required=False)
+    accepting_unit = forms.CharField(label="承诺受理单位", max_length=200)
+    accepting_unit_uscc = forms.CharField(label="承诺受理单位统一社会信用代码", max_length=18, required=False)
+    matter_record = forms.CharField(label="关联许可/审批记录（可选）", max_length=40, required=False,
+                                    help_text="承诺所涉许可等信用记录的记录编号")
+    note = forms.CharField(label="备注", max_length=500, required=False)
+
+    def __init__(self, *args, scope: Scope, own=None, unit: str = "", **kwargs):
+        from legalcredit.domain.remedies import COMMITMENT_TYPES, DISCLOSURE
+
+        from .services.common import policy
+
+        super().__init__(*args, **kwargs)
+        self.scope, self.own = scope, own
+        types = policy().commitment_types
+        self.fields["commitment_type"].choices = [(c, n) for c, n in COMMITMENT_TYPES.items()
+                                                  if own is None or types[c].by_subject]
+        self.fields["disclosure"].choices = list(DISCLOSURE.items())
+        self.fields["accepting_unit"].initial = unit
+        if own is not None:
+            for name in ("subject", "made_on", "matter_record"):
+                del self.fields[name]
+            self.fields["accepting_unit"].help_text = "向其作出承诺的司法行政机关，如本机构所在地司法局"

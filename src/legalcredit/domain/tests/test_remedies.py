@@ -27,6 +27,10 @@ def test_shipped_rules_state_a_source_for_every_time_limit():
     assert all(t.source for t in POLICY.limits.values())
 
 
+def test_a_subject_makes_only_the_commitments_it_promises_on_its_own():
+    assert {c for c, t in POLICY.commitment_types.items() if t.by_subject} == {"voluntary", "self_discipline"}
+
+
 @pytest.mark.parametrize("mutate, message", [
     (lambda d: d["repair"].update(fee=50), "不得收取任何费用"),
     (lambda d: d["time_limits"]["repair_decide"].update(working_days=0), "repair_decide.working_days"),
@@ -34,6 +38,7 @@ def test_shipped_rules_state_a_source_for_every_time_limit():
     (lambda d: d["commitment_types"].pop("repair"), "缺少承诺类型 repair"),
     (lambda d: d["commitment_types"]["repair"].update(breach="fine"), "未知的违诺后果"),
     (lambda d: d["time_limits"].pop("objection_verify"), "objection_verify"),
+    (lambda d: d["commitment_types"]["voluntary"].update(by_subject="yes"), "voluntary.by_subject"),
 ])
 def test_a_bad_rule_file_is_refused_with_the_place(mutate, message):
     doc = copy.deepcopy(DOC)

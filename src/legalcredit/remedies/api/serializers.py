@@ -46,6 +46,19 @@ class CaseSerializer(serializers.Serializer):
     notice = serializers.CharField(required=False, help_text="告知申请人的处理结果（异议）")
 
 
+class CommitmentMakeSerializer(serializers.Serializer):
+    subject = serializers.IntegerField(required=False, help_text="承诺人（信用主体编号；机构、从业人员账号省略，默认本人/本机构）")
+    commitment_type = serializers.CharField(help_text="承诺类型代码：voluntary 主动型、self_discipline 行业自律型（本人可作出）；"
+                                                      "approval_substitute、accept_missing、certification、other（由司法行政机关登记）")
+    cause = serializers.CharField(help_text="承诺事由")
+    content = serializers.CharField(help_text="承诺内容")
+    liability = serializers.CharField(help_text="违诺责任")
+    disclosure = serializers.CharField(help_text="公开类型：public 可向社会公开、limited 特定范围内公开、private 不可公开")
+    accepting_unit = serializers.CharField(help_text="承诺受理单位")
+    accepting_unit_uscc = serializers.CharField(required=False, allow_blank=True)
+    valid_until = serializers.DateField(required=False, allow_null=True, help_text="承诺有效期至")
+
+
 class CommitmentSerializer(serializers.Serializer):
     code = serializers.CharField(help_text="承诺编码（20位）")
     subject = serializers.IntegerField(source="subject_id")

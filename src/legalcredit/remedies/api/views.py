@@ -22,9 +22,9 @@ from legalcredit.deadlines import selectors as deadlines
 from legalcredit.registry.models import Subject
 
 from .. import selectors
-from ..services import objections, repair
-from .serializers import (CaseSerializer, CommitmentSerializer, EligibilitySerializer, MaterialSerializer,
-                          ObjectionFileSerializer, RepairApplySerializer)
+from ..services import commitments, objections, repair
+from .serializers import (CaseSerializer, CommitmentMakeSerializer, CommitmentSerializer, EligibilitySerializer,
+                          MaterialSerializer, ObjectionFileSerializer, RepairApplySerializer)
 
 
 def _subject(request, subject_id):
@@ -194,9 +194,22 @@ class ObjectionMaterialView(_Objections, _MaterialView):
 
 
 class CommitmentListView(APIView):
-    """本人（本机构）作出的信用承诺：编码、类型、履行状态、容缺材料期限和承诺书全文。"""
+    """信用承诺：本人（本机构）主动作出信用承诺（主动型、行业自律型），及查看本人可见的承诺：编码、类型、履行状态、
+    容缺材料期限和承诺书全文。"""
 
     required_scope = "remedies:apply"
+
+    @extend_schema(request=CommitmentMakeSerializer, responses={201: CommitmentSerializer})
+    def post(self, request):
+        data = CommitmentMakeSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        d = dict(data.validated_data)
+        subject = _subject(request, d.pop("subject", None))
+        try:
+            c = commitments.make(subject, by=request.user, **d)
+        except (DjangoValidationError, DjangoPermissionDenied) as exc:
+            raise_for_api(exc)
+        return Response(CommitmentSerializer(c).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(responses=CommitmentSerializer(many=True))
     def get(self, request):

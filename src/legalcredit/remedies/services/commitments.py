@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from legalcredit.core.errors import field_error
 from legalcredit.deadlines import services as clocks
@@ -63,9 +64,23 @@ def make(subject, *, by, commitment_type: str, cause: str, content: str, liabili
          matter_record: str = "") -> Commitment:
     if by is not None:
         may(by, subject, ADD, "登记信用承诺")
+    if made_on is not None and made_on > timezone.localdate():
+        raise field_error("made_on", "承诺作出日期", "不能晚于今天")
     made_on = today(made_on)
     if commitment_type not in rules.COMMITMENT_TYPES:
         raise field_error("commitment_type", "承诺类型", f"须为{'、'.join(rules.COMMITMENT_TYPES.values())}之一")
+    own = getattr(getattr(by, "officer", None), "subject_id", None)
+    if own is not None:
+        # A subject's own account commits for itself only, to what a subject may promise on its own.
+        if own != subject.pk:
+            raise PermissionDenied("只能以本人（本机构）名义作出信用承诺")
+        if not policy().commitment_types[commitment_type].by_subject:
+            allowed = "、".join(rules.COMMITMENT_TYPES[c] for c, t in policy().commitment_types.items() if t.by_subject)
+            raise field_error("commitment_type", "承诺类型",
+                              f"本人（本机构）可作出{allowed}承诺；{rules.COMMITMENT_TYPES[commitment_type]}承诺由办理事项的"
+                              "司法行政机关登记")
+        if made_on != timezone.localdate():
+            raise field_error("made_on", "承诺作出日期", "本人（本机构）作出的承诺以提交之日为承诺作出日期")
     if disclosure not in rules.DISCLOSURE:
         raise field_error("disclosure", "公开类型", f"须为{'、'.join(rules.DISCLOSURE.values())}之一")
     if valid_until is not None and valid_until < made_on:
