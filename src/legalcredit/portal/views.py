@@ -146,8 +146,8 @@ def decisions(request):
         start, end = _day(request, "start", "决定日期起"), _day(request, "end", "决定日期止")
         if start and end and start > end:
             raise ValidationError({"end": f"决定日期止：不能早于决定日期起（{start}）"})
-        rows, capped = selectors.decisions(params["kind"], today, party=params["party"], decision_no=params["decision_no"],
-                                   authority=params["authority"], start=start, end=end)
+        rows, capped = selectors.decisions(params["kind"], today, party=params["party"], start=start, end=end,
+                                           decision_no=params["decision_no"], authority=params["authority"])
     except ValidationError as exc:
         error = "；".join(exc.messages)
     page = CappedPaginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
