@@ -150,7 +150,23 @@ def serve_notice(entry_id: int, *, by, served_on: dt.date | None = None) -> List
                                                 lt.statement_working_days,
                                                 f"credit_lists.yaml {lt.code}.statement_working_days；{lt.legal_basis}"),
                  subject=entry.subject, on=served_on, assignee=by)
+    _tell_party(entry, f"{lt.name}列入告知（{entry.subject.name}）",
+                f"{entry.notice_text}\n\n请登录公共法律服务信用监管平台查看告知书，并在{entry.statement_due}前提交陈述申辩"
+                + (f"；要求听证的，请在{entry.hearing_request_due}前提出" if entry.hearing_request_due else "") + "。")
     return entry
+
+
+def _tell_party(entry: ListEntry, title: str, body: str) -> None:
+    """E-mail the accounts that answer for the subject (its own institution's or practitioner's
+    account), once the step is committed: a notice served on paper is also waiting for them here."""
+    from django.contrib.auth import get_user_model
+
+    from legalcredit.remedies.services.common import notify
+
+    users = get_user_model().objects.filter(is_active=True, officer__subject_id=entry.subject_id).exclude(email="")
+    for user in users:
+        if user.has_perm(ANSWER):
+            notify(user, title, body)
 
 
 def is_party(user) -> bool:
@@ -267,6 +283,8 @@ def decide(entry_id: int, *, by, listed: bool, reason: str, decision_no: str = "
         entry.decision_text = f"不予列入{lt.name}。理由：{reason}"
         entry.save()
         _step(entry, "决定不予列入", by, on, entry.decision_text)
+        if entry.notice_served_on:
+            _tell_party(entry, f"{lt.name}不予列入决定（{entry.subject.name}）", entry.decision_text)
         return entry
     entry.decision_no = _text(decision_no, "decision_no", "决定书文号")
     entry.decided_on, entry.decided_by, entry.stage = on, by, Stage.DECIDED
@@ -276,6 +294,7 @@ def decide(entry_id: int, *, by, listed: bool, reason: str, decision_no: str = "
                            + _repair_notice(lt, entry.listed_until))
     entry.save()
     _step(entry, "作出列入决定", by, on, entry.decision_text)
+    _tell_party(entry, f"{lt.name}列入决定（{entry.decision_no}）", entry.decision_text)
     propagate(entry, lt, by)
     announce([entry.subject_id])
     return entry
@@ -337,6 +356,10 @@ def remove(entry_id: int, *, by, method: str, note: str, on: dt.date | None = No
     entry.stage, entry.removal, entry.removed_on = Stage.REMOVED, method, _today(on)
     entry.save(update_fields=["stage", "removal", "removed_on", "removal_note"])
     _step(entry, f"移出（{credit_lists.REMOVALS[method]}）", by, entry.removed_on, entry.removal_note)
+    if lt.due_process:
+        _tell_party(entry, f"移出{lt.name}（{entry.decision_no}）",
+                    f"{entry.subject.name}已于{entry.removed_on}移出{lt.name}（{credit_lists.REMOVALS[method]}）。"
+                    f"{entry.removal_note}")
     announce([entry.subject_id])
     return entry
 

@@ -96,3 +96,27 @@ def test_the_party_sees_its_noticed_cases_only_and_answers_in_the_back_office(cl
     officer_form = client.get(url).content.decode()
     assert "通知听证日期" in officer_form and "已缴清罚款" in officer_form, "the officer sees what the party said"
     assert ListEntry.objects.get(pk=entry.pk).steps.filter(action="当事人申请听证", officer=firm_user).exists()
+
+
+def test_the_party_is_told_by_email_of_its_notice_the_decision_and_the_removal(
+        law_firm, maker, checker, firm_user, stranger, mailoutbox, django_capture_on_commit_callbacks):
+    """A notice served on paper also reaches the party's account: the notice with its deadlines, then
+    the decision with the 信用修复告知, then the removal; no other firm hears of it."""
+    firm_user.email, stranger.email = "dh@example.cn", "xd@example.cn"
+    firm_user.save(update_fields=["email"])
+    stranger.save(update_fields=["email"])
+    served = timezone.localdate() - dt.timedelta(days=30)
+    with django_capture_on_commit_callbacks(execute=True):
+        entry = noticed(law_firm, maker, served_on=served)
+    [notice] = mailoutbox
+    assert notice.to == ["dh@example.cn"] and "严重失信主体名单列入告知" in notice.subject
+    assert f"{entry.statement_due}前提交陈述申辩" in notice.body and f"{entry.hearing_request_due}前提出" in notice.body
+    with django_capture_on_commit_callbacks(execute=True):
+        entry = services.decide(entry.pk, by=checker, listed=True, reason="期满未陈述申辩",
+                                decision_no="淮司信〔2026〕7号", on=served + dt.timedelta(days=20))
+    decision = mailoutbox[1]
+    assert "淮司信〔2026〕7号" in decision.subject and "信用修复" in decision.body
+    with django_capture_on_commit_callbacks(execute=True):
+        services.remove(entry.pk, by=checker, method="repair", note="已履行处罚决定并完成信用修复")
+    assert "移出严重失信主体名单" in mailoutbox[2].subject and "已履行处罚决定" in mailoutbox[2].body
+    assert all(m.to == ["dh@example.cn"] for m in mailoutbox) and len(mailoutbox) == 3
