@@ -222,3 +222,42 @@ def eligibility(item: RepairItem, today: dt.date, policy: Policy) -> Verdict:
         v.reasons.append(("minimum_period", "最短公示期未满，不得申请信用修复（轻微失信信息除外）"))
         v.earliest = earliest
     return v
+
+
+@dataclass(frozen=True)
+class NoticeFacts:
+    """What a 信用修复告知书 says about one adverse record (rules.md §2.2 「两书同达」)."""
+    subject: str
+    record: str                     # 行政处罚 苏司罚决〔2026〕1号
+    decided: dt.date
+    severity: str                   # 轻微 / 一般 / 严重, or ""
+    published_from: dt.date | None  # None: not published (a 轻微 record left unpublished)
+    publication_end: dt.date | None
+    repair_from: dt.date | None
+    unrepairable: str = ""          # why it cannot be repaired through the bureau, if so
+
+
+def repair_notice(f: NoticeFacts, policy: Policy) -> str:
+    """The 信用修复告知书 served with the decision: how long the record is published, from when and
+    how its repair may be applied for, what to submit, how long the decision takes, and that it is
+    free. The periods and limits are the record's and the rule set's, never written here."""
+    lines = [f"{f.subject}：", "",
+             f"本机关对你（单位）作出的{f.record}（{f.decided.isoformat()}）"
+             + (f"，失信程度为{f.severity}" if f.severity else "") + "，依法纳入信用记录。"]
+    if f.published_from is None:
+        lines.append("该信息不予公示。")
+    else:
+        lines.append(f"该信息自{f.published_from.isoformat()}起公示"
+                     + (f"，公示至{f.publication_end.isoformat()}，期满自动停止公示。" if f.publication_end else "。"))
+    if f.unrepairable:
+        lines.append(f"该信息{f.unrepairable}，不适用信用修复。")
+    else:
+        when = (f"自{f.repair_from.isoformat()}起可以" if f.repair_from and f.repair_from > f.decided else "即可")
+        lines += [f"你（单位）纠正失信行为、履行法定义务后，{when}申请信用修复，提前终止公示。",
+                  "申请材料：履行法定义务、纠正失信行为的证明材料，以及信用修复承诺书（可登录平台在线提交）。",
+                  f"本机关自收到申请之日起{policy.limit('repair_accept').working_days}个工作日内决定是否受理，"
+                  f"受理后{policy.limit('repair_decide').working_days}个工作日内作出是否准予修复的决定；"
+                  f"准予修复的，{policy.limit('repair_sync').working_days}个工作日内终止公示并同步至信用信息共享平台。",
+                  "信用修复不收取任何费用。"]
+    lines += ["对该信息有异议的，可以向本机关提出异议申请。", "", "特此告知。"]
+    return "\n".join(lines)

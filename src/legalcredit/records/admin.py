@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
@@ -18,7 +18,10 @@ from legalcredit.registry.admin import JurisdictionFilter
 from . import importer, rules, selectors, services
 from .forms import (BatchDecisionForm, CorrectionForm, DayForm, EntryForm, ExportForm, ImportForm,
                     WithdrawalForm)
-from .models import CreditRecord, RecordImportBatch
+from .models import CreditRecord, RecordImportBatch, Severity
+
+# An adverse record carries a severity, and with it a publication period and a repair date.
+ADVERSE_SEVERITIES = tuple(Severity.values)
 
 
 def _officer(request) -> bool:
@@ -135,7 +138,8 @@ class CreditRecordAdmin(ReadOnlyAdmin):
     list_select_related = ("subject",)
     actions = ["approve_selected"]
     readonly_fields = ("publication_explained", "version_history", "details_shown", "kind_name",
-                       "penalty_types_shown", "provision_shown", "warnings_shown", "authority_level_shown")
+                       "penalty_types_shown", "provision_shown", "warnings_shown", "authority_level_shown",
+                       "repair_notice_link")
     fieldsets = [
         ("决定", {"fields": ["subject", "kind_name", "subtype", "severity", "status", "decision_no",
                            "decision_date", "effective_from", "effective_until", "content", "legal_basis",
@@ -144,7 +148,7 @@ class CreditRecordAdmin(ReadOnlyAdmin):
         ("决定机关与来源", {"fields": ["authority", "authority_uscc", "authority_level_shown", "source_unit",
                                 "source_unit_uscc"]}),
         ("公示", {"fields": ["public", "publication_explained", "published_from", "min_publication_until",
-                           "publication_end", "repair_from", "published_on", "publication_working_days",
+                           "publication_end", "repair_from", "repair_notice_link", "published_on", "publication_working_days",
                            "on_time", "withdrawn_on", "withdrawal_reason", "reversal_date", "withdrawal_due",
                            "repaired_on", "reported_at"]}),
         ("版本与审核", {"fields": ["key", "version", "review", "is_current", "effective_at", "superseded_at",
@@ -211,6 +215,13 @@ class CreditRecordAdmin(ReadOnlyAdmin):
     def public_now(self, obj):
         from django.utils import timezone
         return obj.is_current and selectors.public_on(obj, timezone.localdate())
+
+    @admin.display(description="信用修复告知书")
+    def repair_notice_link(self, obj):
+        if obj.severity not in ADVERSE_SEVERITIES or obj.review != "approved":
+            return "-"
+        return format_html('<a href="{}" target="_blank">打印信用修复告知书</a>（与决定书一并送达）',
+                           reverse("admin:records_repair_notice", args=[obj.pk]))
 
     @admin.display(description="公示期限说明")
     def publication_explained(self, obj):
@@ -281,7 +292,16 @@ class CreditRecordAdmin(ReadOnlyAdmin):
                 path("<int:pk>/correct/", self.admin_site.admin_view(self.correct_view), name="records_correct"),
                 path("<int:pk>/review/", self.admin_site.admin_view(self.review_view), name="records_review"),
                 path("<int:pk>/withdraw/", self.admin_site.admin_view(self.withdraw_view), name="records_withdraw"),
+                path("<int:pk>/repair-notice/", self.admin_site.admin_view(self.repair_notice_view),
+                     name="records_repair_notice"),
                 *super().get_urls()]
+
+    def repair_notice_view(self, request, pk):
+        """信用修复告知书, to print and serve with the decision (「两书同达」); the subject reads it too."""
+        from legalcredit.remedies.selectors import repair_notice
+
+        rec = get_object_or_404(self.get_queryset(request), pk=pk, severity__in=ADVERSE_SEVERITIES)
+        return render(request, "admin/records/repair_notice.html", {"rec": rec, "text": repair_notice(rec)})
 
     def enter_view(self, request):
         """One record of any kind the officer may enter; pending until a checker approves it."""

@@ -170,3 +170,23 @@ def public_commitment_fields(c: Commitment) -> list[tuple[str, str]]:
     if c.fulfilment in ("partial", "none"):
         rows += [("未履行的承诺内容", c.unfulfilled), ("违诺责任追究内容", c.liability_pursued)]
     return [(label, value) for label, value in rows if value]
+
+
+def repair_notice(rec) -> str:
+    """The 信用修复告知书 for an adverse record, served with its decision (「两书同达」): its own
+    publication dates and earliest repair date, the rule set's time limits."""
+    from legalcredit.domain import remedies as rules
+    from legalcredit.records import rules as record_rules
+
+    policy = current("remedies")
+    unrepairable = ""
+    if rec.kind in policy.unrepairable_kinds:
+        unrepairable = "由作出裁判的机关依法处理"
+    elif set(rec.penalty_types or []) & policy.unrepairable_penalty_types:
+        unrepairable = "属于法律法规规定不可修复的情形"
+    facts = rules.NoticeFacts(
+        subject=rec.subject.name, record=f"{record_rules.kind_name(rec.kind)} {rec.decision_no or rec.number}",
+        decided=rec.decision_date, severity=rec.get_severity_display() if rec.severity else "",
+        published_from=rec.published_from if rec.public else None, publication_end=rec.publication_end,
+        repair_from=rec.repair_from, unrepairable=unrepairable)
+    return rules.repair_notice(facts, policy)

@@ -99,3 +99,31 @@ def test_eligibility_never_goes_back_once_reached(severity, repair_from, today):
         assert eligibility(it, today + dt.timedelta(days=30), POLICY).eligible
     else:
         assert v.earliest > today and eligibility(it, v.earliest, POLICY).eligible
+
+
+@given(decided=st.dates(dt.date(2020, 1, 1), dt.date(2030, 12, 31)), wait=st.integers(0, 1200),
+       length=st.integers(1, 1200), published=st.booleans())
+def test_a_repair_notice_states_the_records_own_dates_and_the_rule_sets_limits(decided, wait, length, published):
+    """信用修复告知书: the dates are the record's, the time limits the rule set's, and it is free."""
+    repair_from = decided + dt.timedelta(days=wait)
+    facts = remedies.NoticeFacts(subject="淮安德恒律师事务所", record="行政处罚 淮司罚决〔2026〕1号", decided=decided,
+                                 severity="一般", published_from=decided if published else None,
+                                 publication_end=decided + dt.timedelta(days=length), repair_from=repair_from)
+    text = remedies.repair_notice(facts, POLICY)
+    assert facts.record in text and decided.isoformat() in text and "不收取任何费用" in text
+    assert (f"公示至{facts.publication_end.isoformat()}" in text) == published
+    assert ("不予公示" in text) != published
+    if wait:
+        assert f"自{repair_from.isoformat()}起可以申请信用修复" in text
+    else:
+        assert "履行法定义务后，即可申请信用修复" in text
+    for limit in ("repair_accept", "repair_decide", "repair_sync"):
+        assert f"{POLICY.limit(limit).working_days}个工作日" in text
+
+
+def test_a_record_that_cannot_be_repaired_says_so_and_offers_no_repair():
+    facts = remedies.NoticeFacts(subject="李明", record="失信被执行人 （2026）苏08执1号", decided=dt.date(2026, 3, 2),
+                                 severity="严重", published_from=dt.date(2026, 3, 2), publication_end=None,
+                                 repair_from=None, unrepairable="由作出裁判的机关依法处理")
+    text = remedies.repair_notice(facts, POLICY)
+    assert "不适用信用修复" in text and "可以申请信用修复" not in text and "提出异议" in text

@@ -1,0 +1,37 @@
+"""信用修复告知书 (「两书同达」, rules.md §2.2): every approved adverse record has one to print and
+serve with its decision, stating the record's own publication dates and earliest repair date; the
+subject reads it from its own account."""
+import pytest
+
+from legalcredit.accounts.services import assign
+from legalcredit.records import services
+from legalcredit.records.prepare import Draft
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
+
+
+def test_an_officer_prints_the_notice_with_the_records_own_dates(client, checker, lawyer, approved):
+    rec = approved(lawyer)
+    client.force_login(checker)
+    page = client.get(f"/admin/records/creditrecord/{rec.pk}/change/").content.decode()
+    url = f"/admin/records/creditrecord/{rec.pk}/repair-notice/"
+    assert url in page and "打印信用修复告知书" in page
+    notice = client.get(url).content.decode()
+    assert "信用修复告知书" in notice and rec.decision_no in notice and lawyer.name in notice
+    assert f"公示至{rec.publication_end.isoformat()}" in notice
+    assert f"自{rec.repair_from.isoformat()}起可以申请信用修复" in notice and "不收取任何费用" in notice
+
+
+def test_the_subject_reads_its_notice_and_a_commendation_has_none(client, django_user_model, lawyer, approved,
+                                                                  maker, checker, bureau):
+    rec = approved(lawyer)
+    user = django_user_model.objects.create_user("li_ming", password="x-Strong-pass-1", is_staff=True)
+    assign(user, "practitioner_user", subject=lawyer)
+    client.force_login(user)
+    assert rec.decision_no in client.get(f"/admin/records/creditrecord/{rec.pk}/repair-notice/").content.decode()
+    praise = services.submit(lawyer, Draft(
+        kind="commendation", subtype="市级", decision_date=rec.decision_date, authority="淮安市司法局",
+        authority_uscc=bureau["city"], source_unit="淮安市司法局", source_unit_uscc=bureau["city"],
+        decision_no="淮司表〔2026〕1号", content="优秀律师"), actor=maker, reason="录入")
+    services.approve(praise.pk, checker=checker)
+    assert client.get(f"/admin/records/creditrecord/{praise.pk}/repair-notice/").status_code == 404
