@@ -80,8 +80,8 @@ class Decisions(NamedTuple):
 def decisions(kind: str, on: dt.date, *, party: str = "", decision_no: str = "", authority: str = "",
               start: dt.date | None = None, end: dt.date | None = None) -> Decisions:
     """双公示: the licensing or penalty decisions public on ``on``, newest decision first, narrowed by
-    the party (name, USCC or licence number, as the portal's search finds subjects), a fragment of
-    the decision number or of the deciding authority, and a range of decision dates."""
+    the party (name, USCC or licence number, as the portal's search finds subjects), the decision
+    number, a fragment of the deciding authority, and a range of decision dates."""
     qs = CreditRecord.objects.filter(records.public_filter(on), is_current=True, kind=kind)
     capped = False
     if party:
@@ -89,7 +89,8 @@ def decisions(kind: str, on: dt.date, *, party: str = "", decision_no: str = "",
                                                       limit=PARTY_MATCHES + 1, lookups=PUBLIC_LOOKUPS)]
         capped = len(ids) > PARTY_MATCHES
         qs = qs.filter(subject_id__in=ids[:PARTY_MATCHES])
-    narrow = {"decision_no__contains": decision_no, "authority__contains": authority,
+    # The number whole, as written on the decision: a fragment would be a scan of every decision.
+    narrow = {"decision_no": decision_no, "authority__contains": authority,
               "decision_date__gte": start, "decision_date__lte": end}
     qs = qs.filter(**{lookup: value for lookup, value in narrow.items() if value})
     # What the list shows of each row: the rest of a 50-column row is read on the decision's page.

@@ -125,6 +125,8 @@ class CreditRecord(NoDeleteModel):
             models.Index(fields=["subject", "kind", "decision_no"], name="record_decision_idx"),
             models.Index(fields=["is_current", "kind", "decision_date"], name="record_current_idx"),
             models.Index(fields=["review", "import_batch"], name="record_review_idx"),
+            # A decision found by its number across subjects (the portal's 双公示 search).
+            models.Index(fields=["decision_no"], condition=Q(is_current=True), name="record_current_no_idx"),
         ]
 
     def __str__(self):

@@ -96,7 +96,8 @@ def test_the_list_narrows_by_party_number_authority_and_dates(client, lawyer, la
     assert listed() == {a.decision_no, b.decision_no}
     assert listed(party=lawyer.name) == {a.decision_no}
     assert listed(party=law_firm.uscc) == {b.decision_no}
-    assert listed(decision_no="〔2026〕12") == {b.decision_no}
+    assert listed(decision_no="淮司罚决〔2026〕12号") == {b.decision_no}
+    assert listed(decision_no=" 淮司罚决〔2026〕12号 ") == {b.decision_no}
     assert listed(authority="清江浦") == {b.decision_no}
     assert listed(start="2026-03-15") == {b.decision_no}
     assert listed(end="2026-03-02") == {a.decision_no}
