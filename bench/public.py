@@ -11,7 +11,7 @@ in the same run, each next to its baseline:
 * the portal's subject page (``GET /public/subjects/<id>/``, in process through Django's test
   client: middleware, template and all) and its search page (2-character names), p50/p95;
 * 双公示 (``GET /public/decisions/``): the list's first pages, narrowed by a party's name, a
-  decision number or a month of decision dates, and a decision's page, p50/p95;
+  decision number, a deciding authority or a month of decision dates, and a decision's page, p50/p95;
 * a credit report: issue (content built, stored, audited) and the PDF drawn, p50/p95, and the
   PDF's size;
 * a province-wide 双随机 draw over every lawyer (candidates with their grade's rate and cap, the
@@ -53,6 +53,7 @@ def main():
     from legalcredit.evaluation import services as evaluation
     from legalcredit.inspections import selectors as inspections_selectors
     from legalcredit.inspections import services as inspections
+    from legalcredit.portal import selectors as portal
     from legalcredit.records import demo as records_demo
     from legalcredit.records.models import CreditRecord
     from legalcredit.registry import demo
@@ -101,6 +102,10 @@ def main():
     result["decisions_by_party"] = summary(timed(lambda q: get("/public/decisions/", party=q), [(q,) for q in names]))
     result["decisions_by_number"] = summary(timed(lambda n: get("/public/decisions/", decision_no=n),
                                                   [(n,) for n in numbers]))
+    bureaus = [b for kind in ("penalty", "license") for b in portal.authorities(kind)]
+    result["decisions_by_authority"] = summary(timed(
+        lambda i: get("/public/decisions/", kind=("penalty", "license")[i % 2], authority=bureaus[i % len(bureaus)]),
+        [(i,) for i in range(len(sample))]))
     result["decisions_by_month"] = summary(timed(
         lambda d: get("/public/decisions/", start=d.isoformat(), end=(d + dt.timedelta(days=30)).isoformat()),
         [(d,) for d in months]))

@@ -9,6 +9,7 @@ masked, as rules.md rule 4 asks of public pages.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 from decimal import Decimal
 from dataclasses import dataclass, field
@@ -81,7 +82,7 @@ def decisions(kind: str, on: dt.date, *, party: str = "", decision_no: str = "",
               start: dt.date | None = None, end: dt.date | None = None) -> Decisions:
     """双公示: the licensing or penalty decisions public on ``on``, newest decision first, narrowed by
     the party (name, USCC or licence number, as the portal's search finds subjects), the decision
-    number, a fragment of the deciding authority, and a range of decision dates."""
+    number, the deciding authority, and a range of decision dates."""
     qs = CreditRecord.objects.filter(records.public_filter(on), is_current=True, kind=kind)
     capped = False
     if party:
@@ -90,7 +91,7 @@ def decisions(kind: str, on: dt.date, *, party: str = "", decision_no: str = "",
         capped = len(ids) > PARTY_MATCHES
         qs = qs.filter(subject_id__in=ids[:PARTY_MATCHES])
     # The number whole, as written on the decision: a fragment would be a scan of every decision.
-    narrow = {"decision_no": decision_no, "authority__contains": authority,
+    narrow = {"decision_no": decision_no, "authority": authority,
               "decision_date__gte": start, "decision_date__lte": end}
     qs = qs.filter(**{lookup: value for lookup, value in narrow.items() if value})
     # What the list shows of each row: the rest of a 50-column row is read on the decision's page.
@@ -98,6 +99,23 @@ def decisions(kind: str, on: dt.date, *, party: str = "", decision_no: str = "",
                      .only("key", "kind", "subtype", "penalty_types", "decision_no", "decision_date", "authority",
                            "content", "publication_end", "effective_until", "subject__name", "subject__uscc",
                            "subject__license_no", "subject__kind"), capped)
+
+
+AUTHORITIES_CACHE_SECONDS = 3600
+
+
+def authorities(kind: str) -> list[str]:
+    """The deciding authorities of a 双公示 kind, for the list's choice; read once an hour, as
+    reading them is a pass over every current decision."""
+    from django.core.cache import cache
+    from django.db import connection
+
+    # Keyed by database too: a cache may be shared by several databases (test workers, a staging copy).
+    db = hashlib.sha256(str(connection.settings_dict["NAME"]).encode()).hexdigest()[:12]
+    key = f"portal_authorities_{db}_{kind}"
+    return cache.get_or_set(key, lambda: list(
+        CreditRecord.objects.filter(is_current=True, kind=kind).order_by("authority")
+        .values_list("authority", flat=True).distinct()), AUTHORITIES_CACHE_SECONDS)
 
 
 def decision(key, on: dt.date) -> PublicRecord | None:

@@ -155,6 +155,7 @@ def decisions(request):
                                "end": request.GET.get("end", "")}.items() if v}
     return render(request, "portal/decisions.html",
                   {"page": page, "kinds": kinds.items(), "kind_name": kinds.get(params["kind"], ""),
+                   "authorities": selectors.authorities(params["kind"]) if params["kind"] in kinds else [],
                    "error": error, "today": today, "parties_capped": capped,
                    "party_matches": selectors.PARTY_MATCHES, **params,
                    "start": shown.get("start", ""), "end": shown.get("end", ""), "query": urlencode(shown)},

@@ -125,8 +125,11 @@ class CreditRecord(NoDeleteModel):
             models.Index(fields=["subject", "kind", "decision_no"], name="record_decision_idx"),
             models.Index(fields=["is_current", "kind", "decision_date"], name="record_current_idx"),
             models.Index(fields=["review", "import_batch"], name="record_review_idx"),
-            # A decision found by its number across subjects (the portal's 双公示 search).
+            # A decision found by its number, or a deciding authority's newest decisions, across
+            # subjects (the portal's 双公示 search); current versions only.
             models.Index(fields=["decision_no"], condition=Q(is_current=True), name="record_current_no_idx"),
+            models.Index(fields=["kind", "authority", "decision_date"], condition=Q(is_current=True),
+                         name="record_current_authority_idx"),
         ]
 
     def __str__(self):

@@ -9,7 +9,7 @@ from django.utils import timezone
 from legalcredit.records import services as records
 from legalcredit.records.prepare import Draft
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
 
 TODAY = timezone.localdate
 # A penalty a lawyer may get again within the year (a second 警告 or 停止执业 is refused: 律师法 Art 51).
@@ -98,7 +98,9 @@ def test_the_list_narrows_by_party_number_authority_and_dates(client, lawyer, la
     assert listed(party=law_firm.uscc) == {b.decision_no}
     assert listed(decision_no="淮司罚决〔2026〕12号") == {b.decision_no}
     assert listed(decision_no=" 淮司罚决〔2026〕12号 ") == {b.decision_no}
-    assert listed(authority="清江浦") == {b.decision_no}
+    assert listed(authority="清江浦区司法局") == {b.decision_no}
+    _, body = page(client, "/public/decisions/")
+    assert "<option>清江浦区司法局</option>" in body and "<option>淮安市司法局</option>" in body
     assert listed(start="2026-03-15") == {b.decision_no}
     assert listed(end="2026-03-02") == {a.decision_no}
     assert listed(start="2026-03-02", end="2026-04-01") == {a.decision_no, b.decision_no}
