@@ -54,6 +54,7 @@ def test_an_institution_makes_its_own_voluntary_commitment(client, firm_user, la
     form = client.get("/admin/remedies/commitment/make/").context["form"]
     assert "subject" not in form.fields and "made_on" not in form.fields
     assert {c for c, _ in form.fields["commitment_type"].choices} == {"self_discipline", "voluntary"}
+    assert form.fields["accepting_unit"].initial == f"{law_firm.region.name}司法局"   # its county's bureau
     response = client.post("/admin/remedies/commitment/make/", {**FORM, "commitment_type": "voluntary"})
     assert response.status_code == 302
     c = Commitment.objects.get(subject=law_firm)
