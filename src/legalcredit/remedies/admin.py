@@ -370,8 +370,9 @@ class CommitmentAdmin(ReadOnlyAdmin):
             raise PermissionDenied
         profile = getattr(request.user, "officer", None)
         own = getattr(profile, "subject", None)
+        # An officer's unit accepts what it registers; a subject's account names its own unit there.
         form = CommitmentForm(request.POST or None, scope=policy.scope_for(request.user), own=own,
-                              unit=getattr(profile, "unit", "") or "")
+                              unit="" if own is not None else getattr(profile, "unit", "") or "")
         if request.method == "POST" and form.is_valid():
             d = form.cleaned_data
             with refusals_on(form):

@@ -145,6 +145,7 @@ class CommitmentForm(_ForSubject):
             for name in ("subject", "made_on", "matter_record"):
                 del self.fields[name]
             self.fields["accepting_unit"].help_text = "向其作出承诺的司法行政机关，如本机构所在地司法局"
+            self.fields["cause"].help_text = "如：主动向社会作出信用承诺；律师行业诚信执业承诺"
             if not unit and own.region_id:
                 region = own.region
                 self.fields["accepting_unit"].initial = (f"{region.name}司法厅" if region.level == "province"

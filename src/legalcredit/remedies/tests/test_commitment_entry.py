@@ -21,7 +21,8 @@ FORM = {"cause": "主动向社会作出信用承诺", "content": "依法诚信�
 @pytest.fixture
 def firm_user(db, django_user_model, law_firm):
     user = django_user_model.objects.create_user("firm_admin", password="x-Strong-pass-1", is_staff=True)
-    assign(user, "institution_user", subject=law_firm)
+    # Its profile's unit is the firm itself, which accepts no commitment.
+    assign(user, "institution_user", subject=law_firm, unit=law_firm.name)
     return user
 
 
