@@ -18,10 +18,7 @@ from legalcredit.registry.admin import JurisdictionFilter
 from . import importer, rules, selectors, services
 from .forms import (BatchDecisionForm, CorrectionForm, DayForm, EntryForm, ExportForm, ImportForm,
                     WithdrawalForm)
-from .models import CreditRecord, RecordImportBatch, Severity
-
-# An adverse record carries a severity, and with it a publication period and a repair date.
-ADVERSE_SEVERITIES = tuple(Severity.values)
+from .models import CreditRecord, RecordImportBatch
 
 
 def _officer(request) -> bool:
@@ -218,7 +215,9 @@ class CreditRecordAdmin(ReadOnlyAdmin):
 
     @admin.display(description="信用修复告知书")
     def repair_notice_link(self, obj):
-        if obj.severity not in ADVERSE_SEVERITIES or obj.review != "approved":
+        from legalcredit.remedies.selectors import serves_repair_notice
+
+        if obj.review != "approved" or not serves_repair_notice(obj):
             return "-"
         return format_html('<a href="{}" target="_blank">打印信用修复告知书</a>（与决定书一并送达）',
                            reverse("admin:records_repair_notice", args=[obj.pk]))
@@ -298,9 +297,11 @@ class CreditRecordAdmin(ReadOnlyAdmin):
 
     def repair_notice_view(self, request, pk):
         """信用修复告知书, to print and serve with the decision (「两书同达」); the subject reads it too."""
-        from legalcredit.remedies.selectors import repair_notice
+        from legalcredit.remedies.selectors import repair_notice, serves_repair_notice
 
-        rec = get_object_or_404(self.get_queryset(request), pk=pk, severity__in=ADVERSE_SEVERITIES)
+        rec = get_object_or_404(self.get_queryset(request), pk=pk, review="approved")
+        if not serves_repair_notice(rec):
+            raise Http404("该信息不是由本机关作出的失信信息，没有信用修复告知书")
         return render(request, "admin/records/repair_notice.html", {"rec": rec, "text": repair_notice(rec)})
 
     def enter_view(self, request):

@@ -172,6 +172,12 @@ def public_commitment_fields(c: Commitment) -> list[tuple[str, str]]:
     return [(label, value) for label, value in rows if value]
 
 
+def serves_repair_notice(rec) -> bool:
+    """Whether the bureau serves a 信用修复告知书 with this record's decision: an adverse record of a
+    kind it repairs (not a court's judgment it only receives)."""
+    return bool(rec.severity) and rec.kind not in current("remedies").unrepairable_kinds
+
+
 def repair_notice(rec) -> str:
     """The 信用修复告知书 for an adverse record, served with its decision (「两书同达」): its own
     publication dates and earliest repair date, the rule set's time limits."""
@@ -179,11 +185,8 @@ def repair_notice(rec) -> str:
     from legalcredit.records import rules as record_rules
 
     policy = current("remedies")
-    unrepairable = ""
-    if rec.kind in policy.unrepairable_kinds:
-        unrepairable = "由作出裁判的机关依法处理"
-    elif set(rec.penalty_types or []) & policy.unrepairable_penalty_types:
-        unrepairable = "属于法律法规规定不可修复的情形"
+    unrepairable = ("属于法律法规规定不可修复的情形"
+                    if set(rec.penalty_types or []) & policy.unrepairable_penalty_types else "")
     facts = rules.NoticeFacts(
         subject=rec.subject.name, record=f"{record_rules.kind_name(rec.kind)} {rec.decision_no or rec.number}",
         decided=rec.decision_date, severity=rec.get_severity_display() if rec.severity else "",

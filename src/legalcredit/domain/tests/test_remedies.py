@@ -122,8 +122,8 @@ def test_a_repair_notice_states_the_records_own_dates_and_the_rule_sets_limits(d
 
 
 def test_a_record_that_cannot_be_repaired_says_so_and_offers_no_repair():
-    facts = remedies.NoticeFacts(subject="李明", record="失信被执行人 （2026）苏08执1号", decided=dt.date(2026, 3, 2),
+    facts = remedies.NoticeFacts(subject="李明", record="行政处罚 淮司罚决〔2026〕1号", decided=dt.date(2026, 3, 2),
                                  severity="严重", published_from=dt.date(2026, 3, 2), publication_end=None,
-                                 repair_from=None, unrepairable="由作出裁判的机关依法处理")
+                                 repair_from=None, unrepairable="属于法律法规规定不可修复的情形")
     text = remedies.repair_notice(facts, POLICY)
     assert "不适用信用修复" in text and "可以申请信用修复" not in text and "提出异议" in text

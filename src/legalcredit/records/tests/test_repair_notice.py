@@ -35,3 +35,15 @@ def test_the_subject_reads_its_notice_and_a_commendation_has_none(client, django
         decision_no="淮司表〔2026〕1号", content="优秀律师"), actor=maker, reason="录入")
     services.approve(praise.pk, checker=checker)
     assert client.get(f"/admin/records/creditrecord/{praise.pk}/repair-notice/").status_code == 404
+
+
+def test_a_courts_judgment_the_bureau_only_receives_has_no_notice(client, checker, lawyer, approved):
+    """失信被执行人 and judgments are repaired by the court, not served by the bureau (remedies.yaml
+    unrepairable_kinds): no 信用修复告知书 to print."""
+    from legalcredit.records.models import CreditRecord
+
+    rec = approved(lawyer)
+    CreditRecord.objects.filter(pk=rec.pk).update(kind="judgment_debtor")
+    client.force_login(checker)
+    assert client.get(f"/admin/records/creditrecord/{rec.pk}/repair-notice/").status_code == 404
+    assert "打印信用修复告知书" not in client.get(f"/admin/records/creditrecord/{rec.pk}/change/").content.decode()
