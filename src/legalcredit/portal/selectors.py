@@ -327,7 +327,8 @@ def standards() -> Standards:
         regime=regime,
         # The rule files tag each fact confirmed or not ([C], [U], [P]): the team's, not the reader's.
         regime_source=re.sub(r"\s*\[[CUP]\]", "", regime.source),
-        periods=[(SEVERITY_NAMES.get(k, k), p) for k, p in regime.periods.items()],
+        # 轻微, 一般, 严重 in that order, whatever order the stored rule set gives its keys in.
+        periods=[(name, regime.periods[k]) for k, name in SEVERITY_NAMES.items() if k in regime.periods],
         deadline_working_days=rules.schemas()["penalty"].deadline_working_days,
         lists=[{"type": lt, "removal": "；".join(REMOVALS.get(r, r) for r in lt.removal)} for lt in cat.lists.values()],
         measures=[{"measure": m,

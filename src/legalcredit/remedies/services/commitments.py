@@ -75,7 +75,10 @@ def make(subject, *, by, commitment_type: str, cause: str, content: str, liabili
         if own != subject.pk:
             raise PermissionDenied("只能以本人（本机构）名义作出信用承诺")
         if not policy().commitment_types[commitment_type].by_subject:
-            allowed = "、".join(rules.COMMITMENT_TYPES[c] for c, t in policy().commitment_types.items() if t.by_subject)
+            # In the national enumeration's order (a rule set read back from PostgreSQL's jsonb
+            # keeps no key order).
+            types = policy().commitment_types
+            allowed = "、".join(name for c, name in rules.COMMITMENT_TYPES.items() if types[c].by_subject)
             raise field_error("commitment_type", "承诺类型",
                               f"本人（本机构）可作出{allowed}承诺；{rules.COMMITMENT_TYPES[commitment_type]}承诺由办理事项的"
                               "司法行政机关登记")
