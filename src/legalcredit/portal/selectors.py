@@ -127,7 +127,7 @@ def decision(key, on: dt.date) -> PublicRecord | None:
            .select_related("subject").first())
     if rec is None:
         return None
-    return PublicRecord(rec, rules.kind_name(rec.kind), public_fields(rec), record_flags([rec.key]).get(rec.key, []))
+    return PublicRecord(rec, rules.kind_name(rec.kind), public_fields(rec), record_flags([rec.key]).get(rec.key, []), on)
 
 
 @dataclass
@@ -136,6 +136,22 @@ class PublicRecord:
     kind_name: str
     fields: list[tuple[str, str]]
     flags: list[str]
+    on: dt.date | None = None
+
+    @property
+    def repair_from(self) -> dt.date | None:
+        """The first day the subject may apply to repair it (Credit China's 申请修复 stays grey until
+        then), or None when the bureau repairs no such record."""
+        from legalcredit.remedies.selectors import serves_repair_notice
+
+        rec = self.record
+        if not serves_repair_notice(rec) or rec.repaired_on:
+            return None
+        return rec.repair_from or rec.decision_date
+
+    @property
+    def repair_open(self) -> bool:
+        return self.repair_from is not None and self.on is not None and self.on >= self.repair_from
 
 
 @dataclass
@@ -160,7 +176,7 @@ def public_records(subject_id: int, on: dt.date) -> list[PublicRecord]:
     shown = [r for r in records.current_records(subject_id).select_related("subject")
              .order_by("-decision_date", "-id") if records.public_on(r, on)]
     flags = record_flags([r.key for r in shown]) if shown else {}
-    return [PublicRecord(r, rules.kind_name(r.kind), public_fields(r), flags.get(r.key, [])) for r in shown]
+    return [PublicRecord(r, rules.kind_name(r.kind), public_fields(r), flags.get(r.key, []), on) for r in shown]
 
 
 def published_entries(*, list_code: str | None = None, on: dt.date, name: str = "",

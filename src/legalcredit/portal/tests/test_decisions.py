@@ -186,3 +186,25 @@ def test_the_home_page_lists_the_newest_decisions_and_a_subject_page_links_to_th
     # A search shows the results, not the newest decisions.
     _, body = page(client, "/public/", q=lawyer.name)
     assert "最新双公示信息" not in body
+
+
+def test_repair_is_offered_once_the_minimum_period_has_passed(client, lawyer, law_firm, approved):
+    """As on Credit China: 申请信用修复 stays grey, with its date, until the minimum period has passed."""
+    old = approved(lawyer, **FINE)                       # decided 2026-03-02, 一般: repairable from 2026-06-02
+    assert old.repair_from <= TODAY()
+    recent = approved(law_firm, decision_no="淮司罚决〔2026〕40号", decision_date=TODAY() - dt.timedelta(days=5),
+                      effective_from=TODAY() - dt.timedelta(days=5), effective_until=TODAY() + dt.timedelta(days=60),
+                      legal_basis="《中华人民共和国律师法》第五十条", sanctions=[{"type": "停业整顿", "months": 2}])
+    assert recent.repair_from > TODAY()
+    _, body = page(client, f"/public/decisions/{old.key}/")
+    assert "/admin/remedies/repairapplication/apply/" in body and "不收费" in body
+    _, body = page(client, f"/public/decisions/{recent.key}/")
+    assert f"自{recent.repair_from.isoformat()}起可申请信用修复" in body and "disabled" in body
+    assert "/admin/remedies/repairapplication/apply/" not in body
+    _, body = page(client, f"/public/subjects/{law_firm.pk}/")
+    assert f"自{recent.repair_from.isoformat()}起可申请信用修复" in body
+
+
+def test_a_licence_offers_no_repair(client, licence):
+    _, body = page(client, f"/public/decisions/{licence.key}/")
+    assert "信用修复：" not in body
