@@ -47,3 +47,22 @@ def test_a_courts_judgment_the_bureau_only_receives_has_no_notice(client, checke
     client.force_login(checker)
     assert client.get(f"/admin/records/creditrecord/{rec.pk}/repair-notice/").status_code == 404
     assert "打印信用修复告知书" not in client.get(f"/admin/records/creditrecord/{rec.pk}/change/").content.decode()
+
+
+def test_the_subject_is_sent_its_notice_when_the_record_is_approved(django_user_model, lawyer, law_firm, approved,
+                                                                    maker, checker, mailoutbox,
+                                                                    django_capture_on_commit_callbacks):
+    """The electronic side of 「两书同达」: the subject's own accounts with an address get the notice
+    once, when the record first counts; a correction is not sent again, and no one else gets it."""
+    user = django_user_model.objects.create_user("li_ming", password="x-Strong-pass-1", email="li@example.cn")
+    assign(user, "practitioner_user", subject=lawyer)
+    other = django_user_model.objects.create_user("dh", password="x-Strong-pass-1", email="dh@example.cn")
+    assign(other, "institution_user", subject=law_firm)
+    rec = approved(lawyer)
+    [mail] = mailoutbox
+    assert mail.to == ["li@example.cn"] and rec.decision_no in mail.subject
+    assert f"自{rec.repair_from.isoformat()}起可以申请信用修复" in mail.body and "不收取任何费用" in mail.body
+    fixed = services.correct(rec.key, actor=maker, reason="更正违法事实表述", content="私自接受委托、收取费用（更正）")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.approve(fixed.pk, checker=checker)
+    assert len(mailoutbox) == 1

@@ -96,7 +96,9 @@ def test_a_lawyer_repairs_a_penalty_from_application_to_synchronisation(
     assert sync.payload["action"] == "终止公示" and sync.due_on == cal.add_working_days(today, 3)
     assert running(app, "repair_sync").due_on == sync.due_on
     assert selectors.flags([lawyer.pk]) == {}
-    [mail] = mailoutbox                                           # the applicant is told, with the reason
+    # The 信用修复告知书 came when the penalty was approved; now the applicant is told, with the reason.
+    notice, mail = mailoutbox
+    assert "信用修复告知书" in notice.subject and notice.to == ["liming@example.com"]
     assert mail.to == ["liming@example.com"] and "准予修复" in mail.body and "已纠正失信行为并履行义务" in mail.body
     assert [s.action for s in selectors.steps("repair", app.pk)] == [
         "提出申请", "通知补正（暂停计时）", "上传履行义务证明", "收到补正材料（恢复计时）", "受理",
