@@ -142,12 +142,9 @@ class PublicRecord:
     def repair_from(self) -> dt.date | None:
         """The first day the subject may apply to repair it (Credit China's 申请修复 stays grey until
         then), or None when the bureau repairs no such record."""
-        from legalcredit.remedies.selectors import serves_repair_notice
+        from legalcredit.remedies.selectors import repairable_from
 
-        rec = self.record
-        if not serves_repair_notice(rec) or rec.repaired_on:
-            return None
-        return rec.repair_from or rec.decision_date
+        return repairable_from(self.record)
 
     @property
     def repair_open(self) -> bool:

@@ -178,6 +178,16 @@ def serves_repair_notice(rec) -> bool:
     return bool(rec.severity) and rec.kind not in current("remedies").unrepairable_kinds
 
 
+def repairable_from(rec):
+    """The first day the subject may apply to repair an adverse record through the bureau, or None
+    (nothing to repair, already repaired, or a kind or penalty type the rules make unrepairable)."""
+    policy = current("remedies")
+    if (not serves_repair_notice(rec) or rec.repaired_on
+            or set(rec.penalty_types or []) & policy.unrepairable_penalty_types):
+        return None
+    return rec.repair_from or rec.decision_date
+
+
 def repair_notice(rec) -> str:
     """The 信用修复告知书 for an adverse record, served with its decision (「两书同达」): its own
     publication dates and earliest repair date, the rule set's time limits."""

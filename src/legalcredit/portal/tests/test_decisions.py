@@ -208,3 +208,20 @@ def test_repair_is_offered_once_the_minimum_period_has_passed(client, lawyer, la
 def test_a_licence_offers_no_repair(client, licence):
     _, body = page(client, f"/public/decisions/{licence.key}/")
     assert "信用修复：" not in body
+
+
+def test_a_penalty_type_the_province_makes_unrepairable_offers_no_repair(client, lawyer, approved):
+    """unrepairable_penalty_types in remedies.yaml: such a record gets no 申请信用修复 on the portal."""
+    from pathlib import Path
+
+    import yaml
+
+    from legalcredit.refdata import rulesets
+
+    rec = approved(lawyer, **FINE)
+    assert "信用修复：" in page(client, f"/public/decisions/{rec.key}/")[1]
+    path = Path(rulesets.__file__).parent / "data" / "remedies.yaml"
+    doc = yaml.safe_load(path.read_text("utf-8"))
+    doc["version"], doc["repair"]["unrepairable_penalty_types"] = "test-fines", ["罚款"]
+    rulesets.install("remedies", yaml.safe_dump(doc, allow_unicode=True))
+    assert "信用修复：" not in page(client, f"/public/decisions/{rec.key}/")[1]
