@@ -54,6 +54,11 @@ class ListType:
     propagate_to: tuple[str, ...]
     entry_rules: tuple[EntryRule, ...] = ()
 
+    @property
+    def removal_names(self) -> list[str]:
+        """The ways off the list, named (到期自动移出, 信用修复 ...), in the rule set's order."""
+        return [REMOVALS[r] for r in self.removal]
+
 
 @dataclass(frozen=True)
 class Measure:

@@ -120,7 +120,7 @@ def notice_text(entry: ListEntry, lt: credit_lists.ListType, statement_due: dt.d
              f"依据：{lt.legal_basis}",
              f"列入后有效期{lt.validity_months}个月，期间将依法采取以下措施：",
              *[f"  {i}. {m.name}（依据：{m.legal_basis}；{m.list_item}）" for i, m in enumerate(measures, 1)],
-             "移出条件：" + "；".join(credit_lists.REMOVALS[r] for r in lt.removal) + "。",
+             "移出条件：" + "；".join(lt.removal_names) + "。",
              f"你（单位）有权进行陈述和申辩，请于{statement_due}前提出。"]
     if hearing_due:
         lines.append(f"你（单位）有权要求听证，请于{hearing_due}前提出。")
@@ -255,7 +255,7 @@ def record_hearing(entry_id: int, *, by, record: str, on: dt.date | None = None)
 
 
 def _repair_notice(lt: credit_lists.ListType, until: dt.date) -> str:
-    ways = "；".join(credit_lists.REMOVALS[r] for r in lt.removal)
+    ways = "；".join(lt.removal_names)
     return (f"信用修复告知：本决定有效期至{until}，期满自动移出。在此之前，纠正失信行为、履行相关义务后，"
             f"可以依规定申请信用修复，修复不收取任何费用。移出方式：{ways}。")
 
@@ -351,7 +351,7 @@ def remove(entry_id: int, *, by, method: str, note: str, on: dt.date | None = No
     if by is not None:
         _may(by, entry.subject, DECIDE)
     if method not in lt.removal:
-        raise field_error("removal", "移出方式", f"{lt.name}的移出方式为：{'、'.join(credit_lists.REMOVALS[r] for r in lt.removal)}")
+        raise field_error("removal", "移出方式", f"{lt.name}的移出方式为：{'、'.join(lt.removal_names)}")
     entry.removal_note = _text(note, "removal_note", "移出说明")
     entry.stage, entry.removal, entry.removed_on = Stage.REMOVED, method, _today(on)
     entry.save(update_fields=["stage", "removal", "removed_on", "removal_note"])

@@ -328,7 +328,6 @@ def _scheme_heading(row, s: scoring.Scheme, names: dict[str, str]) -> dict:
 
 
 def standards() -> Standards:
-    from legalcredit.domain.credit_lists import REMOVALS
     from legalcredit.lists.services import catalogue
     from legalcredit.refdata.models import RuleSet
 
@@ -343,7 +342,7 @@ def standards() -> Standards:
         # 轻微, 一般, 严重 in that order, whatever order the stored rule set gives its keys in.
         periods=[(name, regime.periods[k]) for k, name in SEVERITY_NAMES.items() if k in regime.periods],
         deadline_working_days=rules.schemas()["penalty"].deadline_working_days,
-        lists=[{"type": lt, "removal": "；".join(REMOVALS.get(r, r) for r in lt.removal)} for lt in cat.lists.values()],
+        lists=[{"type": lt, "removal": "；".join(lt.removal_names)} for lt in cat.lists.values()],
         measures=[{"measure": m,
                    "triggers": "、".join([cat.lists[c].name for c in sorted(m.lists) if c in cat.lists]
                                         + [scoring.SUPERVISION_CLASSES.get(c, c) for c in sorted(m.supervision)]),
@@ -369,9 +368,8 @@ def scheme_standard(code: str) -> dict | None:
             "vetoes": [{"veto": v, "window": v.window.describe(),
                         "consequence": f"直接评为{s.band(v.grade).name}" if v.grade == s.bands[-1].code
                         else f"信用等级不高于{s.band(v.grade).name}"} for v in s.vetoes],
-            "bands": [{"band": b, "supervision": scoring.SUPERVISION_CLASSES.get(b.supervision.klass, b.supervision.klass)
-                       if b.supervision else "", "rate": percent(b.supervision.sampling_rate) if b.supervision else ""}
-                      for b in s.bands]}
+            "bands": [{"band": b, "supervision": b.supervision.label if b.supervision else "",
+                       "rate": percent(b.supervision.sampling_rate) if b.supervision else ""} for b in s.bands]}
 
 
 def percent(rate) -> str:
