@@ -98,13 +98,19 @@ def build(per_subject: float = 2.0, *, seed: int = 2260, subjects_of_batch: Impo
         return 0
     n = round(len(subjects) * per_subject)
     rng = random.Random(seed)
+    return _write(rows(subjects, n, rng, timezone.localdate(), rules.policy()), n, source="信用记录",
+                  summary=f"演示信用记录 {n} 条", parameters={"records": n, "seed": seed}, actor=actor)
+
+
+def _write(values, n: int, *, source: str, summary: str, parameters: dict, actor) -> int:
+    """``n`` record versions as one audited demo batch, all or none, written in chunks."""
     with transaction.atomic():
-        batch = ImportBatch.objects.create(kind="records.demo", source="legalcredit demo（信用记录）",
+        batch = ImportBatch.objects.create(kind="records.demo", source=f"legalcredit demo（{source}）",
                                            created_by=actor if getattr(actor, "pk", None) else None,
-                                           parameters={"records": n, "seed": seed}, rows=n)
+                                           parameters=parameters, rows=n)
         writer = RecordWriter(batch.pk, actor, "演示数据")
         chunk = []
-        for row in rows(subjects, n, rng, timezone.localdate(), rules.policy()):
+        for row in values:
             chunk.append(row)
             if len(chunk) == 20_000:
                 writer.write(chunk)
@@ -112,7 +118,7 @@ def build(per_subject: float = 2.0, *, seed: int = 2260, subjects_of_batch: Impo
         writer.write(chunk)
         writer.finish()
         audit(action=AuditEntry.Action.BULK, actor=actor, object_type="core.importbatch", object_id=batch.pk,
-              summary=f"演示信用记录 {n} 条", reason="生成演示数据", data=batch.parameters)
+              summary=summary, reason="生成演示数据", data=batch.parameters)
     return n
 
 
@@ -173,16 +179,8 @@ def build_licenses(*, years: int = 3, subjects_of_batch: ImportBatch | None = No
                      "published_from": day, "published_on": published,
                      "publication_note": f"{rules.kind_name('license')}信息自决定日起公示",
                      "publication_working_days": worked, "on_time": worked <= deadline})
-    with transaction.atomic():
-        batch = ImportBatch.objects.create(kind="records.demo", source="legalcredit demo（行政许可）",
-                                           created_by=actor if getattr(actor, "pk", None) else None,
-                                           parameters={"records": len(rows), "years": years}, rows=len(rows))
-        writer = RecordWriter(batch.pk, actor, "演示数据")
-        writer.write(rows)
-        writer.finish()
-        audit(action=AuditEntry.Action.BULK, actor=actor, object_type="core.importbatch", object_id=batch.pk,
-              summary=f"演示行政许可信息 {len(rows)} 条", reason="生成演示数据", data=batch.parameters)
-    return len(rows)
+    return _write(rows, len(rows), source="行政许可", summary=f"演示行政许可信息 {len(rows)} 条",
+                  parameters={"records": len(rows), "years": years}, actor=actor)
 
 
 def build_pending_batch(*, seed: int = 2260) -> int:
