@@ -12,16 +12,23 @@ from django.urls import reverse
 
 class Row(NamedTuple):
     label: str
-    value: str
+    number: int | float | None      # a count, or with ``rate`` a per cent; None when there is none
     url: str = ""
+    rate: bool = False
 
     @property
-    def number(self) -> int | float | None:
-        """The value as a spreadsheet holds it: a count, a rate (0.9312 for 93.12%), or None (—)."""
-        text = self.value.replace(",", "")
-        if text.endswith("%"):
-            return round(float(text[:-1]) / 100, 6)
-        return int(text) if text.isdigit() else None
+    def value(self) -> str:
+        """As the page shows it: 1,234 or 93.12% or —."""
+        if self.number is None:
+            return "—"
+        return f"{self.number:.2f}%" if self.rate else self.number
+
+    @property
+    def cell(self) -> int | float | str:
+        """As the spreadsheet holds it: the count, or the rate as a fraction (0.9312 for 93.12%)."""
+        if self.number is None:
+            return "—"
+        return round(self.number / 100, 6) if self.rate else self.number
 
 
 class Period(NamedTuple):
@@ -43,12 +50,8 @@ class Panel(NamedTuple):
     rows: list[Row]
 
 
-def _percent(value: float | None) -> str:
-    return f"{value:.2f}%" if value is not None else "—"
-
-
-def _rate(n: int, d: int) -> str:
-    return _percent(100.0 * n / d if d else None)
+def _rate(n: int, d: int) -> float | None:
+    return 100.0 * n / d if d else None
 
 
 def panels(user, when: Period, today: dt.date) -> list[Panel]:
@@ -95,9 +98,8 @@ def workbook(shown: list[Panel], *, when: Period, scope: str, by: str, at: dt.da
         ws.append([panel.title])
         ws.cell(ws.max_row, 1).font = Font(bold=True)
         for row in panel.rows:
-            number = row.number
-            ws.append([row.label, number if number is not None else row.value])
-            if isinstance(number, float):
+            ws.append([row.label, row.cell])
+            if row.rate and row.number is not None:
                 ws.cell(ws.max_row, 2).number_format = "0.00%"
     ws.column_dimensions["A"].width = 40
     ws.column_dimensions["B"].width = 40
@@ -113,8 +115,8 @@ def _registry(scope, when, today) -> list[Panel]:
     counts = dict(filter_subjects(Subject.objects.all(), scope).values_list("kind").annotate(n=Count("pk"))
                   .order_by())
     return [Panel("主体名录", [
-        Row("法律服务机构", f"{counts.get('institution', 0):,}", reverse("admin:registry_institution_changelist")),
-        Row("法律服务从业人员", f"{counts.get('practitioner', 0):,}", reverse("admin:registry_practitioner_changelist"))])]
+        Row("法律服务机构", counts.get("institution", 0), reverse("admin:registry_institution_changelist")),
+        Row("法律服务从业人员", counts.get("practitioner", 0), reverse("admin:registry_practitioner_changelist"))])]
 
 
 def _records(scope, when, today) -> list[Panel]:
@@ -127,19 +129,19 @@ def _records(scope, when, today) -> list[Panel]:
     by_kind = dict(qs.filter(review=Review.APPROVED).values_list("kind").annotate(n=Count("pk")).order_by())
     url = reverse("admin:records_creditrecord_changelist")
     names = rules.kinds()
-    rows = [Row(names[k].name if k in names else k, f"{n:,}", f"{url}?kind={k}")
+    rows = [Row(names[k].name if k in names else k, n, f"{url}?kind={k}")
             for k, n in sorted(by_kind.items(), key=lambda kv: -kv[1])]
-    rows.append(Row("待审核的版本", f"{qs.filter(review=Review.PENDING).count():,}", f"{url}?review__exact=pending"))
+    rows.append(Row("待审核的版本", qs.filter(review=Review.PENDING).count(), f"{url}?review__exact=pending"))
     units = records.dual_publication_timeliness(start, end, scope=scope)
     # All units together, the rates as the records app defines them.
     total = records.Timeliness("", *(sum(getattr(u, f) for u in units)
                                      for f in ("decisions", "reported", "compliant", "on_time")))
     timely = reverse("admin:records_timeliness") + f"?start={start}&end={end}"
-    return [Panel(f"信用记录（{when.label}决定）", rows or [Row("无", "0")]),
+    return [Panel(f"信用记录（{when.label}决定）", rows or [Row("无", 0)]),
             Panel("双公示（行政许可、行政处罚）", [
-                Row("决定数", f"{total.decisions:,}", timely), Row("上报率", _percent(total.reporting_rate), timely),
-                Row("合规率", _percent(total.compliance_rate), timely),
-                Row("及时率", _percent(total.timeliness_rate), timely)])]
+                Row("决定数", total.decisions, timely), Row("上报率", total.reporting_rate, timely, rate=True),
+                Row("合规率", total.compliance_rate, timely, rate=True),
+                Row("及时率", total.timeliness_rate, timely, rate=True)])]
 
 
 def _grades(scope, when, today) -> list[Panel]:
@@ -155,14 +157,14 @@ def _grades(scope, when, today) -> list[Panel]:
     rows = []
     # Scheme by scheme, each grade as its scheme names it, in the scheme's own order of bands.
     for code, row in sorted(schemes.items()):
-        rows += [Row(f"{row.name}：{grade_name(row, b.code)}", f"{totals.pop((code, b.code)):,}", url)
+        rows += [Row(f"{row.name}：{grade_name(row, b.code)}", totals.pop((code, b.code)), url)
                  for b in parsed(row).bands if (code, b.code) in totals]
     unevaluated = totals.pop(("", SubjectGrade.State.NOT_EVALUATED), 0)
     # Grades under a scheme no longer published, as stored.
-    rows += [Row(f"{code} {g}", f"{n:,}", url) for (code, g), n in sorted(totals.items())]
+    rows += [Row(f"{code} {g}", n, url) for (code, g), n in sorted(totals.items())]
     if unevaluated:
-        rows.append(Row("未评价", f"{unevaluated:,}", url))
-    return [Panel("信用等级分布", rows or [Row("无", "0")])]
+        rows.append(Row("未评价", unevaluated, url))
+    return [Panel("信用等级分布", rows or [Row("无", 0)])]
 
 
 def _lists(scope, when, today) -> list[Panel]:
@@ -172,7 +174,7 @@ def _lists(scope, when, today) -> list[Panel]:
     in_force = dict(published(scope, list_code=None, on=today, since=None).values_list("list_code")
                     .annotate(n=Count("pk")).order_by())
     url = reverse("admin:lists_listentry_changelist")
-    return [Panel("公示中的信用名单", [Row(t.name, f"{in_force.get(code, 0):,}", f"{url}?list_code={code}")
+    return [Panel("公示中的信用名单", [Row(t.name, in_force.get(code, 0), f"{url}?list_code={code}")
                                    for code, t in catalogue().lists.items()])]
 
 
@@ -185,10 +187,10 @@ def _complaints(scope, when, today) -> list[Panel]:
                                                   "overdue")}
     url = reverse("admin:complaints_complaint_statistics") + f"?start={start}&end={end}"
     return [Panel(f"投诉（{when.label}收到）", [
-        Row("收到", f"{total['received']:,}", url), Row("受理", f"{total['accepted']:,}", url),
-        Row("查实", f"{total['upheld']:,}", url), Row("办结", f"{total['closed']:,}", url),
-        Row("按期办结率", _rate(total["closed_on_time"], total["closed"]), url),
-        Row("逾期未办结", f"{total['overdue']:,}", url)])]
+        Row("收到", total["received"], url), Row("受理", total["accepted"], url),
+        Row("查实", total["upheld"], url), Row("办结", total["closed"], url),
+        Row("按期办结率", _rate(total["closed_on_time"], total["closed"]), url, rate=True),
+        Row("逾期未办结", total["overdue"], url)])]
 
 
 def _checks(scope, when, today) -> list[Panel]:
@@ -201,5 +203,5 @@ def _checks(scope, when, today) -> list[Panel]:
     checks, triggered, fed = (sum(r[k] for r in rows) for k in ("checks", "triggered", "fed_back"))
     url = reverse("admin:checks_feedback_rates") + f"?start={since}&end={today}"
     return [Panel("信用核查与联合奖惩（近30日）", [
-        Row("核查次数", f"{checks:,}", url), Row("触发的措施", f"{triggered:,}", url),
-        Row("已反馈", f"{fed:,}", url), Row("触发—反馈率", _rate(fed, triggered), url)])]
+        Row("核查次数", checks, url), Row("触发的措施", triggered, url),
+        Row("已反馈", fed, url), Row("触发—反馈率", _rate(fed, triggered), url, rate=True)])]
