@@ -168,8 +168,7 @@ def accept(pk: int, *, by, authority: str, authority_uscc: str, on: dt.date | No
 def _respondent_accounts(subject) -> list:
     """Active accounts that act for the subject complained about: its own, and for a practitioner
     those of the institution it practises in."""
-    from django.contrib.auth import get_user_model
-
+    from legalcredit.accounts.selectors import subject_accounts
     from legalcredit.registry.selectors import current_institution
 
     subjects = [subject.pk]
@@ -177,8 +176,7 @@ def _respondent_accounts(subject) -> list:
         institution = current_institution(subject)
         if institution is not None:
             subjects.append(institution.pk)
-    users = get_user_model().objects.filter(is_active=True, officer__subject_id__in=subjects).exclude(email="")
-    return [u for u in users if u.has_perm(RESPOND)]
+    return subject_accounts(subjects, RESPOND)
 
 
 @transaction.atomic

@@ -159,14 +159,11 @@ def serve_notice(entry_id: int, *, by, served_on: dt.date | None = None) -> List
 def _tell_party(entry: ListEntry, title: str, body: str) -> None:
     """E-mail the accounts that answer for the subject (its own institution's or practitioner's
     account), once the step is committed: a notice served on paper is also waiting for them here."""
-    from django.contrib.auth import get_user_model
-
+    from legalcredit.accounts.selectors import subject_accounts
     from legalcredit.remedies.services.common import notify
 
-    users = get_user_model().objects.filter(is_active=True, officer__subject_id=entry.subject_id).exclude(email="")
-    for user in users:
-        if user.has_perm(ANSWER):
-            notify(user, title, body)
+    for user in subject_accounts([entry.subject_id], ANSWER):
+        notify(user, title, body)
 
 
 def is_party(user) -> bool:

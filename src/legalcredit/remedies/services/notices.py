@@ -4,9 +4,9 @@ the decision). Sent once, for the record's first approved version; a correction 
 from __future__ import annotations
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.mail import send_mass_mail
 
+from legalcredit.accounts.selectors import subject_accounts
 from legalcredit.records.models import CreditRecord
 
 from ..selectors import repair_notice, serves_repair_notice
@@ -21,10 +21,8 @@ def serve(record_ids: list[int]) -> int:
     if not records:
         return 0
     accounts: dict[int, list[str]] = {}
-    for subject_id, email in (get_user_model().objects.filter(
-            is_active=True, officer__subject_id__in={r.subject_id for r in records}).exclude(email="")
-            .values_list("officer__subject_id", "email")):
-        accounts.setdefault(subject_id, []).append(email)
+    for user in subject_accounts({r.subject_id for r in records}):
+        accounts.setdefault(user.officer.subject_id, []).append(user.email)
     mails = [(f"【公共法律服务信用监管平台】信用修复告知书（{r.decision_no or r.number}）", repair_notice(r),
               settings.DEFAULT_FROM_EMAIL, [email])
              for r in records for email in accounts.get(r.subject_id, [])]
