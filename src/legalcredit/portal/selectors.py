@@ -9,6 +9,7 @@ masked, as rules.md rule 4 asks of public pages.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import re
 from decimal import Decimal
@@ -138,7 +139,7 @@ class PublicRecord:
     flags: list[str]
     on: dt.date | None = None
 
-    @property
+    @functools.cached_property
     def repair_from(self) -> dt.date | None:
         """The first day the subject may apply to repair it (Credit China's 申请修复 stays grey until
         then), or None when the bureau repairs no such record."""
