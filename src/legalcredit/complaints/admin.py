@@ -7,12 +7,13 @@ from django.urls import path
 from django.utils.html import format_html
 
 from legalcredit.accounts import policy
+from legalcredit.core.admin_base import CodeFilter, ReadOnlyAdmin
 from legalcredit.remedies import admin as case_admin
 from legalcredit.remedies.services import materials
 
-from . import selectors, services
-from .forms import ACTIONS, ComplaintActForm, ComplaintFileForm
-from .models import Complaint, Stage
+from . import alerts, selectors, services
+from .forms import ACTIONS, AlertHandleForm, ComplaintActForm, ComplaintFileForm
+from .models import Complaint, ComplaintAlert, Stage
 
 case_admin.MATERIAL_CASES["complaint"] = (selectors.visible, "complaints.view_complaint")
 case_admin.MATERIAL_REASONS["complaint"] = "投诉"
@@ -267,3 +268,82 @@ class ComplaintAdmin(case_admin.CaseAdmin):
             c.requests or "—", c.investigation or "—", c.respondent_statement or "—",
             r.findings[c.proposed_finding].name if c.proposed_finding in r.findings else "—",
             r.handlings.get(c.proposed_handling, ""), c.review_opinion)
+
+
+class AlertRuleFilter(CodeFilter):
+    title, parameter_name = "预警类型", "rule"
+
+    def lookups(self, request, model_admin):
+        return [(code, r.name) for code, r in services.rules().alerts.items()]
+
+
+@admin.register(ComplaintAlert)
+class ComplaintAlertAdmin(ReadOnlyAdmin):
+    """投诉预警: complaints gathering about one subject; an officer records what was done."""
+
+    list_display = ("raised_on", "subject", "rule_name", "window", "count", "state", "handle_link")
+    list_filter = ("state", AlertRuleFilter)
+    search_fields = ("subject__name", "subject__uscc", "subject__license_no")
+    fields = ("subject", "rule_name", "rule_text", "rules_version", "raised_on", "window", "count",
+              "complaint_links", "advice", "state", "response_name", "response_note", "handled_on", "handled_by")
+    readonly_fields = ("window", "complaint_links", "response_name")
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm("complaints.view_complaint")
+
+    def has_module_permission(self, request):
+        return request.user.has_perm("complaints.view_complaint")
+
+    def get_queryset(self, request):
+        return selectors.alerts(policy.scope_for(request.user))
+
+    @admin.display(description="统计期间")
+    def window(self, obj):
+        return f"{obj.window_start} 至 {obj.window_end}"
+
+    @admin.display(description="所涉投诉")
+    def complaint_links(self, obj):
+        from django.urls import reverse
+        from django.utils.html import format_html_join
+
+        rows = obj.complaints.select_related("subject").order_by("received_on", "pk")
+        return format_html_join("", '<div><a href="{}">{}</a> {} 投诉{}（{}）</div>',
+                                ((reverse("admin:complaints_complaint_change", args=[c.pk]), c.number, c.received_on,
+                                  c.subject.name, c.get_stage_display()) for c in rows)) or "—"
+
+    @admin.display(description="处置方式")
+    def response_name(self, obj):
+        return services.rules().responses.get(obj.response, obj.response) or "—"
+
+    @admin.display(description="处置")
+    def handle_link(self, obj):
+        from django.urls import reverse
+
+        if obj.state != ComplaintAlert.State.OPEN:
+            return ""
+        return format_html('<a href="{}">处置</a>', reverse("admin:complaints_complaintalert_handle", args=[obj.pk]))
+
+    def get_urls(self):
+        return [path("<int:pk>/handle/", self.admin_site.admin_view(self.handle_view),
+                     name="complaints_complaintalert_handle"), *super().get_urls()]
+
+    def handle_view(self, request, pk):
+        from django.contrib import messages
+        from django.shortcuts import get_object_or_404, redirect, render
+
+        from legalcredit.core.admin_forms import refusals_on
+
+        alert = get_object_or_404(self.get_queryset(request), pk=pk)
+        form = AlertHandleForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            with refusals_on(form):
+                alerts.handle(alert.pk, by=request.user, response=form.cleaned_data["response"],
+                              note=form.cleaned_data["note"])
+                self.message_user(request, f"已处置：{alert}", messages.SUCCESS)
+                return redirect("admin:complaints_complaintalert_change", alert.pk)
+        return render(request, "admin/remedies/act.html", {
+            **self.admin_site.each_context(request), "form": form, "opts": self.model._meta,
+            "title": f"处置投诉预警：{alert.subject.name}", "submit_label": "处置",
+            "intro": format_html("<p>{}：{}。统计期间 {} 至 {}，计数 {}。</p><p>所涉投诉：{}</p><p>处置建议：{}</p>",
+                                 alert.rule_name, alert.rule_text, alert.window_start, alert.window_end, alert.count,
+                                 self.complaint_links(alert), alert.advice)})

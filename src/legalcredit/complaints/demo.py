@@ -1,8 +1,10 @@
 """Complaints for the demo, in the county maker's region: one made on the portal waiting for the
 acceptance review, one under investigation, one found true (its record approved, both sides told)
-and one not accepted."""
+and one not accepted; and two more about the first lawyer, whose three complainants within 90 days
+raise a 投诉集中 alert."""
 from __future__ import annotations
 
+import datetime as dt
 import random
 
 from django.contrib.auth import get_user_model
@@ -33,6 +35,12 @@ def build() -> int:
     try:
         services.file_public(lawyers[0], complainant_name="赵女士", interest="委托人", **base,
                              facts="委托其代理离婚诉讼，收费后长期联系不上，也未告知开庭时间（演示）")
+        for name, days, facts in (("周先生", 40, "收取代理费后未按约定出庭，由实习人员代为出庭（演示）"),
+                                  ("吴女士", 12, "代理合同纠纷案件期间长期不回复，未告知案件进展（演示）")):
+            c, _ = services.file(lawyers[0], by=maker, channel="hotline_12348", complainant_name=name,
+                                 interest="委托人", received_on=today - dt.timedelta(days=days), facts=facts, **base)
+            services.accept(c.pk, by=maker, authority=bureau, authority_uscc=uscc,
+                            on=today - dt.timedelta(days=days - 3))
         # Under investigation: against the demo law-firm user's firm where there is one, so `firm`
         # sees it and may state its side.
         firm_user = get_user_model().objects.filter(username="firm").select_related("officer__subject").first()
@@ -54,6 +62,6 @@ def build() -> int:
                              facts="对方律师在诉讼中代理对方，损害了我的利益（演示）", **base)
         services.not_accept(c.pk, by=maker, reason_code="no_interest",
                             reason="律师依法为对方当事人代理，投诉人对其代理行为无委托关系（演示）")
-        return 4
+        return 6
     except (ValidationError, PermissionDenied):
         return 0    # the demo registry may lack a suitable case; the platform works without it

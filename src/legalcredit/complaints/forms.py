@@ -88,3 +88,13 @@ class PublicComplaintForm(forms.Form):
                                widget=forms.Textarea(attrs={"rows": 2, "cols": 70}))
     file = forms.FileField(label="证据材料（可选）", required=False,
                            help_text="一个 PDF、OFD、JPG 或 PNG 文件，如委托合同、收费票据；更多材料可在受理后补充")
+
+
+class AlertHandleForm(forms.Form):
+    response = forms.ChoiceField(label="处置方式")
+    note = forms.CharField(label="处置情况", max_length=2000, widget=forms.Textarea(attrs={"rows": 6, "cols": 80}),
+                           help_text="采取的措施和结果，例如约谈的时间、对象和整改要求")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["response"].choices = _choices(rules().responses)

@@ -87,3 +87,42 @@ class Complaint(NoDeleteModel):
     @staticmethod
     def code_hash(code: str) -> str:
         return hashlib.sha256(code.strip().upper().encode()).hexdigest()
+
+
+class ComplaintAlert(NoDeleteModel):
+    """投诉预警: complaints about one subject (or an institution and its practitioners) gathered in a
+    short time, under a rule of complaints.yaml; open until an officer records what was done."""
+
+    class State(models.TextChoices):
+        OPEN = "open", "待处置"
+        HANDLED = "handled", "已处置"
+        WITHDRAWN = "withdrawn", "已撤销（不予受理后未达预警条件）"
+
+    subject = models.ForeignKey("registry.Subject", models.PROTECT, related_name="complaint_alerts",
+                                verbose_name="预警对象")
+    rule = models.CharField("预警规则", max_length=30)
+    rule_name = models.CharField("预警类型", max_length=50)
+    rule_text = models.CharField("预警条件", max_length=200)
+    rules_version = models.CharField("规则版本", max_length=20)
+    advice = models.CharField("处置建议", max_length=300)
+    raised_on = models.DateField("预警日期")
+    window_start = models.DateField("统计起日")
+    window_end = models.DateField("统计止日")
+    count = models.PositiveIntegerField("计数")
+    complaints = models.ManyToManyField(Complaint, related_name="alerts", verbose_name="所涉投诉")
+    state = models.CharField("状态", max_length=10, choices=State.choices, default=State.OPEN)
+    response = models.CharField("处置方式", max_length=20, blank=True)
+    response_note = models.TextField("处置情况", blank=True)
+    handled_on = models.DateField("处置日期", null=True, blank=True)
+    handled_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True,
+                                   related_name="+", verbose_name="处置人")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "投诉预警"
+        ordering = ["-raised_on", "-id"]
+        constraints = [models.UniqueConstraint(fields=["subject", "rule"], condition=models.Q(state="open"),
+                                               name="complaint_alert_one_open")]
+        indexes = [models.Index(fields=["state", "raised_on"], name="complaint_alert_queue_idx")]
+
+    def __str__(self):
+        return f"{self.rule_name}：{self.subject.name}"

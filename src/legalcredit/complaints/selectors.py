@@ -95,3 +95,10 @@ def statistics(scope: Scope, start, end, today) -> list[dict]:
     for row in rows.values():
         row["on_time_rate"] = round(row["closed_on_time"] / row["closed"], 4) if row["closed"] else None
     return sorted(rows.values(), key=lambda x: x["sector"])
+
+
+def alerts(scope: Scope) -> QuerySet:
+    """Complaint alerts about subjects in the scope."""
+    from .models import ComplaintAlert
+
+    return filter_subjects(ComplaintAlert.objects.all(), scope, "subject").select_related("subject", "handled_by")

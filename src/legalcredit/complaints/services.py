@@ -20,6 +20,7 @@ from legalcredit.refdata.rulesets import current
 from legalcredit.remedies.services.common import (different_officer, may, notify, number, pause_for_supplement,
                                                   resume_after_supplement, step, text, today)
 
+from . import alerts
 from .models import Complaint, Stage
 
 CASE = "complaint"
@@ -72,6 +73,7 @@ def _register(subject, *, by, channel: str, received_on: dt.date, complainant_na
     c.save(update_fields=["number"])
     step(CASE, c, f"登记投诉（{r.channels[channel]}）", by, received_on, c.facts)
     clocks.start(CASE, c.pk, sector.limit("accept"), subject=subject, on=received_on, assignee=by)
+    alerts.assess([subject])
     return c, code
 
 
@@ -134,6 +136,7 @@ def not_accept(pk: int, *, by, reason_code: str, reason: str, on: dt.date | None
                           "notice_complainant"])
     clocks.stop(CASE, c.pk, on)
     step(CASE, c, "不予受理（告知投诉人）", by, on, c.notice_complainant)
+    alerts.not_accepted(c, by=by, on=on)
     return c
 
 
@@ -293,6 +296,8 @@ def decide(pk: int, *, by, reason: str, finding: str = "", handling: str = "", o
         c.record = records.approve(c.record.pk, checker=by, note=f"投诉处理决定 {c.number}")
     c.notice_complainant, c.notice_respondent = _notices(c)
     c.save()
+    if r.findings[c.finding].upheld:
+        alerts.assess([c.subject])
     clocks.stop(CASE, c.pk, on)
     clocks.start(CASE, c.pk, r.sectors[c.sector].limit("notify"), subject=c.subject, on=on, assignee=c.reviewed_by)
     step(CASE, c, f"决定：{r.findings[c.finding].name}，{r.handlings[c.handling]}", by, on, c.reason)

@@ -79,6 +79,9 @@ def _complaints(user, scope) -> list[Todo]:
     if user.has_perm("complaints.decide_complaint"):
         out.append(Todo("待作出处理决定的投诉", complaints.awaiting_decision(scope, user).count(),
                         f"{url}?to_decide=1"))
+    if user.has_perm("complaints.handle_complaint"):
+        out.append(Todo("待处置的投诉预警", complaints.alerts(scope).filter(state="open").count(),
+                        reverse("admin:complaints_complaintalert_changelist") + "?state__exact=open", urgent=True))
     if user.has_perm("complaints.respond_complaint") and not user.has_perm("complaints.view_complaint"):
         out.append(Todo("可陈述申辩的投诉（调查中）", complaints.about_respondent(scope).filter(stage=Stage.ACCEPTED).count(),
                         f"{url}?stage__exact={Stage.ACCEPTED}", urgent=True))

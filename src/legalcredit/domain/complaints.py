@@ -10,9 +10,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Mapping
 
+from .complaint_alerts import AlertRule, AlertRuleError
+from .complaint_alerts import parse as parse_alerts
 from .periods import add_months
 from .remedies import TimeLimit
 
@@ -68,6 +70,8 @@ class Rules:
     handlings: Mapping[str, str]
     record_kind: str
     supplement_once: bool
+    alerts: Mapping[str, AlertRule] = field(default_factory=dict)
+    responses: Mapping[str, str] = field(default_factory=dict)   # what the bureau did about an alert
 
     def sector_for(self, subject_type: str) -> Sector:
         for sector in self.sectors.values():
@@ -140,9 +144,16 @@ def parse(doc: Mapping) -> Rules:
         not_accepted = {str(k): str(v) for k, v in doc["not_accepted"].items()}
         if not not_accepted or not channels:
             raise ComplaintRuleError("channels、not_accepted：不能为空")
+        try:
+            alerts = parse_alerts(doc.get("alerts"))
+        except AlertRuleError as exc:
+            raise ComplaintRuleError(str(exc)) from None
+        responses = {str(k): str(v) for k, v in (doc.get("alert_responses") or {}).items()}
+        if alerts and not responses:
+            raise ComplaintRuleError("alert_responses：配置了投诉预警规则的，须列出预警的处置方式")
         return Rules(str(doc["version"]), channels, sectors, default, not_accepted, findings,
                      {str(k): str(v) for k, v in doc["handlings"].items()}, str(doc["record_kind"]),
-                     bool(doc.get("supplement_once", True)))
+                     bool(doc.get("supplement_once", True)), alerts, responses)
     except KeyError as exc:
         raise ComplaintRuleError(f"投诉处理规则缺少字段 {exc}") from None
     except AttributeError:
