@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "legalcredit.inspections",
     "legalcredit.complaints",
     "legalcredit.legal_aid",
+    "legalcredit.satisfaction",
     "legalcredit.bulletins",
     "legalcredit.exchange",
 ]

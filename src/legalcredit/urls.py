@@ -31,6 +31,7 @@ urlpatterns = [
     path("api/v1/", include("legalcredit.lists.api.urls")),
     path("api/v1/", include("legalcredit.reports.api.urls")),
     path("api/v1/", include("legalcredit.complaints.api.urls")),
+    path("api/v1/", include("legalcredit.satisfaction.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves Swagger UI's start-up script as a file, so no inline script is needed.
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),

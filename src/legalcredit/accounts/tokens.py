@@ -19,7 +19,8 @@ SCOPES = {"subjects:read": "主体名录查询", "grades:read": "信用等级与
           "checks:run": "信用核查（联合奖惩）与措施反馈",
           "lists:read": "公示名单查询与增量同步（含移出记录）",
           "remedies:apply": "代为提交信用修复申请、异议及材料（如政务服务一网通办）",
-          "complaints:submit": "投诉转入及办理进度查询（如12348公共法律服务平台）"}
+          "complaints:submit": "投诉转入及办理进度查询（如12348公共法律服务平台）",
+          "ratings:submit": "满意度评价（好差评）转入：服务一次、评价一次"}
 _PREFIX = "lc_"
 
 

@@ -57,6 +57,12 @@ def todo(request) -> list[Todo]:
                    Stage.HEARING: "听证程序中的名单事项", Stage.DECIDED: "已决定待公示的名单"})
         items += [Todo(label, stages[stage], f"{url}?stage__exact={stage}") for stage, label in labels.items()]
     items += _complaints(user, scope) + _quality_reviews(user, scope)
+    if user.has_perm("satisfaction.follow_up_satisfactionrating"):
+        from legalcredit.satisfaction import selectors as ratings
+
+        items.append(Todo("待回访的差评", ratings.awaiting_follow_up(scope).count(),
+                          reverse("admin:satisfaction_satisfactionrating_changelist") + "?follow_up__exact=open",
+                          urgent=True))
     if user.has_perm("checks.change_pushendpoint"):
         from legalcredit.checks.models import PushEndpoint
 

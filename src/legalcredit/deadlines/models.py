@@ -21,6 +21,7 @@ class CaseType(models.TextChoices):
     INSPECTION = "inspection", "双随机抽查"
     COMPLAINT = "complaint", "投诉"
     AID_REVIEW = "aid_review", "法律援助评查"
+    RATING = "rating", "差评回访"
 
 
 class Clock(NoDeleteModel):

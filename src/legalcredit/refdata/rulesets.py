@@ -19,7 +19,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from legalcredit.domain import (complaints, credit_lists, credit_reports, draws, dual_publication, legal_aid,
-                                publication, purposes, record_kinds, remedies, sanctions)
+                                publication, purposes, record_kinds, remedies, sanctions, satisfaction)
 
 from .models import RuleSet
 
@@ -36,6 +36,7 @@ PARSERS: dict[str, tuple[str, Callable[[dict], Any]]] = {
     "inspections": ("inspections.yaml", draws.parse),
     "complaints": ("complaints.yaml", complaints.parse),
     "legal_aid_quality": ("legal_aid_quality.yaml", legal_aid.parse),
+    "satisfaction": ("satisfaction.yaml", satisfaction.parse),
 }
 
 _lock = threading.Lock()

@@ -3,26 +3,23 @@ scope ``complaints:submit``: hand one over, and follow the ones it handed over. 
 decide everything; these views only translate."""
 from __future__ import annotations
 
-from django import forms
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
-from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from legalcredit.accounts.policy import scope_for
 from legalcredit.core.errors import raise_for_api
 from legalcredit.deadlines import selectors as deadlines
+from legalcredit.registry.api.lookup import named_subject
 
 from .. import selectors, services
 from ..models import Complaint
 from .serializers import ComplaintIntakeSerializer, ComplaintProgressSerializer
-
-IDENTIFIERS = ("uscc", "id_number", "license_no")
 
 
 def _progress(c: Complaint, code: str | None = None) -> dict:
@@ -35,18 +32,6 @@ def _progress(c: Complaint, code: str | None = None) -> dict:
     return out
 
 
-def _subject(request, given: dict):
-    from legalcredit.registry.forms import subject_by_identifier
-
-    named = [k for k in IDENTIFIERS if (given.get(k) or "").strip()]
-    if len(named) != 1 or set(given) - set(IDENTIFIERS):
-        raise ValidationError({"subject": ["被投诉对象：须且只须给出 uscc、id_number 或 license_no 之一"]})
-    try:
-        return subject_by_identifier(given[named[0]], scope_for(request.user))
-    except forms.ValidationError as exc:
-        raise ValidationError({"subject": [f"被投诉对象：{'；'.join(exc.messages)}"]}) from None
-
-
 class ComplaintListView(APIView):
     """投诉转入：受理平台（如12348法网）把收到的投诉转入本平台，返回投诉编号和查询码；受理审查期限自收到之日起算。"""
 
@@ -57,7 +42,7 @@ class ComplaintListView(APIView):
         data = ComplaintIntakeSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         d = dict(data.validated_data)
-        subject = _subject(request, d.pop("subject"))
+        subject = named_subject(request, d.pop("subject"), label="被投诉对象")
         try:
             complaint, code = services.file(subject, by=request.user, **d)
         except (DjangoValidationError, DjangoPermissionDenied) as exc:

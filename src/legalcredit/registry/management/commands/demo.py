@@ -67,6 +67,7 @@ def build_cases(stdout) -> None:
     from legalcredit.lists import demo as lists_demo
     from legalcredit.records import demo as records_demo
     from legalcredit.remedies import demo as remedies_demo
+    from legalcredit.satisfaction import demo as satisfaction_demo
 
     stdout.write(f"  演示信用修复、异议与承诺案件 {remedies_demo.build()} 件")
     stdout.write(f"  演示信用名单案件 {lists_demo.build()} 件（严重失信、重点关注、守信激励）")
@@ -75,9 +76,12 @@ def build_cases(stdout) -> None:
     if drawn:
         stdout.write(f"  演示双随机抽查任务 1 个，抽取 {drawn} 个检查对象（县级办理员创建，市级审核员抽取，1 个结果已公示）")
     if complaints_demo.build():
-        stdout.write("  演示投诉 4 件（网上投诉待受理审查、调查中、查实并告知、不予受理）")
+        stdout.write("  演示投诉 6 件（网上投诉待受理审查、调查中、查实并告知、不予受理；一名律师投诉集中，触发投诉预警）")
     if legal_aid_demo.build():
         stdout.write("  演示法律援助案件质量评查 3 件（待确认、已确认、不合格待复查）")
+    rated = satisfaction_demo.build()
+    if rated:
+        stdout.write(f"  演示满意度评价 {rated} 条（上季度可汇总，本季度 1 条差评待回访）")
     if bulletins_demo.build():
         stdout.write("  演示通报 1 份（县级办理员起草，市级审核员发布，公示网站“通报公示”可见）")
     pending = records_demo.build_pending_batch()
