@@ -14,7 +14,7 @@ from legalcredit.refdata.models import Region, SubjectType
 from .models import Bulletin
 
 # The adverse records a bulletin counts (violations and service-quality problems, seeds 003 item 20).
-COUNTED = ("penalty", "discipline", "complaint_upheld", "inspection", "legal_aid_review")
+COUNTED = ("penalty", "discipline", "complaint_upheld", "inspection", "legal_aid_review", "opinion_review")
 
 
 def summary(region: Region, subject_types: list[str], start: dt.date, end: dt.date) -> dict:

@@ -13,6 +13,15 @@ class KindsError(ValueError):
 
 
 @dataclass(frozen=True)
+class Coverage:
+    """Every subject of these types should have a record of the kind within ``years`` (能力验证:
+    全面覆盖 within three years); the bureau follows who has none."""
+    years: int
+    subject_types: tuple[str, ...]
+    source: str
+
+
+@dataclass(frozen=True)
 class Kind:
     code: str
     name: str
@@ -25,6 +34,7 @@ class Kind:
     months: Mapping[str, tuple[int, int]] = field(default_factory=dict)
     decision_no_optional: frozenset[str] = frozenset()
     public: bool = True
+    coverage: Coverage | None = None
 
     def allowed_subtypes(self, subject_type: str) -> tuple[str, ...]:
         if self.outcomes:
@@ -74,8 +84,20 @@ def parse_kinds(doc: Mapping) -> dict[str, Kind]:
         months = {s: (int(v["min_months"]), int(v["max_months"])) for s, v in (k.get("months") or {}).items()}
         if code in kinds:
             raise KindsError(f"信息类别“{code}”重复")
+        coverage = None
+        if k.get("coverage"):
+            c = k["coverage"]
+            years = c.get("years")
+            if not isinstance(years, int) or isinstance(years, bool) or years < 1:
+                raise KindsError(f"{code}.coverage.years：须为正整数年，收到“{years}”")
+            if not str(c.get("source") or "").strip():
+                raise KindsError(f"{code}.coverage：须注明来源（source）")
+            types = tuple(c.get("subject_types") or ())
+            if not types or (outcomes and set(types) - set(outcomes)):
+                raise KindsError(f"{code}.coverage.subject_types：须列出有{k['name']}结果的主体类型")
+            coverage = Coverage(years, types, str(c["source"]))
         kinds[code] = Kind(code, k["name"], k["polarity"], k.get("dual_publication"),
                            tuple(k.get("subtypes") or ()), outcomes, adverse,
                            k.get("default_severity"), months,
-                           frozenset(k.get("decision_no_optional") or ()), bool(k.get("public", True)))
+                           frozenset(k.get("decision_no_optional") or ()), bool(k.get("public", True)), coverage)
     return kinds

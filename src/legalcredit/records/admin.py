@@ -163,9 +163,11 @@ class CreditRecordAdmin(ReadOnlyAdmin):
         return request.user.has_perm(services.CHECK_PERMISSION)
 
     def changelist_view(self, request, extra_context=None):
+        coverage = [(code, k.name) for code, k in rules.kinds().items() if k.coverage is not None]
         return super().changelist_view(request, {**(extra_context or {}), "officer": _officer(request),
                                                  "may_export": _officer(request)
-                                                 and policy.may_see_full_id_number(request.user)})
+                                                 and policy.may_see_full_id_number(request.user),
+                                                 "coverage": coverage})
 
     def lookup_allowed(self, lookup, value, request=None):
         # The batch list, the statistics and a subject's page link to records by these.
@@ -287,6 +289,7 @@ class CreditRecordAdmin(ReadOnlyAdmin):
                 path("export/job/<uuid:pk>/file/", self.admin_site.admin_view(self.export_file_view),
                      name="records_export_file"),
                 path("timeliness/", self.admin_site.admin_view(self.timeliness_view), name="records_timeliness"),
+                path("coverage/<str:kind>/", self.admin_site.admin_view(self.coverage_view), name="records_coverage"),
                 path("as-of/<int:subject_id>/", self.admin_site.admin_view(self.as_of_view), name="records_as_of"),
                 path("<int:pk>/correct/", self.admin_site.admin_view(self.correct_view), name="records_correct"),
                 path("<int:pk>/review/", self.admin_site.admin_view(self.review_view), name="records_review"),
@@ -508,6 +511,21 @@ class CreditRecordAdmin(ReadOnlyAdmin):
         return render(request, "admin/records/as_of.html", {
             **self.admin_site.each_context(request), "form": form, "rows": rows, "subject": subject,
             "public_count": len(public), "title": f"{subject.name}：某日的信用记录", "opts": self.model._meta})
+
+    def coverage_view(self, request, kind):
+        """能力验证覆盖情况: which practising subjects have no record of a kind they should all have
+        within the rule's years, per subject type and area."""
+        from django.http import Http404
+        from django.utils import timezone
+
+        if not _officer(request):
+            raise PermissionDenied
+        report = selectors.coverage(kind, policy.scope_for(request.user), timezone.localdate())
+        if report is None:
+            raise Http404("该信息类别没有覆盖要求")
+        return render(request, "admin/records/coverage.html", {
+            **self.admin_site.each_context(request), "report": report, "opts": self.model._meta,
+            "title": f"{report.kind_name}覆盖情况", "shown": selectors.UNCOVERED_SHOWN})
 
     def timeliness_view(self, request):
         """上报率、合规率、及时率 of 双公示 decisions, per source unit, for a period."""

@@ -183,6 +183,48 @@ def build_licenses(*, years: int = 3, subjects_of_batch: ImportBatch | None = No
                   parameters={"records": len(rows), "years": years}, actor=actor)
 
 
+def build_forensic_results(*, seed: int = 4, subjects_of_batch: ImportBatch | None = None, actor=None) -> int:
+    """能力验证 and 司法鉴定文书评查 results of the last three years: about seven in ten forensic
+    institutions and appraisers took a proficiency test (so the coverage page has gaps to show),
+    and about half had an opinion reviewed."""
+    from legalcredit.domain import publication
+
+    qs = Subject.objects.filter(subject_type_id__in=["forensic_institution", "forensic_appraiser"])
+    if subjects_of_batch is not None:
+        qs = qs.filter(import_batch=subjects_of_batch)
+    subjects = list(qs.order_by("pk").values_list("pk", flat=True))
+    rng, today, policy = random.Random(seed), timezone.localdate(), rules.policy()
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    out = []
+    for pk in subjects:
+        for kind, share, outcomes, organiser in (
+                ("proficiency_test", 0.7, ["满意", "满意", "通过", "不通过"], "司法部司法鉴定科学研究院"),
+                ("opinion_review", 0.5, ["优秀", "合格", "合格", "不合格"], "江苏省司法鉴定协会")):
+            if rng.random() >= share:
+                continue
+            day = today - dt.timedelta(days=rng.randrange(3 * 365))
+            sub = rng.choice(outcomes)
+            row = {"subject_id": pk, "kind": kind, "subtype": sub, "decision_date": day, "authority": organiser,
+                   "source_unit": BUREAU, "decision_no": f"{rules.kind_name(kind)}〔{day.year}〕{len(out) + 1}号",
+                   "content": f"{day.year}年度{rules.kind_name(kind)}：{sub}", "review": "approved", "is_current": True,
+                   "effective_at": now, "reason": "演示数据", "content_hash": "", "public": True}
+            severity = "minor" if sub in ("不通过", "不合格") else ""
+            if severity:
+                w = publication.window(day, severity, policy)
+                row.update(severity=severity, public=w.published, publication_regime=w.regime,
+                           published_from=w.start if w.published else None, min_publication_until=w.min_until,
+                           publication_end=w.until, repair_from=w.repair_from, publication_note=w.explanation,
+                           published_on=day if w.published else None)
+            else:
+                row.update(published_from=day, published_on=day,
+                           publication_note=f"{rules.kind_name(kind)}信息自决定日起公示")
+            out.append(row)
+    if not out:
+        return 0
+    return _write(out, len(out), source="能力验证、文书评查", summary=f"演示能力验证和文书评查结果 {len(out)} 条",
+                  parameters={"records": len(out), "seed": seed}, actor=actor)
+
+
 def build_pending_batch(*, seed: int = 2260) -> int:
     """A small 双公示 penalty file of the demo county, imported by its maker through the real
     importer and left for the city checker, so the back office opens with a batch to decide

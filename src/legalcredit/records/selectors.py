@@ -314,3 +314,70 @@ def _progress(job, key: str) -> ImportProgress:
     stalled = bool(job.state == job.State.RUNNING and since
                    and (timezone.now() - since).total_seconds() > settings.IMPORT_STALL_SECONDS)
     return ImportProgress(rows, estimated, percent, at, stalled)
+
+
+@dataclass
+class CoverageRow:
+    label: str
+    subjects: int
+    covered: int
+
+    @property
+    def rate(self) -> float | None:
+        return self.covered / self.subjects if self.subjects else None
+
+
+@dataclass
+class CoverageReport:
+    kind: str
+    kind_name: str
+    since: dt.date
+    years: int
+    source: str
+    by_type: list[CoverageRow]
+    by_region: list[CoverageRow]
+    uncovered: list          # subjects with no record of the kind since ``since``, the first UNCOVERED_SHOWN
+    uncovered_total: int
+
+
+UNCOVERED_SHOWN = 200
+
+
+def coverage(kind: str, scope: Scope, today: dt.date) -> CoverageReport | None:
+    """Of the practising subjects a kind should cover (rule set: ``coverage``), how many have an
+    approved record of it decided within the last years, per subject type and per city (per
+    county within a city), and who has none; None for a kind without a coverage rule."""
+    from django.db.models import Exists, OuterRef
+
+    from legalcredit.refdata.models import Region, SubjectType
+    from legalcredit.registry.selectors import visible_subjects
+
+    from . import rules
+
+    k = rules.kinds().get(kind)
+    if k is None or k.coverage is None:
+        return None
+    year = today.year - k.coverage.years
+    since = (today.replace(year=year) if (today.month, today.day) != (2, 29) else dt.date(year, 2, 28)) \
+        + dt.timedelta(days=1)
+    held = CreditRecord.objects.filter(subject=OuterRef("pk"), kind=kind, is_current=True, review=Review.APPROVED,
+                                       decision_date__gte=since, decision_date__lte=today)
+    subjects = (visible_subjects(scope).filter(subject_type_id__in=k.coverage.subject_types, status__may_practise=True)
+                .annotate(covered=Exists(held)))
+    # Per city for the province, per county within a city or county.
+    width = 6 if scope.region_prefixes and min(len(p) for p in scope.region_prefixes) >= 4 else 4
+    rows = list(subjects.values_list("subject_type_id", "region_id", "covered"))
+    types = dict(SubjectType.objects.filter(code__in=k.coverage.subject_types).values_list("code", "name"))
+    by_type = {t: CoverageRow(types.get(t, t), 0, 0) for t in k.coverage.subject_types}
+    by_region: dict[str, CoverageRow] = {}
+    for type_code, region, covered in rows:
+        area = region[:width].ljust(6, "0")
+        for row in (by_type[type_code], by_region.setdefault(area, CoverageRow(area, 0, 0))):
+            row.subjects += 1
+            row.covered += covered
+    names = dict(Region.objects.filter(code__in=by_region).values_list("code", "name"))
+    for code, row in by_region.items():
+        row.label = names.get(code, code)
+    missing = subjects.filter(covered=False).select_related("subject_type", "region").order_by("region_id", "name")
+    return CoverageReport(kind, k.name, since, k.coverage.years, k.coverage.source, list(by_type.values()),
+                          [by_region[c] for c in sorted(by_region)], list(missing[:UNCOVERED_SHOWN]), missing.count())

@@ -48,6 +48,7 @@ class Command(BaseCommand):
 
         n = records_demo.build(seed=seed, subjects_of_batch=batch)
         n += records_demo.build_licenses(subjects_of_batch=batch)
+        n += records_demo.build_forensic_results(subjects_of_batch=batch)
         run = evaluation.recompute_all()
         self.stdout.write(f"  演示信用记录 {n:,} 条；已评定信用等级 {run.subjects - run.summary['not_evaluated']:,} 个主体"
                           f"（{run.summary['not_evaluated']:,} 个无适用方案，未评价）")
