@@ -77,9 +77,9 @@ class ComplaintAdmin(case_admin.CaseAdmin):
               "authority", "authority_uscc", "not_accepted_name", "investigation", "respondent_statement",
               "extended_days", "extension_reason", "reviewed_by", "proposed", "review_opinion", "finding_name",
               "handling_name", "reason", "decided_on", "decided_by", "record", "linked_record_key",
-              "notice_complainant", "notice_respondent", "notified_on", "history")
+              "notice_complainant", "notice_respondent", "notified_on", "alerts_shown", "history")
     readonly_fields = ("channel_name", "sector_name", "not_accepted_name", "proposed", "finding_name",
-                       "handling_name", "history")
+                       "handling_name", "alerts_shown", "history")
 
     # The respondent's own view (an institution's or practitioner's account): the allegation, its
     # stage, its own statement and the notice to it; nothing of the complainant, the officers'
@@ -169,6 +169,16 @@ class ComplaintAdmin(case_admin.CaseAdmin):
         if not obj.proposed_finding:
             return "—"
         return f"{r.findings[obj.proposed_finding].name}，{r.handlings.get(obj.proposed_handling, '')}"
+
+    @admin.display(description="投诉预警")
+    def alerts_shown(self, obj):
+        from django.urls import reverse
+        from django.utils.html import format_html_join
+
+        return format_html_join("", '<div><a href="{}">{}：{}（{}，{}）</a></div>', (
+            (reverse("admin:complaints_complaintalert_change", args=[a.pk]), a.rule_name, a.subject.name,
+             a.raised_on, a.get_state_display()) for a in obj.alerts.select_related("subject").order_by("-raised_on"))
+        ) or "—"
 
     @admin.display(description="处理方式")
     def handling_name(self, obj):

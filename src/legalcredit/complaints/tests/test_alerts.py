@@ -124,6 +124,8 @@ def test_officers_see_and_handle_alerts_of_their_region_only(client, lawyer, mak
     assert "待处置的投诉预警" in home
     listing = client.get("/admin/complaints/complaintalert/?state__exact=open").content.decode()
     assert "投诉集中" in listing and lawyer.name in listing
+    first = alert.complaints.order_by("pk").first()
+    assert "投诉集中：李明" in client.get(f"/admin/complaints/complaint/{first.pk}/change/").content.decode()
     page = client.get(f"/admin/complaints/complaintalert/{alert.pk}/change/").content.decode()
     assert "同一主体90日内不同投诉人数达到3" in page and "钱伟" not in page    # complaint numbers, not complainants
     form = client.get(f"/admin/complaints/complaintalert/{alert.pk}/handle/").content.decode()
