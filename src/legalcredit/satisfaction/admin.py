@@ -40,7 +40,7 @@ class LevelFilter(CodeFilter):
 
 @admin.register(SatisfactionRating)
 class SatisfactionRatingAdmin(ReadOnlyAdmin):
-    list_display = ("rated_at", "subject", "service_name", "level_name", "channel", "follow_up", "outcome_name",
+    list_display = ("served_on", "subject", "service_name", "level_name", "channel", "follow_up", "outcome_name",
                     "act")
     list_filter = ("follow_up", LevelFilter, ServiceFilter)
     search_fields = ("subject__name", "subject__uscc", "subject__license_no", "service_ref")

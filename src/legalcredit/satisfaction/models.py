@@ -8,7 +8,7 @@ from legalcredit.core.sealing import SealedCharField
 
 
 class FollowUp(models.TextChoices):
-    NONE = "", "—"
+    NONE = "", "无需回访"
     OPEN = "open", "待回访核实"
     DONE = "done", "已回访办结"
 

@@ -29,7 +29,7 @@ class Migration(migrations.Migration):
                 ('comment', models.TextField(blank=True, verbose_name='评价意见')),
                 ('rater_name', models.CharField(blank=True, max_length=100, verbose_name='评价人')),
                 ('rater_contact', legalcredit.core.sealing.SealedCharField(blank=True, max_length=600, verbose_name='评价人联系方式')),
-                ('follow_up', models.CharField(blank=True, choices=[('', '—'), ('open', '待回访核实'), ('done', '已回访办结')], default='', max_length=8, verbose_name='差评回访')),
+                ('follow_up', models.CharField(blank=True, choices=[('', '无需回访'), ('open', '待回访核实'), ('done', '已回访办结')], default='', max_length=8, verbose_name='差评回访')),
                 ('outcome', models.CharField(blank=True, max_length=20, verbose_name='核实结果')),
                 ('follow_up_note', models.TextField(blank=True, verbose_name='回访核实和整改情况')),
                 ('followed_up_on', models.DateField(blank=True, null=True, verbose_name='办结日期')),
