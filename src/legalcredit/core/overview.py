@@ -61,7 +61,8 @@ def panels(user, when: Period, today: dt.date) -> list[Panel]:
     out = []
     for perm, build in (("registry.view_subject", _registry), ("records.view_creditrecord", _records),
                         ("evaluation.view_subjectgrade", _grades), ("lists.view_listentry", _lists),
-                        ("complaints.view_complaint", _complaints), ("checks.view_check", _checks)):
+                        ("complaints.view_complaint", _complaints),
+                        ("satisfaction.view_satisfactionrating", _satisfaction), ("checks.view_check", _checks)):
         if user.has_perm(perm):
             out += build(scope, when, today)
     return out
@@ -179,10 +180,12 @@ def _lists(scope, when, today) -> list[Panel]:
 
 
 def _complaints(scope, when, today) -> list[Panel]:
-    from legalcredit.complaints.selectors import statistics
+    from legalcredit.complaints.selectors import alerts, statistics
 
     start, end = when.start, when.end
     rows = statistics(scope, start, end, today)
+    raised = alerts(scope).filter(raised_on__gte=start, raised_on__lte=end)
+    alert_url = reverse("admin:complaints_complaintalert_changelist")
     total = {k: sum(r[k] for r in rows) for k in ("received", "accepted", "upheld", "closed", "closed_on_time",
                                                   "overdue")}
     url = reverse("admin:complaints_complaint_statistics") + f"?start={start}&end={end}"
@@ -190,7 +193,24 @@ def _complaints(scope, when, today) -> list[Panel]:
         Row("收到", total["received"], url), Row("受理", total["accepted"], url),
         Row("查实", total["upheld"], url), Row("办结", total["closed"], url),
         Row("按期办结率", _rate(total["closed_on_time"], total["closed"]), url, rate=True),
-        Row("逾期未办结", total["overdue"], url)])]
+        Row("逾期未办结", total["overdue"], url),
+        Row("投诉预警", raised.count(), alert_url),
+        Row("投诉预警待处置", raised.filter(state="open").count(), alert_url + "?state__exact=open")])]
+
+
+def _satisfaction(scope, when, today) -> list[Panel]:
+    from legalcredit.satisfaction.selectors import statistics
+
+    start, end = when.start, when.end
+    rows = statistics(scope, start, end, today)
+    total = {k: sum(r[k] for r in rows) for k in ("ratings", "counted", "satisfied", "bad", "followed_up", "on_time",
+                                                  "overdue")}
+    url = reverse("admin:satisfaction_satisfactionrating_statistics") + f"?start={start}&end={end}"
+    return [Panel(f"满意度评价（{when.label}服务）", [
+        Row("评价", total["ratings"], url), Row("满意率", _rate(total["satisfied"], total["counted"]), url, rate=True),
+        Row("差评", total["bad"], url), Row("差评回访办结", total["followed_up"], url),
+        Row("差评按期办结率", _rate(total["on_time"], total["followed_up"]), url, rate=True),
+        Row("差评逾期未办结", total["overdue"], url)])]
 
 
 def _checks(scope, when, today) -> list[Panel]:

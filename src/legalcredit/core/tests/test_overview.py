@@ -92,3 +92,23 @@ def test_the_half_year_report_exports_what_the_page_shows(client, checker, lawye
     at = rows.index(("双公示（行政许可、行政处罚）", None)) + 1
     assert rows[at] == ("决定数", 1) and rows[at + 3] == ("及时率", 0)
     assert ws.cell(at + 4, 2).number_format == "0.00%"
+
+
+def test_complaint_alerts_and_satisfaction_ratings_are_on_the_overview(client, maker, lawyer):
+    from legalcredit.complaints import services as complaints
+    from legalcredit.satisfaction import services as ratings
+
+    for who in ("王芳", "赵强", "钱伟"):
+        complaints.file(lawyer, by=maker, channel="letter", complainant_name=who, interest="委托人", facts="未出庭")
+    for i, level in enumerate((5, 4, 3, 1)):
+        ratings.rate(lawyer, by=maker, channel="窗口登记", service="consultation", service_ref=f"R{i}",
+                     served_on=timezone.localdate(), level=level, comment="" if level > 2 else "敷衍")
+    year = timezone.localdate().year
+    seen = figures(client, maker)
+    complaints_panel = seen[f"投诉（{year}年收到）"]
+    assert complaints_panel["投诉预警"][0] == "1" and complaints_panel["投诉预警待处置"][0] == "1"
+    value, url = complaints_panel["投诉预警待处置"]
+    assert client.get(url).context["cl"].result_count == 1
+    panel = seen[f"满意度评价（{year}年服务）"]
+    assert panel["评价"][0] == "4" and panel["满意率"][0] == "75.00%" and panel["差评"][0] == "1"
+    assert panel["差评按期办结率"][0] == "—"
