@@ -10,6 +10,7 @@ credit record, whose subtype (满意, 基本满意, 不满意) is what the evalu
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Iterable, Mapping
@@ -65,15 +66,24 @@ class Rules:
 
     def tally(self, ratings: Iterable[tuple[int, str]]) -> Tally:
         """``ratings``: (level, follow-up outcome or "")."""
-        counted = [level for level, outcome in ratings if outcome != self.unfounded]
-        satisfied = sum(1 for v in counted if self.levels[v].satisfied)
-        bad = sum(1 for v in counted if self.levels[v].bad)
-        rate = (Decimal(satisfied) / Decimal(len(counted))).quantize(Decimal("0.0001"), ROUND_HALF_UP) \
-            if counted else None
+        return self.tally_counts(Counter(ratings))
+
+    def tally_counts(self, counts: Mapping[tuple[int, str], int]) -> Tally:
+        """The same from how many ratings there are of each (level, outcome), as a database
+        groups them."""
+        kept = {level: 0 for level in self.levels}
+        for (level, outcome), n in counts.items():
+            # A level a later edition dropped is not counted (ratings are checked when taken).
+            if outcome != self.unfounded and level in kept:
+                kept[level] += n
+        total = sum(kept.values())
+        satisfied = sum(n for v, n in kept.items() if self.levels[v].satisfied)
+        bad = sum(n for v, n in kept.items() if self.levels[v].bad)
+        rate = (Decimal(satisfied) / Decimal(total)).quantize(Decimal("0.0001"), ROUND_HALF_UP) if total else None
         subtype = None
-        if rate is not None and len(counted) >= self.min_ratings:
+        if rate is not None and total >= self.min_ratings:
             subtype = next(b.subtype for b in self.bands if rate >= b.min_rate)
-        return Tally(len(counted), satisfied, bad, rate, subtype)
+        return Tally(total, satisfied, bad, rate, subtype)
 
     def round_of(self, day: dt.date) -> tuple[dt.date, dt.date]:
         """The rating round ``day`` falls in: rounds of ``round_months`` months from January."""

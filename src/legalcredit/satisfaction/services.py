@@ -5,10 +5,13 @@ ratings into one 满意度评价 credit record per subject, in one batch a check
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Count
 from django.utils import timezone
 
 from legalcredit.accounts.policy import scope_for
@@ -19,10 +22,12 @@ from legalcredit.core.models import ImportBatch
 from legalcredit.deadlines import services as clocks
 from legalcredit.domain import satisfaction as rules_of
 from legalcredit.domain.identifiers import IdentifierError, uscc
-from legalcredit.records import services as records
+from legalcredit.records import rules as record_rules
+from legalcredit.records.bulk import RecordWriter
 from legalcredit.records.models import CreditRecord, Review
-from legalcredit.records.prepare import Draft
+from legalcredit.records.prepare import Draft, prepare
 from legalcredit.refdata.rulesets import current
+from legalcredit.registry.models import Subject
 from legalcredit.remedies.services.common import may, text, today
 
 from .models import FollowUp, SatisfactionRating
@@ -102,6 +107,13 @@ def follow_up(pk: int, *, by, outcome: str, note: str, on: dt.date | None = None
     return rating
 
 
+class _Subject(NamedTuple):
+    """What a record's preparation needs of its subject, without loading (and unsealing) it whole."""
+    pk: int
+    subject_type_id: str
+    name: str
+
+
 @dataclass
 class TallyResult:
     round_name: str
@@ -134,44 +146,69 @@ def tally(*, by, day_in_round: dt.date, authority: str, authority_uscc: str) -> 
         raise field_error("authority_uscc", "决定机关统一社会信用代码", exc.message) from None
     from legalcredit.accounts.policy import filter_subjects
 
+    # Counted by the database: a province's quarter may hold millions of ratings.
     ratings = filter_subjects(SatisfactionRating.objects.filter(served_on__gte=start, served_on__lte=end),
-                              scope_for(by), "subject").select_related("subject")
-    by_subject: dict[int, list[SatisfactionRating]] = {}
-    for rating in ratings.order_by("subject_id", "pk"):
-        by_subject.setdefault(rating.subject_id, []).append(rating)
+                              scope_for(by), "subject")
+    counts: dict[int, Counter] = defaultdict(Counter)
+    services_of: dict[int, set] = defaultdict(set)
     result = TallyResult(r.round_name(start), None)
+    for subject_id, level, outcome, follow_up, service, n in (
+            ratings.values_list("subject_id", "level", "outcome", "follow_up", "service")
+            .annotate(n=Count("id")).order_by()):
+        counts[subject_id][(level, outcome)] += n
+        services_of[subject_id].add(service)
+        result.open_follow_ups += n if follow_up == FollowUp.OPEN else 0
+    tallies = {sid: r.tally_counts(c) for sid, c in counts.items()}
+    result.too_few = sum(1 for t in tallies.values() if t.subtype is None)
+    due = sorted(sid for sid, t in tallies.items() if t.subtype is not None)
     decision_no = _decision_no(r, start)
-    for group in by_subject.values():
-        subject = group[0].subject
-        t = r.tally((g.level, g.outcome) for g in group)
-        result.open_follow_ups += sum(1 for g in group if g.follow_up == FollowUp.OPEN)
-        if t.subtype is None:
-            result.too_few += 1
-            continue
-        services = sorted({r.services.get(g.service, g.service) for g in group})
-        content = f"{result.round_name}满意度评价：{t.describe()}。服务事项：{'、'.join(services)}。"
-        newest = (CreditRecord.objects.filter(subject=subject, kind=r.record_kind, decision_no=decision_no)
-                  .order_by("-version", "-pk").first())
-        if newest is not None and newest.review == Review.PENDING:
+    scope = scope_for(by)
+    if not scope.covers_kind(r.record_kind):
+        raise PermissionDenied(f"您的角色不能录入{record_rules.kind_name(r.record_kind)}信息")
+    newest: dict[int, dict] = {}
+    tops: dict = {}
+    for chunk in range(0, len(due), 1000):
+        part = due[chunk:chunk + 1000]
+        for rec in (CreditRecord.objects.filter(subject_id__in=part, kind=r.record_kind, decision_no=decision_no)
+                    .order_by("version", "pk").values("subject_id", "key", "version", "review", "is_current",
+                                                       "subtype", "content")):
+            newest[rec["subject_id"]] = rec
+            tops[rec["key"]] = max(tops.get(rec["key"], 0), rec["version"])
+    subjects = {}
+    for chunk in range(0, len(due), 1000):
+        subjects.update({pk: _Subject(pk, kind, name) for pk, kind, name in Subject.objects.filter(
+            pk__in=due[chunk:chunk + 1000]).values_list("pk", "subject_type_id", "name")})
+    reason = f"满意度评价汇总（{result.round_name}）"
+    ctx, day, rows = record_rules.snapshot(), today(), []
+    for sid in due:
+        subject, t, last = subjects[sid], tallies[sid], newest.get(sid)
+        names = sorted(r.services.get(code, code) for code in services_of[sid])
+        content = f"{result.round_name}满意度评价：{t.describe()}。服务事项：{'、'.join(names)}。"
+        if last is not None and last["review"] == Review.PENDING:
             raise ValidationError(f"{subject.name}的{decision_no}记录有待审核的版本，请先完成审核再汇总")
-        if newest is not None and newest.is_current and (newest.subtype, newest.content) == (t.subtype, content):
+        if last is not None and last["is_current"] and (last["subtype"], last["content"]) == (t.subtype, content):
             result.unchanged += 1
             continue
-        if result.batch is None:
-            result.batch = ImportBatch.objects.create(kind=BATCH_KIND, source=f"满意度评价汇总（{result.round_name}）",
-                                                      created_by=by, parameters={"round": start.isoformat()})
-        reason = f"满意度评价汇总（{result.round_name}）"
-        if newest is not None and newest.is_current:
-            rec = records.correct(newest.key, actor=by, reason=reason, subtype=t.subtype, content=content)
-            CreditRecord.objects.filter(pk=rec.pk).update(import_batch=result.batch)
-        else:
-            records.submit(subject, Draft(kind=r.record_kind, decision_date=end, subtype=t.subtype,
+        prepared = prepare(subject, Draft(kind=r.record_kind, decision_date=end, subtype=t.subtype,
                                           authority=authority, authority_uscc=authority_uscc, source_unit=authority,
-                                          source_unit_uscc=authority_uscc, decision_no=decision_no, content=content,
-                                          legal_basis=r.legal_basis),
-                           actor=by, reason=reason, batch=result.batch)
+                                          source_unit_uscc=authority_uscc, decision_no=decision_no,
+                                          content=content, legal_basis=r.legal_basis),
+                           today=day, ctx=ctx, priors=lambda pk, on: ())
+        if not prepared.ok:
+            raise ValidationError(f"{subject.name}：" + "；".join(f"{f}：{m}" for f, m in prepared.errors))
+        values = prepared.values
+        if last is not None and last["is_current"]:    # the round tallied again: the record's next version
+            values["key"], values["version"] = last["key"], tops[last["key"]] + 1
+        rows.append(values)
         result.written.append(subject.name)
-    if result.batch is not None:
-        result.batch.rows = len(result.written)
-        result.batch.save(update_fields=["rows"])
+    if rows:
+        # Written as an import writes a file (COPY on PostgreSQL), for the checker to decide whole.
+        result.batch = ImportBatch.objects.create(kind=BATCH_KIND, source=reason, created_by=by, rows=len(rows),
+                                                  parameters={"round": start.isoformat(), "reason": reason})
+        writer = RecordWriter(result.batch.pk, by, reason)
+        for chunk in range(0, len(rows), 2000):
+            writer.write(rows[chunk:chunk + 2000])
+        writer.finish()
+        audit(action=AuditEntry.Action.BULK, actor=by, object_type="core.importbatch", object_id=result.batch.pk,
+              reason=reason, summary=f"{reason}：{len(rows)}条满意度评价记录（待审核）")
     return result
