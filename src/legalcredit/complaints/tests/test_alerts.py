@@ -177,3 +177,18 @@ def test_a_complaint_not_accepted_leaves_the_alert_and_one_left_short_is_withdra
     services.not_accept(extra.pk, by=maker, reason_code="no_interest", reason="无利害关系")
     fresh.refresh_from_db()
     assert fresh.state == "open" and fresh.count == 3
+
+
+def test_the_nightly_pass_raises_what_registration_could_not(lawyer, maker, monkeypatch):
+    """Complaints registered while the edition had no alerts (or a concurrent one won the race) are
+    assessed by the nightly pass, once."""
+    import dataclasses
+
+    with monkeypatch.context() as m:
+        m.setattr(alerts, "_rules", lambda: dataclasses.replace(services.rules(), alerts={}))
+        for who in ("王芳", "赵强", "钱伟"):
+            file(lawyer, maker, who, 3)
+    assert not ComplaintAlert.objects.exists()
+    assert alerts.assess_recent() == 1
+    assert open_alerts(lawyer)["concentrated"].count == 3
+    assert alerts.assess_recent() == 0 and ComplaintAlert.objects.count() == 1
