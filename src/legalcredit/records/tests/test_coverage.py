@@ -85,3 +85,22 @@ def test_the_demo_results_are_valid_records_that_the_coverage_counts(forensic, m
     report = selectors.coverage("proficiency_test", scope_for(maker), TODAY)
     tested = written.filter(kind="proficiency_test").values("subject").distinct().count()
     assert sum(r.covered for r in report.by_type) == tested
+
+
+def test_the_forensic_association_enters_opinion_reviews_but_not_proficiency_results(forensic, django_user_model,
+                                                                                     bureau):
+    from django.core.exceptions import PermissionDenied
+
+    from legalcredit.accounts.services import assign
+    from legalcredit.refdata.models import Region
+
+    association = django_user_model.objects.create_user("jdxh", password="x-Strong-pass-1", is_staff=True)
+    assign(association, "association", region=Region.objects.get(code="320800"))
+    draft = dict(decision_date=TODAY, authority="淮安市司法鉴定协会", source_unit="淮安市司法鉴定协会",
+                 decision_no="淮鉴协评〔2026〕1号", content="2026年度司法鉴定意见书评查")
+    rec = services.submit(forensic[0], Draft(kind="opinion_review", subtype="不合格", **draft), actor=association,
+                          reason="文书评查结果")
+    assert rec.review == "pending" and rec.severity == "minor"
+    with pytest.raises(PermissionDenied, match="能力验证"):
+        services.submit(forensic[0], Draft(kind="proficiency_test", subtype="满意", **draft), actor=association,
+                        reason="能力验证结果")
