@@ -132,7 +132,7 @@ def _apply(rule: domain.AlertRule, version: str, subject_id: int, pool: list[dom
         alert.count = max(alert.count, window.count)
         alert.save(update_fields=["window_start", "window_end", "count"])
         alert.complaints.add(*(ids - known))
-        what = "更新投诉预警"
+        action, what = AuditEntry.Action.UPDATE, "更新投诉预警"
     else:
         try:
             with transaction.atomic():
@@ -145,9 +145,8 @@ def _apply(rule: domain.AlertRule, version: str, subject_id: int, pool: list[dom
             # Raised at the same moment by another complaint's transaction: that one stands, and the
             # nightly pass adds this complaint to it. Registering the complaint must not fail for it.
             return None
-        what = "投诉预警"
-    audit(action=AuditEntry.Action.CREATE if what == "投诉预警" else AuditEntry.Action.UPDATE,
-          object_type="complaints.complaintalert", object_id=alert.pk,
+        action, what = AuditEntry.Action.CREATE, "投诉预警"
+    audit(action=action, object_type="complaints.complaintalert", object_id=alert.pk,
           summary=f"{what}：{rule.name}（{window.start}至{window.end}，{domain.MEASURES[rule.measure]}{window.count}）",
           data={"subject": subject_id, "rule": rule.code, "complaints": sorted(ids)})
     return alert
