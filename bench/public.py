@@ -92,7 +92,10 @@ def main():
 
     # 双公示: the newest penalties and licences, a page further on, narrowed by a party's name, a
     # decision number and a month of decision dates; a decision's own page.
-    keys = list(CreditRecord.objects.filter(is_current=True, kind="penalty", public=True)
+    from legalcredit.records.selectors import public_filter
+
+    # Decisions public today (a record's flag alone may outlive its publication period).
+    keys = list(CreditRecord.objects.filter(public_filter(today), is_current=True, kind="penalty")
                 .values_list("key", flat=True)[:opts.pages])
     numbers = list(CreditRecord.objects.filter(key__in=keys).values_list("decision_no", flat=True))
     months = [(today - dt.timedelta(days=30 * (i % 36 + 1))) for i in range(len(sample))]
@@ -121,9 +124,13 @@ def main():
     result["pdf_font"] = pdf.font()
 
     admin = get_user_model().objects.create_superuser("bench_admin", password="x-Strong-pass-1")
-    for i in range(12):
-        inspections.register_inspector(by=admin, name=f"检查员{i}", unit="江苏省司法厅", region="320000",
-                                       enforcement_no=f"32000000{i:04d}")
+    # The province draws the lawyers; each city's own inspectors inspect them (inspectors_from: city).
+    from legalcredit.refdata.models import Region
+
+    for city in Region.objects.filter(level="city", code__startswith="32").values_list("code", flat=True):
+        for i in range(12):
+            inspections.register_inspector(by=admin, name=f"检查员{city}{i}", unit=f"{city}司法局", region=city,
+                                           enforcement_no=f"{city}{i:04d}")
     plan = inspections.create_plan(by=admin, name="全省律师执业活动随机抽查", item="lawyer_practice", region="320000",
                                    year=today.year, authority="江苏省司法厅", authority_uscc=generate.uscc_code(rng, authority="1", category="1", region="320000", serial=9),
                                    inspect_from=today, inspect_until=today)

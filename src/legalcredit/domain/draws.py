@@ -9,6 +9,8 @@ so anyone holding the seed and the candidate list logged with the plan can repea
 * Each inspection gets ``per_inspection`` distinct inspectors, none with a conflict of interest
   with its subject; among those free of conflict the least loaded go first (counting what each
   already has this year), ties broken by lot, so the work spreads evenly.
+* With ``areas`` (a province-wide plan whose rules say ``inspectors_from: city``), a subject's
+  inspectors come from its own city only: 省级抽取检查对象、派至各州(市)，由州(市)随机抽取检查人员.
 """
 from __future__ import annotations
 
@@ -100,19 +102,31 @@ def draw_subjects(candidates: Iterable[Candidate], seed: str) -> list[Candidate]
 
 
 def assign_inspectors(drawn: list[Candidate], inspectors: Iterable[int], conflicts: Mapping[int, set[int]],
-                      seed: str, per_inspection: int, prior_load: Mapping[int, int] | None = None) -> list[Drawn]:
+                      seed: str, per_inspection: int, prior_load: Mapping[int, int] | None = None, *,
+                      areas: Mapping[int, str] | None = None,
+                      subject_areas: Mapping[int, str] | None = None) -> list[Drawn]:
     """``conflicts``: subject id → the inspectors who must recuse for it; ``prior_load``: how many
-    inspections each inspector already has this year, so the year's work evens out across plans."""
+    inspections each inspector already has this year, so the year's work evens out across plans;
+    ``areas`` and ``subject_areas``: inspector id and subject id → area, when each subject's
+    inspectors must come from its own area."""
     pool = sorted(set(inspectors))
     if per_inspection < 1:
         raise DrawError("每项检查的检查人员数应至少为1")
+    if (areas is None) != (subject_areas is None):
+        raise DrawError("按地区派员须同时给出检查人员和检查对象的所在地区")
+    local: dict[str, list[int]] = defaultdict(list)
+    for i in pool:
+        if areas is not None:
+            local[areas[i]].append(i)
     load: Counter[int] = Counter({i: n for i, n in (prior_load or {}).items() if i in pool})
     out = []
     for c in drawn:
-        free = [i for i in pool if i not in conflicts.get(c.subject_id, set())]
+        own = pool if areas is None else local.get(subject_areas[c.subject_id], [])
+        free = [i for i in own if i not in conflicts.get(c.subject_id, set())]
         if len(free) < per_inspection:
-            raise DrawError(f"主体 {c.subject_id}：可派检查人员 {len(free)} 名（已回避 "
-                            f"{len(pool) - len(free)} 名），少于每项检查须有的 {per_inspection} 名")
+            where = "" if areas is None else f"所在地区（{subject_areas[c.subject_id]}）"
+            raise DrawError(f"主体 {c.subject_id}：{where}可派检查人员 {len(free)} 名（已回避 "
+                            f"{len(own) - len(free)} 名），少于每项检查须有的 {per_inspection} 名")
         lots = _rng(seed, "inspectors", str(c.subject_id))
         order = {i: lots.random() for i in free}
         chosen = sorted(free, key=lambda i: (load[i], order[i]))[:per_inspection]
@@ -122,10 +136,11 @@ def assign_inspectors(drawn: list[Candidate], inspectors: Iterable[int], conflic
 
 
 def draw(candidates: Iterable[Candidate], inspectors: Iterable[int], conflicts: Mapping[int, set[int]],
-         seed: str, per_inspection: int, prior_load: Mapping[int, int] | None = None) -> list[Drawn]:
+         seed: str, per_inspection: int, prior_load: Mapping[int, int] | None = None, *,
+         areas: Mapping[int, str] | None = None, subject_areas: Mapping[int, str] | None = None) -> list[Drawn]:
     candidates = list(candidates)
     return assign_inspectors(draw_subjects(candidates, seed), inspectors, conflicts, seed, per_inspection,
-                             prior_load)
+                             prior_load, areas=areas, subject_areas=subject_areas)
 
 
 @dataclass(frozen=True)
@@ -147,6 +162,10 @@ class InspectionRules:
     result_name: str
     result_source: str
     items: Mapping[str, Item]
+    # plan: any inspector of the plan's directory; city: a province-wide plan sends each subject
+    # inspectors of its own city
+    inspectors_from: str = "plan"
+    inspectors_source: str = ""
 
 
 def parse(doc: Mapping) -> InspectionRules:
@@ -174,5 +193,11 @@ def parse(doc: Mapping) -> InspectionRules:
         items[it["code"]] = Item(it["code"], it["name"], tuple(it["subject_types"]), it["legal_basis"])
     if not items:
         raise DrawError("items：至少须有一个抽查事项")
+    origin = doc.get("inspectors_from", "plan")
+    if origin not in ("plan", "city"):
+        raise DrawError(f"inspectors_from 应为 plan（抽查范围内的检查人员）或 city（检查对象所在市的检查人员），收到 {origin!r}")
+    if origin == "city" and not str(doc.get("inspectors_source") or "").strip():
+        raise DrawError("inspectors_source：按地区派员须注明依据")
     return InspectionRules(str(doc["version"]), str(doc.get("source", "")), per, rate, cap, days,
-                           str(pub.get("name") or "公示抽查检查结果"), str(pub.get("source") or ""), items)
+                           str(pub.get("name") or "公示抽查检查结果"), str(pub.get("source") or ""), items,
+                           origin, str(doc.get("inspectors_source") or ""))

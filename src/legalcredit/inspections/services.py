@@ -27,6 +27,7 @@ from legalcredit.records import rules as record_rules
 from legalcredit.records import services as records
 from legalcredit.records.prepare import Draft
 from legalcredit.refdata.models import Region
+from legalcredit.registry.models import Subject
 
 from . import selectors
 from .models import Conflict, Inspection, Inspector, Plan
@@ -134,8 +135,19 @@ def draw(plan_id: int, *, by) -> Plan:
     conflicts = selectors.conflicts(plan, r)
     load = selectors.inspector_load(plan)
     seed = secrets.token_hex(16)
+    chosen = draws.draw_subjects(candidates, seed)
+    areas = subject_areas = None
+    if r.inspectors_from == "city" and plan.region.level == plan.region.Level.PROVINCE:
+        # 省级抽取检查对象、派至各市，由市抽取检查人员: each subject's inspectors from its own city.
+        areas = {pk: code[:4] for pk, code in Inspector.objects.filter(pk__in=pool).values_list("pk", "region_id")}
+        subject_areas = {}
+        ids = [c.subject_id for c in chosen]
+        for i in range(0, len(ids), 1000):
+            subject_areas.update({pk: code[:4] for pk, code in Subject.objects.filter(
+                pk__in=ids[i:i + 1000]).values_list("pk", "region_id")})
     try:
-        drawn = draws.draw(candidates, pool, conflicts, seed, r.per_inspection, load)
+        drawn = draws.assign_inspectors(chosen, pool, conflicts, seed, r.per_inspection, load, areas=areas,
+                                        subject_areas=subject_areas)
     except draws.DrawError as exc:
         raise field_error("inspectors", "检查人员", str(exc)) from None
     plan.state, plan.seed, plan.drawn_at, plan.drawn_by = Plan.State.DRAWN, seed, timezone.now(), by
@@ -143,6 +155,9 @@ def draw(plan_id: int, *, by) -> Plan:
     plan.candidates_digest = draws.candidates_digest(candidates)
     plan.inspector_pool = {"ids": pool, "conflicts": {str(k): sorted(v) for k, v in conflicts.items()},
                            "per_inspection": r.per_inspection, "load": {str(k): v for k, v in load.items()}}
+    if areas is not None:
+        plan.inspector_pool |= {"areas": {str(k): v for k, v in areas.items()},
+                                "subject_areas": {str(k): v for k, v in subject_areas.items()}}
     plan.save()
     # In bulk: a province-wide plan draws thousands.
     # SQLite and PostgreSQL both return the new keys from a bulk insert.
@@ -167,8 +182,13 @@ def verify_draw(plan: Plan) -> tuple[bool, str]:
     if draws.candidates_digest(candidates) != plan.candidates_digest:
         return False, "存档的检查对象名录与摘要不符"
     pool = plan.inspector_pool
-    again = draws.draw(candidates, pool["ids"], {int(k): set(v) for k, v in pool["conflicts"].items()},
-                       plan.seed, pool["per_inspection"], {int(k): v for k, v in pool.get("load", {}).items()})
+    local = {key: {int(k): v for k, v in pool[key].items()} for key in ("areas", "subject_areas") if key in pool}
+    try:
+        again = draws.draw(candidates, pool["ids"], {int(k): set(v) for k, v in pool["conflicts"].items()},
+                           plan.seed, pool["per_inspection"], {int(k): v for k, v in pool.get("load", {}).items()},
+                           **local)
+    except (draws.DrawError, KeyError):
+        return False, "按存档的种子、名录和检查人员所在地区无法重新抽取"
     stored: dict[int, list[int]] = {}
     for subject_id, inspector_id in Inspection.inspectors.through.objects.filter(
             inspection__plan=plan).values_list("inspection__subject_id", "inspector_id"):

@@ -98,3 +98,44 @@ def test_an_inspector_busy_earlier_in_the_year_is_sent_last():
         for i in d.inspectors:
             load[i] += 1
     assert load[3] == load[4] == 4 and load[1] == load[2] == 0
+
+
+@given(st.data(), populations(), SEEDS)
+@settings(max_examples=60)
+def test_with_areas_every_inspector_comes_from_the_subjects_own_area_and_the_draw_repeats(data, candidates, seed):
+    pool, conflicts = data.draw(inspector_setups(candidates))
+    areas = {i: data.draw(st.sampled_from(["3201", "3208"])) for i in pool}
+    subject_areas = {c.subject_id: data.draw(st.sampled_from(["3201", "3208"])) for c in candidates}
+    try:
+        result = draw(candidates, pool, conflicts, seed, 2, areas=areas, subject_areas=subject_areas)
+    except DrawError as exc:
+        # Only when some drawn subject's own area has too few inspectors free of conflict.
+        assert "所在地区" in str(exc)
+        short = [c for c in draw_subjects(candidates, seed)
+                 if len([i for i in pool if areas[i] == subject_areas[c.subject_id]
+                         and i not in conflicts.get(c.subject_id, set())]) < 2]
+        assert short
+        return
+    for d in result:
+        assert all(areas[i] == subject_areas[d.subject_id] for i in d.inspectors)
+        assert len(d.inspectors) == 2 and not set(d.inspectors) & conflicts.get(d.subject_id, set())
+    assert result == draw(list(reversed(candidates)), pool, conflicts, seed, 2, areas=areas,
+                          subject_areas=subject_areas)
+
+
+def test_areas_come_for_both_sides_or_neither():
+    with pytest.raises(DrawError, match="同时给出"):
+        assign_inspectors([Candidate(1, "差", Decimal(1), 2)], [1, 2], {}, "s", 2, areas={1: "3201", 2: "3201"})
+
+
+@pytest.mark.parametrize("change, message", [({"inspectors_from": "county"}, "inspectors_from"),
+                                             ({"inspectors_source": ""}, "inspectors_source")])
+def test_where_inspectors_come_from_is_checked(change, message):
+    from legalcredit.domain.draws import parse
+
+    from ._data import rule_doc
+
+    doc = {**rule_doc("inspections.yaml"), **change}
+    assert parse(rule_doc("inspections.yaml")).inspectors_from == "city"
+    with pytest.raises(DrawError, match=message):
+        parse(doc)

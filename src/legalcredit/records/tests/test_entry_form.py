@@ -28,7 +28,7 @@ def test_an_association_enters_discipline_which_a_bureau_checker_approves(client
     client.force_login(association)
     page = client.get("/admin/records/creditrecord/enter/")
     kinds = page.context["form"].fields["kind"].choices
-    assert kinds == [("discipline", "行业处分")], "an association sees only its own kind"
+    assert kinds == [("discipline", "行业处分"), ("opinion_review", "司法鉴定文书评查")], "an association sees only its own kinds"
     response = client.post("/admin/records/creditrecord/enter/", form(lawyer, subject=lawyer.id_number))
     assert response.status_code == 302
     rec = CreditRecord.objects.get(subject=lawyer)
@@ -47,7 +47,7 @@ def test_an_association_cannot_enter_or_see_other_kinds(client, association, mak
     client.force_login(association)
     refused = client.post("/admin/records/creditrecord/enter/", form(lawyer, kind="penalty", subtype="警告"))
     assert refused.status_code == 200 and "kind" in refused.context["form"].errors
-    with pytest.raises(Exception, match="只能录入行业处分信息"):
+    with pytest.raises(Exception, match="只能录入行业处分、司法鉴定文书评查信息"):
         services.submit(lawyer, penalty(), actor=association, reason="越权")
     with pytest.raises(ImportRefused, match="不能导入“行政处罚”"):
         import_records("x.csv", kind="penalty", actor=association, reason="越权")
