@@ -108,6 +108,10 @@ class ComplaintAdmin(case_admin.CaseAdmin):
     def get_list_filter(self, request):
         return ("stage",) if self._respondent(request) else self.list_filter
 
+    def lookup_allowed(self, lookup, value, request=None):
+        # A subject's credit file links to its own list.
+        return lookup == "subject__id__exact" or super().lookup_allowed(lookup, value, request)
+
     def get_search_fields(self, request):
         return ("number",) if self._respondent(request) else self.search_fields
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 
@@ -25,6 +26,10 @@ class CreditProfile:
     lists: list[str] = field(default_factory=list)
     lists_url: str = ""
     show_lists: bool = False
+    complaints: str = ""                   # the last year's complaints and open alerts, when shown
+    complaints_url: str = ""
+    satisfaction: str = ""                 # the last year's ratings and 满意率, when shown
+    satisfaction_url: str = ""
 
 
 def credit_profile(subject, user) -> CreditProfile:
@@ -62,4 +67,26 @@ def credit_profile(subject, user) -> CreditProfile:
         p.lists = [f"{list_name(e.list_code)}（至{e.listed_until}）"
                    for e in in_force_on([subject.pk], today)]
         p.lists_url = reverse("admin:lists_listentry_changelist") + f"?subject__id__exact={subject.pk}"
+    year_ago = today.replace(year=today.year - 1) if (today.month, today.day) != (2, 29) else today.replace(
+        year=today.year - 1, day=28)
+    if user.has_perm("complaints.view_complaint"):
+        from legalcredit.complaints.models import Complaint, ComplaintAlert
+
+        n = Complaint.objects.filter(subject=subject, received_on__gt=year_ago).count()
+        alerts = ComplaintAlert.objects.filter(subject=subject, state=ComplaintAlert.State.OPEN).count()
+        p.complaints = f"近一年收到 {n} 件" + (f"；待处置的投诉预警 {alerts} 个" if alerts else "")
+        p.complaints_url = reverse("admin:complaints_complaint_changelist") + f"?subject__id__exact={subject.pk}"
+    if user.has_perm("satisfaction.view_satisfactionrating"):
+        from legalcredit.domain.satisfaction import percent
+        from legalcredit.satisfaction.models import FollowUp, SatisfactionRating
+        from legalcredit.satisfaction.services import rules
+
+        rows = (SatisfactionRating.objects.filter(subject=subject, served_on__gt=year_ago)
+                .values_list("level", "outcome").annotate(n=Count("id")).order_by())
+        t = rules().tally_counts({(level, outcome): n for level, outcome, n in rows})
+        waiting = SatisfactionRating.objects.filter(subject=subject, follow_up=FollowUp.OPEN).count()
+        p.satisfaction = (f"近一年评价 {t.ratings} 次，满意率 {percent(t.rate)}，差评 {t.bad} 次"
+                          + (f"；待回访 {waiting} 条" if waiting else ""))
+        p.satisfaction_url = (reverse("admin:satisfaction_satisfactionrating_changelist")
+                              + f"?subject__id__exact={subject.pk}")
     return p

@@ -50,6 +50,10 @@ class SatisfactionRatingAdmin(ReadOnlyAdmin):
               "followed_up_on", "followed_up_by")
     readonly_fields = ("service_name", "level_name", "outcome_name")
 
+    def lookup_allowed(self, lookup, value, request=None):
+        # A subject's credit file links to its own list.
+        return lookup == "subject__id__exact" or super().lookup_allowed(lookup, value, request)
+
     def get_queryset(self, request):
         return selectors.visible(policy.scope_for(request.user))
 

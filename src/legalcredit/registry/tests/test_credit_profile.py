@@ -72,3 +72,32 @@ def test_the_grade_reads_as_its_scheme_names_it(client, checker, maker, codes):
     # A clean office starts at the base score, 100: 良好 in the grassroots scheme (code "good").
     grade = page.split("当前信用等级")[-1][:400]
     assert "良好（" in grade and "good" not in grade, grade
+
+
+def test_the_file_shows_the_years_complaints_alerts_and_ratings_each_linked(client, maker, lawyer, django_user_model):
+    from django.utils import timezone
+
+    from legalcredit.accounts.services import assign
+    from legalcredit.complaints import services as complaints
+    from legalcredit.refdata.models import Region
+    from legalcredit.satisfaction import services as ratings
+
+    for who in ("王芳", "赵强", "钱伟"):
+        complaints.file(lawyer, by=maker, channel="letter", complainant_name=who, interest="委托人", facts="未出庭")
+    for i, level in enumerate((5, 5, 5, 2)):
+        ratings.rate(lawyer, by=maker, channel="窗口登记", service="consultation", service_ref=f"R{i}",
+                     served_on=timezone.localdate(), level=level, comment="" if level > 2 else "敷衍")
+    client.force_login(maker)
+    page = client.get(reverse("admin:registry_practitioner_change", args=[lawyer.pk])).content.decode()
+    assert "近一年收到 3 件；待处置的投诉预警 1 个" in page
+    assert "近一年评价 4 次，满意率 75.00%，差评 1 次；待回访 1 条" in page
+    for url in (reverse("admin:complaints_complaint_changelist"),
+                reverse("admin:satisfaction_satisfactionrating_changelist")):
+        listing = client.get(url, {"subject__id__exact": lawyer.pk})
+        assert listing.status_code == 200 and listing.context["cl"].result_count in (3, 4)
+    # An association reads neither.
+    assoc = django_user_model.objects.create_user("assoc2", password="x-Strong-pass-1", is_staff=True)
+    assign(assoc, "association", region=Region.objects.get(code="320800"))
+    client.force_login(assoc)
+    html = client.get(reverse("admin:registry_practitioner_change", args=[lawyer.pk])).content.decode()
+    assert "投诉：" not in html and "满意度评价：" not in html
