@@ -12,10 +12,14 @@ import datetime as dt
 from collections import defaultdict
 from typing import Iterable
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
+from django.urls import reverse
 
+from legalcredit.accounts.selectors import officers_covering
 from legalcredit.audit.models import AuditEntry
 from legalcredit.audit.services import record as audit
 from legalcredit.core.errors import field_error
@@ -146,10 +150,26 @@ def _apply(rule: domain.AlertRule, version: str, subject_id: int, pool: list[dom
             # nightly pass adds this complaint to it. Registering the complaint must not fail for it.
             return None
         action, what = AuditEntry.Action.CREATE, "投诉预警"
+        _report(alert, rule)
     audit(action=action, object_type="complaints.complaintalert", object_id=alert.pk,
           summary=f"{what}：{rule.name}（{window.start}至{window.end}，{domain.MEASURES[rule.measure]}{window.count}）",
           data={"subject": subject_id, "rule": rule.code, "complaints": sorted(ids)})
     return alert
+
+
+def _report(alert: ComplaintAlert, rule: domain.AlertRule) -> None:
+    """Tell the officers who handle complaints about the subject, once the alert is committed
+    (群体性投诉 calls for an immediate report; every new alert is worth one e-mail)."""
+    subject = Subject.objects.only("pk", "name", "region_id").get(pk=alert.subject_id)
+    to = sorted({u.email for u in officers_covering(subject, perm=HANDLE)})
+    if not to:
+        return
+    body = (f"{rule.name}：{subject.name}\n预警条件：{alert.rule_text}\n统计期间：{alert.window_start} 至 "
+            f"{alert.window_end}，计数 {alert.count}\n处置建议：{alert.advice}\n\n"
+            f"请登录公共法律服务信用监管平台后台（投诉处理 → 投诉预警）处置："
+            f"{reverse('admin:complaints_complaintalert_change', args=[alert.pk])}")
+    transaction.on_commit(lambda: send_mail(f"【投诉预警】{rule.name}：{subject.name}", body,
+                                            settings.DEFAULT_FROM_EMAIL, to, fail_silently=True))
 
 
 @transaction.atomic

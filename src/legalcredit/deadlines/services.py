@@ -7,12 +7,12 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mass_mail
 from django.db import transaction
 from django.utils import timezone
 
+from legalcredit.accounts.selectors import officers_covering
 from legalcredit.domain import deadlines
 from legalcredit.domain.remedies import TimeLimit
 from legalcredit.refdata.selectors import work_calendar
@@ -96,18 +96,6 @@ def extend(case_type: str, case_id: int, old_step: str, limit: TimeLimit, *, on:
                  assignee=assignee or old.assignee, pauses=old.pauses)
 
 
-def _officers_for(subject, exclude=()) -> list:
-    """Active officers whose region covers the subject's: the unit an overdue case escalates to."""
-    User = get_user_model()
-    code = subject.region_id
-    out = []
-    for user in (User.objects.filter(is_active=True, officer__region__isnull=False)
-                 .select_related("officer__region").exclude(pk__in=exclude)):
-        if code.startswith(user.officer.region.jurisdiction_prefix) and user.email:
-            out.append(user)
-    return out
-
-
 def _message(clock: Clock, lead: str) -> str:
     due = clock.due_on.isoformat() if clock.due_on else "（暂停计时）"
     return (f"{lead}\n\n案件：{clock.get_case_type_display()} #{clock.case_id}\n主体：{clock.subject.name}\n"
@@ -127,7 +115,7 @@ def remind_and_escalate(today: dt.date | None = None) -> tuple[int, int]:
             stopped_on__isnull=True, due_on__isnull=False)
         for clock in base.filter(due_on__gte=today, due_on__lt=bound, reminded_on__isnull=True):
             to = [clock.assignee.email] if clock.assignee and clock.assignee.email else [
-                u.email for u in _officers_for(clock.subject)]
+                u.email for u in officers_covering(clock.subject)]
             if to:
                 mails.append((f"【即将到期】{clock.name}：{clock.subject.name}", _message(clock, "以下事项即将到期："),
                               sender, to))
@@ -135,7 +123,7 @@ def remind_and_escalate(today: dt.date | None = None) -> tuple[int, int]:
             clock.save(update_fields=["reminded_on"])
             reminded += 1
         for clock in base.filter(due_on__lt=today, escalated_on__isnull=True):
-            to = sorted({u.email for u in _officers_for(clock.subject)}
+            to = sorted({u.email for u in officers_covering(clock.subject)}
                         | ({clock.assignee.email} if clock.assignee and clock.assignee.email else set()))
             if to:
                 mails.append((f"【已逾期】{clock.name}：{clock.subject.name}", _message(clock, "以下事项已超过办理期限："),

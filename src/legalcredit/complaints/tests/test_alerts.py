@@ -192,3 +192,26 @@ def test_the_nightly_pass_raises_what_registration_could_not(lawyer, maker, monk
     assert alerts.assess_recent() == 1
     assert open_alerts(lawyer)["concentrated"].count == 3
     assert alerts.assess_recent() == 0 and ComplaintAlert.objects.count() == 1
+
+
+def test_a_new_alert_is_mailed_once_to_the_officers_who_handle_the_subjects_complaints(
+        lawyer, maker, checker, django_user_model, mailoutbox, django_capture_on_commit_callbacks):
+    maker.email, checker.email = "maker@sfj.example", "checker@sfj.example"
+    maker.save()
+    checker.save()
+    elsewhere = django_user_model.objects.create_user("nj", password="x-Strong-pass-1", is_staff=True,
+                                                      email="nj@sfj.example")
+    assign(elsewhere, "city_maker", region=Region.objects.get(code="320100"))
+    with django_capture_on_commit_callbacks(execute=True):
+        for who in ("王芳", "赵强", "钱伟"):
+            file(lawyer, maker, who, 3)
+    assert len(mailoutbox) == 1
+    mail = mailoutbox[0]
+    # The city's maker handles complaints; its checker decides them (no handle permission); Nanjing's
+    # maker does not cover the subject.
+    assert mail.to == ["maker@sfj.example"] and "【投诉预警】投诉集中：李明" == mail.subject
+    alert = open_alerts(lawyer)["concentrated"]
+    assert f"/admin/complaints/complaintalert/{alert.pk}/change/" in mail.body and alert.advice in mail.body
+    with django_capture_on_commit_callbacks(execute=True):
+        file(lawyer, maker, "孙丽", 1)                 # enlarges the alert: no second e-mail
+    assert len(mailoutbox) == 1
