@@ -349,6 +349,7 @@ def coverage(kind: str, scope: Scope, today: dt.date) -> CoverageReport | None:
     county within a city), and who has none; None for a kind without a coverage rule."""
     from django.db.models import Exists, OuterRef
 
+    from legalcredit.domain.periods import months_before
     from legalcredit.refdata.models import Region, SubjectType
     from legalcredit.registry.selectors import visible_subjects
 
@@ -357,9 +358,7 @@ def coverage(kind: str, scope: Scope, today: dt.date) -> CoverageReport | None:
     k = rules.kinds().get(kind)
     if k is None or k.coverage is None:
         return None
-    year = today.year - k.coverage.years
-    since = (today.replace(year=year) if (today.month, today.day) != (2, 29) else dt.date(year, 2, 28)) \
-        + dt.timedelta(days=1)
+    since = months_before(today, 12 * k.coverage.years) + dt.timedelta(days=1)
     held = CreditRecord.objects.filter(subject=OuterRef("pk"), kind=kind, is_current=True, review=Review.APPROVED,
                                        decision_date__gte=since, decision_date__lte=today)
     subjects = (visible_subjects(scope).filter(subject_type_id__in=k.coverage.subject_types, status__may_practise=True)

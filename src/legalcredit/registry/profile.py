@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from legalcredit.accounts import policy
+from legalcredit.domain.periods import months_before
 
 
 @dataclass
@@ -67,8 +68,7 @@ def credit_profile(subject, user) -> CreditProfile:
         p.lists = [f"{list_name(e.list_code)}（至{e.listed_until}）"
                    for e in in_force_on([subject.pk], today)]
         p.lists_url = reverse("admin:lists_listentry_changelist") + f"?subject__id__exact={subject.pk}"
-    year_ago = today.replace(year=today.year - 1) if (today.month, today.day) != (2, 29) else today.replace(
-        year=today.year - 1, day=28)
+    year_ago = months_before(today, 12)
     if user.has_perm("complaints.view_complaint"):
         from legalcredit.complaints.models import Complaint, ComplaintAlert
 
