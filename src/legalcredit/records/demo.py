@@ -67,16 +67,7 @@ def rows(subjects: list[tuple[int, str]], n: int, rng: random.Random, today: dt.
                        public=True)
         else:
             row.update(kind="legal_aid_review", subtype=rng.choice(["优秀", "良好", "合格", "不合格"]))
-        if policy is not None and row.get("severity"):
-            w = publication.window(day, row["severity"], policy, penalty_types=row.get("penalty_types", ()))
-            row.update(public=w.published, publication_regime=w.regime, published_from=w.start if w.published else None,
-                       min_publication_until=w.min_until, publication_end=w.until, repair_from=w.repair_from,
-                       publication_note=w.explanation, published_on=day if w.published else None)
-        elif row.get("public"):
-            # As entry gives a record with no severity (a commendation, a passed assessment):
-            # public from its decision, with no end.
-            row.update(published_from=day, published_on=day,
-                       publication_note=f"{rules.kind_name(row['kind'])}信息自决定日起公示")
+        _stamp_publication(row, day, policy)
         if row["kind"] == "penalty" and row.get("published_on") and calendar is not None:
             # 双公示 timeliness as approval computes it: most go online at once, about one in
             # twelve weeks late (chosen by the row's number, so the random stream is unchanged).
@@ -85,6 +76,20 @@ def rows(subjects: list[tuple[int, str]], n: int, rng: random.Random, today: dt.
             worked = calendar.working_days_between(day, row["published_on"])
             row.update(publication_working_days=worked, on_time=worked <= deadline)
         yield row
+
+
+def _stamp_publication(row: dict, day: dt.date, policy: publication.Policy | None) -> None:
+    """A demo row's publication as entry computes it: an adverse record's window under ``policy``;
+    a public record with no severity (a commendation, a passed assessment) public from its
+    decision, with no end."""
+    if policy is not None and row.get("severity"):
+        w = publication.window(day, row["severity"], policy, penalty_types=row.get("penalty_types", ()))
+        row.update(public=w.published, publication_regime=w.regime, published_from=w.start if w.published else None,
+                   min_publication_until=w.min_until, publication_end=w.until, repair_from=w.repair_from,
+                   publication_note=w.explanation, published_on=day if w.published else None)
+    elif row.get("public"):
+        row.update(published_from=day, published_on=day,
+                   publication_note=f"{rules.kind_name(row['kind'])}信息自决定日起公示")
 
 
 def build(per_subject: float = 2.0, *, seed: int = 2260, subjects_of_batch: ImportBatch | None = None,
@@ -187,8 +192,6 @@ def build_forensic_results(*, seed: int = 4, subjects_of_batch: ImportBatch | No
     """能力验证 and 司法鉴定文书评查 results of the last three years: about seven in ten forensic
     institutions and appraisers took a proficiency test (so the coverage page has gaps to show),
     and about half had an opinion reviewed."""
-    from legalcredit.domain import publication
-
     qs = Subject.objects.filter(subject_type_id__in=["forensic_institution", "forensic_appraiser"])
     if subjects_of_batch is not None:
         qs = qs.filter(import_batch=subjects_of_batch)
@@ -208,16 +211,9 @@ def build_forensic_results(*, seed: int = 4, subjects_of_batch: ImportBatch | No
                    "source_unit": BUREAU, "decision_no": f"{rules.kind_name(kind)}〔{day.year}〕{len(out) + 1}号",
                    "content": f"{day.year}年度{rules.kind_name(kind)}：{sub}", "review": "approved", "is_current": True,
                    "effective_at": now, "reason": "演示数据", "content_hash": "", "public": True}
-            severity = "minor" if sub in ("不通过", "不合格") else ""
-            if severity:
-                w = publication.window(day, severity, policy)
-                row.update(severity=severity, public=w.published, publication_regime=w.regime,
-                           published_from=w.start if w.published else None, min_publication_until=w.min_until,
-                           publication_end=w.until, repair_from=w.repair_from, publication_note=w.explanation,
-                           published_on=day if w.published else None)
-            else:
-                row.update(published_from=day, published_on=day,
-                           publication_note=f"{rules.kind_name(kind)}信息自决定日起公示")
+            if sub in ("不通过", "不合格"):
+                row["severity"] = "minor"
+            _stamp_publication(row, day, policy)
             out.append(row)
     if not out:
         return 0
