@@ -167,17 +167,16 @@ def tally(*, by, day_in_round: dt.date, authority: str, authority_uscc: str) -> 
         raise PermissionDenied(f"您的角色不能录入{record_rules.kind_name(r.record_kind)}信息")
     newest: dict[int, dict] = {}
     tops: dict = {}
-    for chunk in range(0, len(due), 1000):
+    subjects = {}
+    for chunk in range(0, len(due), 1000):    # SQLite caps a statement's parameters
         part = due[chunk:chunk + 1000]
         for rec in (CreditRecord.objects.filter(subject_id__in=part, kind=r.record_kind, decision_no=decision_no)
                     .order_by("version", "pk").values("subject_id", "key", "version", "review", "is_current",
                                                        "subtype", "content")):
             newest[rec["subject_id"]] = rec
             tops[rec["key"]] = max(tops.get(rec["key"], 0), rec["version"])
-    subjects = {}
-    for chunk in range(0, len(due), 1000):
         subjects.update({pk: _Subject(pk, kind, name) for pk, kind, name in Subject.objects.filter(
-            pk__in=due[chunk:chunk + 1000]).values_list("pk", "subject_type_id", "name")})
+            pk__in=part).values_list("pk", "subject_type_id", "name")})
     reason = f"满意度评价汇总（{result.round_name}）"
     ctx, day, rows = record_rules.snapshot(), today(), []
     for sid in due:
