@@ -149,7 +149,7 @@ def test_a_service_system_hands_ratings_over_once_per_service(client, system, la
     assert resent.status_code == 200 and resent.json()["id"] == answer["id"]
     changed = client.post("/api/v1/ratings/", {**body, "level": 5}, content_type="application/json", **auth)
     assert changed.status_code == 400 and "服务一次、评价一次" in changed.content.decode()
-    # A malformed USCC (letters where the code has digits) is refused naming the field.
+    # A USCC with a wrong check character is refused, naming the field.
     nobody = client.post("/api/v1/ratings/", {**body, "subject": {"uscc": "91320800MA1XXXXXXX"}},
                          content_type="application/json", **auth)
     assert nobody.status_code == 400 and "评价对象" in nobody.content.decode()
