@@ -256,7 +256,9 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated",
                                    "legalcredit.accounts.tokens.TokenScope"],
-    "DEFAULT_THROTTLE_CLASSES": ["legalcredit.accounts.tokens.TokenRateThrottle"],
+    "DEFAULT_THROTTLE_CLASSES": ["legalcredit.accounts.tokens.TokenRateThrottle",
+                                 "legalcredit.core.visitors.PublicRateThrottle"],
+    "EXCEPTION_HANDLER": "legalcredit.core.api_errors.exception_handler",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 20,
 }
@@ -270,7 +272,8 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums",
-                             "legalcredit.core.openapi.chinese_tags"],
+                             "legalcredit.core.openapi.chinese_tags",
+                             "legalcredit.core.openapi.document_errors"],
 }
 
 _redis = os.environ.get("REDIS_URL", "").strip()

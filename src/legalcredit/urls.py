@@ -7,6 +7,10 @@ from legalcredit.accounts.views import second_factor
 from legalcredit.core.views import admin_index, overview
 from legalcredit.evaluation.views import public_forensic_grades
 
+# Under /api/ a missing path or a server error answers JSON, elsewhere the site's page.
+handler404 = "legalcredit.core.api_errors.not_found"
+handler500 = "legalcredit.core.api_errors.server_error"
+
 admin.site.site_header = "公共法律服务信用监管平台"
 admin.site.site_title = "信用监管平台"
 admin.site.index_title = "后台管理"

@@ -11,8 +11,9 @@ from django.shortcuts import get_object_or_404, render
 
 from legalcredit.core import counters
 from legalcredit.core.admin_forms import refusals_on
+from legalcredit.core.visitors import visitor
 from legalcredit.domain.deadlines import span
-from legalcredit.portal.views import _visitor, public_page
+from legalcredit.portal.views import public_page
 from legalcredit.registry.models import Subject
 from legalcredit.remedies.services import materials
 
@@ -23,7 +24,7 @@ from .forms import PublicComplaintForm
 def _over_daily_cap(request) -> bool:
     limit = settings.PUBLIC_COMPLAINTS_PER_DAY
     day = int(time.time() // 86400)
-    return bool(limit) and counters.increment(f"complaints_{_visitor(request)}_{day}", ttl=2 * 86400) > limit
+    return bool(limit) and counters.increment(f"complaints_{visitor(request)}_{day}", ttl=2 * 86400) > limit
 
 
 @public_page(methods=("GET", "POST"))

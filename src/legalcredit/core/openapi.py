@@ -27,3 +27,50 @@ def chinese_tags(result, generator, request, public):
                 operation["tags"] = [GROUPS[t][0] if t in GROUPS else t for t in operation["tags"]]
     result["tags"] = [{"name": name, "description": text} for name, text in GROUPS.values()]
     return result
+
+
+ERROR_SCHEMA = {
+    "type": "object",
+    "description": "拒绝的原因（中文）。detail 为整体原因；其余每个键是出错的字段，值为该字段的消息列表，"
+                   "每条消息以字段名开头（如 “purpose（查询用途）：必须填写”，列表中的对象按下标嵌套）。",
+    "properties": {"detail": {"oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]}},
+    "additionalProperties": True,
+}
+_ERROR_REF = {"$ref": "#/components/schemas/ApiError"}
+_ERRORS = {
+    "400": "请求有误：参数或字段缺失、格式或取值不合规则（逐字段说明）",
+    "401": "未登录，或接口令牌无效、已过期、已吊销（说明原因）",
+    "403": "无权访问：令牌的授权范围或登记用途不含此接口，或主体不在本单位的查看范围内",
+    "404": "所请求的记录不存在，或不在您的查看范围内",
+    "415": "请求体的媒体类型不受支持（应为 application/json，上传材料为 multipart/form-data）",
+    "429": "调用过于频繁：超过每分钟调用上限（Retry-After 给出等待秒数）",
+}
+
+
+def _errors_of(operation: dict) -> list[str]:
+    params = operation.get("parameters", [])
+    codes = ["429"]
+    if operation.get("requestBody") or any(p["in"] == "query" for p in params):
+        codes.append("400")
+    if operation.get("security") not in (None, [{}]):
+        codes += ["401", "403"]
+    if any(p["in"] == "path" for p in params):
+        codes.append("404")
+    if operation.get("requestBody"):
+        codes.append("415")
+    return codes
+
+
+def document_errors(result, generator, request, public):
+    """POSTPROCESSING_HOOKS entry: every operation lists the refusals it can give, with the one
+    error body they share, so a department's system can be written against them. A response a
+    view declares itself (a verification's 404 and 409, with their own body) is left as it is."""
+    result.setdefault("components", {}).setdefault("schemas", {})["ApiError"] = ERROR_SCHEMA
+    for item in result.get("paths", {}).values():
+        for operation in item.values():
+            if not isinstance(operation, dict) or "responses" not in operation:
+                continue
+            for code in _errors_of(operation):
+                operation["responses"].setdefault(code, {
+                    "description": _ERRORS[code], "content": {"application/json": {"schema": _ERROR_REF}}})
+    return result

@@ -224,7 +224,7 @@ def public_forensic_grades(*, year: int | None = None, stage: str = "", region: 
     if year:
         qs = qs.filter(year=year)
     if region:
-        qs = qs.filter(institution__region_id__startswith=region)
+        qs = qs.filter(institution__region__code__startswith=region)
     if name:
         qs = qs.filter(institution__name__contains=name)
     out = []

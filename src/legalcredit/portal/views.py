@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import time
 import uuid
 from urllib.parse import urlencode
 
@@ -17,30 +16,13 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from legalcredit.core import counters
+from legalcredit.core.visitors import over_public_rate
 from legalcredit.lists.services import catalogue, matter_name
 
 from . import selectors
 
 PAGE_SIZE = 50
 LATEST = 5      # decisions of each 双公示 kind on the home page
-
-
-def _visitor(request) -> str:
-    # X-Forwarded-For is the client's own to write unless a trusted proxy sets it.
-    if settings.BEHIND_TLS_PROXY:
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")[0].strip()
-        if forwarded:
-            return forwarded[:45]
-    return request.META.get("REMOTE_ADDR", "")[:45]
-
-
-def _too_many(request) -> bool:
-    limit = settings.PUBLIC_RATE_PER_MINUTE
-    if not limit:
-        return False
-    minute = int(time.time() // 60)
-    return counters.increment(f"public_{_visitor(request)}_{minute}", ttl=120) > limit
 
 
 def public_page(view=None, *, methods=("GET",)):
@@ -51,7 +33,7 @@ def public_page(view=None, *, methods=("GET",)):
     @require_http_methods(list(methods))
     @functools.wraps(view)
     def wrapped(request, *args, **kwargs):
-        if _too_many(request):
+        if over_public_rate(request):
             response = render(request, "portal/too_many.html",
                               {"limit": settings.PUBLIC_RATE_PER_MINUTE}, status=429)
             response["Retry-After"] = "60"

@@ -2,13 +2,19 @@ import datetime as dt
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import status
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    inline_serializer,
+)
+from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from legalcredit.core.api_errors import ApiErrorSerializer
 from legalcredit.core.errors import raise_for_api
 
 from .. import pushes, services, watches
@@ -25,6 +31,10 @@ from .serializers import (
     WatchSerializer,
     plain_request,
 )
+
+NOT_VALID = inline_serializer("CheckReceiptNotValid", {"valid": serializers.BooleanField(),
+                                                        "reason": serializers.CharField()})
+NO_ENDPOINT = OpenApiResponse(ApiErrorSerializer, description="本单位未登记变动推送地址")
 
 
 class CheckView(APIView):
@@ -53,10 +63,14 @@ class CheckView(APIView):
 class VerifyView(APIView):
     """回执验证：持有回执编号和摘要的任何人都可以核对当时的答复内容、时间和数据版本。"""
 
+    # No login needed; a department's token, when sent, is read so that its own call limit
+    # applies instead of the per-visitor cap (core.visitors.PublicRateThrottle).
     permission_classes = [AllowAny]
-    authentication_classes = []
 
-    @extend_schema(parameters=[OpenApiParameter("digest", str, required=True)], responses=ReceiptSerializer)
+    @extend_schema(parameters=[OpenApiParameter("digest", str, required=True)], responses={
+        200: ReceiptSerializer,
+        404: OpenApiResponse(NOT_VALID, description="回执编号不存在"),
+        409: OpenApiResponse(NOT_VALID, description="摘要与回执不符、存档的答复已被改动，或审计链中没有对应的记录")})
     def get(self, request, receipt):
         valid, check, why = services.verify(receipt, request.query_params.get("digest", ""))
         if not valid:
@@ -185,7 +199,7 @@ class PushView(APIView):
 
     required_scope = "checks:run"
 
-    @extend_schema(responses=PushEndpointSerializer)
+    @extend_schema(responses={200: PushEndpointSerializer, 404: NO_ENDPOINT})
     def get(self, request):
         return Response(PushEndpointSerializer(_push_state(_own_endpoint(request))).data)
 
@@ -195,7 +209,7 @@ class PushRetryView(APIView):
 
     required_scope = "checks:run"
 
-    @extend_schema(request=None, responses={202: PushEndpointSerializer})
+    @extend_schema(request=None, responses={202: PushEndpointSerializer, 404: NO_ENDPOINT})
     def post(self, request):
         endpoint = _own_endpoint(request)
         pushes.retry_now(endpoint)
@@ -209,7 +223,7 @@ class PushTestView(APIView):
 
     required_scope = "checks:run"
 
-    @extend_schema(request=None, responses={200: PushTestSerializer})
+    @extend_schema(request=None, responses={200: PushTestSerializer, 404: NO_ENDPOINT})
     def post(self, request):
         from .. import flows
 

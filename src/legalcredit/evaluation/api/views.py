@@ -116,8 +116,9 @@ class PublicForensicGradesView(generics.ListAPIView):
     Public by law (司规〔2021〕4号 公示): no account, no purpose. Scores, opinions and on-site
     notes of the steps are not part of it."""
 
+    # No login needed; a department's token, when sent, is read so that its own call limit
+    # applies instead of the per-visitor cap (core.visitors.PublicRateThrottle).
     permission_classes = [AllowAny]
-    authentication_classes = []
     serializer_class = PublicForensicGradeSerializer
 
     @extend_schema(parameters=[

@@ -129,6 +129,12 @@ def test_grades_in_publicity_are_public_without_the_steps_behind_them(forensic, 
     assert (row["stage_name"], row["published_on"]) == ("已公布", (g.publicity_until + dt.timedelta(days=1)).isoformat())
     assert client.get("/api/v1/public/forensic-grades/", {"stage": "publicity"}).json()["count"] == 0
     assert client.get("/api/v1/public/forensic-grades/", {"year": YEAR - 1}).json()["count"] == 0
+    # The region filter is a prefix of the division code: the city finds its counties' institutions.
+    city = forensic.region_id[:4]
+    assert client.get("/api/v1/public/forensic-grades/", {"region": city}).json()["count"] == 1
+    assert client.get("/api/v1/public/forensic-grades/", {"region": "110"}).json()["count"] == 0
+    page = client.get("/public/forensic-grades/", {"region": forensic.region_id})
+    assert page.status_code == 200 and "淮安正衡司法鉴定所" in page.content.decode()
 
 
 def test_a_bad_public_filter_is_refused_naming_the_field(client):

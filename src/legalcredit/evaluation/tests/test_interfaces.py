@@ -37,7 +37,7 @@ def test_a_past_date_is_answered_without_storing_and_a_token_needs_the_scope(cli
                       HTTP_AUTHORIZATION=f"Bearer {key}").json()
     assert (body["grade"], body["stored"], body["lines"]) == ("AA", False, [])
     bad = client.get(f"/api/v1/subjects/{lawyer.pk}/grade/", {"on": "2026-13-01", "purpose": "evaluation"}, HTTP_AUTHORIZATION=f"Bearer {key}")
-    assert bad.status_code == 400 and "YYYY-MM-DD" in bad.json()["on"]
+    assert bad.status_code == 400 and "YYYY-MM-DD" in bad.json()["on"][0]
     _, other = tokens.issue(owner=department, name="名录", scopes=["subjects:read"])
     assert client.get(f"/api/v1/subjects/{lawyer.pk}/grade/", {"purpose": "evaluation"}, HTTP_AUTHORIZATION=f"Bearer {other}").status_code == 403
 

@@ -24,8 +24,9 @@ class ListTypesView(APIView):
     The rules the platform applies, from the lists rule set in force; public, as the measures
     lists (失信惩戒措施基础清单) are."""
 
+    # No login needed; a department's token, when sent, is read so that its own call limit
+    # applies instead of the per-visitor cap (core.visitors.PublicRateThrottle).
     permission_classes = [AllowAny]
-    authentication_classes = []
 
     @extend_schema(responses=ListTypeSerializer(many=True))
     def get(self, request):

@@ -61,7 +61,7 @@ def test_api_affiliations_on_a_date(client, admin_user, people):
     assert [r["person_name"] for r in client.get(url, {"on": "2021-01-01", "purpose": "supervision"}).json()] == ["李明"]
     assert client.get(url, {"on": "2019-01-01", "purpose": "supervision"}).json() == []
     bad = client.get(url, {"on": "2021-13-01", "purpose": "supervision"})
-    assert bad.status_code == 400 and "YYYY-MM-DD" in bad.json()["on"]
+    assert bad.status_code == 400 and "YYYY-MM-DD" in bad.json()["on"][0]
 
 
 def test_openapi_schema_is_served(client, admin_user):

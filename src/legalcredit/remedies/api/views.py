@@ -5,6 +5,8 @@ subject in their jurisdiction. Every rule is the services'; these views only tra
 """
 from __future__ import annotations
 
+import re
+
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
@@ -23,8 +25,15 @@ from legalcredit.registry.models import Subject
 
 from .. import selectors
 from ..services import commitments, objections, repair
-from .serializers import (CaseSerializer, CommitmentMakeSerializer, CommitmentSerializer, EligibilitySerializer,
-                          MaterialSerializer, ObjectionFileSerializer, RepairApplySerializer)
+from .serializers import (
+    CaseSerializer,
+    CommitmentMakeSerializer,
+    CommitmentSerializer,
+    EligibilitySerializer,
+    MaterialSerializer,
+    ObjectionFileSerializer,
+    RepairApplySerializer,
+)
 
 
 def _subject(request, subject_id):
@@ -33,7 +42,9 @@ def _subject(request, subject_id):
         if own is None:
             raise ValidationError({"subject": "信用主体：必须指定"})
         return own
-    subject = Subject.objects.filter(pk=subject_id).first()
+    if not re.fullmatch(r"[0-9]{1,18}", str(subject_id)):
+        raise ValidationError({"subject": f"信用主体：须为主体编号（正整数），收到“{str(subject_id)[:40]}”"})
+    subject = Subject.objects.filter(pk=int(subject_id)).first()
     if subject is None or not scope_for(request.user).covers_subject(subject):
         raise ValidationError({"subject": "信用主体：不存在或不在您的授权范围内"})
     return subject

@@ -13,9 +13,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from legalcredit.core.errors import field_error
+from legalcredit.core.errors import field_error, identifier_error
 from legalcredit.deadlines import services as clocks
 from legalcredit.domain import remedies as rules
+from legalcredit.domain.identifiers import IdentifierError, uscc
 from legalcredit.domain.remedies import TimeLimit
 from legalcredit.records import services as records
 from legalcredit.records.prepare import Draft
@@ -57,6 +58,10 @@ def letter(c: Commitment) -> str:
             + "\n\n承诺人（签章）：　　　　　　　　日期：")
 
 
+def _longest(field: str) -> int:
+    return Commitment._meta.get_field(field).max_length
+
+
 @transaction.atomic
 def make(subject, *, by, commitment_type: str, cause: str, content: str, liability: str, disclosure: str,
          accepting_unit: str, accepting_unit_uscc: str = "", made_on: dt.date | None = None,
@@ -88,12 +93,19 @@ def make(subject, *, by, commitment_type: str, cause: str, content: str, liabili
         raise field_error("disclosure", "公开类型", f"须为{'、'.join(rules.DISCLOSURE.values())}之一")
     if valid_until is not None and valid_until < made_on:
         raise field_error("valid_until", "承诺有效期", "不能早于承诺作出日期")
+    if accepting_unit_uscc:
+        try:
+            accepting_unit_uscc = uscc.validate(accepting_unit_uscc).value
+        except IdentifierError as exc:
+            raise identifier_error("accepting_unit_uscc", "承诺受理单位统一社会信用代码", exc) from None
     ctype = policy().commitment_types[commitment_type]
     c = Commitment(subject=subject, committer_category=committer_category(subject),
-                   commitment_type=commitment_type, cause=text(cause, "cause", "承诺事由"),
+                   commitment_type=commitment_type,
+                   cause=text(cause, "cause", "承诺事由", max_length=_longest("cause")),
                    content=text(content, "content", "承诺内容"), liability=text(liability, "liability", "违诺责任"),
                    made_on=made_on, valid_until=valid_until, disclosure=disclosure,
-                   accepting_unit=text(accepting_unit, "accepting_unit", "承诺受理单位"),
+                   accepting_unit=text(accepting_unit, "accepting_unit", "承诺受理单位",
+                                       max_length=_longest("accepting_unit")),
                    accepting_unit_uscc=accepting_unit_uscc, note=note, created_by=by)
     if matter_record:
         rec = current_record(subject, matter_record)

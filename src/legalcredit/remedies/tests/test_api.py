@@ -19,6 +19,8 @@ def test_a_practitioner_applies_uploads_and_follows_progress(client, lawyer, app
     rec = approved(lawyer)
     r = client.get("/api/v1/repairs/eligibility/", {"record": rec.number})
     assert r.status_code == 200 and r.json() == {"eligible": True, "reasons": [], "earliest": None}
+    r = client.get("/api/v1/repairs/eligibility/", {"record": rec.number, "subject": "null"})
+    assert r.status_code == 400 and r.json() == {"subject": ["信用主体：须为主体编号（正整数），收到“null”"]}
 
     r = client.post("/api/v1/repairs/", {"record": rec.number, "statement": "已履行处罚决定"}, format="json")
     assert r.status_code == 201, r.content

@@ -89,4 +89,11 @@ def test_a_practitioner_commits_through_the_api(lawyer_user, lawyer):
     assert r.status_code == 400 and "承诺类型" in str(r.json())
     r = api.post("/api/v1/commitments/", {**FORM, "commitment_type": "voluntary", "content": "  "}, format="json")
     assert r.status_code == 400
+    # Beyond what the column holds, or not a USCC: refused naming the field (PostgreSQL used to
+    # answer a server error, SQLite to store it).
+    r = api.post("/api/v1/commitments/", {**FORM, "commitment_type": "voluntary", "cause": "事" * 301}, format="json")
+    assert r.status_code == 400 and r.json()["cause"] == ["承诺事由：不能超过 300 个字（收到 301 个）"]
+    r = api.post("/api/v1/commitments/", {**FORM, "commitment_type": "voluntary",
+                                          "accepting_unit_uscc": "淮安市司法局的统一社会信用代码是多少"}, format="json")
+    assert r.status_code == 400 and r.json()["accepting_unit_uscc"][0].startswith("承诺受理单位统一社会信用代码：")
     assert Commitment.objects.count() == 1
