@@ -259,7 +259,7 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_CLASSES": ["legalcredit.accounts.tokens.TokenRateThrottle",
                                  "legalcredit.core.visitors.PublicRateThrottle"],
     "EXCEPTION_HANDLER": "legalcredit.core.api_errors.exception_handler",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "DEFAULT_PAGINATION_CLASS": "legalcredit.core.pagination.Pagination",
     "PAGE_SIZE": 20,
 }
 SPECTACULAR_SETTINGS = {

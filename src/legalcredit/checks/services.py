@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import uuid
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -214,6 +215,10 @@ def run(*, by, token=None, queries: list[dict], matter: str, purpose: str, on: d
 
 def verify(receipt, digest: str) -> tuple[bool, Check | None, str]:
     """(valid, the check, why not) for a receipt someone holds."""
+    try:
+        receipt = uuid.UUID(str(receipt))
+    except ValueError:
+        return False, None, "回执编号格式不正确（应为 36 位，如 3f2b8c1e-…）"
     check = Check.objects.filter(pk=receipt).first()
     if check is None:
         return False, None, "回执编号不存在"

@@ -59,7 +59,7 @@ def watch(*, by, queries: list[dict], matter: str, purpose: str, token=None) -> 
 def end(watch_id: int, *, by, reason: str = "") -> Watch:
     w = Watch.objects.select_for_update().filter(pk=watch_id, owner=by).first()
     if w is None:
-        raise field_error("watch", "关注", "不存在或不是本单位的关注")
+        raise Watch.DoesNotExist("关注不存在，或不是本单位的关注")
     if w.ended_at is None:
         w.ended_at = timezone.now()
         w.save(update_fields=["ended_at"])

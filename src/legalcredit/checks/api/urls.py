@@ -5,7 +5,8 @@ from . import views
 urlpatterns = [
     path("checks/", views.CheckView.as_view(), name="check-run"),
     path("checks/feedback-rate/", views.FeedbackRateView.as_view(), name="check-feedback-rate"),
-    path("checks/<uuid:receipt>/", views.VerifyView.as_view(), name="check-verify"),
+    # Any text, so that a mistyped receipt is answered as a receipt that does not verify.
+    path("checks/<str:receipt>/", views.VerifyView.as_view(), name="check-verify"),
     path("checks/<uuid:receipt>/feedback/", views.FeedbackView.as_view(), name="check-feedback"),
     path("watches/", views.WatchListView.as_view(), name="watch-list"),
     path("watches/events/", views.WatchEventsView.as_view(), name="watch-events"),

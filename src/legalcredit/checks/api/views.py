@@ -2,6 +2,7 @@ import datetime as dt
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
@@ -9,7 +10,7 @@ from drf_spectacular.utils import (
     inline_serializer,
 )
 from rest_framework import serializers, status
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -67,7 +68,8 @@ class VerifyView(APIView):
     # applies instead of the per-visitor cap (core.visitors.PublicRateThrottle).
     permission_classes = [AllowAny]
 
-    @extend_schema(parameters=[OpenApiParameter("digest", str, required=True)], responses={
+    @extend_schema(parameters=[OpenApiParameter("receipt", OpenApiTypes.UUID, OpenApiParameter.PATH),
+                               OpenApiParameter("digest", str, required=True)], responses={
         200: ReceiptSerializer,
         404: OpenApiResponse(NOT_VALID, description="回执编号不存在"),
         409: OpenApiResponse(NOT_VALID, description="摘要与回执不符、存档的答复已被改动，或审计链中没有对应的记录")})
@@ -147,8 +149,8 @@ class WatchEndView(APIView):
     def post(self, request, pk):
         try:
             w = watches.end(pk, by=request.user, reason=str(request.data.get("reason", "")))
-        except DjangoValidationError as exc:
-            raise_for_api(exc)
+        except Watch.DoesNotExist as exc:
+            raise NotFound(str(exc)) from None
         return Response(WatchSerializer(w).data)
 
 
@@ -185,8 +187,6 @@ def _push_state(endpoint: PushEndpoint) -> dict:
 
 
 def _own_endpoint(request) -> PushEndpoint:
-    from rest_framework.exceptions import NotFound
-
     endpoint = PushEndpoint.objects.filter(owner=request.user, ended_at__isnull=True).first()
     if endpoint is None:
         raise NotFound("本单位未登记变动推送地址（请联系司法行政机关登记；变动提醒仍可通过变动提醒接口读取）")

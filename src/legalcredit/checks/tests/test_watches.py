@@ -3,7 +3,6 @@
 import datetime as dt
 
 import pytest
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from legalcredit.accounts import tokens
@@ -76,7 +75,7 @@ def test_an_ended_watch_tells_nothing_more_and_other_units_see_nothing(
 
     other = django_user_model.objects.create_user("funding", password="x-Strong-pass-1")
     assign(other, "department", unit="省财政厅资金系统")
-    with pytest.raises(ValidationError, match="不是本单位的关注"):
+    with pytest.raises(Watch.DoesNotExist, match="不是本单位的关注"):
         watches.end(w.pk, by=other)
 
 

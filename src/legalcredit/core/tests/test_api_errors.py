@@ -23,7 +23,7 @@ def call(client, method, path, key, **kw):
 
 
 def test_a_path_under_api_that_matches_nothing_answers_json(client, key):
-    for path in ("/api/v1/checks/not-a-receipt/", "/api/v1/no-such-endpoint/", "/api/v2/checks/"):
+    for path in ("/api/v1/checks/a/b/c/", "/api/v1/no-such-endpoint/", "/api/v2/checks/"):
         r = call(client, "get", path, key)
         assert r.status_code == 404 and r["Content-Type"].startswith("application/json"), path
         assert r.json() == {"detail": f"接口地址不存在：{path}（接口说明见 /api/docs/）"}
@@ -34,6 +34,21 @@ def test_a_path_under_api_that_matches_nothing_answers_json(client, key):
 def test_a_record_not_found_is_said_in_chinese(client, key):
     r = call(client, "get", "/api/v1/subjects/987654/", key, data={"purpose": "supervision"})
     assert r.status_code == 404 and r.json() == {"detail": "信用主体不存在，或不在您的查看范围内"}
+    r = call(client, "post", "/api/v1/watches/987654/end/", key)
+    assert r.status_code == 404 and r.json() == {"detail": "关注不存在，或不是本单位的关注"}
+
+
+def test_a_mistyped_receipt_is_answered_as_one_that_does_not_verify(client):
+    r = client.get("/api/v1/checks/3f2b8c1e-0000-4000-8000-00000000000/", {"digest": "ab"})
+    assert r.status_code == 404 and r.json() == {"valid": False, "reason": "回执编号格式不正确（应为 36 位，如 3f2b8c1e-…）"}
+
+
+def test_a_page_out_of_range_is_refused_not_replaced_by_the_first(client):
+    assert client.get("/api/v1/public/forensic-grades/", {"limit": "1000", "offset": "0"}).status_code == 200
+    for name, value in (("offset", "null"), ("offset", "-1"), ("limit", "0"), ("limit", "1001")):
+        r = client.get("/api/v1/public/forensic-grades/", {name: value})
+        assert r.status_code == 400, (name, value)
+        assert r.json()[name][0].startswith(f"{name}（"), r.json()
 
 
 def test_a_body_that_is_not_json_is_said_so(client, key):
