@@ -194,13 +194,16 @@ DISPLAY_COOKIE = "lc_display"
 @public_page
 def display(request):
     """长者模式 (larger text) or the standard display, remembered for a year, then back to the page."""
-    from django.shortcuts import redirect
+    from django.http import HttpResponseRedirect
     from django.utils.http import url_has_allowed_host_and_scheme
 
+    # Back to a page of this site only: a path, printable, on this host (not a view name, which
+    # django.shortcuts.redirect would try to reverse).
     target = request.GET.get("next") or "/public/"
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=False):
+    if not (target.startswith("/") and target.isprintable()
+            and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=False)):
         target = "/public/"
-    response = redirect(target)
+    response = HttpResponseRedirect(target)
     if request.GET.get("mode") == "elder":
         response.set_cookie(DISPLAY_COOKIE, "elder", max_age=365 * 24 * 3600, samesite="Lax", httponly=True,
                             secure=request.is_secure())

@@ -151,3 +151,13 @@ def test_naming_prefixes_each_message_with_its_path_once(detail):
 def test_the_code_of_a_message_is_kept():
     [named] = name_fields({"on": [ErrorDetail("日期格式错误。请从这些格式中选择：YYYY-MM-DD。", code="invalid")]})["on"]
     assert named == "on：日期格式错误。请从这些格式中选择：YYYY-MM-DD。" and named.code == "invalid"
+
+
+def test_a_nul_anywhere_in_the_parameters_is_refused_before_any_view(client, key, maker):
+    r = call(client, "get", "/api/v1/subjects/?q=%00&purpose=supervision", key)
+    assert r.status_code == 400 and "空字符" in r.json()["detail"]
+    client.force_login(maker)
+    page = client.get("/admin/registry/subject/?q=德恒%00")
+    assert page.status_code == 400 and "空字符" in page.content.decode()
+    form = client.post("/admin/registry/subject/?q=x", {"name": "a\x00b"})
+    assert form.status_code == 400
