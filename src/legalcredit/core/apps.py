@@ -6,6 +6,9 @@ class CoreConfig(AppConfig):
     verbose_name = "平台"
 
     def ready(self):
-        from . import timestamps
+        from django.db.models.signals import pre_save
+
+        from . import guards, timestamps
 
         timestamps.connect()
+        pre_save.connect(guards.refuse_too_long, dispatch_uid="legalcredit.core.guards.refuse_too_long")

@@ -40,6 +40,8 @@ def test_onto_the_serious_dishonesty_list_and_off_again(lawyer, maker, checker,
         services.decide(entry.pk, by=type(maker).objects.get(pk=maker.pk), listed=True, reason="x",
                         decision_no="淮司信〔2026〕1号", on=TODAY + dt.timedelta(days=20))
     day = entry.statement_due + dt.timedelta(days=1)
+    with pytest.raises(ValidationError, match="决定书文号：不能超过 100 个字（收到 101 个）"):
+        services.decide(entry.pk, by=checker, listed=True, reason="x", decision_no="号" * 101, on=day)
     with django_capture_on_commit_callbacks(execute=True):
         entry = services.decide(entry.pk, by=checker, listed=True, reason="陈述申辩期满未提出意见",
                                 decision_no="淮司信〔2026〕1号", on=day)

@@ -58,8 +58,14 @@ def letter(c: Commitment) -> str:
             + "\n\n承诺人（签章）：　　　　　　　　日期：")
 
 
-def _longest(field: str) -> int:
-    return Commitment._meta.get_field(field).max_length
+def _uscc_or_blank(value: str, field: str, label: str) -> str:
+    value = (value or "").strip()
+    if not value:
+        return ""
+    try:
+        return uscc.validate(value).value
+    except IdentifierError as exc:
+        raise identifier_error(field, label, exc) from None
 
 
 @transaction.atomic
@@ -93,19 +99,13 @@ def make(subject, *, by, commitment_type: str, cause: str, content: str, liabili
         raise field_error("disclosure", "公开类型", f"须为{'、'.join(rules.DISCLOSURE.values())}之一")
     if valid_until is not None and valid_until < made_on:
         raise field_error("valid_until", "承诺有效期", "不能早于承诺作出日期")
-    if accepting_unit_uscc:
-        try:
-            accepting_unit_uscc = uscc.validate(accepting_unit_uscc).value
-        except IdentifierError as exc:
-            raise identifier_error("accepting_unit_uscc", "承诺受理单位统一社会信用代码", exc) from None
+    accepting_unit_uscc = _uscc_or_blank(accepting_unit_uscc, "accepting_unit_uscc", "承诺受理单位统一社会信用代码")
     ctype = policy().commitment_types[commitment_type]
     c = Commitment(subject=subject, committer_category=committer_category(subject),
-                   commitment_type=commitment_type,
-                   cause=text(cause, "cause", "承诺事由", max_length=_longest("cause")),
+                   commitment_type=commitment_type, cause=text(cause, "cause", "承诺事由"),
                    content=text(content, "content", "承诺内容"), liability=text(liability, "liability", "违诺责任"),
                    made_on=made_on, valid_until=valid_until, disclosure=disclosure,
-                   accepting_unit=text(accepting_unit, "accepting_unit", "承诺受理单位",
-                                       max_length=_longest("accepting_unit")),
+                   accepting_unit=text(accepting_unit, "accepting_unit", "承诺受理单位"),
                    accepting_unit_uscc=accepting_unit_uscc, note=note, created_by=by)
     if matter_record:
         rec = current_record(subject, matter_record)
@@ -164,7 +164,7 @@ def confirm_fulfilment(commitment_id: int, *, by, unit: str, unit_uscc: str = ""
     on = today(on)
     c.fulfilment, c.fulfilment_decided_on, c.fulfilment_decided_by = c.proposed_fulfilment, on, by
     c.fulfilment_unit = text(unit, "fulfilment_unit", "履行状态认定单位")
-    c.fulfilment_unit_uscc = unit_uscc
+    c.fulfilment_unit_uscc = _uscc_or_blank(unit_uscc, "fulfilment_unit_uscc", "履行状态认定单位统一社会信用代码")
     if c.fulfilment in BREACH:
         c.breach_record, c.consequence = _breach(c, by, on)
     c.save()

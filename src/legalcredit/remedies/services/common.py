@@ -32,12 +32,10 @@ def today(on: dt.date | None = None) -> dt.date:
     return on or day
 
 
-def text(value: str, field: str, label: str, rule: str = "必须填写", *, max_length: int | None = None) -> str:
+def text(value: str, field: str, label: str, rule: str = "必须填写") -> str:
     value = (value or "").strip()
     if not value:
         raise field_error(field, label, rule)
-    if max_length is not None and len(value) > max_length:
-        raise field_error(field, label, f"不能超过 {max_length} 个字（收到 {len(value)} 个）")
     return value
 
 

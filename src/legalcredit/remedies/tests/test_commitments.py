@@ -47,6 +47,8 @@ def test_a_breach_is_recorded_and_bars_notify_and_commit(law_firm, maker, checke
                                    liability_pursued="撤销变更登记")
     with pytest.raises(PermissionDenied):
         commitments.confirm_fulfilment(c.pk, by=maker, unit="淮安市司法局")
+    with pytest.raises(ValidationError, match="履行状态认定单位统一社会信用代码："):
+        commitments.confirm_fulfilment(c.pk, by=checker, unit="淮安市司法局", unit_uscc="淮安市司法局的代码")
     c = commitments.confirm_fulfilment(c.pk, by=checker, unit="淮安市司法局")
     rec = c.breach_record
     assert (rec.kind, rec.subtype, rec.decision_no, rec.review) == ("commitment", "全部未履行", c.code, "approved")
