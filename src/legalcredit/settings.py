@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "legalcredit.complaints",
     "legalcredit.legal_aid",
     "legalcredit.satisfaction",
+    "legalcredit.referrals",
     "legalcredit.bulletins",
     "legalcredit.exchange",
 ]

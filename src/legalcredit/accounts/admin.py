@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 
 from legalcredit.core.admin_base import ReadOnlyAdmin
@@ -13,9 +14,25 @@ class RoleAdmin(ReadOnlyAdmin):
     list_display = ["name", "code", "scope", "full_id_number", "group"]
 
 
+class OfficerProfileForm(forms.ModelForm):
+    class Meta:
+        model = OfficerProfile
+        fields = "__all__"
+
+    def clean_sector(self):
+        from legalcredit.referrals.services import rules
+
+        sector = self.cleaned_data["sector"].strip()
+        codes = [s.code for s in rules().sectors]
+        if sector and sector not in codes:
+            raise forms.ValidationError(f"协会类别：应为 {'、'.join(codes)} 之一，或留空")
+        return sector
+
+
 @admin.register(OfficerProfile)
 class OfficerProfileAdmin(admin.ModelAdmin):
-    list_display = ["user", "region", "subject", "unit"]
+    form = OfficerProfileForm
+    list_display = ["user", "region", "subject", "unit", "sector"]
     autocomplete_fields = ["region"]
     raw_id_fields = ["subject"]
     search_fields = ["user__username", "unit"]

@@ -39,6 +39,11 @@ class OfficerProfile(models.Model):
     subject = models.ForeignKey("registry.Subject", models.PROTECT, null=True, blank=True,
                                 verbose_name="所代表的机构或本人")
     unit = models.CharField("单位", max_length=100, blank=True)
+    # An association's profession (a sector code of the discipline_referrals rule set): it answers
+    # only the penalties referred to that association. Blank: every sector (and for bureaus).
+    sector = models.CharField("协会类别", max_length=20, blank=True,
+                              help_text="行业协会账号填写所属协会的类别代码（行政处罚与行业惩戒衔接规则集 sectors 的 code，"
+                                        "如 lawyers 律师协会）；空为不限")
 
     class Meta:
         verbose_name = verbose_name_plural = "用户归属"

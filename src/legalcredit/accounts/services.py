@@ -47,10 +47,10 @@ def sync_roles(doc: dict) -> int:
     return count
 
 
-def assign(user, role_code: str, *, region=None, subject=None, unit: str = "") -> None:
+def assign(user, role_code: str, *, region=None, subject=None, unit: str = "", sector: str = "") -> None:
     user.groups.add(Role.objects.get(code=role_code).group)
     OfficerProfile.objects.update_or_create(user=user, defaults={
-        "region": region, "subject": subject, "unit": unit})
+        "region": region, "subject": subject, "unit": unit, "sector": sector})
     user.__dict__.pop("_legalcredit_scope", None)
 
 
@@ -99,7 +99,8 @@ def demo_officers():
 
 @transaction.atomic
 def ensure_demo_users(province_code: str) -> list[tuple[str, str, str]]:
-    """An administrator, a county maker, a city checker and a law-firm user; passwords are
+    """An administrator, a county maker, a city checker, the city's lawyers association and a
+    law-firm user; passwords are
     random per installation.
 
     Returns (username, password, role) rows and keeps them in
@@ -128,6 +129,7 @@ def ensure_demo_users(province_code: str) -> list[tuple[str, str, str]]:
         ("county", "county_maker", f"县级办理员（{city.name}{county.name}）",
          {"region": county, "unit": f"{city.name}{county.name}司法局"}),
         ("checker", "city_checker", f"市级审核员（{city.name}）", {"region": city, "unit": f"{city.name}司法局"}),
+        ("lawyers", "association", f"行业协会（{city.name}律师协会）", {"region": city, "unit": f"{city.name}律师协会", "sector": "lawyers"}),
     ]
     if firm is not None:
         plan.append(("firm", "institution_user", f"机构用户（{firm.name}）", {"subject": firm, "unit": firm.name}))

@@ -63,6 +63,11 @@ def todo(request) -> list[Todo]:
         items.append(Todo("待回访的差评", ratings.awaiting_follow_up(scope).count(),
                           reverse("admin:satisfaction_satisfactionrating_changelist") + "?follow_up__exact=open",
                           urgent=True))
+    if user.has_perm("referrals.answer_referral"):
+        from legalcredit.referrals import selectors as referrals
+
+        items.append(Todo("待研究行业惩戒的行政处罚", referrals.open_referrals(scope, user).count(),
+                          reverse("admin:referrals_referral_changelist") + "?state__exact=open", urgent=True))
     if user.has_perm("checks.change_pushendpoint"):
         from legalcredit.checks.models import PushEndpoint
 

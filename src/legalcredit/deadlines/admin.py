@@ -14,7 +14,8 @@ from .models import Clock
 CASE_ADMIN = {"repair": "remedies_repairapplication", "objection": "remedies_objection",
               "commitment": "remedies_commitment", "listing": "lists_listentry",
               "inspection": "inspections_inspection", "complaint": "complaints_complaint",
-              "aid_review": "legal_aid_casequalityreview", "rating": "satisfaction_satisfactionrating"}
+              "aid_review": "legal_aid_casequalityreview", "rating": "satisfaction_satisfactionrating",
+              "referral": "referrals_referral"}
 
 
 class StateFilter(admin.SimpleListFilter):

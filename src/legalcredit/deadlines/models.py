@@ -22,6 +22,7 @@ class CaseType(models.TextChoices):
     COMPLAINT = "complaint", "投诉"
     AID_REVIEW = "aid_review", "法律援助评查"
     RATING = "rating", "差评回访"
+    REFERRAL = "referral", "行业惩戒衔接"
 
 
 class Clock(NoDeleteModel):

@@ -16,10 +16,9 @@ from typing import Mapping
 from .complaint_alerts import AlertRule, AlertRuleError
 from .complaint_alerts import parse as parse_alerts
 from .periods import add_months
-from .remedies import TimeLimit
+from .remedies import TimeLimit, parse_limit
 
 LIMITS = ("accept", "decide", "notify")
-UNITS = {"working": False, "calendar": True}
 
 
 class ComplaintRuleError(ValueError):
@@ -89,22 +88,7 @@ def time_barred(sector: Sector, known_on: dt.date | None, received_on: dt.date) 
 
 
 def _limit(where: str, key: str, body) -> TimeLimit:
-    if not isinstance(body, Mapping):
-        raise ComplaintRuleError(f"{where}：须为含 name、days、unit、source 的映射")
-    try:
-        days = int(body["days"])
-    except (KeyError, TypeError, ValueError):
-        raise ComplaintRuleError(f"{where}.days：须为正整数") from None
-    if days < 1:
-        raise ComplaintRuleError(f"{where}.days：须至少为1日")
-    unit = body.get("unit", "working")
-    if unit not in UNITS:
-        raise ComplaintRuleError(f"{where}.unit：须为 working（工作日）或 calendar（自然日），收到“{unit}”")
-    if not str(body.get("source", "")).strip():
-        raise ComplaintRuleError(f"{where}：须注明来源（source）")
-    if not str(body.get("name", "")).strip():
-        raise ComplaintRuleError(f"{where}：须有名称（name）")
-    return TimeLimit(key, str(body["name"]), days, str(body["source"]), UNITS[unit])
+    return parse_limit(where, key, body, ComplaintRuleError)
 
 
 def parse(doc: Mapping) -> Rules:

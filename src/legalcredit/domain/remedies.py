@@ -68,6 +68,26 @@ class TimeLimit:
     calendar: bool = False
 
 
+LIMIT_UNITS = {"working": False, "calendar": True}
+
+
+def parse_limit(where: str, key: str, body, error: type[ValueError] = ValueError) -> TimeLimit:
+    """A rule file's time limit ({name, days, unit, source}) at ``where``; ``error`` names the place."""
+    if not isinstance(body, Mapping):
+        raise error(f"{where}：须为含 name、days、unit、source 的映射")
+    days = body.get("days")
+    if not isinstance(days, int) or isinstance(days, bool) or days < 1:
+        raise error(f"{where}.days：须为正整数，收到“{days}”")
+    unit = body.get("unit", "working")
+    if unit not in LIMIT_UNITS:
+        raise error(f"{where}.unit：须为 working（工作日）或 calendar（自然日），收到“{unit}”")
+    if not str(body.get("source", "")).strip():
+        raise error(f"{where}：须注明来源（source）")
+    if not str(body.get("name", "")).strip():
+        raise error(f"{where}：须有名称（name）")
+    return TimeLimit(key, str(body["name"]), days, str(body["source"]), LIMIT_UNITS[unit])
+
+
 @dataclass(frozen=True)
 class CommitmentType:
     code: str

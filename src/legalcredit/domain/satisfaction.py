@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Iterable, Mapping
 
-from .remedies import TimeLimit
+from .remedies import TimeLimit, parse_limit
 
 
 class SatisfactionRuleError(ValueError):
@@ -118,16 +118,7 @@ def parse(doc: Mapping) -> Rules:
         if any(v.bad and v.satisfied for v in levels.values()):
             raise SatisfactionRuleError("levels：差评等级不能同时计入满意")
         services = {str(k): str(v) for k, v in doc["services"].items()}
-        follow = doc["follow_up"]
-        days = follow.get("days")
-        if not isinstance(days, int) or isinstance(days, bool) or days < 1:
-            raise SatisfactionRuleError(f"follow_up.days：须为正整数，收到“{days}”")
-        if not str(follow.get("source") or "").strip():
-            raise SatisfactionRuleError("follow_up：须注明来源（source）")
-        unit = follow.get("unit", "working")
-        if unit not in ("working", "calendar"):
-            raise SatisfactionRuleError(f"follow_up.unit：须为 working 或 calendar，收到“{unit}”")
-        limit = TimeLimit("rating_follow_up", str(follow["name"]), days, str(follow["source"]), unit == "calendar")
+        limit = parse_limit("follow_up", "rating_follow_up", doc["follow_up"], SatisfactionRuleError)
         outcomes = {str(k): str(v) for k, v in doc["outcomes"].items()}
         unfounded = str(doc["unfounded_outcome"])
         if unfounded not in outcomes:

@@ -289,6 +289,7 @@ RULE_SET_NAMES = {
     "credit_lists": "信用名单与守信激励、失信惩戒措施", "remedies": "信用承诺、信用修复与异议处理",
     "query_purposes": "信用信息查询用途", "credit_reports": "信用报告", "inspections": "双随机、一公开抽查",
     "complaints": "投诉处理", "legal_aid_quality": "法律援助案件质量评查", "satisfaction": "满意度评价（好差评）",
+    "discipline_referrals": "行政处罚与行业惩戒衔接",
 }
 SEVERITY_NAMES = {"minor": "轻微", "general": "一般", "serious": "严重"}
 

@@ -19,7 +19,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from legalcredit.domain import (complaints, credit_lists, credit_reports, draws, dual_publication, legal_aid,
-                                publication, purposes, record_kinds, remedies, sanctions, satisfaction)
+                                publication, purposes, record_kinds, referrals, remedies, sanctions, satisfaction)
 
 from .models import RuleSet
 
@@ -37,6 +37,7 @@ PARSERS: dict[str, tuple[str, Callable[[dict], Any]]] = {
     "complaints": ("complaints.yaml", complaints.parse),
     "legal_aid_quality": ("legal_aid_quality.yaml", legal_aid.parse),
     "satisfaction": ("satisfaction.yaml", satisfaction.parse),
+    "discipline_referrals": ("discipline_referrals.yaml", referrals.parse),
 }
 
 _lock = threading.Lock()

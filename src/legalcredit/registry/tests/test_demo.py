@@ -60,6 +60,12 @@ def test_the_demo_opens_with_cases_in_the_list_and_remedy_queues(settings, tmp_p
     client.force_login(django_user_model.objects.get(username="checker"))
     home = client.get("/admin/").content.decode()
     assert "待审核的导入批次" in home and "待审核的信用记录" in home
+    # The city's lawyers association has a penalty referred to it, waiting for its answer.
+    from legalcredit.referrals.models import Referral
+
+    assert sorted(Referral.objects.values_list("state", flat=True)) == ["declined", "open"]
+    client.force_login(django_user_model.objects.get(username="lawyers"))
+    assert "待研究行业惩戒的行政处罚" in client.get("/admin/").content.decode()
 
 
 @pytest.mark.django_db

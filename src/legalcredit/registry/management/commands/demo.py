@@ -67,6 +67,7 @@ def build_cases(stdout) -> None:
     from legalcredit.legal_aid import demo as legal_aid_demo
     from legalcredit.lists import demo as lists_demo
     from legalcredit.records import demo as records_demo
+    from legalcredit.referrals import demo as referrals_demo
     from legalcredit.remedies import demo as remedies_demo
     from legalcredit.satisfaction import demo as satisfaction_demo
 
@@ -85,6 +86,9 @@ def build_cases(stdout) -> None:
         stdout.write(f"  演示满意度评价 {rated} 条（上季度可汇总，本季度 1 条差评待回访）")
     if bulletins_demo.build():
         stdout.write("  演示通报 1 份（县级办理员起草，市级审核员发布，公示网站“通报公示”可见）")
+    referred = referrals_demo.build()
+    if referred:
+        stdout.write(f"  演示行政处罚与行业惩戒衔接 {referred} 件（移送市律师协会：1 件已反馈不予处分，1 件待研究反馈）")
     pending = records_demo.build_pending_batch()
     if pending:
         stdout.write(f"  演示待审核导入批次 1 个，{pending} 条（县级办理员导入，待市级审核员审核）")
