@@ -62,7 +62,10 @@ def panels(user, when: Period, today: dt.date) -> list[Panel]:
     for perm, build in (("registry.view_subject", _registry), ("records.view_creditrecord", _records),
                         ("evaluation.view_subjectgrade", _grades), ("lists.view_listentry", _lists),
                         ("complaints.view_complaint", _complaints),
-                        ("satisfaction.view_satisfactionrating", _satisfaction), ("checks.view_check", _checks)):
+                        ("satisfaction.view_satisfactionrating", _satisfaction),
+                        # An association of one profession counts only what is referred to it.
+                        ("referrals.view_referral", lambda *args: _referrals(*args, user)),
+                        ("checks.view_check", _checks)):
         if user.has_perm(perm):
             out += build(scope, when, today)
     return out
@@ -211,6 +214,19 @@ def _satisfaction(scope, when, today) -> list[Panel]:
         Row("差评", total["bad"], url), Row("差评回访办结", total["followed_up"], url),
         Row("差评按期办结率", _rate(total["on_time"], total["followed_up"]), url, rate=True),
         Row("差评逾期未办结", total["overdue"], url)])]
+
+
+def _referrals(scope, when, today, user) -> list[Panel]:
+    from legalcredit.referrals.selectors import statistics
+
+    n = statistics(scope, when.start, when.end, today, user)
+    url = (reverse("admin:referrals_referral_changelist")
+           + f"?referred_on__gte={when.start}&referred_on__lt={when.end + dt.timedelta(days=1)}")
+    return [Panel(f"行政处罚与行业惩戒衔接（{when.label}移送）", [
+        Row("移送协会", n["referred"], url), Row("协会已反馈", n["answered"], url),
+        Row("给予行业处分", n["disciplined"], url), Row("不予行业处分", n["declined"], url),
+        Row("按期反馈率", _rate(n["on_time"], n["answered"]), url, rate=True),
+        Row("逾期未反馈", n["overdue"], url + "&state__exact=open")])]
 
 
 def _checks(scope, when, today) -> list[Panel]:

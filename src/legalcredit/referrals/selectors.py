@@ -1,9 +1,13 @@
 """Reads of discipline referrals, within the user's region (bureaus and associations alike)."""
 from __future__ import annotations
 
-from django.db.models import QuerySet
+import datetime as dt
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from legalcredit.accounts.policy import Scope, filter_subjects
+
+from legalcredit.deadlines.models import Clock
 
 from .models import Referral, State
 
@@ -22,3 +26,19 @@ def visible(scope: Scope, user=None) -> QuerySet[Referral]:
 
 def open_referrals(scope: Scope, user=None) -> QuerySet[Referral]:
     return visible(scope, user).filter(state=State.OPEN)
+
+
+def statistics(scope: Scope, start: dt.date, end: dt.date, today: dt.date, user=None) -> dict[str, int]:
+    """Penalties referred in [start, end]: how many, answered (disciplined, declined), answered
+    within the limit, and open past it. One grouped query."""
+    from .services import CASE
+
+    clocks = Clock.objects.filter(case_type=CASE, case_id=OuterRef("pk"))
+    return (visible(scope, user).filter(referred_on__range=(start, end)).order_by()
+            .annotate(late=Exists(clocks.filter(late=True)),
+                      overdue=Exists(clocks.filter(stopped_on__isnull=True, due_on__lt=today)))
+            .aggregate(referred=Count("pk"), answered=Count("pk", filter=~Q(state=State.OPEN)),
+                       disciplined=Count("pk", filter=Q(state=State.DISCIPLINED)),
+                       declined=Count("pk", filter=Q(state=State.DECLINED)),
+                       on_time=Count("pk", filter=~Q(state=State.OPEN) & Q(late=False)),
+                       overdue=Count("pk", filter=Q(state=State.OPEN) & Q(overdue=True))))

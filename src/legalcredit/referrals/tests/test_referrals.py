@@ -141,3 +141,15 @@ def test_an_administrator_sets_an_associations_profession_from_the_rule_sets_cod
     assert not form.is_valid() and "协会类别：应为 lawyers、notaries、forensic、grassroots 之一" in str(form.errors)
     form = OfficerProfileForm({**data, "sector": "lawyers"}, instance=profile)
     assert form.is_valid(), form.errors
+
+
+def test_the_overview_counts_the_loop(approved, lawyer, association, client, maker):
+    from legalcredit.core.tests.test_overview import figures
+
+    approved(lawyer)
+    services.answer(Referral.objects.get().pk, by=association, outcome="declined", note="已充分评价")
+    approved(lawyer, decision_no="淮司罚决〔2026〕2号")
+    panel = figures(client, maker)[f"行政处罚与行业惩戒衔接（{timezone.localdate().year}年移送）"]
+    assert {k: v[0] for k, v in panel.items()} == {"移送协会": "2", "协会已反馈": "1", "给予行业处分": "0",
+                                                   "不予行业处分": "1", "按期反馈率": "100.00%", "逾期未反馈": "0"}
+    assert client.get(panel["移送协会"][1]).context["cl"].result_count == 2
