@@ -6,7 +6,6 @@ import datetime as dt
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from legalcredit.accounts.policy import Scope, filter_subjects
-
 from legalcredit.deadlines.models import Clock
 
 from .models import Referral, State
