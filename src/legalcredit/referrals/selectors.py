@@ -33,11 +33,14 @@ def statistics(scope: Scope, start: dt.date, end: dt.date, today: dt.date, user=
     from .services import CASE
 
     clocks = Clock.objects.filter(case_type=CASE, case_id=OuterRef("pk"))
+    late = Exists(clocks.filter(late=True))
+    overdue = Exists(clocks.filter(stopped_on__isnull=True, due_on__lt=today))
+    # The subqueries go in the FILTER clauses, not as annotations: PostgreSQL cannot see an
+    # annotation's alias inside an aggregate over it (SQLite can).
+    answered = ~Q(state=State.OPEN)
     return (visible(scope, user).filter(referred_on__range=(start, end)).order_by()
-            .annotate(late=Exists(clocks.filter(late=True)),
-                      overdue=Exists(clocks.filter(stopped_on__isnull=True, due_on__lt=today)))
-            .aggregate(referred=Count("pk"), answered=Count("pk", filter=~Q(state=State.OPEN)),
+            .aggregate(referred=Count("pk"), answered=Count("pk", filter=answered),
                        disciplined=Count("pk", filter=Q(state=State.DISCIPLINED)),
                        declined=Count("pk", filter=Q(state=State.DECLINED)),
-                       on_time=Count("pk", filter=~Q(state=State.OPEN) & Q(late=False)),
-                       overdue=Count("pk", filter=Q(state=State.OPEN) & Q(overdue=True))))
+                       on_time=Count("pk", filter=answered & ~Q(late)),
+                       overdue=Count("pk", filter=Q(state=State.OPEN) & Q(overdue))))
