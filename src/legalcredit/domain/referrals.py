@@ -28,6 +28,7 @@ class Sector:
 @dataclass(frozen=True)
 class Rules:
     record_kinds: frozenset[str]
+    refer_within_days: int     # a decision older than this when approved is history, not referred
     sectors: tuple[Sector, ...]
     answer: TimeLimit
     outcomes: Mapping[str, str]
@@ -62,4 +63,7 @@ def parse(doc: Mapping) -> Rules:
     kinds = frozenset(str(k) for k in doc["record_kinds"])
     if not kinds:
         raise ReferralRuleError("record_kinds：不能为空")
-    return Rules(kinds, tuple(sectors), answer, outcomes, disciplined)
+    within = doc["refer_within_days"]
+    if not isinstance(within, int) or isinstance(within, bool) or within < 1:
+        raise ReferralRuleError(f"refer_within_days：须为正整数，收到“{within}”")
+    return Rules(kinds, within, tuple(sectors), answer, outcomes, disciplined)

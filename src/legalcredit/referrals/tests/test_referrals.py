@@ -26,6 +26,14 @@ def association(django_user_model):
     return user
 
 
+@pytest.fixture
+def penalised(approved):
+    """A penalty decided ten days ago, approved: recent enough to be referred."""
+    day = timezone.localdate() - dt.timedelta(days=10)
+    return lambda subject, **kw: approved(subject, **{"decision_date": day, "effective_from": day,
+                                                      "effective_until": day + dt.timedelta(days=120), **kw})
+
+
 def discipline(subject, by, checker=None):
     rec = records.submit(subject, Draft(
         kind="discipline", subtype="通报批评", decision_date=timezone.localdate(), authority="淮安市律师协会",
@@ -34,8 +42,8 @@ def discipline(subject, by, checker=None):
 
 
 def test_a_penalty_on_a_lawyer_goes_to_the_lawyers_association_and_comes_back_answered(
-        approved, lawyer, association, checker):
-    penalty = approved(lawyer)
+        penalised, lawyer, association, checker):
+    penalty = penalised(lawyer)
     [ref] = Referral.objects.all()
     assert (ref.record_key, ref.subject, ref.sector, ref.sector_name, ref.state) == (
         penalty.key, lawyer, "lawyers", "律师协会", State.OPEN)
@@ -59,8 +67,8 @@ def test_a_penalty_on_a_lawyer_goes_to_the_lawyers_association_and_comes_back_an
         services.answer(ref.pk, by=association, outcome="declined", note="再议")
 
 
-def test_only_an_association_answers_and_only_within_its_region(approved, lawyer, maker, django_user_model):
-    approved(lawyer)
+def test_only_an_association_answers_and_only_within_its_region(penalised, lawyer, maker, django_user_model):
+    penalised(lawyer)
     ref = Referral.objects.get()
     with pytest.raises(PermissionDenied):
         services.answer(ref.pk, by=maker, outcome="declined", note="情节轻微")
@@ -70,7 +78,13 @@ def test_only_an_association_answers_and_only_within_its_region(approved, lawyer
         services.answer(ref.pk, by=elsewhere, outcome="declined", note="情节轻微")
 
 
-def test_what_is_not_referred(lawyer, maker, checker):
+def test_what_is_not_referred(lawyer, maker, checker, approved):
+    # A decision older than refer_within_days (90, 假定) when approved is history: a past year's
+    # 双公示 data loaded now does not send the association every old penalty again.
+    old = approved(lawyer, decision_date=timezone.localdate() - dt.timedelta(days=91),
+                   effective_from=timezone.localdate() - dt.timedelta(days=91),
+                   effective_until=timezone.localdate() + dt.timedelta(days=30))
+    assert old.review == "approved" and services.refer([old.pk]) == [] and services.refer_recent() == 0
     award = records.submit(lawyer, Draft(kind="commendation", subtype="市级", decision_date=dt.date(2026, 3, 2), authority="淮安市司法局",
                                          source_unit="淮安市司法局", decision_no="淮司表〔2026〕1号", content="优秀律师"),
                            actor=maker, reason="录入")
@@ -83,8 +97,8 @@ def test_what_is_not_referred(lawyer, maker, checker):
         "公证协会", "司法鉴定协会", "基层法律服务工作者协会"}
 
 
-def test_the_association_has_its_queue_and_answers_in_the_back_office(approved, lawyer, association, client):
-    approved(lawyer)
+def test_the_association_has_its_queue_and_answers_in_the_back_office(penalised, lawyer, association, client):
+    penalised(lawyer)
     ref = Referral.objects.get()
     client.force_login(association)
     home = client.get("/admin/").content.decode()
@@ -102,22 +116,23 @@ def test_the_association_has_its_queue_and_answers_in_the_back_office(approved, 
 
 
 def test_a_rule_file_that_cannot_be_applied_is_refused():
-    good = {"record_kinds": ["penalty"], "sectors": [{"code": "a", "name": "甲", "subject_types": ["lawyer"]}],
+    good = {"record_kinds": ["penalty"], "refer_within_days": 90, "sectors": [{"code": "a", "name": "甲", "subject_types": ["lawyer"]}],
             "answer": {"name": "x", "days": 30, "source": "假定"}, "outcomes": {"d": "处分", "n": "不处分"},
             "disciplined_outcome": "d"}
     assert parse(good).refers("penalty", "lawyer").code == "a"
     assert parse(good).refers("award", "lawyer") is None and parse(good).refers("penalty", "notary") is None
     for change, message in (({"answer": {"name": "x", "days": 0, "source": "s"}}, "answer.days"),
                             ({"disciplined_outcome": "z"}, "disciplined_outcome"),
+                            ({"refer_within_days": 0}, "refer_within_days"),
                             ({"sectors": [{"code": "a", "name": "甲", "subject_types": ["lawyer"]},
                                           {"code": "b", "name": "乙", "subject_types": ["lawyer"]}]}, "另一个协会")):
         with pytest.raises(ReferralRuleError, match=message):
             parse({**good, **change})
 
 
-def test_an_association_of_one_profession_sees_and_answers_only_its_own(approved, lawyer, django_user_model,
+def test_an_association_of_one_profession_sees_and_answers_only_its_own(penalised, lawyer, django_user_model,
                                                                          association):
-    approved(lawyer)
+    penalised(lawyer)
     ref = Referral.objects.get()
     notaries = django_user_model.objects.create_user("huaian_notaries", password="x-Strong-pass-1", is_staff=True)
     assign(notaries, "association", region=Region.objects.get(code="320800"), unit="淮安市公证协会", sector="notaries")
@@ -143,12 +158,12 @@ def test_an_administrator_sets_an_associations_profession_from_the_rule_sets_cod
     assert form.is_valid(), form.errors
 
 
-def test_the_overview_counts_the_loop(approved, lawyer, association, client, maker):
+def test_the_overview_counts_the_loop(penalised, lawyer, association, client, maker):
     from legalcredit.core.tests.test_overview import figures
 
-    approved(lawyer)
+    penalised(lawyer)
     services.answer(Referral.objects.get().pk, by=association, outcome="declined", note="已充分评价")
-    approved(lawyer, decision_no="淮司罚决〔2026〕2号")
+    penalised(lawyer, decision_no="淮司罚决〔2026〕2号")
     panel = figures(client, maker)[f"行政处罚与行业惩戒衔接（{timezone.localdate().year}年移送）"]
     assert {k: v[0] for k, v in panel.items()} == {"移送协会": "2", "协会已反馈": "1", "给予行业处分": "0",
                                                    "不予行业处分": "1", "按期反馈率": "100.00%", "逾期未反馈": "0"}
