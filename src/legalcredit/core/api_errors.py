@@ -82,22 +82,26 @@ def exception_handler(exc, context):
     return response
 
 
-def _api(request) -> bool:
+def is_api(request) -> bool:
     return request.path.startswith("/api/")
+
+
+def refusal(detail: str, status: int) -> JsonResponse:
+    """An API refusal outside DRF (a handler, a middleware), in the body DRF's refusals have."""
+    return JsonResponse({"detail": detail}, status=status, json_dumps_params={"ensure_ascii": False})
 
 
 def not_found(request, exception=None):
     """handler404: JSON under /api/ (an integrator's typo in a path), the site's page elsewhere."""
-    if _api(request):
-        return JsonResponse({"detail": f"接口地址不存在：{request.path}（接口说明见 /api/docs/）"}, status=404,
-                            json_dumps_params={"ensure_ascii": False})
+    if is_api(request):
+        return refusal(f"接口地址不存在：{request.path}（接口说明见 /api/docs/）", 404)
     return defaults.page_not_found(request, exception)
 
 
 def server_error(request):
     """handler500: JSON under /api/, the site's page elsewhere."""
-    if _api(request):
-        return JsonResponse({"detail": SERVER_ERROR}, status=500, json_dumps_params={"ensure_ascii": False})
+    if is_api(request):
+        return refusal(SERVER_ERROR, 500)
     return defaults.server_error(request)
 
 

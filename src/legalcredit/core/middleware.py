@@ -1,7 +1,9 @@
 """Refusing, before any view runs, input that no field of the platform can hold."""
 from __future__ import annotations
 
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse
+
+from .api_errors import is_api, refusal
 
 NUL_REFUSED = "请求参数含有空字符（NUL，\\x00），任何字段都不接受；请检查链接或表单内容"
 _FORMS = ("application/x-www-form-urlencoded", "multipart/form-data")
@@ -17,8 +19,8 @@ class RefuseNulMiddleware:
 
     def __call__(self, request):
         if _has_nul(request.GET) or (request.content_type in _FORMS and _has_nul(request.POST)):
-            if request.path.startswith("/api/"):
-                return JsonResponse({"detail": NUL_REFUSED}, status=400, json_dumps_params={"ensure_ascii": False})
+            if is_api(request):
+                return refusal(NUL_REFUSED, 400)
             return HttpResponse(NUL_REFUSED, status=400, content_type="text/plain; charset=utf-8")
         return self.get_response(request)
 

@@ -3,14 +3,16 @@ association's queue and its answer; bureaus follow the loop within their region.
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.db.models import OuterRef, Subquery
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.html import format_html
 
 from legalcredit.accounts import policy
 from legalcredit.core.admin_base import ReadOnlyAdmin
 from legalcredit.core.admin_forms import form_page, refusals_on
+from legalcredit.deadlines.models import Clock
+from legalcredit.domain.deadlines import span
 
 from . import selectors, services
 from .forms import AnswerForm
@@ -31,7 +33,13 @@ class ReferralAdmin(ReadOnlyAdmin):
         return lookup == "subject__id__exact" or super().lookup_allowed(lookup, value, request)
 
     def get_queryset(self, request):
-        return selectors.visible(policy.scope_for(request.user), request.user)
+        # The running clock's last day and length, read with the rows (not a query per row).
+        running = Clock.objects.filter(case_type=services.CASE, case_id=OuterRef("pk"),
+                                       stopped_on__isnull=True).order_by("started_on", "id")
+        return selectors.visible(policy.scope_for(request.user), request.user).annotate(
+            due_on=Subquery(running.values("due_on")[:1]),
+            due_working=Subquery(running.values("working_days")[:1]),
+            due_calendar=Subquery(running.values("calendar_days")[:1]))
 
     @admin.display(description="行政处罚")
     def penalty(self, obj):
@@ -45,12 +53,9 @@ class ReferralAdmin(ReadOnlyAdmin):
 
     @admin.display(description="反馈期限")
     def due(self, obj):
-        from legalcredit.deadlines import selectors as deadlines
-
-        if obj.state != State.OPEN:
+        if obj.state != State.OPEN or obj.due_on is None:
             return "—"
-        return "；".join(f"{d['due_on']}前（{d['span']}）"
-                        for d in deadlines.described(services.CASE, obj.pk, timezone.localdate())) or "—"
+        return f"{obj.due_on}前（{span(obj.due_working, obj.due_calendar)}）"
 
     @admin.display(description="办理")
     def act(self, obj):

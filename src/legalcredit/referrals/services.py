@@ -41,10 +41,13 @@ def refer(record_ids) -> list[Referral]:
                                         kind__in=sorted(r.record_kinds),
                                         decision_date__gte=on - dt.timedelta(days=r.refer_within_days))
             .exclude(status__in=[Status.WITHDRAWN, Status.REVOKED]).select_related("subject"))
+    recs = list(recs)
+    referred = set(Referral.objects.filter(record_key__in=[rec.key for rec in recs])
+                   .values_list("record_key", flat=True))
     made = []
     for rec in recs:
         sector = r.refers(rec.kind, rec.subject.subject_type_id)
-        if sector is None or Referral.objects.filter(record_key=rec.key).exists():
+        if sector is None or rec.key in referred:
             continue
         try:
             with transaction.atomic():

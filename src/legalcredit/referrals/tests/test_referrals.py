@@ -105,6 +105,8 @@ def test_the_association_has_its_queue_and_answers_in_the_back_office(penalised,
     assert "待研究行业惩戒的行政处罚" in home
     page = client.get(reverse("admin:referrals_referral_changelist") + "?state__exact=open").content.decode()
     assert "淮司罚决〔2026〕1号" in page and "律师协会" in page
+    due = Clock.objects.get(case_type="referral", case_id=ref.pk).due_on
+    assert f"{due}前（30个工作日）" in page
     answer = reverse("admin:referrals_referral_answer", args=[ref.pk])
     assert "私自接受委托" in client.get(answer).content.decode()
     refused = client.post(answer, {"outcome": "declined", "note": ""})
