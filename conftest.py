@@ -15,9 +15,16 @@ def pytest_configure(config):
     from django.conf import settings
 
     settings.RULESET_RECHECK_SECONDS = 0
-    # The public portal's per-address cap counts in a cache the test processes share; the tests
-    # of the cap set their own.
+    # The public portal's per-address cap counts in the cache; the tests of the cap set their own.
     settings.PUBLIC_RATE_PER_MINUTE = 0
+    # Each xdist worker its own file cache: a test's ``fresh_cache`` would otherwise empty the
+    # counts of a rate test running in the other worker halfway through it.
+    import os
+
+    default = settings.CACHES["default"]
+    if default["BACKEND"].endswith("FileBasedCache"):
+        worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+        settings.CACHES = {**settings.CACHES, "default": {**default, "LOCATION": f"{default['LOCATION']}-{worker}"}}
 
 
 @pytest.fixture(scope="session")
