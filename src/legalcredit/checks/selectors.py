@@ -16,7 +16,7 @@ from legalcredit.core import sql
 from legalcredit.evaluation.models import Scheme, SubjectGrade
 from legalcredit.lists.models import ListEntry
 from legalcredit.lists.selectors import IN_FORCE
-from legalcredit.records.models import CreditRecord
+from legalcredit.records.models import CreditRecord, Review, Status
 from legalcredit.refdata.models import SubjectStatus
 from legalcredit.registry.models import Subject
 
@@ -40,6 +40,7 @@ class Standing(NamedTuple):
     # check reads those only when there are some (most subjects have neither).
     listed: bool = True
     flagged: bool = True
+    licensed_on: dt.date | None = None
 
 
 class InForce(NamedTuple):
@@ -64,7 +65,8 @@ def _statement() -> str:
         f"(SELECT MAX(r.effective_at) FROM {r} r WHERE r.{_column(CreditRecord, 'subject')} = s.id "
         f"AND r.review = 'approved'), "
         "CASE WHEN EXISTS (SELECT 1 FROM {entries} WHERE {listed}) THEN 1 ELSE 0 END, "
-        "CASE WHEN {flagged} THEN 1 ELSE 0 END "
+        "CASE WHEN {flagged} THEN 1 ELSE 0 END, "
+        f"s.{_column(Subject, 'license_issued_on')} "
         f"FROM {s} s JOIN {st} st ON st.code = s.{_column(Subject, 'status')} "
         f"LEFT JOIN {g} g ON g.{_column(SubjectGrade, 'subject')} = s.id "
         f"LEFT JOIN {sc} sc ON sc.id = g.{_column(SubjectGrade, 'scheme')} "
@@ -93,8 +95,23 @@ def standing_by(key: str, value: str, day: dt.date) -> list[Standing]:
     for row in sql.rows(statement, [*listed_params, *flagged_params, value]):
         score, changed = row[8], row[12]
         out.append(Standing(*row[:8], None if score is None else str(Decimal(str(score)).quantize(_PLACES)),
-                            row[9] or "", *row[10:12], sql.as_datetime(changed), bool(row[13]), bool(row[14])))
+                            row[9] or "", *row[10:12], sql.as_datetime(changed), bool(row[13]), bool(row[14]),
+                            sql.as_date(row[15])))
     return out
+
+
+def last_adverse_on(subject_id: int, day: dt.date) -> dt.date | None:
+    """The decision date of the subject's latest adverse credit record decided by ``day``: an
+    approved current version with a severity (only adverse kinds and outcomes carry one) that was
+    not revoked. A record withdrawn from publication still counts: the conduct was found."""
+    col = {f: _column(CreditRecord, f) for f in ("subject", "decision_date", "is_current", "review", "severity",
+                                                    "status")}
+    [(last,)] = sql.rows(
+        f"SELECT MAX({col['decision_date']}) FROM {CreditRecord._meta.db_table} "
+        f"WHERE {col['subject']} = %s AND {col['is_current']} = %s AND {col['review']} = %s "
+        f"AND {col['severity']} <> '' AND {col['status']} <> %s AND {col['decision_date']} <= %s",
+        [subject_id, True, Review.APPROVED, Status.REVOKED, day])
+    return sql.as_date(last)
 
 
 def _in_force_where(subject: str, day: dt.date) -> tuple[str, list]:

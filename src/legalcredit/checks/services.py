@@ -27,6 +27,7 @@ from legalcredit.audit.services import unsaved as unsaved_entry
 from legalcredit.core import sql
 from legalcredit.core.errors import field_error
 from legalcredit.core.sealing import seal_fields, unseal_fields
+from legalcredit.domain.credit_lists import Clean
 from legalcredit.domain.identifiers import IdentifierError, id_number, uscc
 from legalcredit.evaluation import selectors as grades
 from legalcredit.evaluation import services as evaluation
@@ -129,7 +130,10 @@ def _answer(subject: selectors.Standing | None, described: str, matter: str, on:
     # Objections and repairs in progress are flagged as they stand now, whatever date is asked about.
     flags = remedy_flags([subject.pk]) if subject.flagged else {}
     entries = selectors.in_force_on(subject.pk, on) if subject.listed else []
-    triggered = cat.triggered(matter, {e.list_code for e in entries}, grade and grade["supervision"])
+    clean = None
+    if cat.needs_clean(matter) and subject.licensed_on is not None and subject.licensed_on <= on:
+        clean = Clean.of(subject.licensed_on, selectors.last_adverse_on(subject.pk, on))
+    triggered = cat.triggered(matter, {e.list_code for e in entries}, grade and grade["supervision"], clean, on)
     version = {"records": str(subject.records_changed_at or ""),
                "lists": str(max((e.decided_on for e in entries), default="") or ""),
                "evaluation": grade["evaluation"] if grade else None,

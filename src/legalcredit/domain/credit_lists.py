@@ -7,8 +7,11 @@ every sanction its item of the national 失信惩戒措施基础清单 (国办�
 """
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Iterable, Mapping
+
+from .periods import add_months
 
 POLARITIES = ("adverse", "positive")
 MEASURE_KINDS = {"sanction": "惩戒措施", "incentive": "激励措施"}
@@ -71,6 +74,35 @@ class Measure:
     lists: frozenset[str]
     supervision: frozenset[str]
     matters: frozenset[str]
+    # An incentive for a subject with no adverse record for this many months (国发〔2016〕33号:
+    # 连续三年无不良信用记录 → 绿色通道、容缺受理).
+    clean_months: int | None = None
+
+
+@dataclass(frozen=True)
+class Clean:
+    """Since when a subject has gone without an adverse credit record: the decision date of its
+    latest one or, with none, the day it was licensed (a subject licensed a year ago has not gone
+    three years without one)."""
+    since: dt.date
+    after_adverse: bool
+
+    @classmethod
+    def of(cls, licensed_on: dt.date | None, last_adverse_on: dt.date | None) -> "Clean | None":
+        if licensed_on is None:
+            return None
+        if last_adverse_on is not None and last_adverse_on >= licensed_on:
+            return cls(last_adverse_on, True)
+        return cls(licensed_on, False)
+
+    def lasted(self, months: int, on: dt.date) -> bool:
+        """Whether ``months`` whole months without an adverse record have run by ``on`` (counted
+        from the day after ``since``, 民法典 Art 201)."""
+        return add_months(self.since, months) <= on
+
+    def reason(self, months: int) -> str:
+        start = f"最近一条不良信用记录决定于{self.since}" if self.after_adverse else f"自{self.since}取得执业许可起"
+        return f"连续{months}个月无不良信用记录（{start}）"
 
 
 @dataclass(frozen=True)
@@ -80,20 +112,37 @@ class Catalogue:
     lists: Mapping[str, ListType]
     measures: tuple[Measure, ...]
 
-    def triggered(self, matter: str, active_lists: Iterable[str],
-                  supervision_class: str | None) -> list[tuple[Measure, str]]:
-        """(measure, what triggered it) for a matter type, in catalogue order."""
+    def triggered(self, matter: str, active_lists: Iterable[str], supervision_class: str | None,
+                  clean: Clean | None = None, on: dt.date | None = None) -> list[tuple[Measure, str]]:
+        """(measure, what triggered it) for a matter type, in catalogue order. A clean record
+        (``clean``, as of ``on``) earns its incentives only while no adverse list is in force."""
         active = set(active_lists)
+        adverse = any(self.lists[c].polarity == "adverse" for c in active if c in self.lists)
         out = []
         for m in self.measures:
             if matter not in m.matters:
                 continue
-            on = sorted(m.lists & active)
-            if on:
-                out.append((m, "、".join(self.lists[c].name for c in on)))
+            lists_on = sorted(m.lists & active)
+            if lists_on:
+                out.append((m, "、".join(self.lists[c].name for c in lists_on)))
             elif supervision_class and supervision_class in m.supervision:
                 out.append((m, f"信用等级对应的监管类别（{supervision_class}）"))
+            elif (m.clean_months and clean is not None and on is not None and not adverse
+                  and clean.lasted(m.clean_months, on)):
+                out.append((m, clean.reason(m.clean_months)))
         return out
+
+    def needs_clean(self, matter: str) -> bool:
+        """Whether a check for ``matter`` must know how long the subject has gone without an
+        adverse record (only then is it read)."""
+        return any(m.clean_months and matter in m.matters for m in self.measures)
+
+    def triggers(self, m: Measure, supervision_names: Mapping[str, str] | None = None) -> list[str]:
+        """What can trigger ``m``, named, as the public standards page lists it."""
+        names = supervision_names or {}
+        return ([self.lists[c].name for c in sorted(m.lists) if c in self.lists]
+                + [names.get(c, c) for c in sorted(m.supervision)]
+                + ([f"连续{m.clean_months}个月无不良信用记录"] if m.clean_months else []))
 
 
 def _int(value, where: str, problems: list[str], *, minimum: int = 1) -> int | None:
@@ -177,15 +226,19 @@ def parse(doc: Mapping) -> Catalogue:
         sup = frozenset(m.get("supervision") or ())
         for c in sorted(sup - set(SUPERVISION)):
             problems.append(f"{where}：未知的监管类别“{c}”")
-        if not on and not sup:
-            problems.append(f"{where}：须指明触发的名单（lists）或监管类别（supervision）")
+        clean = _int(m.get("clean_months"), f"{where} clean_months", problems)
+        if clean is not None and kind != "incentive":
+            problems.append(f"{where}：无不良信用记录的期限（clean_months）只能触发激励措施")
+        if not on and not sup and clean is None:
+            problems.append(f"{where}：须指明触发的名单（lists）、监管类别（supervision）或无不良信用记录的期限（clean_months）")
         mt = frozenset(m.get("matters") or ())
         for c in sorted(mt - set(matters)):
             problems.append(f"{where}：未知的事项类型“{c}”")
         if not mt:
             problems.append(f"{where}：须指明适用的事项类型（matters）")
         measures.append(Measure(code, m.get("name", code), kind or "", str(m.get("category") or ""),
-                                str(m.get("legal_basis") or ""), str(m.get("list_item") or ""), on, sup, mt))
+                                str(m.get("legal_basis") or ""), str(m.get("list_item") or ""), on, sup, mt,
+                                clean))
     if problems:
         raise ValueError("；".join(problems))
     return Catalogue(str(doc["version"]), matters, lists, tuple(measures))

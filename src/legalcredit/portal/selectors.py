@@ -346,8 +346,7 @@ def standards() -> Standards:
         deadline_working_days=rules.schemas()["penalty"].deadline_working_days,
         lists=[{"type": lt, "removal": "；".join(lt.removal_names)} for lt in cat.lists.values()],
         measures=[{"measure": m,
-                   "triggers": "、".join([cat.lists[c].name for c in sorted(m.lists) if c in cat.lists]
-                                        + [scoring.SUPERVISION_CLASSES.get(c, c) for c in sorted(m.supervision)]),
+                   "triggers": "、".join(cat.triggers(m, scoring.SUPERVISION_CLASSES)),
                    "matters": "、".join(cat.matter_types[c].name for c in sorted(m.matters) if c in cat.matter_types)}
                   for m in cat.measures],
         rule_sets=[{"name": RULE_SET_NAMES.get(r.code, r.code), "version": r.version,

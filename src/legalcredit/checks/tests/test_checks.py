@@ -134,6 +134,52 @@ def test_an_unrepaired_serious_record_bars_notification_commitment_until_its_pub
     assert "notification_commitment" not in later.answer
 
 
+def test_a_subject_three_years_without_an_adverse_record_gets_the_fast_lane_until_one_is_decided(
+        department, law_firm, penalty, maker, checker):
+    from legalcredit.records import services as records
+
+    def approval(subject=law_firm, on=None):
+        [check] = services.run(by=department, queries=[{"uscc": subject.uscc}], matter="approval",
+                               purpose="律师事务所变更审批", on=on)
+        return [(m["code"], m["triggered_by"]) for m in check.answer["measures"]]
+
+    why = "连续36个月无不良信用记录（自2010-03-01取得执业许可起）"
+    assert approval() == [("green_channel", why), ("tolerate_missing", why)]
+    # Pending, the penalty counts for nothing; approved, it closes the lane.
+    decided = timezone.localdate() - dt.timedelta(days=20)
+    rec = records.submit(law_firm, penalty(sanctions=[], penalty_types=["警告"], decision_date=decided,
+                                           effective_from=decided, effective_until=None,
+                                           legal_basis="《中华人民共和国律师法》第五十条"), actor=maker, reason="录入")
+    assert approval() == [("green_channel", why), ("tolerate_missing", why)]
+    records.approve(rec.pk, checker=checker)
+    assert approval() == []
+    # Asked about the day before the decision, the firm still had its three clean years.
+    assert [c for c, _ in approval(on=decided - dt.timedelta(days=1))] == ["green_channel", "tolerate_missing"]
+    # A revoked decision is no adverse record; one withdrawn from publication (changed) still is.
+    revoked = records.withdraw(rec.key, actor=maker, reason="复议撤销", reversal_date=decided + dt.timedelta(days=1),
+                               revoked=True)
+    records.approve(revoked.pk, checker=checker)
+    assert approval() == [("green_channel", why), ("tolerate_missing", why)]
+    again = records.approve(records.submit(law_firm, penalty(
+        sanctions=[], penalty_types=["警告"], decision_date=decided, effective_from=decided, effective_until=None,
+        decision_no="淮司罚决〔2026〕2号", legal_basis="《中华人民共和国律师法》第五十条"), actor=maker, reason="录入").pk,
+        checker=checker)
+    withdrawn = records.withdraw(again.key, actor=maker, reason="复议变更", reversal_date=decided + dt.timedelta(days=2))
+    records.approve(withdrawn.pk, checker=checker)
+    assert approval() == []
+
+
+def test_a_subject_licensed_under_three_years_ago_has_not_yet_earned_the_fast_lane(department, maker, codes):
+    from legalcredit.registry import services as registry
+
+    licensed = timezone.localdate() - dt.timedelta(days=365)
+    young, _ = registry.register_institution(
+        actor=maker, reason="执业许可", name="淮安新设律师事务所", subject_type="law_firm", region="320812",
+        uscc_code=codes.uscc(), license_issued_on=licensed)
+    [check] = services.run(by=department, queries=[{"uscc": young.uscc}], matter="approval", purpose="变更审批")
+    assert check.answer["measures"] == []
+
+
 def test_the_back_office_shows_a_check_with_the_id_number_masked(client, admin_user, department, lawyer):
     from legalcredit.domain.identifiers.id_number import mask
 

@@ -31,7 +31,7 @@ def orm_standing(subject: Subject, day: dt.date) -> selectors.Standing:
         g.evaluation_id if g else None, g.grade if g else None, str(g.score) if g and g.score is not None else None,
         sup.klass if sup else "", g.scheme.code if g and g.scheme else None,
         g.scheme.version if g and g.scheme else None, changed,
-        lists.in_force_on([subject.pk], day).exists(), bool(remedies.flags([subject.pk])))
+        lists.in_force_on([subject.pk], day).exists(), bool(remedies.flags([subject.pk])), subject.license_issued_on)
 
 
 def test_a_subject_is_found_by_each_identifier_with_its_grade_and_newest_approved_record(
@@ -138,3 +138,33 @@ def test_a_subject_is_flagged_exactly_when_it_has_open_remedies(law_firm, lawyer
         check()
         flagged_seen += bool(remedies.flags([law_firm.pk, lawyer.pk]))
     assert flagged_seen > 5
+
+
+def orm_last_adverse_on(subject: Subject, day: dt.date) -> dt.date | None:
+    return (CreditRecord.objects.filter(subject=subject, is_current=True, review="approved", decision_date__lte=day)
+            .exclude(severity="").exclude(status="revoked").aggregate(m=Max("decision_date"))["m"])
+
+
+def test_the_latest_adverse_record_is_what_the_orm_finds(law_firm, lawyer, maker):
+    """Records of every kind, severity, review, currency and status, decided over three years: on
+    every day one is decided and the days either side, the hand-written read agrees with the ORM."""
+    import uuid
+
+    rng = random.Random(20261208)
+    base = dt.date(2024, 1, 1)
+    made = []
+    for i in range(80):
+        decided = base + dt.timedelta(days=rng.randrange(0, 1000))
+        made.append(CreditRecord(
+            key=uuid.uuid4(), subject=rng.choice([law_firm, lawyer]), kind=rng.choice(["penalty", "license", "discipline"]),
+            severity=rng.choice(["", "minor", "general", "serious"]), review=rng.choice(["approved", "pending", "rejected"]),
+            is_current=rng.random() < 0.7, status=rng.choice(["in_effect", "withdrawn", "revoked"]),
+            decision_date=decided, authority="淮安市司法局", source_unit="淮安市司法局", content_hash="x", reason="测试"))
+    CreditRecord.objects.bulk_create(made)
+    seen = 0
+    for day in sorted({r.decision_date + dt.timedelta(days=k) for r in made for k in (-1, 0, 1)}):
+        for subject in (law_firm, lawyer):
+            expected = orm_last_adverse_on(subject, day)
+            assert selectors.last_adverse_on(subject.pk, day) == expected, day
+            seen += expected is not None
+    assert seen > 50

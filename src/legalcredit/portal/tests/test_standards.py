@@ -40,6 +40,8 @@ def test_the_rules_page_states_the_rules_the_platform_applies(client):
         assert lt.name in shown and f"{lt.validity_months}个月" in shown
     for m in cat.measures:
         assert m.name in shown
+        if m.clean_months:   # what earns it besides a list, as the checks apply it
+            assert f"连续{m.clean_months}个月无不良信用记录" in shown
     for rs in RuleSet.objects.filter(active=True):
         assert rs.version in shown
     # The rule files' confirmation tags are the team's notes, not the public's.
