@@ -99,13 +99,59 @@ def seal() -> int:
             return total
 
 
-def record_read(request, objects, *, purpose: str = "", what: str = "") -> AuditEntry | None:
-    """Log a read of non-public data (one entry per request, listing the subjects)."""
+def record_read(request, objects, *, purpose: str = "", what: str = "",
+                full_id_number: bool = False) -> AuditEntry | None:
+    """Log a read of non-public data (one entry per request, listing the subjects);
+    ``full_id_number``: ID numbers were shown in full (the monthly access review counts those)."""
     ids = [str(o.pk) for o in objects]
     if not ids:
         return None
     model = type(objects[0])._meta.concrete_model._meta
+    data = {"ids": ids[:200], "count": len(ids), "path": request.path}
+    if full_id_number:
+        data["full_id_number"] = True
     return record(action=AuditEntry.Action.READ, actor=getattr(request, "user", None),
                   object_type=model.label_lower, object_id=ids[0] if len(ids) == 1 else "",
                   summary=what or f"查阅 {len(ids)} 个{model.verbose_name}", reason=purpose,
-                  request=request, data={"ids": ids[:200], "path": request.path})
+                  request=request, data=data)
+
+
+ALERT_PERMISSION = "audit.view_auditentry"
+
+
+def check_chain(*, by: str = "调度器（每日）") -> "ChainCheck":
+    """Seal what is waiting, verify the whole chain and the append-only guard, and keep the result;
+    a failure is written to the trail and e-mailed at once to everyone who may read the trail."""
+    from django.contrib.auth import get_user_model
+    from django.core.mail import send_mail
+    from django.db.models import Q
+
+    from . import guard, selectors
+    from .models import ChainCheck
+
+    seal()
+    count, problem = selectors.verify_chain()
+    guarded = guard.in_place()
+    found = "；".join(filter(None, [problem.message if problem else "",
+                                    "" if guarded else "数据库的只追加保护触发器缺失或被停用（运行 legalcredit migrate 恢复，并调查原因）"]))
+    result = ChainCheck.objects.create(at=timezone.now(), entries=count, chain_ok=problem is None, guard_ok=guarded,
+                                       problem=found, by=by[:60])
+    if not result.ok:
+        record(action=AuditEntry.Action.CREATE, object_type="audit.chaincheck", object_id=result.pk,
+               summary=f"审计链校验未通过：{found}"[:300], data={"entries": count})
+        perm = Q(user_permissions__codename="view_auditentry") | Q(groups__permissions__codename="view_auditentry")
+        to = sorted({u.email for u in get_user_model().objects.filter(is_active=True).exclude(email="")
+                     .filter(perm | Q(is_superuser=True)).distinct()})
+        if to:
+            send_mail("【安全告警】审计日志校验未通过",
+                      f"{timezone.localtime(result.at):%Y-%m-%d %H:%M} 校验审计日志：{found}\n"
+                      f"前 {count} 条完好。请按信用信息安全应急处置制度立即核查，"
+                      "并在服务器上运行 legalcredit audit verify 复核。",
+                      settings.DEFAULT_FROM_EMAIL, to, fail_silently=True)
+    return result
+
+
+def last_chain_check():
+    from .models import ChainCheck
+
+    return ChainCheck.objects.order_by("-at", "-id").first()

@@ -68,6 +68,20 @@ def todo(request) -> list[Todo]:
 
         items.append(Todo("待研究行业惩戒的行政处罚", referrals.open_referrals(scope, user).count(),
                           reverse("admin:referrals_referral_changelist") + "?state__exact=open", urgent=True))
+    if user.has_perm("audit.view_auditentry"):
+        from legalcredit.audit.services import last_chain_check
+
+        last = last_chain_check()
+        if last is not None and not last.ok:
+            items.append(Todo(f"审计日志校验未通过（{timezone.localtime(last.at):%m-%d %H:%M}）", 1,
+                              reverse("admin:audit_chaincheck_changelist"), urgent=True))
+    if user.has_perm("audit.review_accessreview"):
+        from legalcredit.audit.models import AccessFinding
+
+        # Findings about the user's own reads are for another reviewer.
+        items.append(Todo("待核实的查询使用情形", AccessFinding.objects.filter(
+            decision=AccessFinding.Decision.PENDING, review__state="open").exclude(actor_id=user.pk).count(),
+            reverse("admin:audit_accessfinding_changelist") + "?decision__exact=pending"))
     if user.has_perm("checks.change_pushendpoint"):
         from legalcredit.checks.models import PushEndpoint
 

@@ -18,8 +18,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from legalcredit.domain import (complaints, credit_lists, credit_reports, draws, dual_publication, legal_aid,
-                                publication, purposes, record_kinds, referrals, remedies, sanctions, satisfaction)
+from legalcredit.domain import (access_review, complaints, credit_lists, credit_reports, draws, dual_publication,
+                                legal_aid, publication, purposes, record_kinds, referrals, remedies, sanctions,
+                                satisfaction)
 
 from .models import RuleSet
 
@@ -38,6 +39,7 @@ PARSERS: dict[str, tuple[str, Callable[[dict], Any]]] = {
     "legal_aid_quality": ("legal_aid_quality.yaml", legal_aid.parse),
     "satisfaction": ("satisfaction.yaml", satisfaction.parse),
     "discipline_referrals": ("discipline_referrals.yaml", referrals.parse),
+    "access_review": ("access_review.yaml", access_review.parse),
 }
 
 _lock = threading.Lock()

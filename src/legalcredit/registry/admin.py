@@ -324,7 +324,8 @@ class PractitionerAdmin(SubjectAdmin):
             subject = self.get_object(request, object_id)
             if subject is not None:
                 audit.record_read(request, [subject], purpose=audit_reason(purpose) if purpose else "",
-                                  what=f"后台查阅从业人员“{subject.name}”" + ("（完整身份证号）" if full else ""))
+                                  what=f"后台查阅从业人员“{subject.name}”" + ("（完整身份证号）" if full else ""),
+                                  full_id_number=full and bool(subject.id_number))
         offer = policy.may_see_full_id_number(request.user) and not full
         extra_context = {**(extra_context or {}), "id_purpose": purpose if full else None,
                          "id_purposes": list(catalogue().purposes.values()) if offer else None}
@@ -336,7 +337,8 @@ class PractitionerAdmin(SubjectAdmin):
             subject = self.get_object(request, object_id)
             if subject is not None:
                 audit.record_read(request, [subject], purpose=audit_reason(self._purpose(request)),
-                                  what=f"后台查阅从业人员“{subject.name}”的变更历史（完整身份证号）")
+                                  what=f"后台查阅从业人员“{subject.name}”的变更历史（完整身份证号）",
+                                  full_id_number=bool(subject.id_number))
         return super().history_view(request, object_id, extra_context)
 
     def get_historical_record_context_helper(self, request, historical_record):

@@ -226,3 +226,37 @@ def test_concurrent_writers_do_not_wait_on_each_other(refdata_after_flush, trans
     count, problem = selectors.verify_chain()
     assert problem is None and count == AuditEntry.objects.count() and selectors.unsealed() == 0
     assert {"另一请求", "本请求"} <= set(AuditEntry.objects.values_list("summary", flat=True))
+
+
+def test_the_nightly_verification_keeps_its_result_and_raises_the_alarm_on_a_break(
+        trail, client, admin_user, mailoutbox):
+    from legalcredit.audit import tasks
+    from legalcredit.audit.models import ChainCheck
+
+    admin_user.email = "security@sft.example"
+    admin_user.save()
+    client.force_login(admin_user)
+    passed = ChainCheck.objects.get(pk=tasks.verify_trail.call_local())
+    assert passed.ok and passed.entries == AuditEntry.objects.filter(seq__isnull=False).count()
+    assert "审计日志校验未通过" not in client.get("/admin/").content.decode() and not mailoutbox
+    _tamper("UPDATE audit_auditentry SET reason = %s WHERE seq = 2", ["改过的原因"])
+    failed = ChainCheck.objects.get(pk=tasks.verify_trail.call_local())
+    assert not failed.chain_ok and failed.entries == 1 and "第 2 条" in failed.problem
+    [mail] = mailoutbox
+    assert mail.to == ["security@sft.example"] and "审计日志校验未通过" in mail.subject and "第 2 条" in mail.body
+    assert "审计日志校验未通过" in client.get("/admin/").content.decode()
+    assert AuditEntry.objects.filter(object_type="audit.chaincheck", object_id=str(failed.pk)).exists()
+    page = client.get("/admin/audit/chaincheck/").content.decode()
+    assert "第 2 条" in page
+
+
+def test_a_missing_guard_stays_on_the_home_page_until_a_verification_passes(trail, client, admin_user):
+    with connection.cursor() as cur:
+        _drop_guard(cur)
+    with pytest.raises(CommandError, match="只追加保护触发器缺失"):
+        call_command("audit", "verify")
+    client.force_login(admin_user)
+    assert "审计日志校验未通过" in client.get("/admin/").content.decode()
+    guard.install()
+    call_command("audit", "verify")        # recorded as the nightly run is
+    assert "审计日志校验未通过" not in client.get("/admin/").content.decode()

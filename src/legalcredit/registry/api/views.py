@@ -5,12 +5,17 @@ from rest_framework import generics
 from rest_framework.exceptions import ValidationError
 
 from legalcredit.accounts import purposes
-from legalcredit.accounts.policy import scope_for
+from legalcredit.accounts.policy import may_see_full_id_number, scope_for
 from legalcredit.audit import services as audit
 from legalcredit.core.params import query_date
 
 from .. import selectors
 from .serializers import AffiliationSerializer, SubjectSerializer
+
+
+def _shows_full_id(request, subjects) -> bool:
+    """Whether the answer gives an ID number in full (SubjectSerializer: to a role that may see it)."""
+    return may_see_full_id_number(request.user) and any(s.id_number for s in subjects)
 
 
 PURPOSE = OpenApiParameter("purpose", str, required=True,
@@ -44,7 +49,7 @@ class SubjectSearchView(generics.ListAPIView):
                                          kind=self.request.query_params.get("kind") or None,
                                          limit=limit)
         audit.record_read(self.request, hits, purpose=purposes.audit_reason(purpose),
-                          what=f"检索“{q[:50]}”")
+                          what=f"检索“{q[:50]}”", full_id_number=_shows_full_id(self.request, hits))
         return hits
 
 
@@ -63,7 +68,7 @@ class SubjectDetailView(generics.RetrieveAPIView):
         purpose = purposes.stated(self.request)
         subject = super().get_object()
         audit.record_read(self.request, [subject], purpose=purposes.audit_reason(purpose),
-                          what=f"查阅主体“{subject.name}”")
+                          what=f"查阅主体“{subject.name}”", full_id_number=_shows_full_id(self.request, [subject]))
         return subject
 
 

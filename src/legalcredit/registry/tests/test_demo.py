@@ -66,6 +66,14 @@ def test_the_demo_opens_with_cases_in_the_list_and_remedy_queues(settings, tmp_p
     assert sorted(Referral.objects.values_list("state", flat=True)) == ["declined", "open"]
     client.force_login(django_user_model.objects.get(username="lawyers"))
     assert "待研究行业惩戒的行政处罚" in client.get("/admin/").content.decode()
+    # Last month's access review waits for the administrator: the county maker's late reads, the
+    # checker's day of full ID numbers.
+    from legalcredit.audit.models import AccessFinding
+
+    assert sorted(AccessFinding.objects.values_list("actor", "rule")) == [
+        ("checker", "full_id_number"), ("county", "off_hours")]
+    client.force_login(django_user_model.objects.get(username="admin"))
+    assert "待核实的查询使用情形" in client.get("/admin/").content.decode()
 
 
 @pytest.mark.django_db

@@ -4,7 +4,7 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from legalcredit.audit import guard, selectors, services
+from legalcredit.audit import selectors, services
 
 
 class Command(BaseCommand):
@@ -23,10 +23,12 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS(f"已链接 {sealed} 条新审计记录"))
             return
         if action == "verify":
-            count, problem = selectors.verify_chain()
-            if problem:
-                raise CommandError(f"审计链校验失败：{problem.message}（前 {count} 条完好）")
-            if not guard.in_place():
+            # Kept as the nightly verification is: the result shows in the back office.
+            result = services.check_chain(by="命令行 audit verify")
+            count = result.entries
+            if not result.chain_ok:
+                raise CommandError(f"审计链校验失败：{result.problem}（前 {count} 条完好）")
+            if not result.guard_ok:
                 raise CommandError(f"审计链完整（共 {count} 条），但数据库的只追加保护触发器缺失或被停用："
                                    "请运行 legalcredit migrate 恢复，并调查原因")
             self.stdout.write(self.style.SUCCESS(f"审计链完整：共 {count} 条记录，哈希逐条相符；"

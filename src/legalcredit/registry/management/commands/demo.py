@@ -60,6 +60,7 @@ class Command(BaseCommand):
 
 def build_cases(stdout) -> None:
     """Cases the demo officers handle (they must exist first), so the queues are not empty."""
+    from legalcredit.audit import demo as audit_demo
     from legalcredit.bulletins import demo as bulletins_demo
     from legalcredit.checks import demo as checks_demo
     from legalcredit.complaints import demo as complaints_demo
@@ -89,6 +90,8 @@ def build_cases(stdout) -> None:
     referred = referrals_demo.build()
     if referred:
         stdout.write(f"  演示行政处罚与行业惩戒衔接 {referred} 件（移送市律师协会：1 件已反馈不予处分，1 件待研究反馈）")
+    if audit_demo.build():
+        stdout.write("  演示查询使用审查 1 个月（县级办理员夜间查阅、市级审核员单日查看完整身份证号较多，待管理员核实）")
     pending = records_demo.build_pending_batch()
     if pending:
         stdout.write(f"  演示待审核导入批次 1 个，{pending} 条（县级办理员导入，待市级审核员审核）")
