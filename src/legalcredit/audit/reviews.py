@@ -81,10 +81,11 @@ def _reads(start: dt.datetime, end: dt.datetime, excluded: set[int]):
     """The month's reads by accounts the rules assess, as the pure rules take them, streamed."""
     qs = (AuditEntry.objects.filter(action=AuditEntry.Action.READ, at__gte=start, at__lt=end, actor_id__isnull=False)
           .exclude(actor_id__in=excluded).order_by("id").values_list("id", "actor_id", "actor", "at", "data"))
+    zone = timezone.get_current_timezone()
     for pk, actor_id, actor, at, data in qs.iterator(chunk_size=CHUNK):
         data = data if isinstance(data, dict) else {}
         subjects = data.get("count") or len(data.get("ids") or ()) or 1
-        yield domain.Read(pk, actor_id, actor, timezone.localtime(at).replace(tzinfo=None), int(subjects),
+        yield domain.Read(pk, actor_id, actor, at.astimezone(zone).replace(tzinfo=None), int(subjects),
                           bool(data.get("full_id_number")))
 
 

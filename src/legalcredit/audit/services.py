@@ -21,7 +21,7 @@ from django.utils import timezone
 from legalcredit.core import sql
 from legalcredit.domain.hashchain import GENESIS, entry_hash
 
-from .models import AuditEntry, AuditHead
+from .models import AuditEntry, AuditHead, ChainCheck
 
 
 def client_ip(request) -> str:
@@ -119,7 +119,7 @@ def record_read(request, objects, *, purpose: str = "", what: str = "",
 ALERT_PERMISSION = "audit.view_auditentry"
 
 
-def check_chain(*, by: str = "调度器（每日）") -> "ChainCheck":
+def check_chain(*, by: str = "调度器（每日）") -> ChainCheck:
     """Seal what is waiting, verify the whole chain and the append-only guard, and keep the result;
     a failure is written to the trail and e-mailed at once to everyone who may read the trail."""
     from django.contrib.auth import get_user_model
@@ -127,7 +127,6 @@ def check_chain(*, by: str = "调度器（每日）") -> "ChainCheck":
     from django.db.models import Q
 
     from . import guard, selectors
-    from .models import ChainCheck
 
     seal()
     count, problem = selectors.verify_chain()
@@ -151,7 +150,5 @@ def check_chain(*, by: str = "调度器（每日）") -> "ChainCheck":
     return result
 
 
-def last_chain_check():
-    from .models import ChainCheck
-
+def last_chain_check() -> ChainCheck | None:
     return ChainCheck.objects.order_by("-at", "-id").first()

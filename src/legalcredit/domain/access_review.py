@@ -10,6 +10,7 @@ the thousand) are not assessed.
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Callable, Iterable, Mapping
@@ -96,37 +97,64 @@ def parse(doc: Mapping) -> Rules:
                  volume, work_from, work_to, full_id, names)
 
 
+class _Tally:
+    """One kind of read of one account on one day: how many, and the earliest ``SAMPLE`` of them.
+    Reads come in any order and are not kept, so a month of them costs memory per account-day."""
+
+    __slots__ = ("count", "first", "last", "_heap")
+
+    def __init__(self):
+        self.count, self.first, self.last, self._heap = 0, None, None, []
+
+    def add(self, r: Read, weight: int = 1) -> None:
+        self.count += weight
+        key = (r.at, r.entry_id)
+        self.first = key if self.first is None or key < self.first else self.first
+        self.last = key if self.last is None or key > self.last else self.last
+        # A max-heap (negated) of the earliest reads seen so far.
+        item = (-r.at.timestamp(), -r.entry_id)
+        if len(self._heap) < SAMPLE:
+            heapq.heappush(self._heap, item)
+        elif item > self._heap[0]:
+            heapq.heapreplace(self._heap, item)
+
+    def sample(self) -> tuple[int, ...]:
+        return tuple(-i for _, i in sorted(self._heap, reverse=True))
+
+
 def findings(reads: Iterable[Read], rules: Rules, is_working_day: Callable[[dt.date], bool]) -> list[Finding]:
     """What stands out, one finding per account, rule and day, in (day, account, rule) order."""
-    by_day: dict[tuple[int, dt.date], list[Read]] = defaultdict(list)
+    days: dict[tuple[int, dt.date], dict[str, _Tally]] = defaultdict(lambda: defaultdict(_Tally))
     names: dict[int, str] = {}
+    workdays: dict[dt.date, bool] = {}
     for r in reads:
-        by_day[(r.actor_id, r.at.date())].append(r)
+        day = r.at.date()
+        tallies = days[(r.actor_id, day)]
         names[r.actor_id] = r.actor
-    out = []
-    for (actor_id, day), rs in by_day.items():
-        rs.sort(key=lambda r: (r.at, r.entry_id))
-        actor = names[actor_id]
-        subjects = sum(r.subjects for r in rs)
-        if rules.volume_subjects is not None and subjects > rules.volume_subjects:
-            out.append(Finding("volume", actor_id, actor, day, subjects, _sample(rs),
-                               f"当日查阅{subjects}个主体（{len(rs)}次），超过{rules.volume_subjects}个"))
+        tallies["reads"].add(r)
+        tallies["subjects"].add(r, r.subjects)
         if rules.work_from is not None:
-            workday = is_working_day(day)
-            late = [r for r in rs if not workday or not rules.work_from <= r.at.time() < rules.work_to]
-            if late:
-                when = ("非工作日" if not workday
-                        else f"{rules.work_from:%H:%M}至{rules.work_to:%H:%M}以外")
-                out.append(Finding("off_hours", actor_id, actor, day, len(late), _sample(late),
-                                   f"{when}查阅{len(late)}次（首次{late[0].at:%H:%M}，末次{late[-1].at:%H:%M}）"))
-        if rules.full_id_per_day is not None:
-            full = [r for r in rs if r.full_id_number]
-            if len(full) > rules.full_id_per_day:
-                out.append(Finding("full_id_number", actor_id, actor, day, len(full), _sample(full),
-                                   f"当日查看完整身份证号{len(full)}次，超过{rules.full_id_per_day}次"))
+            if day not in workdays:
+                workdays[day] = is_working_day(day)
+            if not workdays[day] or not rules.work_from <= r.at.time() < rules.work_to:
+                tallies["late"].add(r)
+        if r.full_id_number:
+            tallies["full"].add(r)
+    out = []
+    for (actor_id, day), t in days.items():
+        actor = names[actor_id]
+        subjects = t["subjects"].count
+        if rules.volume_subjects is not None and subjects > rules.volume_subjects:
+            out.append(Finding("volume", actor_id, actor, day, subjects, t["reads"].sample(),
+                               f"当日查阅{subjects}个主体（{t['reads'].count}次），超过{rules.volume_subjects}个"))
+        late = t.get("late")
+        if late is not None and late.count:
+            when = "非工作日" if not workdays[day] else f"{rules.work_from:%H:%M}至{rules.work_to:%H:%M}以外"
+            out.append(Finding("off_hours", actor_id, actor, day, late.count, late.sample(),
+                               f"{when}查阅{late.count}次（首次{late.first[0]:%H:%M}，末次{late.last[0]:%H:%M}）"))
+        full = t.get("full")
+        if rules.full_id_per_day is not None and full is not None and full.count > rules.full_id_per_day:
+            out.append(Finding("full_id_number", actor_id, actor, day, full.count, full.sample(),
+                               f"当日查看完整身份证号{full.count}次，超过{rules.full_id_per_day}次"))
     order = {code: i for i, code in enumerate(RULES)}
     return sorted(out, key=lambda f: (f.day, f.actor, f.actor_id, order[f.rule]))
-
-
-def _sample(rs: list[Read]) -> tuple[int, ...]:
-    return tuple(r.entry_id for r in rs[:SAMPLE])
