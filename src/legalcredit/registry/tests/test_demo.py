@@ -40,6 +40,15 @@ def test_the_demo_opens_with_cases_in_the_list_and_remedy_queues(settings, tmp_p
     [rate] = checks.feedback_rates(day, day)
     assert 0 < rate["fed_back"] < rate["triggered"]
     assert Check.objects.get(matter_type="bidding").subject_id is None
+    # A demo firm licensed years ago with no adverse record gets the fast lane in an approval.
+    from legalcredit.registry.models import Subject
+
+    admin = django_user_model.objects.get(username="admin")
+    clean = (Subject.objects.filter(subject_type="law_firm", license_issued_on__lt=day.replace(year=day.year - 4))
+             .exclude(credit_records__severity__in=["minor", "general", "serious"]).exclude(list_entries__isnull=False)
+             .order_by("pk").first())
+    [approval] = checks.run(by=admin, queries=[{"uscc": clean.uscc}], matter="approval", purpose="演示：变更审批")
+    assert [m["code"] for m in approval.answer["measures"]] == ["green_channel", "tolerate_missing"]
     from django.urls import reverse
 
     # The demo firm's account has a notice of its own to answer.
