@@ -1,5 +1,6 @@
 from django.apps import apps
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
@@ -103,6 +104,8 @@ class AccessReviewAdmin(ReadOnlyAdmin):
                 *super().get_urls()]
 
     def close_view(self, request, pk):
+        if not request.user.has_perm(reviews.PERMISSION):
+            raise PermissionDenied
         review = get_object_or_404(AccessReview, pk=pk)
         form = CloseReviewForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
@@ -158,6 +161,8 @@ class AccessFindingAdmin(ReadOnlyAdmin):
                      name="audit_accessfinding_decide"), *super().get_urls()]
 
     def decide_view(self, request, pk):
+        if not request.user.has_perm(reviews.PERMISSION):
+            raise PermissionDenied
         finding = get_object_or_404(AccessFinding.objects.select_related("review"), pk=pk)
         form = DecideFindingForm(request.POST or None)
         if request.method == "POST" and form.is_valid():

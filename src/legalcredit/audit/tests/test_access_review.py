@@ -147,3 +147,13 @@ def test_the_scheduler_opens_last_months_review_on_the_first(maker, monkeypatch)
     pk = tasks.open_access_review.call_local()
     review = AccessReview.objects.get(pk=pk)
     assert review.month == dt.date(2026, 11, 1) and review.findings.count() == 1
+
+
+def test_an_officer_without_the_permission_cannot_open_a_finding(client, maker, checker):
+    read(maker, dt.datetime(2026, 10, 12, 23))
+    review = reviews.open_review(OCTOBER, today=TODAY)
+    [finding] = review.findings.all()
+    client.force_login(checker)
+    assert client.get(f"/admin/audit/accessfinding/{finding.pk}/decide/").status_code == 403
+    assert client.get(f"/admin/audit/accessreview/{review.pk}/close/").status_code == 403
+    assert client.get(f"/admin/audit/accessreview/{review.pk}/change/").status_code == 403
