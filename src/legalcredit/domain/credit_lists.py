@@ -81,9 +81,9 @@ class Measure:
 
 @dataclass(frozen=True)
 class Clean:
-    """Since when a subject has gone without an adverse credit record: the decision date of its
-    latest one or, with none, the day it was licensed (a subject licensed a year ago has not gone
-    three years without one)."""
+    """Since when a subject has gone without an adverse credit record: the later of the day it was
+    licensed (a subject licensed a year ago has not gone three years without one) and the decision
+    date of its latest adverse record."""
     since: dt.date
     after_adverse: bool
 
