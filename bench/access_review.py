@@ -25,19 +25,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from run import arguments, start  # noqa: E402
-
-
-def _status(key: str) -> int:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith(key + ":"):
-            return int(line.split()[1])
-    return 0
-
-
-def _reset_peak() -> int:
-    Path("/proc/self/clear_refs").write_text("5")
-    return _status("VmRSS")
+from run import arguments, peak_kb, reset_peak, start  # noqa: E402
 
 
 def main():
@@ -124,7 +112,7 @@ def main():
         return time.perf_counter() - t, n
 
     baseline, streamed = stream()
-    before = _reset_peak()
+    before = reset_peak()
     t = time.perf_counter()
     if opts.profile:
         import cProfile
@@ -135,7 +123,7 @@ def main():
     if opts.profile:
         profiler.disable()
         profiler.dump_stats(opts.profile)
-    growth = (_status("VmHWM") - before) / 1024
+    growth = (peak_kb() - before) / 1024
     out = {"db": opts.db, "reads_in_month": opts.reads, "reads_before": opts.reads, "officers": opts.officers,
            "systems_share": opts.systems, "load_seconds": round(loaded, 1),
            "review": {"seconds": round(took, 2), "reads_counted": review.reads,

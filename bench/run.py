@@ -193,3 +193,23 @@ def main():
 
 if __name__ == "__main__":
     main()
+
+
+def status_kb(field: str) -> int:
+    """A figure of /proc/self/status, in kB."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1])
+    raise LookupError(field)
+
+
+def reset_peak() -> int:
+    """Start the peak RSS afresh (Linux: clear_refs 5), so it measures what follows and not the
+    load before it; returns the RSS now, in kB."""
+    Path("/proc/self/clear_refs").write_text("5")
+    return status_kb("VmRSS")
+
+
+def peak_kb() -> int:
+    """The peak RSS since the last ``reset_peak``, in kB."""
+    return status_kb("VmHWM")

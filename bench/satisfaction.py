@@ -28,26 +28,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from run import arguments, start  # noqa: E402
-
-
-def _status(field: str) -> int:
-    """A figure of /proc/self/status, in kB."""
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith(field + ":"):
-            return int(line.split()[1])
-    raise LookupError(field)
-
-
-def _reset_peak() -> int:
-    """Start the peak RSS afresh (Linux: clear_refs 5), so it measures what follows and not the
-    load before it; returns the RSS now."""
-    Path("/proc/self/clear_refs").write_text("5")
-    return _status("VmRSS")
-
-
-def _peak() -> int:
-    return _status("VmHWM")
+from run import arguments, peak_kb, reset_peak, start  # noqa: E402
 
 
 def main():
@@ -133,7 +114,7 @@ def main():
     assert sum(row["ratings"] for row in rows) == n
     result["statistics"] = {"seconds": round(stats, 3), "ratio_to_stream": round(stats / stream, 2)}
 
-    before = _reset_peak()
+    before = reset_peak()
     uscc = generate.uscc_code(random.Random(1), authority="1", category="1", region="320000", serial=1)
     t = time.perf_counter()
     tallied = services.tally(by=officer, day_in_round=end_day, authority="江苏省司法厅", authority_uscc=uscc)
@@ -141,7 +122,7 @@ def main():
     result["tally"] = {"records_written": len(tallied.written), "too_few": tallied.too_few,
                        "seconds": round(took, 3), "per_record_ms": round(took / max(1, len(tallied.written)) * 1000, 3),
                        "ratio_to_stream": round(took / stream, 2)}
-    result["tally_peak_rss_growth_mb"] = round((_peak() - before) / 1024)
+    result["tally_peak_rss_growth_mb"] = round((peak_kb() - before) / 1024)
 
     out = HERE / "results" / f"satisfaction-{opts.db}-{opts.rated}.json"
     out.write_text(json.dumps(result, ensure_ascii=False, indent=1) + "\n")
