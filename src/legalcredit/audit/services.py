@@ -124,7 +124,6 @@ def check_chain(*, by: str = "调度器（每日）") -> ChainCheck:
     a failure is written to the trail and e-mailed at once to everyone who may read the trail."""
     from django.contrib.auth import get_user_model
     from django.core.mail import send_mail
-    from django.db.models import Q
 
     from . import guard, selectors
 
@@ -138,9 +137,8 @@ def check_chain(*, by: str = "调度器（每日）") -> ChainCheck:
     if not result.ok:
         record(action=AuditEntry.Action.CREATE, object_type="audit.chaincheck", object_id=result.pk,
                summary=f"审计链校验未通过：{found}"[:300], data={"entries": count})
-        perm = Q(user_permissions__codename="view_auditentry") | Q(groups__permissions__codename="view_auditentry")
-        to = sorted({u.email for u in get_user_model().objects.filter(is_active=True).exclude(email="")
-                     .filter(perm | Q(is_superuser=True)).distinct()})
+        readers = get_user_model().objects.with_perm(ALERT_PERMISSION, backend="django.contrib.auth.backends.ModelBackend")
+        to = sorted({u.email for u in readers.exclude(email="")})
         if to:
             send_mail("【安全告警】审计日志校验未通过",
                       f"{timezone.localtime(result.at):%Y-%m-%d %H:%M} 校验审计日志：{found}\n"

@@ -68,8 +68,9 @@ def todo(request) -> list[Todo]:
 
         items.append(Todo("待研究行业惩戒的行政处罚", referrals.open_referrals(scope, user).count(),
                           reverse("admin:referrals_referral_changelist") + "?state__exact=open", urgent=True))
-    if user.has_perm("audit.view_auditentry"):
-        from legalcredit.audit.services import last_chain_check
+    from legalcredit.audit.services import ALERT_PERMISSION, last_chain_check
+
+    if user.has_perm(ALERT_PERMISSION):
 
         last = last_chain_check()
         if last is not None and not last.ok:

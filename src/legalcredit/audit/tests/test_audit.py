@@ -229,12 +229,18 @@ def test_concurrent_writers_do_not_wait_on_each_other(refdata_after_flush, trans
 
 
 def test_the_nightly_verification_keeps_its_result_and_raises_the_alarm_on_a_break(
-        trail, client, admin_user, mailoutbox):
+        trail, client, admin_user, checker, officer, mailoutbox):
+    from legalcredit.accounts.services import assign
     from legalcredit.audit import tasks
     from legalcredit.audit.models import ChainCheck
 
     admin_user.email = "security@sft.example"
     admin_user.save()
+    checker.email = "checker@sft.example"      # a city checker may read the trail: told
+    checker.save()
+    assign(officer, "city_maker")
+    officer.email = "maker@sft.example"        # a maker may not: not told
+    officer.save()
     client.force_login(admin_user)
     passed = ChainCheck.objects.get(pk=tasks.verify_trail.call_local())
     assert passed.ok and passed.entries == AuditEntry.objects.filter(seq__isnull=False).count()
@@ -243,7 +249,7 @@ def test_the_nightly_verification_keeps_its_result_and_raises_the_alarm_on_a_bre
     failed = ChainCheck.objects.get(pk=tasks.verify_trail.call_local())
     assert not failed.chain_ok and failed.entries == 1 and "第 2 条" in failed.problem
     [mail] = mailoutbox
-    assert mail.to == ["security@sft.example"] and "审计日志校验未通过" in mail.subject and "第 2 条" in mail.body
+    assert mail.to == ["checker@sft.example", "security@sft.example"] and "审计日志校验未通过" in mail.subject and "第 2 条" in mail.body
     assert "审计日志校验未通过" in client.get("/admin/").content.decode()
     assert AuditEntry.objects.filter(object_type="audit.chaincheck", object_id=str(failed.pk)).exists()
     page = client.get("/admin/audit/chaincheck/").content.decode()

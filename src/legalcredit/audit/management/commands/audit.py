@@ -17,13 +17,8 @@ class Command(BaseCommand):
         parser.add_argument("--date", help="digest 的日期 YYYY-MM-DD，默认昨天")
 
     def handle(self, action, date=None, **opts):
-        # What was written up to now is linked first, so verify and digest cover all of it.
-        sealed = services.seal()
-        if action == "seal":
-            self.stdout.write(self.style.SUCCESS(f"已链接 {sealed} 条新审计记录"))
-            return
         if action == "verify":
-            # Kept as the nightly verification is: the result shows in the back office.
+            # Sealed, verified and kept as the nightly verification is: the result shows in the back office.
             result = services.check_chain(by="命令行 audit verify")
             count = result.entries
             if not result.chain_ok:
@@ -33,6 +28,11 @@ class Command(BaseCommand):
                                    "请运行 legalcredit migrate 恢复，并调查原因")
             self.stdout.write(self.style.SUCCESS(f"审计链完整：共 {count} 条记录，哈希逐条相符；"
                                                  "只追加保护已启用"))
+            return
+        # What was written up to now is linked first, so the digest covers all of it.
+        sealed = services.seal()
+        if action == "seal":
+            self.stdout.write(self.style.SUCCESS(f"已链接 {sealed} 条新审计记录"))
             return
         try:
             day = dt.date.fromisoformat(date) if date else timezone.localdate() - dt.timedelta(days=1)
