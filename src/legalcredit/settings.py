@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "legalcredit.legal_aid",
     "legalcredit.satisfaction",
     "legalcredit.referrals",
+    "legalcredit.filings",
     "legalcredit.bulletins",
     "legalcredit.exchange",
 ]

@@ -65,6 +65,7 @@ def panels(user, when: Period, today: dt.date) -> list[Panel]:
                         ("satisfaction.view_satisfactionrating", _satisfaction),
                         # An association of one profession counts only what is referred to it.
                         ("referrals.view_referral", lambda *args: _referrals(*args, user)),
+                        ("filings.view_penaltyfiling", _filings),
                         ("checks.view_check", _checks)):
         if user.has_perm(perm):
             out += build(scope, when, today)
@@ -227,6 +228,22 @@ def _referrals(scope, when, today, user) -> list[Panel]:
         Row("给予行业处分", n["disciplined"], url), Row("不予行业处分", n["declined"], url),
         Row("按期反馈率", _rate(n["on_time"], n["answered"]), url, rate=True),
         Row("逾期未反馈", n["overdue"], url + "&state__exact=open")])]
+
+
+def _filings(scope, when, today) -> list[Panel]:
+    from legalcredit.filings.selectors import on_time_rate, statistics
+    from legalcredit.filings.services import rules
+
+    r = rules()
+    n = statistics(scope, when.start, when.end, today, r.settled)
+    url = (reverse("admin:filings_penaltyfiling_changelist")
+           + f"?effective_on__gte={when.start}&effective_on__lt={when.end + dt.timedelta(days=1)}")
+    return [Panel(f"行政处罚报送{r.receiver}（{when.label}生效）", [
+        Row("应报送", n["penalties"], url), Row("已报送", n["filed"], url),
+        Row("报送及时率", on_time_rate(n), reverse("admin:filings_penaltyfiling_statistics")
+            + f"?start={when.start}&end={when.end}", rate=True),
+        Row("逾期未报送", n["overdue"], url + "&timeliness=overdue"), Row("已签收", n["received"], url),
+        Row("整改已了结", n["settled"], url)])]
 
 
 def _checks(scope, when, today) -> list[Panel]:

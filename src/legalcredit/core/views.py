@@ -68,6 +68,7 @@ def todo(request) -> list[Todo]:
 
         items.append(Todo("待研究行业惩戒的行政处罚", referrals.open_referrals(scope, user).count(),
                           reverse("admin:referrals_referral_changelist") + "?state__exact=open", urgent=True))
+    items += _filings(user, scope)
     from legalcredit.audit.services import ALERT_PERMISSION, last_chain_check
 
     if user.has_perm(ALERT_PERMISSION):
@@ -111,6 +112,29 @@ def _complaints(user, scope) -> list[Todo]:
     if user.has_perm("complaints.respond_complaint") and not user.has_perm("complaints.view_complaint"):
         out.append(Todo("可陈述申辩的投诉（调查中）", complaints.about_respondent(scope).filter(stage=Stage.ACCEPTED).count(),
                         f"{url}?stage__exact={Stage.ACCEPTED}", urgent=True))
+    return out
+
+
+def _filings(user, scope) -> list[Todo]:
+    from django.db.models import Count
+
+    from legalcredit.filings import selectors as filings
+    from legalcredit.filings.models import Stage
+    from legalcredit.filings.services import FILE, RECEIVE, rules
+
+    url = reverse("admin:filings_penaltyfiling_changelist")
+    out = []
+    if user.has_perm(FILE):
+        r = rules()
+        waiting = dict(filings.to_file(scope).order_by().values_list("stage").annotate(n=Count("pk")))
+        out += [Todo(f"待报送{r.receiver}的行政处罚", waiting.get(Stage.DUE, 0), f"{url}?stage__exact={Stage.DUE}",
+                     urgent=True),
+                Todo("被退回补报的行政处罚", waiting.get(Stage.RETURNED, 0), f"{url}?stage__exact={Stage.RETURNED}",
+                     urgent=True),
+                Todo("整改尚未了结的已报送处罚", filings.unsettled(scope, r.settled).count(),
+                     f"{url}?rectification=unsettled")]
+    if user.has_perm(RECEIVE):
+        out.append(Todo("待签收的行政处罚报送", filings.to_receive(scope).count(), f"{url}?stage__exact={Stage.FILED}"))
     return out
 
 

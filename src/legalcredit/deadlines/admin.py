@@ -15,7 +15,7 @@ CASE_ADMIN = {"repair": "remedies_repairapplication", "objection": "remedies_obj
               "commitment": "remedies_commitment", "listing": "lists_listentry",
               "inspection": "inspections_inspection", "complaint": "complaints_complaint",
               "aid_review": "legal_aid_casequalityreview", "rating": "satisfaction_satisfactionrating",
-              "referral": "referrals_referral"}
+              "referral": "referrals_referral", "filing": "filings_penaltyfiling"}
 
 
 class StateFilter(admin.SimpleListFilter):

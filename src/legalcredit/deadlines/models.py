@@ -23,6 +23,7 @@ class CaseType(models.TextChoices):
     AID_REVIEW = "aid_review", "法律援助评查"
     RATING = "rating", "差评回访"
     REFERRAL = "referral", "行业惩戒衔接"
+    FILING = "filing", "处罚报送"
 
 
 class Clock(NoDeleteModel):

@@ -290,7 +290,7 @@ RULE_SET_NAMES = {
     "query_purposes": "信用信息查询用途", "credit_reports": "信用报告", "inspections": "双随机、一公开抽查",
     "complaints": "投诉处理", "legal_aid_quality": "法律援助案件质量评查", "satisfaction": "满意度评价（好差评）",
     "discipline_referrals": "行政处罚与行业惩戒衔接",
-    "access_review": "查询使用审查",
+    "access_review": "查询使用审查", "penalty_filings": "行政处罚报送",
 }
 SEVERITY_NAMES = {"minor": "轻微", "general": "一般", "serious": "严重"}
 

@@ -45,7 +45,8 @@ def rows(subjects: list[tuple[int, str]], n: int, rng: random.Random, today: dt.
         sid, stype = subjects[rng.randrange(len(subjects))]
         day = start + dt.timedelta(days=rng.randrange(4 * 365))
         roll = rng.random()
-        row = {"subject_id": sid, "decision_date": day, "authority": BUREAU, "source_unit": BUREAU,
+        row = {"subject_id": sid, "decision_date": day, "authority": BUREAU, "authority_level": "province",
+               "source_unit": BUREAU,
                "decision_no": f"苏司决〔{day.year}〕{i + 1}号", "review": "approved", "is_current": True,
                "effective_at": now, "reason": "演示数据", "content_hash": ""}
         if roll < 0.30:

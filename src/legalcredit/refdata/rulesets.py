@@ -19,7 +19,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from legalcredit.domain import (access_review, complaints, credit_lists, credit_reports, draws, dual_publication,
-                                legal_aid, publication, purposes, record_kinds, referrals, remedies, sanctions,
+                                filings, legal_aid, publication, purposes, record_kinds, referrals, remedies, sanctions,
                                 satisfaction)
 
 from .models import RuleSet
@@ -40,6 +40,7 @@ PARSERS: dict[str, tuple[str, Callable[[dict], Any]]] = {
     "satisfaction": ("satisfaction.yaml", satisfaction.parse),
     "discipline_referrals": ("discipline_referrals.yaml", referrals.parse),
     "access_review": ("access_review.yaml", access_review.parse),
+    "penalty_filings": ("penalty_filings.yaml", filings.parse),
 }
 
 _lock = threading.Lock()

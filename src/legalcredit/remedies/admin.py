@@ -203,7 +203,7 @@ class CaseAdmin(ReadOnlyAdmin):
 
     def act_view(self, request, pk):
         case = get_object_or_404(self.get_queryset(request), pk=pk)
-        form = self.case_form(request.POST or None, request.FILES or None, stage=case.stage, actions=self.actions_map)
+        form = self.act_form(request, case)
         if request.method == "POST" and form.is_valid():
             with refusals_on(form):
                 self.handle(case, request.user, form.cleaned_data)
@@ -214,6 +214,9 @@ class CaseAdmin(ReadOnlyAdmin):
             **self.admin_site.each_context(request), "form": form, "opts": self.model._meta,
             "title": f"{case}（{case.get_stage_display()}）", "intro": self.intro(case),
             "history": _history(self.case_type, case.pk)})
+
+    def act_form(self, request, case):
+        return self.case_form(request.POST or None, request.FILES or None, stage=case.stage, actions=self.actions_map)
 
     def intro(self, case):
         return ""

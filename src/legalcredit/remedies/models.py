@@ -202,7 +202,8 @@ class Material(NoDeleteModel):
     case_type = models.CharField("案件类别", max_length=12)
     case_id = models.PositiveBigIntegerField("案件编号")
     kind = models.CharField("材料类别", max_length=20,
-                            choices=[("proof", "履行义务证明"), ("letter", "信用修复承诺书"), ("other", "其他材料")])
+                            choices=[("proof", "履行义务证明"), ("letter", "信用修复承诺书"), ("other", "其他材料"),
+                                     ("decision", "行政处罚决定书")])
     name = models.CharField("文件名", max_length=200)
     size = models.PositiveIntegerField("大小（字节）")
     sha256 = models.CharField("摘要", max_length=64)

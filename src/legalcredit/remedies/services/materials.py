@@ -11,7 +11,7 @@ from django.db import transaction
 from ..models import Material
 from .common import policy, step
 
-KINDS = {"proof": "履行义务证明", "letter": "信用修复承诺书", "other": "其他材料"}
+KINDS = {"proof": "履行义务证明", "letter": "信用修复承诺书", "other": "其他材料", "decision": "行政处罚决定书"}
 
 
 def check(name: str, content: bytes) -> str:

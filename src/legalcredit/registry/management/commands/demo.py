@@ -64,6 +64,7 @@ def build_cases(stdout) -> None:
     from legalcredit.bulletins import demo as bulletins_demo
     from legalcredit.checks import demo as checks_demo
     from legalcredit.complaints import demo as complaints_demo
+    from legalcredit.filings import demo as filings_demo
     from legalcredit.inspections import demo as inspections_demo
     from legalcredit.legal_aid import demo as legal_aid_demo
     from legalcredit.lists import demo as lists_demo
@@ -90,6 +91,8 @@ def build_cases(stdout) -> None:
     referred = referrals_demo.build()
     if referred:
         stdout.write(f"  演示行政处罚与行业惩戒衔接 {referred} 件（移送市律师协会：1 件已反馈不予处分，1 件待研究反馈）")
+    if filings_demo.build():
+        stdout.write("  演示行政处罚报送 3 件（1 件按时报送已签收、整改中，1 件逾期报送待签收，1 件待市级报送）")
     if audit_demo.build():
         stdout.write("  演示查询使用审查 1 个月（县级办理员夜间查阅、市级审核员单日查看完整身份证号较多，待管理员核实）")
     pending = records_demo.build_pending_batch()
