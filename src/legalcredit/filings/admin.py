@@ -4,6 +4,7 @@ each city's timeliness."""
 from __future__ import annotations
 
 from django.contrib import admin
+from django.db.models import OuterRef, Subquery
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.urls import path, reverse
@@ -14,6 +15,7 @@ from legalcredit.accounts import policy
 from legalcredit.core.admin_base import CodeFilter
 from legalcredit.core.admin_forms import PeriodForm
 from legalcredit.domain.deadlines import span
+from legalcredit.records.models import CreditRecord, Status
 from legalcredit.remedies import admin as case_admin
 
 from . import selectors, services
@@ -79,7 +81,11 @@ class PenaltyFilingAdmin(case_admin.CaseAdmin):
         return lookup in ("effective_on__gte", "effective_on__lt") or super().lookup_allowed(lookup, value, request)
 
     def get_queryset(self, request):
-        return selectors.visible(policy.scope_for(request.user))
+        # The penalty as it stands now, read with the rows: a decision changed or revoked after it
+        # was opened for filing says so beside it.
+        now = CreditRecord.objects.filter(key=OuterRef("record_key"), is_current=True)
+        return selectors.visible(policy.scope_for(request.user)).annotate(
+            current_status=Subquery(now.values("status")[:1]))
 
     def changelist_view(self, request, extra_context=None):
         return super().changelist_view(request, {**(extra_context or {}), "title": "行政处罚报送"})
@@ -87,8 +93,10 @@ class PenaltyFilingAdmin(case_admin.CaseAdmin):
     @admin.display(description="行政处罚")
     def penalty(self, obj):
         rec = obj.record
-        return format_html('<a href="{}">{}</a> {}（{}）', reverse("admin:records_creditrecord_change", args=[rec.pk]),
-                           rec.decision_no or rec.number, rec.authority, rec.decision_date)
+        changed = getattr(obj, "current_status", Status.IN_EFFECT)
+        return format_html('<a href="{}">{}</a> {}（{}）{}', reverse("admin:records_creditrecord_change", args=[rec.pk]),
+                           rec.decision_no or rec.number, rec.authority, rec.decision_date,
+                           "" if changed in (None, Status.IN_EFFECT) else f"【现{Status(changed).label}】")
 
     @admin.display(description="报送期限")
     def due(self, obj):

@@ -172,7 +172,7 @@ def test_which_penalties_are_filed_and_by_which_city(penalised, lawyer, law_firm
     assert not PenaltyFiling.objects.filter(record_key=old.key).exists()
 
 
-def test_the_city_and_the_province_work_from_the_back_office(penalised, lawyer, checker, province, client):
+def test_the_city_and_the_province_work_from_the_back_office(penalised, lawyer, maker, checker, province, client):
     penalised(lawyer)
     filing = PenaltyFiling.objects.get()
     client.force_login(checker)
@@ -210,3 +210,11 @@ def test_the_city_and_the_province_work_from_the_back_office(penalised, lawyer, 
     stats = client.get(reverse("admin:filings_penaltyfiling_statistics")).content.decode()
     assert "淮安市" in stats and "100.0%" in stats
     assert "报送及时率" in client.get(reverse("overview")).content.decode()
+    # The decision revoked after it was filed: the province's list says so beside the penalty.
+    from legalcredit.records import services as records
+
+    new = records.withdraw(filing.record_key, actor=maker, reason="行政复议决定撤销", reversal_date=timezone.localdate(),
+                           revoked=True)
+    records.approve(new.pk, checker=checker)
+    listing = client.get(reverse("admin:filings_penaltyfiling_changelist")).content.decode()
+    assert "淮司罚决〔2026〕1号" in listing and "【现已撤销】" in listing
