@@ -6,6 +6,10 @@ so anyone holding the seed and the candidate list logged with the plan can repea
 * Subjects are drawn per stratum (the supervision class their grade gives, or "not graded"), each
   at its stratum's sampling rate: ceil(rate × the stratum's population) subjects, never more than
   are still eligible. A subject already inspected its yearly cap of times is not eligible.
+* An inspection item may set a minimum share of the whole population (在全省司法鉴定机构中抽取10%):
+  when the strata's draws fall short of it, the rest is drawn by lot among the eligible subjects
+  not yet drawn, whatever their stratum. The grades still set who is drawn more often; the share
+  sets how many are drawn at least.
 * Each inspection gets ``per_inspection`` distinct inspectors, none with a conflict of interest
   with its subject; among those free of conflict the least loaded go first (counting what each
   already has this year), ties broken by lot, so the work spreads evenly.
@@ -81,10 +85,14 @@ def _rng(seed: str, *parts: str) -> random.Random:
     return random.Random(hashlib.sha256(":".join((seed, *parts)).encode()).digest())
 
 
-def draw_subjects(candidates: Iterable[Candidate], seed: str) -> list[Candidate]:
-    """The subjects drawn, stratum by stratum (strata in name order, subjects in draw order)."""
+def draw_subjects(candidates: Iterable[Candidate], seed: str, minimum_share: Decimal = Decimal(0)) -> list[Candidate]:
+    """The subjects drawn, stratum by stratum (strata in name order, subjects in draw order), then
+    those drawn to make up ``minimum_share`` of the population (in subject order, drawn by lot)."""
+    if not Decimal(0) <= minimum_share <= Decimal(1):
+        raise DrawError(f"最低抽查比例应在0至1之间（收到{minimum_share}）")
+    ordered = sorted(candidates, key=lambda c: c.subject_id)
     strata: dict[str, list[Candidate]] = defaultdict(list)
-    for c in sorted(candidates, key=lambda c: c.subject_id):
+    for c in ordered:
         strata[c.stratum].append(c)
     out: list[Candidate] = []
     for name in sorted(strata):
@@ -98,6 +106,11 @@ def draw_subjects(candidates: Iterable[Candidate], seed: str) -> list[Candidate]
         eligible = [c for c in population if c.eligible]
         n = min(len(eligible), math.ceil(rate * len(population)))
         out += _rng(seed, "subjects", name).sample(eligible, n)
+    short = math.ceil(minimum_share * len(ordered)) - len(out)
+    if short > 0:
+        taken = {c.subject_id for c in out}
+        rest = [c for c in ordered if c.eligible and c.subject_id not in taken]
+        out += _rng(seed, "subjects", "minimum_share").sample(rest, min(short, len(rest)))
     return out
 
 
@@ -137,10 +150,11 @@ def assign_inspectors(drawn: list[Candidate], inspectors: Iterable[int], conflic
 
 def draw(candidates: Iterable[Candidate], inspectors: Iterable[int], conflicts: Mapping[int, set[int]],
          seed: str, per_inspection: int, prior_load: Mapping[int, int] | None = None, *,
-         areas: Mapping[int, str] | None = None, subject_areas: Mapping[int, str] | None = None) -> list[Drawn]:
+         areas: Mapping[int, str] | None = None, subject_areas: Mapping[int, str] | None = None,
+         minimum_share: Decimal = Decimal(0)) -> list[Drawn]:
     candidates = list(candidates)
-    return assign_inspectors(draw_subjects(candidates, seed), inspectors, conflicts, seed, per_inspection,
-                             prior_load, areas=areas, subject_areas=subject_areas)
+    return assign_inspectors(draw_subjects(candidates, seed, minimum_share), inspectors, conflicts, seed,
+                             per_inspection, prior_load, areas=areas, subject_areas=subject_areas)
 
 
 @dataclass(frozen=True)
@@ -149,6 +163,9 @@ class Item:
     name: str
     subject_types: tuple[str, ...]
     legal_basis: str
+    # The least share of the population a plan of this item draws, and where that comes from.
+    minimum_share: Decimal = Decimal(0)
+    minimum_share_source: str = ""
 
 
 @dataclass(frozen=True)
@@ -190,7 +207,13 @@ def parse(doc: Mapping) -> InspectionRules:
             raise DrawError(f"items 第{i}项：须有 code、name、subject_types 和 legal_basis")
         if it["code"] in items:
             raise DrawError(f"items 第{i}项：code “{it['code']}”重复")
-        items[it["code"]] = Item(it["code"], it["name"], tuple(it["subject_types"]), it["legal_basis"])
+        share = Decimal(str(it.get("minimum_share", 0)))
+        if not Decimal(0) <= share <= Decimal(1):
+            raise DrawError(f"items 第{i}项：minimum_share 应在0至1之间，收到 {it.get('minimum_share')!r}")
+        if share and not str(it.get("minimum_share_source") or "").strip():
+            raise DrawError(f"items 第{i}项：minimum_share 须注明依据（minimum_share_source）")
+        items[it["code"]] = Item(it["code"], it["name"], tuple(it["subject_types"]), it["legal_basis"], share,
+                                 str(it.get("minimum_share_source") or ""))
     if not items:
         raise DrawError("items：至少须有一个抽查事项")
     origin = doc.get("inspectors_from", "plan")

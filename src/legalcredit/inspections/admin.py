@@ -137,7 +137,11 @@ class PlanAdmin(AddThroughServiceAdmin):
     @admin.display(description="抽查事项")
     def item_name(self, obj):
         item = selectors.rules().items.get(obj.item)
-        return item.name if item else obj.item
+        if item is None:
+            return obj.item
+        if item.minimum_share:
+            return f"{item.name}（至少抽取检查对象的{float(item.minimum_share * 100):g}%）"
+        return item.name
 
     @admin.display(description="抽取数")
     def drawn_count(self, obj):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -135,7 +136,8 @@ def draw(plan_id: int, *, by) -> Plan:
     conflicts = selectors.conflicts(plan, r)
     load = selectors.inspector_load(plan)
     seed = secrets.token_hex(16)
-    chosen = draws.draw_subjects(candidates, seed)
+    share = r.items[plan.item].minimum_share if plan.item in r.items else Decimal(0)
+    chosen = draws.draw_subjects(candidates, seed, share)
     areas = subject_areas = None
     if r.inspectors_from == "city" and plan.region.level == plan.region.Level.PROVINCE:
         # 省级抽取检查对象、派至各市，由市抽取检查人员: each subject's inspectors from its own city.
@@ -154,7 +156,8 @@ def draw(plan_id: int, *, by) -> Plan:
     plan.rules_version, plan.candidates = r.version, draws.pack(candidates)
     plan.candidates_digest = draws.candidates_digest(candidates)
     plan.inspector_pool = {"ids": pool, "conflicts": {str(k): sorted(v) for k, v in conflicts.items()},
-                           "per_inspection": r.per_inspection, "load": {str(k): v for k, v in load.items()}}
+                           "per_inspection": r.per_inspection, "load": {str(k): v for k, v in load.items()},
+                           "minimum_share": str(share)}
     if areas is not None:
         plan.inspector_pool |= {"areas": {str(k): v for k, v in areas.items()},
                                 "subject_areas": {str(k): v for k, v in subject_areas.items()}}
@@ -186,7 +189,7 @@ def verify_draw(plan: Plan) -> tuple[bool, str]:
     try:
         again = draws.draw(candidates, pool["ids"], {int(k): set(v) for k, v in pool["conflicts"].items()},
                            plan.seed, pool["per_inspection"], {int(k): v for k, v in pool.get("load", {}).items()},
-                           **local)
+                           minimum_share=Decimal(pool.get("minimum_share", "0")), **local)
     except (draws.DrawError, KeyError):
         return False, "按存档的种子、名录和检查人员所在地区无法重新抽取"
     stored: dict[int, list[int]] = {}

@@ -51,6 +51,32 @@ def test_each_stratum_is_drawn_at_its_rate_and_nobody_over_the_cap(candidates, s
         assert len(got) == min(len(eligible), math.ceil(rate * len(population)))
 
 
+SHARES = st.decimals(0, 1, places=2)
+
+
+@given(populations(), SEEDS, SHARES, st.randoms())
+def test_a_minimum_share_tops_the_draw_up_and_keeps_each_stratums_draw(candidates, seed, share, rnd):
+    # 在全省司法鉴定机构中抽取10%: at least the share of the population, as far as the eligible go;
+    # what each stratum's rate drew is drawn all the same, and the top-up only adds to it.
+    by_rate = draw_subjects(candidates, seed)
+    drawn = draw_subjects(candidates, seed, share)
+    assert drawn[:len(by_rate)] == by_rate
+    eligible = [c for c in candidates if c.eligible]
+    assert len(drawn) == max(len(by_rate), min(len(eligible), math.ceil(share * len(candidates))))
+    assert len({c.subject_id for c in drawn}) == len(drawn) and all(c.eligible for c in drawn)
+    shuffled = list(candidates)
+    rnd.shuffle(shuffled)
+    assert draw_subjects(shuffled, seed, share) == drawn
+
+
+def test_ten_per_cent_of_a_population_of_excellent_institutions():
+    # 40 institutions graded 优 (5%: 2 drawn) under an item that draws at least 10%: 4 in all.
+    top = [Candidate(i, "优", RATES["优"], CAPS["优"]) for i in range(1, 41)]
+    assert len(draw_subjects(top, "seed")) == 2 and len(draw_subjects(top, "seed", Decimal("0.1"))) == 4
+    with pytest.raises(DrawError, match="最低抽查比例应在0至1之间"):
+        draw_subjects(top, "seed", Decimal("1.5"))
+
+
 @given(st.data(), populations(), SEEDS)
 @settings(max_examples=60)
 def test_every_inspection_has_its_inspectors_and_none_must_recuse(data, candidates, seed):

@@ -267,3 +267,29 @@ def test_a_grade_its_scheme_no_longer_has_is_drawn_as_ungraded(plan, firms):
     rules = selectors.rules()
     [odd] = [c for c in selectors.candidates(plan, rules) if c.subject_id == firms[0].pk]
     assert (odd.stratum, odd.rate, odd.yearly_cap) == (selectors.UNGRADED, rules.ungraded_rate, rules.ungraded_cap)
+
+
+def test_an_item_with_a_minimum_share_draws_at_least_that_share_and_repeats(plan, firms, inspectors, checker):
+    # 在全省司法鉴定机构中抽取10% (seeds 003 item 10), here set at 50% for the law firms: six firms,
+    # graded or not, give at least three inspections; repeating the draw gives the same.
+    from pathlib import Path
+
+    import yaml
+
+    from legalcredit.refdata import rulesets
+
+    path = Path(rulesets.__file__).parent / "data" / "inspections.yaml"
+    doc = yaml.safe_load(path.read_text("utf-8"))
+    doc["version"] = "test-share"
+    law = next(i for i in doc["items"] if i["code"] == "law_firm_practice")
+    law["minimum_share"] = 0.5
+    with pytest.raises(ValidationError, match="minimum_share 须注明依据"):
+        rulesets.install("inspections", yaml.safe_dump(doc, allow_unicode=True))
+    law["minimum_share_source"] = "测试：至少抽取一半"
+    rulesets.install("inspections", yaml.safe_dump(doc, allow_unicode=True))
+    drawn = services.draw(plan.pk, by=checker)
+    assert drawn.inspections.count() >= 3 and drawn.inspector_pool["minimum_share"] == "0.5"
+    assert services.verify_draw(drawn) == (True, "")
+    from legalcredit.inspections.admin import PlanAdmin
+
+    assert PlanAdmin.item_name(None, drawn) == "律师事务所执业和管理活动检查（至少抽取检查对象的50%）"
