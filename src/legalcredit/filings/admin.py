@@ -67,7 +67,7 @@ class RectificationFilter(CodeFilter):
 class PenaltyFilingAdmin(case_admin.CaseAdmin):
     case_type, actions_map, case_form = services.CASE, {}, FilingActForm
     closed = ()     # rectification may be updated after the province has signed
-    list_display = ("effective_on", "subject", "penalty", "region", "due", "stage", "filed_on", "timeliness",
+    list_display = ("effective_on", "subject", "penalty", "region", "due_on", "stage", "filed_on", "timeliness",
                     "rectification_name", "act")
     list_filter = ("stage", LateFilter, CityFilter, RectificationFilter)
     search_fields = ("subject__name", "subject__uscc", "subject__license_no", "record__decision_no")
@@ -94,8 +94,8 @@ class PenaltyFilingAdmin(case_admin.CaseAdmin):
     def penalty(self, obj):
         rec = obj.record
         changed = getattr(obj, "current_status", Status.IN_EFFECT)
-        return format_html('<a href="{}">{}</a> {}（{}）{}', reverse("admin:records_creditrecord_change", args=[rec.pk]),
-                           rec.decision_no or rec.number, rec.authority, rec.decision_date,
+        return format_html('<a href="{}">{}</a> {}{}', reverse("admin:records_creditrecord_change", args=[rec.pk]),
+                           rec.decision_no or rec.number, rec.authority,
                            "" if changed in (None, Status.IN_EFFECT) else f"【现{Status(changed).label}】")
 
     @admin.display(description="报送期限")

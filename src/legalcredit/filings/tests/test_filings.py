@@ -178,7 +178,9 @@ def test_the_city_and_the_province_work_from_the_back_office(penalised, lawyer, 
     client.force_login(checker)
     assert "待报送省司法厅公共法律服务管理处的行政处罚" in client.get("/admin/").content.decode()
     listing = client.get(reverse("admin:filings_penaltyfiling_changelist") + "?stage__exact=due").content.decode()
-    assert "淮司罚决〔2026〕1号" in listing and f"{filing.due_on}前（生效之日起3个工作日）" in listing
+    assert "淮司罚决〔2026〕1号" in listing and "报送情况统计" in listing
+    assert f"{filing.due_on}前（生效之日起3个工作日）" in client.get(
+        reverse("admin:filings_penaltyfiling_change", args=[filing.pk])).content.decode()
     act = reverse("admin:filings_penaltyfiling_act", args=[filing.pk])
     page = client.get(act).content.decode()
     assert "私自接受委托、收取费用" in page and "签收" not in page.split("办理事项")[1].split("</select>")[0], \
