@@ -47,11 +47,18 @@ def _city(code: str) -> Region | None:
     return region
 
 
-def filing_region(rec: CreditRecord) -> Region | None:
+def filing_region(rec: CreditRecord, cities: dict[str, Region | None] | None = None) -> Region | None:
     """The city whose bureau files ``rec``: where the deciding authority is (its USCC's region
-    code), else where the subject is registered."""
-    by_authority = _city(rec.authority_uscc[2:8]) if len(rec.authority_uscc) == 18 else None
-    return by_authority or _city(rec.subject.region_id)
+    code), else where the subject is registered. ``cities`` remembers codes already looked up
+    (an import's penalties share a few authorities)."""
+    cities = {} if cities is None else cities
+
+    def city(code: str) -> Region | None:
+        if code not in cities:
+            cities[code] = _city(code)
+        return cities[code]
+
+    return (city(rec.authority_uscc[2:8]) if len(rec.authority_uscc) == 18 else None) or city(rec.subject.region_id)
 
 
 def open_filings(record_ids, on: dt.date | None = None) -> list[PenaltyFiling]:
@@ -65,13 +72,13 @@ def open_filings(record_ids, on: dt.date | None = None) -> list[PenaltyFiling]:
                 .exclude(status__in=[Status.WITHDRAWN, Status.REVOKED]).select_related("subject"))
     opened = set(PenaltyFiling.objects.filter(record_key__in=[rec.key for rec in recs])
                  .values_list("record_key", flat=True))
-    made = []
+    made, cities = [], {}
     for rec in recs:
         effective = rec.effective_from or rec.decision_date
         if rec.key in opened or not r.files(rec.kind, rec.authority_level) or (
                 effective < on - dt.timedelta(days=r.open_within_days)):
             continue
-        region = filing_region(rec)
+        region = filing_region(rec, cities)
         if region is None:
             continue
         try:
