@@ -238,7 +238,7 @@ def _filings(scope, when, today) -> list[Panel]:
     n = statistics(scope, when.start, when.end, today, r.settled)
     url = (reverse("admin:filings_penaltyfiling_changelist")
            + f"?effective_on__gte={when.start}&effective_on__lt={when.end + dt.timedelta(days=1)}")
-    return [Panel(f"行政处罚报送{r.receiver}（{when.label}生效）", [
+    return [Panel(f"行政处罚报送（{when.label}生效）", [
         Row("应报送", n["penalties"], url), Row("已报送", n["filed"], url),
         Row("报送及时率", on_time_rate(n), reverse("admin:filings_penaltyfiling_statistics")
             + f"?start={when.start}&end={when.end}", rate=True),
