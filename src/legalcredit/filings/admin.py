@@ -117,8 +117,11 @@ class PenaltyFilingAdmin(case_admin.CaseAdmin):
         rec = case.record
         initial = {"facts": case.facts or rec.content, "legal_basis": case.legal_basis or rec.legal_basis,
                    "rectification": case.rectification, "rectification_note": case.rectification_note}
-        return self.case_form(request.POST or None, request.FILES or None, stage=case.stage,
-                              actions=actions_for(request.user), initial=initial)
+        actions = actions_for(request.user)
+        if not policy.scope_for(request.user).covers_region(case.region_id):   # a county: its city files
+            actions = {k: v for k, v in actions.items() if k not in ("file", "rectify")}
+        return self.case_form(request.POST or None, request.FILES or None, stage=case.stage, actions=actions,
+                              initial=initial)
 
     def intro(self, case):
         rec = case.record

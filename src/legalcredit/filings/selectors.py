@@ -1,11 +1,12 @@
-"""Reads of penalty filings: a city bureau sees its own, the provincial bureau every city's."""
+"""Reads of penalty filings: the provincial bureau sees every city's, a city bureau its own, and a
+county bureau those about its subjects (filed by its city, not by it)."""
 from __future__ import annotations
 
 import datetime as dt
 
 from django.db.models import Count, Q, QuerySet
 
-from legalcredit.accounts.policy import Scope, filter_regions
+from legalcredit.accounts.policy import Scope, filter_regions, filter_subjects
 
 from .models import PenaltyFiling, Stage
 
@@ -13,12 +14,20 @@ TO_FILE = (Stage.DUE, Stage.RETURNED)
 
 
 def visible(scope: Scope) -> QuerySet[PenaltyFiling]:
+    qs = PenaltyFiling.objects.all()
+    if not scope.everything:
+        qs = filter_regions(qs, scope) | filter_subjects(qs, scope, "subject")
+    return qs.select_related("subject", "record", "region")
+
+
+def filed_by(scope: Scope) -> QuerySet[PenaltyFiling]:
+    """The filings the scope's bureau files: its city's (a county's scope reaches none)."""
     return filter_regions(PenaltyFiling.objects.all(), scope).select_related("subject", "record", "region")
 
 
 def to_file(scope: Scope) -> QuerySet[PenaltyFiling]:
     """Waiting for the city: not yet filed, or returned for more."""
-    return visible(scope).filter(stage__in=TO_FILE)
+    return filed_by(scope).filter(stage__in=TO_FILE)
 
 
 def to_receive(scope: Scope) -> QuerySet[PenaltyFiling]:
@@ -27,7 +36,7 @@ def to_receive(scope: Scope) -> QuerySet[PenaltyFiling]:
 
 def unsettled(scope: Scope, settled) -> QuerySet[PenaltyFiling]:
     """Filed, with rectification not yet settled (正在整改, 尚未整改): the city updates it."""
-    return visible(scope).filter(filed_on__isnull=False).exclude(rectification__in=sorted(settled))
+    return filed_by(scope).filter(filed_on__isnull=False).exclude(rectification__in=sorted(settled))
 
 
 def _counts(settled) -> dict:

@@ -138,7 +138,8 @@ def test_the_province_returns_a_filing_and_the_city_files_again_keeping_its_time
     assert [s.action for s in CaseStep.objects.filter(case_type="filing", case_id=filing.pk)][-2:] == ["退回补报", "补报"]
 
 
-def test_who_files_and_who_signs(penalised, lawyer, checker, maker, county_maker, province, django_user_model):
+def test_who_files_and_who_signs(penalised, lawyer, checker, maker, county_maker, province, django_user_model,
+                                 client):
     penalised(lawyer)
     filing = PenaltyFiling.objects.get()
     with pytest.raises(PermissionDenied, match="超出您的辖区"):
@@ -149,7 +150,13 @@ def test_who_files_and_who_signs(penalised, lawyer, checker, maker, county_maker
     assign(elsewhere, "city_maker", region=Region.objects.get(code="320100"))
     with pytest.raises(PermissionDenied, match="超出您的辖区"):
         file(filing, elsewhere)
-    assert not selectors.visible(_scope(elsewhere)).exists() and not selectors.visible(_scope(county_maker)).exists()
+    assert not selectors.visible(_scope(elsewhere)).exists()
+    # The county sees the filing about its lawyer, but its city files it: nothing waits for the county.
+    assert selectors.visible(_scope(county_maker)).get() == filing and not selectors.to_file(_scope(county_maker))
+    client.force_login(county_maker)
+    page = client.get(reverse("admin:filings_penaltyfiling_act", args=[filing.pk])).content.decode()
+    assert "淮司罚决〔2026〕1号" in page and "报送（行政处罚决定书" not in page
+    assert "待报送" not in client.get("/admin/").content.decode()
     filing = file(filing, maker)          # the city's maker or checker files
     with pytest.raises(PermissionDenied, match="没有办理行政处罚报送签收的权限"):
         services.receive(filing.pk, by=checker)
