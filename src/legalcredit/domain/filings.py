@@ -33,6 +33,7 @@ class Rules:
     receiver: str
     rectification: Mapping[str, str]
     settled: frozenset[str]
+    without_note: frozenset[str] = frozenset()    # states stated with no note (无需整改)
 
     def files(self, kind: str, level: str) -> bool:
         """Whether an approved record of ``kind`` decided at ``level`` ('' unknown) is filed."""
@@ -76,4 +77,7 @@ def parse(doc: Mapping) -> Rules:
     settled = frozenset(str(s) for s in doc.get("settled") or [])
     if not settled or not settled <= set(states) or settled == set(states):
         raise FilingRuleError("settled：须为 rectification 中的一部分（整改已了结的情况），且不能是全部")
-    return Rules(kinds, levels, unknown, within, deadline, receiver, states, settled)
+    if any(not isinstance(s.get("note", True), bool) for s in listed):
+        raise FilingRuleError("rectification：note 须为 true 或 false")
+    without_note = frozenset(str(s["code"]) for s in listed if s.get("note", True) is False)
+    return Rules(kinds, levels, unknown, within, deadline, receiver, states, settled, without_note)

@@ -120,7 +120,7 @@ def _rectification(r: rules_of.Rules, state: str, note: str) -> tuple[str, str]:
     if state not in r.rectification:
         raise field_error("rectification", "整改情况", f"须为{'、'.join(r.rectification.values())}之一")
     note = (note or "").strip()
-    if not note and state != "not_needed":
+    if not note and state not in r.without_note:
         raise field_error("rectification_note", "整改情况说明", "须写明整改的措施、进度或未整改的原因")
     return state, note
 
@@ -137,8 +137,8 @@ def file(filing_id: int, *, by, facts: str, legal_basis: str, rectification: str
         raise ValidationError(f"该行政处罚已于 {f.filed_on} 报送（{f.get_stage_display()}），整改情况可另行更新")
     r = rules()
     day = today(on)
-    if day < f.effective_on:
-        raise field_error("on", "报送日期", f"早于处罚生效日 {f.effective_on}")
+    if day < f.record.decision_date:
+        raise field_error("on", "报送日期", f"早于处罚决定日 {f.record.decision_date}")
     f.facts = text(facts, "facts", "违规事实")
     f.legal_basis = text(legal_basis, "legal_basis", "法律依据")
     f.rectification, f.rectification_note = _rectification(r, rectification, rectification_note)

@@ -24,6 +24,7 @@ def test_the_shipped_rules_file_city_and_county_penalties_within_three_working_d
     assert RULES.files("penalty", ""), "an unknown level is filed rather than missed"
     assert not RULES.files("commendation", "city")
     assert RULES.is_settled("done") and RULES.is_settled("not_needed") and not RULES.is_settled("ongoing")
+    assert RULES.without_note == {"not_needed"}, "无需整改 alone is stated without saying what was done"
     # A warning that took effect on Wednesday 30 Sep 2026: 1–7 Oct are holidays, 8 and 9 Oct
     # count, and Saturday 10 Oct is an adjusted working day.
     assert RULES.due(NATIONAL_DAY_2026, dt.date(2026, 9, 30)) == dt.date(2026, 10, 10)
@@ -65,6 +66,8 @@ def test_calendar_days_end_on_a_working_day(effective, n):
     ({"settled": ["finished"]}, "settled"),
     ({"file_unknown_level": "yes"}, "file_unknown_level"),
     ({"rectification": {"done": "已整改", "ongoing": "整改中"}}, "列表"),
+    ({"rectification": [{"code": "done", "name": "已整改"}, {"code": "ongoing", "name": "整改中"},
+                        {"code": "not_needed", "name": "无需", "note": "no"}]}, "note 须为"),
     ({"rectification": [{"code": "done", "name": "已整改"}, {"code": "done", "name": "整改中"}]}, "不能重复"),
 ])
 def test_a_rule_file_that_cannot_be_applied_is_refused(change, message):
