@@ -50,10 +50,13 @@ class ExchangeRunAdmin(ReadOnlyAdmin):
     def run_view(self, request):
         if not request.user.has_perm("exchange.run_exchange"):
             raise PermissionDenied
-        form = forms.Form(request.POST if request.method == "POST" else None)
+        # Bound either way (a form of no fields is valid), so that a refusal can be added to it on
+        # the first visit too: an unbound form has no cleaned data to add an error to.
+        form = forms.Form(request.POST if request.method == "POST" else {})
+        valid = form.is_valid()
         if not settings.EXCHANGE_OUTBOX:
             form.add_error(None, "交换目录未配置：设置 EXCHANGE_OUTBOX 为前置机收取文件的目录")
-        elif request.method == "POST" and form.is_valid():
+        elif request.method == "POST" and valid:
             from .tasks import exchange_now
 
             exchange_now(request.user.pk)

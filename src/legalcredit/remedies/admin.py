@@ -191,9 +191,10 @@ class CaseAdmin(ReadOnlyAdmin):
     def get_urls(self):
         info = self.model._meta
         urls = [path("<int:pk>/act/", self.admin_site.admin_view(self.act_view),
-                     name=f"{info.app_label}_{info.model_name}_act"),
-                path("apply/", self.admin_site.admin_view(self.apply_view),
-                     name=f"{info.app_label}_{info.model_name}_apply")]
+                     name=f"{info.app_label}_{info.model_name}_act")]
+        if self.apply_form is not None:     # cases the platform opens itself (a filing) have no form
+            urls.append(path("apply/", self.admin_site.admin_view(self.apply_view),
+                             name=f"{info.app_label}_{info.model_name}_apply"))
         if self.case_type == "repair":
             urls.append(path("material/<int:pk>/", self.admin_site.admin_view(download),
                              name="remedies_material_download"))
@@ -227,7 +228,9 @@ class CaseAdmin(ReadOnlyAdmin):
 
     def changelist_view(self, request, extra_context=None):
         info = self.model._meta
-        may = request.user.has_perm(f"{info.app_label}.add_{info.model_name}") and self.apply_form is not None
+        if self.apply_form is None:
+            return super().changelist_view(request, extra_context)
+        may = request.user.has_perm(f"{info.app_label}.add_{info.model_name}")
         return super().changelist_view(request, {**(extra_context or {}), "apply_label": self.apply_label if may else "",
                                                  "apply_url": reverse(f"admin:{info.app_label}_{info.model_name}_apply")})
 
