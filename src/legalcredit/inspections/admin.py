@@ -189,8 +189,8 @@ class PlanAdmin(AddThroughServiceAdmin):
             raise PermissionDenied
         from django import forms as dj
 
-        form = dj.Form(request.POST or None)
-        if request.method == "POST":
+        form = dj.Form(request.POST if request.method == "POST" else None)
+        if request.method == "POST" and form.is_valid():     # bound, so a refusal can be shown on it
             with refusals_on(form):
                 plan = services.draw(plan.pk, by=request.user)
                 self.message_user(request, f"已抽取 {plan.inspections.count()} 个检查对象", messages.SUCCESS)
