@@ -109,6 +109,11 @@ class WatchRequestSerializer(serializers.Serializer):
     subjects = SubjectQuerySerializer(many=True)
 
 
+class WatchEndSerializer(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=500, default="",
+                                   help_text="结束关注的原因（可选，记入审计日志）")
+
+
 class WatchSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     subject = serializers.IntegerField(source="subject_id")

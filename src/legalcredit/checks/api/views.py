@@ -27,6 +27,7 @@ from .serializers import (
     PushEndpointSerializer,
     PushTestSerializer,
     ReceiptSerializer,
+    WatchEndSerializer,
     WatchEventSerializer,
     WatchRequestSerializer,
     WatchSerializer,
@@ -145,10 +146,12 @@ class WatchEndView(APIView):
 
     required_scope = "checks:run"
 
-    @extend_schema(request=None, responses=WatchSerializer)
+    @extend_schema(request=WatchEndSerializer, responses=WatchSerializer)
     def post(self, request, pk):
+        data = WatchEndSerializer(data=request.data)
+        data.is_valid(raise_exception=True)     # a body that is not an object is refused, not a 500
         try:
-            w = watches.end(pk, by=request.user, reason=str(request.data.get("reason", "")))
+            w = watches.end(pk, by=request.user, reason=data.validated_data["reason"])
         except Watch.DoesNotExist as exc:
             raise NotFound(str(exc)) from None
         return Response(WatchSerializer(w).data)
