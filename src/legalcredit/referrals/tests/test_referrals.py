@@ -97,8 +97,9 @@ def test_what_is_not_referred(lawyer, maker, checker, approved):
         "公证协会", "司法鉴定协会", "基层法律服务工作者协会"}
 
 
-def test_the_association_has_its_queue_and_answers_in_the_back_office(penalised, lawyer, association, client):
-    penalised(lawyer)
+def test_the_association_has_its_queue_and_answers_in_the_back_office(penalised, lawyer, association, client,
+                                                                     maker, checker):
+    penalty = penalised(lawyer)
     ref = Referral.objects.get()
     client.force_login(association)
     home = client.get("/admin/").content.decode()
@@ -115,6 +116,11 @@ def test_the_association_has_its_queue_and_answers_in_the_back_office(penalised,
     assert done.status_code == 302
     ref.refresh_from_db()
     assert ref.state == State.DECLINED and ref.answer.startswith("已在行政处罚")
+    # The penalty revoked since: the list says so beside it.
+    revoked = records.withdraw(penalty.key, actor=maker, reason="行政复议撤销", reversal_date=timezone.localdate(),
+                               revoked=True)
+    records.approve(revoked.pk, checker=checker)
+    assert "【现已撤销】" in client.get(reverse("admin:referrals_referral_changelist")).content.decode()
 
 
 def test_a_rule_file_that_cannot_be_applied_is_refused():
