@@ -8,7 +8,7 @@ subject on average (``records/demo.py``, with publication windows), every subjec
 in the same run, each next to its baseline:
 
 * baseline: a primary-key fetch of one subject through the ORM (as bench/run.py);
-* the portal's subject page (``GET /public/subjects/<id>/``, in process through Django's test
+* the portal's subject page (``GET /public/subjects/<token>/``, in process through Django's test
   client: middleware, template and all) and its search page (2-character names), p50/p95;
 * 双公示 (``GET /public/decisions/``): the list's first pages, narrowed by a party's name, a
   decision number, a deciding authority or a month of decision dates, and a decision's page, p50/p95;
@@ -86,8 +86,11 @@ def main():
         assert response.status_code == 200, (url, response.status_code)
 
     today = timezone.localdate()
-    get(f"/public/subjects/{sample[0]}/")     # templates loaded and compiled once, as a running server has them
-    result["portal_subject_page"] = summary(timed(lambda pk: get(f"/public/subjects/{pk}/"), [(pk,) for pk in sample]))
+    from django.urls import reverse
+
+    get(reverse("portal:subject", args=[sample[0]]))     # templates loaded and compiled once, as a running server has them
+    result["portal_subject_page"] = summary(timed(lambda pk: get(reverse("portal:subject", args=[pk])),
+                                                  [(pk,) for pk in sample]))
     result["portal_search"] = summary(timed(lambda q: get("/public/", q=q), [(q,) for q in names]))
 
     # 双公示: the newest penalties and licences, a page further on, narrowed by a party's name, a

@@ -49,6 +49,9 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+# Keys SECRET_KEY replaced, comma-separated: sessions, signed values and the portal's subject
+# addresses (portal/converters.py) made with them still verify.
+SECRET_KEY_FALLBACKS = [k for k in os.environ.get("SECRET_KEY_FALLBACKS", "").split(",") if k]
 # Keys that seal personal data at rest (core/sealing.py); keep a copy apart from the database.
 DATA_KEYS_FILE = Path(os.environ.get("LEGALCREDIT_DATA_KEYS_FILE", HOME / "data_keys"))
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")

@@ -1,12 +1,14 @@
 from django.urls import path
 
+from legalcredit.portal import converters  # noqa: F401  (the subject converter)
+
 from . import views
 
 app_name = "portal"
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("subjects/<int:pk>/", views.subject, name="subject"),
+    path("subjects/<subject:pk>/", views.subject, name="subject"),
     path("decisions/", views.decisions, name="decisions"),
     path("decisions/<uuid:key>/", views.decision, name="decision"),
     path("lists/", views.lists, name="lists"),

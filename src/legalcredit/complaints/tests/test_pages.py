@@ -2,6 +2,7 @@
 import re
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from .. import services
@@ -14,18 +15,18 @@ FORM = {"complainant_name": "王芳", "complainant_contact": "13912345678", "int
 
 
 def test_a_complaint_made_on_the_portal_is_followed_with_its_number_and_code(client, lawyer, maker, bureau):
-    page = client.get(f"/public/complaints/subjects/{lawyer.pk}/")
+    page = client.get(reverse("complaints:new", args=[lawyer.pk]))
     assert page.status_code == 200
     text = page.content.decode()
     # The lawyers' limits from the rule set, as the complainant reads them.
     assert "10个工作日" in text and "60日" in text
-    assert f"/public/complaints/subjects/{lawyer.pk}/" in client.get(f"/public/subjects/{lawyer.pk}/").content.decode()
+    assert reverse("complaints:new", args=[lawyer.pk]) in client.get(reverse("portal:subject", args=[lawyer.pk])).content.decode()
 
-    missing = client.post(f"/public/complaints/subjects/{lawyer.pk}/", {**FORM, "complainant_contact": ""})
+    missing = client.post(reverse("complaints:new", args=[lawyer.pk]), {**FORM, "complainant_contact": ""})
     assert missing.status_code == 400 and "联系电话" in missing.content.decode()
     assert not Complaint.objects.exists()
 
-    made = client.post(f"/public/complaints/subjects/{lawyer.pk}/", FORM)
+    made = client.post(reverse("complaints:new", args=[lawyer.pk]), FORM)
     assert made.status_code == 201
     c = Complaint.objects.get()
     assert c.channel == "portal" and c.received_on == timezone.localdate() and c.filed_by is None
@@ -52,8 +53,8 @@ def test_one_address_may_make_only_so_many_complaints_a_day(client, lawyer, sett
     settings.PUBLIC_COMPLAINTS_PER_DAY = 2
     addr = {"REMOTE_ADDR": "10.9.8.7"}
     for _ in range(2):
-        assert client.post(f"/public/complaints/subjects/{lawyer.pk}/", FORM, **addr).status_code == 201
-    over = client.post(f"/public/complaints/subjects/{lawyer.pk}/", FORM, **addr)
+        assert client.post(reverse("complaints:new", args=[lawyer.pk]), FORM, **addr).status_code == 201
+    over = client.post(reverse("complaints:new", args=[lawyer.pk]), FORM, **addr)
     assert over.status_code == 400 and "12348" in over.content.decode()
     assert Complaint.objects.count() == 2
 
@@ -104,11 +105,11 @@ def test_evidence_sent_with_a_portal_complaint_is_kept_and_a_wrong_file_refuses_
 
     settings.MEDIA_ROOT = tmp_path
     pdf = b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-    bad = client.post(f"/public/complaints/subjects/{lawyer.pk}/",
+    bad = client.post(reverse("complaints:new", args=[lawyer.pk]),
                       {**FORM, "file": SimpleUploadedFile("合同.pdf", b"MZ\x90\x00not a pdf")})
     assert bad.status_code == 400 and "内容与扩展名" in bad.content.decode()
     assert not Complaint.objects.exists() and not Material.objects.exists()
-    good = client.post(f"/public/complaints/subjects/{lawyer.pk}/", {**FORM, "file": SimpleUploadedFile("合同.pdf", pdf)})
+    good = client.post(reverse("complaints:new", args=[lawyer.pk]), {**FORM, "file": SimpleUploadedFile("合同.pdf", pdf)})
     assert good.status_code == 201
     [m] = Material.objects.filter(case_type="complaint", case_id=Complaint.objects.get().pk)
     assert m.name == "合同.pdf" and m.size == len(pdf) and m.uploaded_by is None

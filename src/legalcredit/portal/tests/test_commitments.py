@@ -1,6 +1,7 @@
 """信用承诺公示: the commitments their makers chose to make to society are on the portal, on the
 committer's page and in one list, with their fulfilment once decided; the others are not."""
 import pytest
+from django.urls import reverse
 
 from legalcredit.remedies.services import commitments
 
@@ -22,10 +23,10 @@ def test_a_public_commitment_is_on_the_committers_page_and_the_list(client, law_
     person = make(lawyer, maker, ctype="self_discipline", content="恪守律师职业道德和执业纪律")
     hidden = make(law_firm, maker, disclosure="limited", content="只在特定范围内公开的承诺")
     private = make(lawyer, maker, disclosure="private", content="不公开的承诺")
-    _, page = body(client, f"/public/subjects/{law_firm.pk}/")
+    _, page = body(client, reverse("portal:subject", args=[law_firm.pk]))
     assert "信用承诺（1）" in page and firm.code in page and "三十日内补交合伙协议原件" in page
     assert "履行中" in page and law_firm.uscc in page and hidden.code not in page
-    _, page = body(client, f"/public/subjects/{lawyer.pk}/")
+    _, page = body(client, reverse("portal:subject", args=[lawyer.pk]))
     assert person.code in page and "行业自律型" in page and private.code not in page
     # A person's ID number is masked, as everywhere on the portal.
     assert lawyer.id_number not in page and lawyer.id_number[:6] + "********" + lawyer.id_number[-4:] in page

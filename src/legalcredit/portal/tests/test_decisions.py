@@ -4,6 +4,7 @@ decision in the national fields with no full ID number; nothing unpublished is l
 import datetime as dt
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from legalcredit.records import services as records
@@ -39,7 +40,7 @@ def test_the_public_reads_the_penalties_newest_first_and_the_licences(client, la
     response, body = page(client, "/public/decisions/")
     assert response.status_code == 200 and "共 2 条" in body
     assert body.index(newer.decision_no) < body.index(older.decision_no)
-    assert f"/public/decisions/{older.key}/" in body and f"/public/subjects/{lawyer.pk}/" in body
+    assert f"/public/decisions/{older.key}/" in body and reverse("portal:subject", args=[lawyer.pk]) in body
     assert older.publication_end.isoformat() in body and licence.decision_no not in body
     _, body = page(client, "/public/decisions/", kind="license")
     assert licence.decision_no in body and "准予设立律师事务所分所" in body and older.decision_no not in body
@@ -181,7 +182,7 @@ def test_the_home_page_lists_the_newest_decisions_and_a_subject_page_links_to_th
     _, body = page(client, "/public/")
     assert "最新双公示信息" in body and f"/public/decisions/{rec.key}/" in body
     assert f"/public/decisions/{licence.key}/" in body
-    _, body = page(client, f"/public/subjects/{lawyer.pk}/")
+    _, body = page(client, reverse("portal:subject", args=[lawyer.pk]))
     assert f"/public/decisions/{rec.key}/" in body
     # A search shows the results, not the newest decisions.
     _, body = page(client, "/public/", q=lawyer.name)
@@ -201,7 +202,7 @@ def test_repair_is_offered_once_the_minimum_period_has_passed(client, lawyer, la
     _, body = page(client, f"/public/decisions/{recent.key}/")
     assert f"自{recent.repair_from.isoformat()}起可申请信用修复" in body and "disabled" in body
     assert "/admin/remedies/repairapplication/apply/" not in body
-    _, body = page(client, f"/public/subjects/{law_firm.pk}/")
+    _, body = page(client, reverse("portal:subject", args=[law_firm.pk]))
     assert f"自{recent.repair_from.isoformat()}起可申请信用修复" in body
 
 

@@ -3,6 +3,7 @@ published and whether a check receipt is genuine; nothing unpublished and no ful
 import datetime as dt
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from legalcredit.accounts.services import assign
@@ -34,11 +35,11 @@ def test_anyone_finds_a_subject_by_name_licence_number_or_code(client, law_firm,
         id_number_raw=codes.id_number("female"), license_number="13208201210123456",
         license_issued_on=dt.date(2012, 5, 1), institution=law_firm)
     _, body = page(client, "/public/", q="德恒")
-    assert law_firm.name in body and f"/public/subjects/{law_firm.pk}/" in body
+    assert law_firm.name in body and reverse("portal:subject", args=[law_firm.pk]) in body
     _, body = page(client, "/public/", q=law_firm.uscc)
-    assert f"/public/subjects/{law_firm.pk}/" in body
+    assert reverse("portal:subject", args=[law_firm.pk]) in body
     _, body = page(client, "/public/", q="13208201210123456")
-    assert f"/public/subjects/{lawyer.pk}/" in body and "王芳" in body
+    assert reverse("portal:subject", args=[lawyer.pk]) in body and "王芳" in body
     _, body = page(client, "/public/", q="不存在的机构名称")
     assert "没有找到与“不存在的机构名称”相符的机构或从业人员" in body
 
@@ -47,14 +48,14 @@ def test_a_search_by_id_number_or_too_short_is_refused_naming_the_field(client, 
     response, body = page(client, "/public/", q=lawyer.id_number)
     assert response.status_code == 400
     assert "查询内容" in body and "不提供按公民身份号码查询" in body
-    assert f"/public/subjects/{lawyer.pk}/" not in body
+    assert reverse("portal:subject", args=[lawyer.pk]) not in body
     response, body = page(client, "/public/", q="李")
     assert response.status_code == 400 and "至少输入2个字符" in body
 
 
 def test_a_subject_page_shows_its_published_penalty_with_the_id_number_masked(client, lawyer, law_firm, approved):
     rec = approved(lawyer)
-    response, body = page(client, f"/public/subjects/{lawyer.pk}/")
+    response, body = page(client, reverse("portal:subject", args=[lawyer.pk]))
     assert response.status_code == 200
     assert "行政处罚" in body and rec.decision_no in body and "私自接受委托、收取费用" in body
     assert "公示截止期" in body and rec.publication_end.isoformat() in body
@@ -62,8 +63,8 @@ def test_a_subject_page_shows_its_published_penalty_with_the_id_number_masked(cl
     assert lawyer.id_number not in body
     assert lawyer.id_number[:6] + "********" + lawyer.id_number[-4:] in body
     # The firm lists its lawyer.
-    _, body = page(client, f"/public/subjects/{law_firm.pk}/")
-    assert f"/public/subjects/{lawyer.pk}/" in body and "执业人员（1）" in body
+    _, body = page(client, reverse("portal:subject", args=[law_firm.pk]))
+    assert reverse("portal:subject", args=[lawyer.pk]) in body and "执业人员（1）" in body
 
 
 def test_nothing_unpublished_is_shown(client, lawyer, maker, checker, penalty, approved):
@@ -75,7 +76,7 @@ def test_nothing_unpublished_is_shown(client, lawyer, maker, checker, penalty, a
     expired = approved(lawyer, decision_no="淮司罚决〔2024〕4号", decision_date=dt.date(2024, 3, 4),
                        effective_from=dt.date(2024, 3, 4), effective_until=dt.date(2024, 7, 4))
     assert expired.publication_end < timezone.localdate()
-    _, body = page(client, f"/public/subjects/{lawyer.pk}/")
+    _, body = page(client, reverse("portal:subject", args=[lawyer.pk]))
     for rec in (pending, withdrawn, expired):
         assert rec.decision_no not in body, rec.decision_no
     assert "没有公示期内的信用信息" in body
@@ -87,7 +88,7 @@ def test_a_record_under_objection_says_so_on_the_public_page(client, lawyer, app
     assign(user, "practitioner_user", subject=lawyer)
     objections.file(lawyer, by=user, record_number=rec.number, applicant_name="李明", interest="信息主体本人",
                     grounds="处罚决定已被复议机关变更")
-    _, body = page(client, f"/public/subjects/{lawyer.pk}/")
+    _, body = page(client, reverse("portal:subject", args=[lawyer.pk]))
     assert "异议处理中" in body and rec.decision_no in body
 
 
@@ -106,7 +107,7 @@ def test_the_lists_show_published_entries_only(client, law_firm, lawyer, maker, 
     assert "尚在告知前" not in body and lawyer.name not in body
     _, body = page(client, "/public/lists/", list="honor")
     assert law_firm.name not in body
-    _, body = page(client, f"/public/subjects/{law_firm.pk}/")
+    _, body = page(client, reverse("portal:subject", args=[law_firm.pk]))
     assert "严重失信主体名单" in body and "淮司信〔2026〕1号" in body
     lists.remove(entry.pk, by=checker, method="repair", note="已履行处罚决定并提交信用修复承诺书")
     _, body = page(client, "/public/lists/")
@@ -170,7 +171,7 @@ def test_the_subject_page_shows_the_grade(client, law_firm):
     evaluation.evaluate_subjects([law_firm.pk])
     graded = SubjectGrade.objects.get(subject=law_firm)
     assert graded.grade
-    _, body = page(client, f"/public/subjects/{law_firm.pk}/")
+    _, body = page(client, reverse("portal:subject", args=[law_firm.pk]))
     assert "信用评价" in body and graded.scheme.name in body and str(graded.score) in body
 
 
@@ -189,7 +190,7 @@ def test_the_grade_shows_where_its_points_came_from_without_revealing_unpublishe
         actor=maker, reason="评查")
     records.approve(review.pk, checker=checker)
     evaluation.evaluate_subjects([lawyer.pk])
-    _, body = page(client, f"/public/subjects/{lawyer.pk}/")
+    _, body = page(client, reverse("portal:subject", args=[lawyer.pk]))
     assert "得分来源" in body and "基础分" in body
     assert "行政处罚 淮司罚决〔2026〕1号" in body
     # The legal aid review is not public: its points are summed, and it is not named.

@@ -5,6 +5,7 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
@@ -38,7 +39,7 @@ def test_an_officer_registers_a_commitment_made_in_a_matter(client, maker, law_f
     assert c.commitment_type == "accept_missing" and c.materials_due is not None and c.code in c.letter
     assert c.made_on == timezone.localdate() and c.created_by == maker
     # Public: on the portal at once.
-    assert c.code in client.get(f"/public/subjects/{law_firm.pk}/").content.decode()
+    assert c.code in client.get(reverse("portal:subject", args=[law_firm.pk])).content.decode()
 
 
 def test_an_officer_cannot_date_a_commitment_in_the_future(client, maker, law_firm):

@@ -4,6 +4,7 @@ import datetime as dt
 import re
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 from hypothesis import given
 from hypothesis import strategies as st
@@ -95,10 +96,10 @@ def test_the_pdf_carries_the_number_and_code_and_draws_the_same_each_time(law_fi
 def test_anyone_gets_a_report_from_the_portal_and_checks_it(client, law_firm, lawyer, approved):
     approved(lawyer)
     client = type(client)(enforce_csrf_checks=True)
-    page = client.get(f"/public/subjects/{lawyer.pk}/")
+    page = client.get(reverse("portal:subject", args=[lawyer.pk]))
     assert "生成信用报告" in page.content.decode()
     token = page.cookies["csrftoken"].value
-    response = client.post(f"/public/reports/subjects/{lawyer.pk}/", {"csrfmiddlewaretoken": token})
+    response = client.post(reverse("reports:issue", args=[lawyer.pk]), {"csrfmiddlewaretoken": token})
     assert response.status_code == 302
     report = CreditReport.objects.get(subject=lawyer)
     assert response["Location"].startswith(f"/public/reports/{report.serial}.pdf?code=")
@@ -114,7 +115,7 @@ def test_anyone_gets_a_report_from_the_portal_and_checks_it(client, law_firm, la
     response = client.get("/public/reports/verify/", {"serial": report.serial})
     assert response.status_code == 400 and "均须填写" in response.content.decode()
     # A GET does not issue a report.
-    assert client.get(f"/public/reports/subjects/{lawyer.pk}/").status_code == 405
+    assert client.get(reverse("reports:issue", args=[lawyer.pk])).status_code == 405
 
 
 # --- the report rules are data, checked before they can be installed ---
@@ -203,13 +204,13 @@ def test_a_period_or_section_outside_the_rules_is_refused_naming_the_field(clien
         services.issue(lawyer, years=6)
     with pytest.raises(ValidationError, match="报告内容：没有“secret”这一节"):
         services.issue(lawyer, sections=["secret"])
-    refused = client.post(f"/public/reports/subjects/{lawyer.pk}/", {"choose": "1", "years": "十"})
+    refused = client.post(reverse("reports:issue", args=[lawyer.pk]), {"choose": "1", "years": "十"})
     assert refused.status_code == 400 and "报告期间：应为 1 至 5 年" in refused.content.decode()
-    made = client.post(f"/public/reports/subjects/{lawyer.pk}/", {"choose": "1", "years": "5", "sections": ["other"]})
+    made = client.post(reverse("reports:issue", args=[lawyer.pk]), {"choose": "1", "years": "5", "sections": ["other"]})
     assert made.status_code == 302
     report = CreditReport.objects.get(subject=lawyer)
     assert report.content["years"] == 5 and "信用评价" in report.content["omitted"]
-    page = client.get(f"/public/subjects/{lawyer.pk}/").content.decode()
+    page = client.get(reverse("portal:subject", args=[lawyer.pk])).content.decode()
     assert "近5年" in page and "（必含）" in page
 
 
