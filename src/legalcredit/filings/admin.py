@@ -4,8 +4,8 @@ each city's timeliness."""
 from __future__ import annotations
 
 from django.contrib import admin
-from django.db.models import OuterRef, Subquery
 from django.core.exceptions import PermissionDenied
+from django.db.models import OuterRef, Subquery
 from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils import timezone

@@ -1,5 +1,7 @@
 """A subject's public address: the number comes back from its token, and no token can be made or
 altered without the key (the registry cannot be walked page by page)."""
+import re
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -13,10 +15,7 @@ numbers = st.integers(1, 2**48 - 1)
 @given(numbers)
 def test_the_number_comes_back_from_its_token(pk):
     token = encode(pk, KEY)
-    assert len(token) == LENGTH and decode(token, [KEY]) == pk
-    import re
-
-    assert re.fullmatch(PATTERN, token)
+    assert len(token) == LENGTH and decode(token, [KEY]) == pk and re.fullmatch(PATTERN, token)
 
 
 @given(numbers, st.integers(0, LENGTH - 1), st.sampled_from("AbZ09_-"))
