@@ -30,6 +30,7 @@ class Rules:
     file_unknown_level: bool
     open_within_days: int      # a penalty in effect longer than this when approved is history
     deadline: TimeLimit
+    refile: TimeLimit
     receiver: str
     rectification: Mapping[str, str]
     settled: frozenset[str]
@@ -64,6 +65,7 @@ def parse(doc: Mapping) -> Rules:
     if not isinstance(within, int) or isinstance(within, bool) or within < 1:
         raise FilingRuleError(f"open_within_days：须为正整数，收到“{within}”")
     deadline = parse_limit("deadline", "penalty_filing", doc["deadline"], FilingRuleError)
+    refile = parse_limit("refile", "penalty_refiling", doc["refile"], FilingRuleError)
     receiver = str(doc.get("receiver") or "").strip()
     if not receiver:
         raise FilingRuleError("receiver：须写明接收报送的单位")
@@ -80,4 +82,4 @@ def parse(doc: Mapping) -> Rules:
     if any(not isinstance(s.get("note", True), bool) for s in listed):
         raise FilingRuleError("rectification：note 须为 true 或 false")
     without_note = frozenset(str(s["code"]) for s in listed if s.get("note", True) is False)
-    return Rules(kinds, levels, unknown, within, deadline, receiver, states, settled, without_note)
+    return Rules(kinds, levels, unknown, within, deadline, refile, receiver, states, settled, without_note)

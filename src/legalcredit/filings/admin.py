@@ -14,6 +14,7 @@ from django.utils.html import format_html
 from legalcredit.accounts import policy
 from legalcredit.core.admin_base import CodeFilter
 from legalcredit.core.admin_forms import PeriodForm
+from legalcredit.deadlines.models import Clock
 from legalcredit.domain.deadlines import span
 from legalcredit.records.models import CreditRecord, Status
 from legalcredit.remedies import admin as case_admin
@@ -125,8 +126,11 @@ class PenaltyFilingAdmin(case_admin.CaseAdmin):
 
     def intro(self, case):
         rec = case.record
-        back = (format_html('<p class="errornote">省级退回补报：{}</p>', case.return_reason)
-                if case.stage == Stage.RETURNED else "")
+        back = ""
+        if case.stage == Stage.RETURNED:
+            due = Clock.objects.filter(case_type=services.CASE, case_id=case.pk, step=services.rules().refile.key,
+                                       stopped_on__isnull=True).values_list("due_on", flat=True).first()
+            back = format_html('<p class="errornote">省级退回补报：{}（请于{}前补报）</p>', case.return_reason, due or "—")
         return format_html("{}<p>{}于{}作出行政处罚（{}），{}生效：{}</p><p>报送{}，期限：{}</p>", back, rec.authority,
                            rec.decision_date, rec.decision_no or rec.number, case.effective_on, rec.content,
                            services.rules().receiver, self.due(case))

@@ -148,10 +148,13 @@ def file(filing_id: int, *, by, facts: str, legal_basis: str, rectification: str
     elif not materials.has(CASE, f.pk, "decision"):
         raise field_error("file", "行政处罚决定书", "首次报送须上传行政处罚决定书（PDF、OFD 或图片）")
     again = f.stage == Stage.RETURNED
-    if not again:
+    if again:
+        clocks.stop(CASE, f.pk, day, step=r.refile.key)
+    else:
         clocks.stop(CASE, f.pk, day)
         f.filed_on, f.filed_by = day, by
-        f.late = Clock.objects.filter(case_type=CASE, case_id=f.pk).values_list("late", flat=True).first()
+        f.late = Clock.objects.filter(case_type=CASE, case_id=f.pk, step=r.deadline.key).values_list(
+            "late", flat=True).first()
     f.stage, f.return_reason = Stage.FILED, ""
     f.save()
     step(CASE, f, "补报" if again else ("报送（逾期）" if f.late else "报送"), by, day,
@@ -202,5 +205,8 @@ def send_back(filing_id: int, *, by, reason: str, on: dt.date | None = None) -> 
     f.return_reason = text(reason, "reason", "退回原因", "须写明缺少或需更正的内容")
     f.stage = Stage.RETURNED
     f.save(update_fields=["stage", "return_reason"])
-    step(CASE, f, "退回补报", by, today(on), f.return_reason)
+    day = today(on)
+    # The city files again on a clock of its own, which the deadline queue reminds and escalates.
+    clocks.start(CASE, f.pk, rules().refile, subject=f.subject, on=day, assignee=f.filed_by)
+    step(CASE, f, "退回补报", by, day, f.return_reason)
     return f

@@ -19,6 +19,7 @@ days = st.dates(dt.date(2026, 8, 1), dt.date(2026, 12, 31))
 
 def test_the_shipped_rules_file_city_and_county_penalties_within_three_working_days():
     assert RULES.deadline.working_days == 3 and not RULES.deadline.calendar
+    assert RULES.refile.working_days == 3 and RULES.refile.key != RULES.deadline.key
     assert RULES.files("penalty", "city") and RULES.files("penalty", "county")
     assert not RULES.files("penalty", "province"), "the province is not told of its own decisions"
     assert RULES.files("penalty", ""), "an unknown level is filed rather than missed"
@@ -62,6 +63,7 @@ def test_calendar_days_end_on_a_working_day(effective, n):
     ({"open_within_days": 0}, "open_within_days"),
     ({"deadline": {"name": "报送", "days": 3, "unit": "working"}}, "来源"),
     ({"receiver": ""}, "receiver"),
+    ({"refile": {"name": "补报", "days": 0, "unit": "working", "source": "x"}}, "refile.days"),
     ({"settled": ["done", "ongoing", "not_started", "not_needed"]}, "settled"),
     ({"settled": ["finished"]}, "settled"),
     ({"file_unknown_level": "yes"}, "file_unknown_level"),

@@ -123,18 +123,27 @@ def test_what_a_filing_must_carry(penalised, lawyer, checker):
 
 
 def test_the_province_returns_a_filing_and_the_city_files_again_keeping_its_timeliness(
-        penalised, lawyer, checker, province):
+        penalised, lawyer, checker, province, client):
     penalised(lawyer)
     filing = file(PenaltyFiling.objects.get(), checker)
     with pytest.raises(ValidationError, match="退回原因：须写明"):
         services.send_back(filing.pk, by=province, reason="")
     filing = services.send_back(filing.pk, by=province, reason="决定书缺少送达回证页")
     assert (filing.stage, filing.return_reason) == (Stage.RETURNED, "决定书缺少送达回证页")
+    # Filing again runs on a clock of its own (3 working days from the return, 假定), in the deadline queue.
+    refile = Clock.objects.get(case_type="filing", case_id=filing.pk, stopped_on__isnull=True)
+    assert (refile.step, refile.working_days, refile.assignee, refile.due_on) == (
+        "penalty_refiling", 3, checker, work_calendar().add_working_days(timezone.localdate(), 3))
     with pytest.raises(ValidationError, match="只能签收已报送的"):
         services.receive(filing.pk, by=province)
+    client.force_login(checker)
+    page = client.get(reverse("admin:filings_penaltyfiling_act", args=[filing.pk])).content.decode()
+    assert f"省级退回补报：决定书缺少送达回证页（请于{refile.due_on}前补报）" in page
     first = filing.filed_on
     filing = file(filing, checker, document=None, facts="私自接受委托、收取费用 2 万元")   # the document already sent stands
     assert (filing.stage, filing.filed_on, filing.late, filing.return_reason) == (Stage.FILED, first, False, "")
+    refile.refresh_from_db()
+    assert refile.stopped_on == timezone.localdate() and refile.late is False
     assert [s.action for s in CaseStep.objects.filter(case_type="filing", case_id=filing.pk)][-2:] == ["退回补报", "补报"]
 
 
