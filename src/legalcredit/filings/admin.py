@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
-from django.db.models import OuterRef, Subquery
 from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -16,7 +15,7 @@ from legalcredit.core.admin_base import CodeFilter
 from legalcredit.core.admin_forms import PeriodForm
 from legalcredit.deadlines.models import Clock
 from legalcredit.domain.deadlines import span
-from legalcredit.records.models import CreditRecord, Status
+from legalcredit.records import selectors as records
 from legalcredit.remedies import admin as case_admin
 
 from . import selectors, services
@@ -84,9 +83,7 @@ class PenaltyFilingAdmin(case_admin.CaseAdmin):
     def get_queryset(self, request):
         # The penalty as it stands now, read with the rows: a decision changed or revoked after it
         # was opened for filing says so beside it.
-        now = CreditRecord.objects.filter(key=OuterRef("record_key"), is_current=True)
-        return selectors.visible(policy.scope_for(request.user)).annotate(
-            current_status=Subquery(now.values("status")[:1]))
+        return selectors.visible(policy.scope_for(request.user)).annotate(current_status=records.current_status())
 
     def changelist_view(self, request, extra_context=None):
         return super().changelist_view(request, {**(extra_context or {}), "title": "行政处罚报送"})
@@ -94,10 +91,9 @@ class PenaltyFilingAdmin(case_admin.CaseAdmin):
     @admin.display(description="行政处罚")
     def penalty(self, obj):
         rec = obj.record
-        changed = getattr(obj, "current_status", Status.IN_EFFECT)
         return format_html('<a href="{}">{}</a> {}{}', reverse("admin:records_creditrecord_change", args=[rec.pk]),
                            rec.decision_no or rec.number, rec.authority,
-                           "" if changed in (None, Status.IN_EFFECT) else f"【现{Status(changed).label}】")
+                           records.status_since(getattr(obj, "current_status", None)))
 
     @admin.display(description="报送期限")
     def due(self, obj):

@@ -17,9 +17,11 @@ from legalcredit.deadlines import services as clocks
 from legalcredit.deadlines.models import CaseType, Clock
 from legalcredit.domain import filings as rules_of
 from legalcredit.records.models import CreditRecord, Review, Status
+from legalcredit.records.selectors import approved_since
 from legalcredit.records.signals import CHUNK
 from legalcredit.refdata.models import Region
 from legalcredit.refdata.rulesets import current
+from legalcredit.refdata.selectors import work_calendar
 from legalcredit.remedies.services import materials
 from legalcredit.remedies.services.common import step, text, today
 
@@ -85,7 +87,7 @@ def open_filings(record_ids, on: dt.date | None = None) -> list[PenaltyFiling]:
             with transaction.atomic():
                 filing = PenaltyFiling.objects.create(
                     record_key=rec.key, record=rec, subject=rec.subject, region=region, effective_on=effective,
-                    opened_on=on, due_on=r.due(_calendar(), effective))
+                    opened_on=on, due_on=r.due(work_calendar(), effective))
                 clocks.start(CASE, filing.pk, r.deadline, subject=rec.subject, on=effective)
                 audit(action=AuditEntry.Action.CREATE, actor=None, object_type="filings.penaltyfiling",
                       object_id=filing.pk, summary=f"列入报送{r.receiver}：{region.name} {filing}")
@@ -99,17 +101,9 @@ def open_recent(on: dt.date | None = None) -> int:
     """The nightly pass: approved penalties of the last SWEEP_DAYS with no filing yet (a batch's
     records are not announced one by one; a signal lost to a crash is caught here)."""
     on = on or timezone.localdate()
-    since = timezone.make_aware(dt.datetime.combine(on - dt.timedelta(days=SWEEP_DAYS), dt.time()))
-    ids = list(CreditRecord.objects.filter(kind__in=sorted(rules().record_kinds), is_current=True,
-                                           review=Review.APPROVED, effective_at__gte=since)
+    ids = list(approved_since(rules().record_kinds, on - dt.timedelta(days=SWEEP_DAYS))
                .exclude(key__in=PenaltyFiling.objects.values("record_key")).values_list("pk", flat=True))
     return sum(len(open_filings(ids[i:i + CHUNK], on)) for i in range(0, len(ids), CHUNK))
-
-
-def _calendar():
-    from legalcredit.refdata.selectors import work_calendar
-
-    return work_calendar()
 
 
 def _locked(filing_id: int) -> PenaltyFiling:

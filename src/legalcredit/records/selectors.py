@@ -11,7 +11,7 @@ import uuid
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from legalcredit.accounts.policy import Scope, filter_subjects
@@ -64,6 +64,26 @@ def returned_to(user) -> QuerySet[CreditRecord]:
 
 def current_records(subject_id: int) -> QuerySet[CreditRecord]:
     return CreditRecord.objects.filter(subject_id=subject_id, is_current=True)
+
+
+def current_status(key_field: str = "record_key") -> Subquery:
+    """An annotation: the status of the current version of the record whose key a row holds in
+    ``key_field`` (a penalty referred or filed, which may since have been withdrawn or revoked)."""
+    now = CreditRecord.objects.filter(key=OuterRef(key_field), is_current=True)
+    return Subquery(now.values("status")[:1])
+
+
+def approved_since(kinds, day: dt.date) -> QuerySet[CreditRecord]:
+    """Current versions of ``kinds`` approved (made current) on ``day`` or later: what a nightly
+    pass looks over for records a ``records_changed`` signal did not announce."""
+    since = timezone.make_aware(dt.datetime.combine(day, dt.time()))
+    return CreditRecord.objects.filter(kind__in=sorted(kinds), is_current=True, review=Review.APPROVED,
+                                       effective_at__gte=since)
+
+
+def status_since(status: str | None) -> str:
+    """What a list says beside a record withdrawn or revoked since (【现已撤销】); nothing while in effect."""
+    return "" if status in (None, Status.IN_EFFECT) else f"【现{Status(status).label}】"
 
 
 def versions(key) -> QuerySet[CreditRecord]:

@@ -13,7 +13,7 @@ from legalcredit.core.admin_base import ReadOnlyAdmin
 from legalcredit.core.admin_forms import form_page, refusals_on
 from legalcredit.deadlines.models import Clock
 from legalcredit.domain.deadlines import span
-from legalcredit.records.models import CreditRecord, Status
+from legalcredit.records import selectors as records
 
 from . import selectors, services
 from .forms import AnswerForm
@@ -38,20 +38,18 @@ class ReferralAdmin(ReadOnlyAdmin):
         running = Clock.objects.filter(case_type=services.CASE, case_id=OuterRef("pk"),
                                        stopped_on__isnull=True).order_by("started_on", "id")
         # The penalty as it stands now: one revoked or withdrawn since it was referred says so.
-        now = CreditRecord.objects.filter(key=OuterRef("record_key"), is_current=True)
         return selectors.visible(policy.scope_for(request.user), request.user).annotate(
             due_on=Subquery(running.values("due_on")[:1]),
             due_working=Subquery(running.values("working_days")[:1]),
             due_calendar=Subquery(running.values("calendar_days")[:1]),
-            current_status=Subquery(now.values("status")[:1]))
+            current_status=records.current_status())
 
     @admin.display(description="行政处罚")
     def penalty(self, obj):
         rec = obj.record
-        changed = getattr(obj, "current_status", Status.IN_EFFECT)
         return format_html('<a href="{}">{}</a> {}（{}）{}', reverse("admin:records_creditrecord_change", args=[rec.pk]),
                            rec.decision_no or rec.number, rec.authority, rec.decision_date,
-                           "" if changed in (None, Status.IN_EFFECT) else f"【现{Status(changed).label}】")
+                           records.status_since(getattr(obj, "current_status", None)))
 
     @admin.display(description="行业处分记录")
     def discipline(self, obj):

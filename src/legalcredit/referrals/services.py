@@ -15,6 +15,7 @@ from legalcredit.deadlines import services as clocks
 from legalcredit.deadlines.models import CaseType
 from legalcredit.domain import referrals as rules_of
 from legalcredit.records.models import CreditRecord, Review, Status
+from legalcredit.records.selectors import approved_since
 from legalcredit.records.signals import CHUNK
 from legalcredit.refdata.rulesets import current
 from legalcredit.remedies.services.common import may, today
@@ -66,11 +67,9 @@ def refer_recent(on: dt.date | None = None) -> int:
     """The nightly pass: approved penalties of the last SWEEP_DAYS not yet referred (a batch's 轻微
     penalties are not announced one by one; a signal lost to a crash is caught here)."""
     on = on or timezone.localdate()
-    since = timezone.make_aware(dt.datetime.combine(on - dt.timedelta(days=SWEEP_DAYS), dt.time()))
     r = rules()
-    ids = list(CreditRecord.objects.filter(kind__in=sorted(r.record_kinds), is_current=True, review=Review.APPROVED,
-                                           effective_at__gte=since,
-                                           decision_date__gte=on - dt.timedelta(days=r.refer_within_days))
+    ids = list(approved_since(r.record_kinds, on - dt.timedelta(days=SWEEP_DAYS))
+               .filter(decision_date__gte=on - dt.timedelta(days=r.refer_within_days))
                .exclude(key__in=Referral.objects.values("record_key")).values_list("pk", flat=True))
     # In chunks, as the records_changed receivers take them: SQLite caps a statement's parameters.
     return sum(len(refer(ids[i:i + CHUNK])) for i in range(0, len(ids), CHUNK))
